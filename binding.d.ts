@@ -1,0 +1,69 @@
+// The raw native binding (build/Release or prebuilds/<platform>-<arch>/node.napi.node) and nothing
+// else. Only lib/ talks to it; users import the typed API from lib/index.ts.
+
+export interface NativeReplayOptions {
+  source: 'replay';
+  files: string[];
+  follow: boolean;
+  kinds: string[];
+  includeAllowed: boolean;
+  highWaterMark: number;
+}
+
+export interface NativeStreamOptions {
+  source: 'stream';
+  name: string;
+  kinds: string[];
+  includeAllowed: boolean;
+  highWaterMark: number;
+}
+
+/** A problem the native side stepped over; it happened after `atEvent` events of its batch. */
+export interface NativeIssue {
+  code: string;
+  message: string;
+  input: string | null;
+  offset: number | null;
+  atEvent: number;
+}
+
+/**
+ * Events in the wire format of native/batch.h: `strings` holds every distinct string of the batch
+ * joined by NUL; `numbers` holds `slots.header` slots per event, then `dataCount` pairs of string
+ * indices (EventData name, value). String slots are indices (-1 = null), number slots NaN = null.
+ */
+export interface NativeBatch {
+  strings: string;
+  numbers: Float64Array;
+  events: number;
+  issues: NativeIssue[];
+}
+
+/** `drained`: a stream watcher can take writes again. `ended`: the thread has stopped; nothing follows. */
+export interface NativeSignal {
+  drained: boolean;
+  ended: boolean;
+}
+
+export type NativeMessage = NativeBatch | NativeSignal;
+
+export declare class Watcher {
+  constructor(options: NativeReplayOptions | NativeStreamOptions, callback: (message: NativeMessage) => void);
+  /** Asks the thread to stop; the callback then receives `ended` and no more batches. */
+  close(): void;
+  ref(): void;
+  unref(): void;
+  pause(): void;
+  resume(): void;
+  /** Stream watchers: false once the writer should wait for a `drained` signal. */
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+}
+
+export type SlotName =
+  | 'eventId' | 'recordId' | 'timeMs' | 'version' | 'computer' | 'kind' | 'action' | 'direction'
+  | 'protocol' | 'protocolName' | 'pid' | 'application' | 'sourceAddress' | 'sourcePort'
+  | 'destAddress' | 'destPort' | 'local' | 'remote' | 'filterId' | 'filterOrigin' | 'layerId'
+  | 'layerName' | 'interfaceIndex' | 'dataCount' | 'header';
+
+export declare const slots: Readonly<Record<SlotName, number>>;

@@ -1,0 +1,75 @@
+import type { NativeBatch, SlotName } from '../binding';
+import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint } from './types';
+
+type Slots = Readonly<Record<SlotName, number>>;
+
+/**
+ * Builds BlockEvent objects from one native batch (the wire format of native/batch.h), one at a time
+ * so that problems reported between events keep their place.
+ */
+export class BatchDecoder {
+  readonly #numbers: Float64Array;
+  readonly #strings: string[];
+  readonly #s: Slots;
+  #offset = 0;
+
+  constructor(batch: NativeBatch, slots: Slots) {
+    this.#numbers = batch.numbers;
+    this.#strings = batch.strings.split('\0');
+    this.#s = slots;
+  }
+
+  next(): BlockEvent {
+    const n = this.#numbers;
+    const strs = this.#strings;
+    const s = this.#s;
+    const o = this.#offset;
+    const str = (slot: number): string | null => {
+      const i = n[o + slot];
+      return i < 0 ? null : strs[i];
+    };
+    const num = (slot: number): number | null => {
+      const v = n[o + slot];
+      return v !== v ? null : v;
+    };
+    const endpoint = (addressSlot: number, portSlot: number): Endpoint | null => {
+      const i = n[o + addressSlot];
+      return i < 0 ? null : { address: strs[i], port: num(portSlot) };
+    };
+    const source = endpoint(s.sourceAddress, s.sourcePort);
+    const destination = endpoint(s.destAddress, s.destPort);
+    const side = (slot: number): Endpoint | null => {
+      const v = n[o + slot];
+      return v === 1 ? source : v === 2 ? destination : null;
+    };
+    const data: Record<string, string> = {};
+    const count = n[o + s.dataCount];
+    const first = o + s.header;
+    for (let i = 0; i < count; i++) data[strs[n[first + 2 * i]]] = strs[n[first + 2 * i + 1]];
+    this.#offset = first + 2 * count;
+    return {
+      eventId: n[o + s.eventId],
+      recordId: n[o + s.recordId],
+      time: new Date(n[o + s.timeMs]),
+      computer: strs[n[o + s.computer]],
+      version: n[o + s.version],
+      action: strs[n[o + s.action]] as BlockAction,
+      kind: strs[n[o + s.kind]] as BlockKind,
+      direction: str(s.direction) as Direction | null,
+      protocol: num(s.protocol),
+      protocolName: str(s.protocolName),
+      pid: num(s.pid),
+      application: str(s.application),
+      source,
+      destination,
+      local: side(s.local),
+      remote: side(s.remote),
+      filterId: num(s.filterId),
+      filterOrigin: str(s.filterOrigin),
+      layerId: num(s.layerId),
+      layerName: str(s.layerName),
+      interfaceIndex: num(s.interfaceIndex),
+      data,
+    };
+  }
+}

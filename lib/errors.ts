@@ -1,0 +1,73 @@
+/**
+ * Codes of the errors a watcher reports. Problems with one record or one input are `recoverable`:
+ * the watcher reports them and goes on with the next record. The others end the watcher.
+ */
+export type WfpErrorCode =
+  // recoverable: one record or one input
+  | 'ERR_XML_MALFORMED'
+  | 'ERR_XML_TRUNCATED'
+  | 'ERR_XML_GARBAGE'
+  | 'ERR_RECORD_TOO_LARGE'
+  | 'ERR_FOREIGN_PROVIDER'
+  | 'ERR_MISSING_FIELD'
+  | 'ERR_BAD_FIELD'
+  | 'ERR_EMPTY_INPUT'
+  | 'ERR_FILE_NOT_FOUND'
+  | 'ERR_FILE_READ'
+  | 'ERR_FOLLOW_UNAVAILABLE'
+  | 'ERR_STREAM'
+  // fatal: the watcher cannot run
+  | 'ERR_UNSUPPORTED_PLATFORM'
+  | 'ERR_SOURCE_UNAVAILABLE'
+  | 'ERR_BINDING_NOT_FOUND';
+
+const FATAL: ReadonlySet<string> = new Set(['ERR_UNSUPPORTED_PLATFORM', 'ERR_SOURCE_UNAVAILABLE', 'ERR_BINDING_NOT_FOUND']);
+
+export interface WfpErrorDetails {
+  /** The file or stream the problem is in, when it is about an input. */
+  input?: string | null;
+  /** Byte offset in that input where the bad record (or garbage) starts. */
+  offset?: number | null;
+  cause?: unknown;
+}
+
+/** An error reported by a watcher: `code` tells what, `input` and `offset` tell where. */
+export class WfpBlocksError extends Error {
+  override name = 'WfpBlocksError';
+  readonly code: WfpErrorCode;
+  readonly input: string | null;
+  readonly offset: number | null;
+  /** True when the watcher went on after it (a bad record, a missing file among several). */
+  readonly recoverable: boolean;
+
+  constructor(code: WfpErrorCode, message: string, details: WfpErrorDetails = {}) {
+    const where = details.input != null ? ` (${details.input}${details.offset != null ? ` at offset ${details.offset}` : ''})` : '';
+    super(`${code}: ${message}${where}`, details.cause !== undefined ? { cause: details.cause } : undefined);
+    this.code = code;
+    this.input = details.input ?? null;
+    this.offset = details.offset ?? null;
+    this.recoverable = !FATAL.has(code);
+  }
+}
+
+/** Thrown synchronously by watchBlocks() for an invalid option; names the option and the value. */
+export class WfpOptionError extends TypeError {
+  override name = 'WfpOptionError';
+  readonly code = 'ERR_INVALID_OPTION';
+  readonly option: string;
+  readonly value: unknown;
+
+  constructor(option: string, value: unknown, expected: string) {
+    super(`ERR_INVALID_OPTION: options.${option} must be ${expected}, got ${describe(value)}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.prototype.toString.call(value);
+}

@@ -1,0 +1,5 @@
+// The ES module entry: the same objects as the CommonJS entry, so `instanceof` works across both.
+import cjs from './index.js';
+
+export const { watchBlocks, BlockWatcher, WfpBlocksError, WfpOptionError, BLOCK_KINDS } = cjs;
+export type * from './index.js';

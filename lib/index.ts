@@ -1,0 +1,15 @@
+import { resolveOptions, type WatchOptions } from './options';
+import { BlockWatcher } from './watcher';
+
+export { BlockWatcher, type BlockWatcherEvents } from './watcher';
+export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
+export type { ReplaySourceOptions, SourceOption, WatchOptions } from './options';
+export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint } from './types';
+
+/**
+ * Starts watching for traffic the Windows Filtering Platform blocked (and, with includeAllowed,
+ * permitted). Throws a WfpOptionError for invalid options; every other problem arrives as 'error'.
+ */
+export function watchBlocks(options?: WatchOptions): BlockWatcher {
+  return new BlockWatcher(resolveOptions(options));
+}

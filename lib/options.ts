@@ -1,0 +1,106 @@
+import type { Readable } from 'node:stream';
+import { WfpOptionError } from './errors';
+import { BLOCK_KINDS, type BlockKind } from './types';
+
+export interface ReplaySourceOptions {
+  /** Exported event XML: a file, several files (read in order), or a readable stream of it. */
+  replay: string | readonly string[] | Readable;
+  /** Keep waiting for records appended to the files, as `tail -f`. Not for streams. */
+  follow?: boolean;
+}
+
+export type SourceOption = 'eventlog' | 'legacy' | ReplaySourceOptions;
+
+export interface WatchOptions {
+  /** Where records come from. Default: 'eventlog' (the live Security log; Windows only). */
+  source?: SourceOption;
+  /** Also report permitted traffic (5154, 5156, 5158). Default false. */
+  includeAllowed?: boolean;
+  /** Only these kinds. Default: all. */
+  kinds?: readonly BlockKind[];
+  /** Closes the watcher when aborted. */
+  signal?: AbortSignal;
+  /** How many events may wait for JavaScript before the watcher stops reading. Default 2048. */
+  highWaterMark?: number;
+}
+
+export type ResolvedSource =
+  | { type: 'eventlog' | 'legacy' }
+  | { type: 'files'; files: string[]; follow: boolean }
+  | { type: 'stream'; stream: Readable };
+
+export interface ResolvedOptions {
+  source: ResolvedSource;
+  includeAllowed: boolean;
+  kinds: BlockKind[];
+  signal: AbortSignal | undefined;
+  highWaterMark: number;
+}
+
+const DEFAULT_HIGH_WATER_MARK = 2048;
+
+function isReadable(value: unknown): value is Readable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Readable).on === 'function' &&
+    typeof (value as Readable).pause === 'function' &&
+    typeof (value as Readable).resume === 'function'
+  );
+}
+
+function resolveSource(source: unknown): ResolvedSource {
+  if (source === undefined || source === 'eventlog' || source === 'legacy') return { type: source ?? 'eventlog' };
+  if (typeof source !== 'object' || source === null || !('replay' in source)) {
+    throw new WfpOptionError('source', source, "'eventlog', 'legacy' or { replay: string | string[] | Readable }");
+  }
+  const { replay, follow } = source as ReplaySourceOptions;
+  if (follow !== undefined && typeof follow !== 'boolean') throw new WfpOptionError('source.follow', follow, 'a boolean');
+  if (isReadable(replay)) {
+    if (follow) throw new WfpOptionError('source.follow', follow, 'false for a stream (a stream ends when it ends)');
+    return { type: 'stream', stream: replay };
+  }
+  const files = typeof replay === 'string' ? [replay] : replay;
+  if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string' && f.length > 0)) {
+    throw new WfpOptionError('source.replay', replay, 'a file path, a non-empty array of file paths, or a Readable');
+  }
+  return { type: 'files', files: [...files], follow: follow ?? false };
+}
+
+export function resolveOptions(options: unknown): ResolvedOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
+  const o = options as Record<string, unknown>;
+  const known = new Set(['source', 'includeAllowed', 'kinds', 'signal', 'highWaterMark']);
+  for (const key of Object.keys(o)) {
+    if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
+  }
+  const source = resolveSource(o.source);
+
+  if (o.includeAllowed !== undefined && typeof o.includeAllowed !== 'boolean') {
+    throw new WfpOptionError('includeAllowed', o.includeAllowed, 'a boolean');
+  }
+  let kinds = [...BLOCK_KINDS];
+  if (o.kinds !== undefined) {
+    if (!Array.isArray(o.kinds) || o.kinds.length === 0) {
+      throw new WfpOptionError('kinds', o.kinds, `a non-empty array of ${BLOCK_KINDS.join(', ')}`);
+    }
+    const bad = o.kinds.find((k) => !BLOCK_KINDS.includes(k as BlockKind));
+    if (bad !== undefined) throw new WfpOptionError('kinds', o.kinds, `made of ${BLOCK_KINDS.join(', ')} (${JSON.stringify(bad)} is not)`);
+    kinds = [...new Set(o.kinds as BlockKind[])];
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new WfpOptionError('signal', o.signal, 'an AbortSignal');
+  }
+  const hwm = o.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+  if (typeof hwm !== 'number' || !Number.isInteger(hwm) || hwm < 1 || hwm > 1_000_000) {
+    throw new WfpOptionError('highWaterMark', hwm, 'an integer from 1 to 1000000');
+  }
+  return {
+    source,
+    includeAllowed: (o.includeAllowed as boolean | undefined) ?? false,
+    kinds,
+    signal: o.signal as AbortSignal | undefined,
+    highWaterMark: hwm,
+  };
+}

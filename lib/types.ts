@@ -1,0 +1,51 @@
+/** What produced the event: a blocked or permitted connection, packet, listen, bind, inbound accept or MAC frame. */
+export type BlockKind = 'connection' | 'packet' | 'listen' | 'bind' | 'accept' | 'mac';
+export type BlockAction = 'block' | 'allow';
+export type Direction = 'inbound' | 'outbound' | 'forward' | 'bidirectional';
+
+export const BLOCK_KINDS: readonly BlockKind[] = ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'];
+
+export interface Endpoint {
+  /** As logged: IPv4, IPv6 (`::`, `fe80::…`), or a MAC address for 5150/5151. */
+  address: string;
+  /** As logged; null when the event has no port field (or it is not a number). ICMP logs 0 or the type. */
+  port: number | null;
+}
+
+/** One WFP audit record of 5031 or 5150-5159, normalised. See the README for each field. */
+export interface BlockEvent {
+  eventId: number;
+  recordId: number;
+  /** TimeCreated/@SystemTime (UTC), to the millisecond. */
+  time: Date;
+  computer: string;
+  /** System/Version of the record (it does not tell the field layout; fields are read by name). */
+  version: number;
+  action: BlockAction;
+  kind: BlockKind;
+  direction: Direction | null;
+  /** IANA protocol number. */
+  protocol: number | null;
+  /** IANA keyword, lower-case (`tcp`, `udp`, `icmp`, `ipv6-icmp`, …); null when unknown here. */
+  protocolName: string | null;
+  pid: number | null;
+  /** As logged (an NT device path, or a DOS path for 5031); null when the record says `-`. */
+  application: string | null;
+  source: Endpoint | null;
+  destination: Endpoint | null;
+  /** The local side: Dest for inbound, Source for outbound, Source for listen and bind (same object). */
+  local: Endpoint | null;
+  /** The remote side: Source for inbound, Dest for outbound; null for listen and bind (same object). */
+  remote: Endpoint | null;
+  /** FilterRTID: the WFP filter's run-time ID at the time of the event. */
+  filterId: number | null;
+  /** FilterOrigin (Windows 11 / Server 2022): a firewall rule ID or a default filter's name. */
+  filterOrigin: string | null;
+  /** LayerRTID. */
+  layerId: number | null;
+  /** LayerName with its `%%` token decoded (`Receive/Accept`, `Connect`, …), or as logged if unknown. */
+  layerName: string | null;
+  interfaceIndex: number | null;
+  /** Every EventData field by name, exactly as logged (unnamed fields by position). */
+  data: Record<string, string>;
+}

@@ -1,0 +1,85 @@
+// The wire format that carries normalised events to JavaScript in one call per batch: every distinct
+// string of the batch once, joined by NUL, and one Float64 array of slots per event that refer to
+// those strings by index. JavaScript splits the string once and builds plain objects from the slots,
+// which costs far less than creating each value through Node-API. Plain C++ with no Node-API.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "block_event.h"
+
+namespace wfp {
+
+// Slots of one event in Batch::numbers. String slots hold an index into the batch's strings, or -1
+// for null; number slots hold NaN for null. After the header come kDataCount pairs of string indices
+// (EventData name, value).
+enum Slot : uint32_t {
+  kEventId,
+  kRecordId,
+  kTimeMs,
+  kVersion,
+  kComputer,
+  kKind,
+  kAction,
+  kDirection,
+  kProtocol,
+  kProtocolName,
+  kPid,
+  kApplication,
+  kSourceAddress,
+  kSourcePort,
+  kDestAddress,
+  kDestPort,
+  kLocal,   // 0 none, 1 source, 2 destination
+  kRemote,  // same
+  kFilterId,
+  kFilterOrigin,
+  kLayerId,
+  kLayerName,
+  kInterfaceIndex,
+  kDataCount,
+  kHeaderSlots
+};
+
+// A problem met while reading, delivered in order with the events: it happened after the first
+// `atEvent` events of the batch.
+struct BatchIssue {
+  uint32_t atEvent = 0;
+  std::string code;
+  std::string message;
+  std::string input;    // file name or stream name; empty when not about an input
+  int64_t offset = -1;  // byte offset in that input, -1 when not applicable
+};
+
+struct Batch {
+  std::string strings;  // distinct strings joined by '\0'
+  std::vector<double> numbers;
+  uint32_t events = 0;
+  std::vector<BatchIssue> issues;
+};
+
+class BatchBuilder {
+ public:
+  BatchBuilder();
+  void Add(const BlockEvent& event);
+  void AddIssue(BatchIssue issue);
+  uint32_t events() const { return batch_.events; }
+  bool empty() const { return batch_.events == 0 && batch_.issues.empty(); }
+  // Hands over the batch built so far and starts a new one.
+  Batch Take();
+
+ private:
+  double Intern(std::string_view s);
+  void Start();
+  void Grow();
+
+  Batch batch_;
+  uint32_t stringCount_ = 0;
+  std::vector<uint32_t> offsets_;  // string i starts at offsets_[i] in batch_.strings
+  std::vector<uint32_t> table_;    // open addressing: 0 empty, else string index + 1
+};
+
+}  // namespace wfp

@@ -1,0 +1,35 @@
+// Turns an EventRecord of 5031 or 5150-5159 into a BlockEvent. Plain C++ with no Node-API.
+#pragma once
+
+#include <string>
+
+#include "block_event.h"
+#include "event_classes.h"
+#include "event_record.h"
+
+namespace wfp {
+
+inline constexpr const char* kErrForeignProvider = "ERR_FOREIGN_PROVIDER";
+inline constexpr const char* kErrMissingField = "ERR_MISSING_FIELD";
+inline constexpr const char* kErrBadField = "ERR_BAD_FIELD";
+
+struct NormalizeIssue {
+  const char* code = "";
+  std::string message;
+};
+
+enum class Normalized { Event, Skipped, Issue };
+
+// Skipped: an event ID outside the selection (not an error). Issue: a WFP event ID whose record
+// cannot be trusted (another provider, a missing or invalid System field).
+Normalized Normalize(const EventRecord& record, const EventSelection& selection, BlockEvent& out,
+                     NormalizeIssue& issue);
+
+// Milliseconds since the Unix epoch for an xs:dateTime as Windows writes SystemTime
+// ("2016-06-29T15:24:34.3460000Z"; also a space for 'T', no zone meaning UTC, or a +hh:mm offset).
+bool ParseSystemTime(std::string_view text, double& ms);
+
+std::string_view ProtocolName(uint32_t protocol);
+std::optional<std::string_view> LayerNameForToken(std::string_view token);
+
+}  // namespace wfp

@@ -1,0 +1,28 @@
+#include "pipeline.h"
+
+
+namespace wfp {
+
+void Pipeline::OnRecord(const EventRecord& record, std::string_view input, uint64_t offset) {
+  switch (Normalize(record, selection_, event_, issue_)) {
+    case Normalized::Event:
+      builder_.Add(event_);
+      if (builder_.events() >= batchSize_) Flush();
+      break;
+    case Normalized::Issue:
+      OnIssue(issue_.code, std::move(issue_.message), input, static_cast<int64_t>(offset));
+      break;
+    case Normalized::Skipped:
+      break;
+  }
+}
+
+void Pipeline::OnIssue(const char* code, std::string message, std::string_view input, int64_t offset) {
+  builder_.AddIssue(BatchIssue{0, code, std::move(message), std::string(input), offset});
+}
+
+void Pipeline::Flush() {
+  if (!builder_.empty()) queue_.Push(builder_.Take());
+}
+
+}  // namespace wfp

@@ -1,0 +1,523 @@
+#include "xml_event_reader.h"
+
+#include <cstring>
+#include <string_view>
+
+#include "utf8.h"
+
+namespace wfp {
+namespace {
+
+using sv = std::string_view;
+
+constexpr size_t kMaxDepth = 32;
+
+bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+bool IsNameEnd(char c) { return IsSpace(c) || c == '>' || c == '/'; }
+
+// Element names are compared without a namespace prefix (`e:Event` is `Event`).
+sv LocalName(sv name) {
+  size_t colon = name.rfind(':');
+  return colon == sv::npos ? name : name.substr(colon + 1);
+}
+
+sv Trim(sv s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool ParseUnsigned(sv text, uint64_t& out) {
+  text = Trim(text);
+  if (text.empty() || text.size() > 20) return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    uint64_t next = v * 10 + static_cast<uint64_t>(c - '0');
+    if (next / 10 != v) return false;  // overflow
+    v = next;
+  }
+  out = v;
+  return true;
+}
+
+// Decodes the five predefined entities and character references. Returns false on anything else,
+// including references to characters XML does not allow (NUL, surrogates, beyond U+10FFFF).
+bool DecodeEntities(sv in, std::string& out, std::string& why) {
+  out.reserve(out.size() + in.size());
+  size_t i = 0;
+  while (i < in.size()) {
+    size_t amp = in.find('&', i);
+    if (amp == sv::npos) {
+      out.append(in.substr(i));
+      break;
+    }
+    out.append(in.substr(i, amp - i));
+    size_t semi = in.find(';', amp);
+    if (semi == sv::npos || semi - amp > 12) {
+      why = "'&' that does not start an entity";
+      return false;
+    }
+    sv ent = in.substr(amp + 1, semi - amp - 1);
+    if (ent == "lt") out += '<';
+    else if (ent == "gt") out += '>';
+    else if (ent == "amp") out += '&';
+    else if (ent == "quot") out += '"';
+    else if (ent == "apos") out += '\'';
+    else if (ent.size() >= 2 && ent[0] == '#') {
+      bool hex = ent[1] == 'x';
+      sv digits = ent.substr(hex ? 2 : 1);
+      if (digits.empty()) {
+        why = "empty character reference";
+        return false;
+      }
+      uint32_t cp = 0;
+      for (char c : digits) {
+        uint32_t d;
+        if (c >= '0' && c <= '9') d = static_cast<uint32_t>(c - '0');
+        else if (hex && c >= 'a' && c <= 'f') d = static_cast<uint32_t>(c - 'a' + 10);
+        else if (hex && c >= 'A' && c <= 'F') d = static_cast<uint32_t>(c - 'A' + 10);
+        else {
+          why = "invalid character reference &" + std::string(ent) + ";";
+          return false;
+        }
+        cp = cp * (hex ? 16 : 10) + d;
+        if (cp > 0x10FFFF) break;
+      }
+      bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                     (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+      if (!allowed) {
+        why = "character reference &" + std::string(ent) + "; to a character XML does not allow";
+        return false;
+      }
+      AppendUtf8(out, cp);
+    } else {
+      why = "unknown entity &" + std::string(ent) + ";";
+      return false;
+    }
+    i = semi + 1;
+  }
+  return true;
+}
+
+enum class Section { None, System, EventData, Other };
+
+// Which record field the text of the element being read belongs to.
+enum class Target { None, EventId, Version, RecordId, Computer, Channel, Data };
+
+Target SystemTextTarget(sv name) {
+  if (name == "EventID") return Target::EventId;
+  if (name == "Version") return Target::Version;
+  if (name == "EventRecordID") return Target::RecordId;
+  if (name == "Computer") return Target::Computer;
+  if (name == "Channel") return Target::Channel;
+  return Target::None;
+}
+
+}  // namespace
+
+void XmlEventReader::Append(const char* data, size_t size) {
+  Compact();
+  buf_.append(data, size);
+}
+
+void XmlEventReader::Reset(uint64_t offset) {
+  buf_.clear();
+  pos_ = 0;
+  base_ = offset;
+  resyncing_ = false;
+  inGarbage_ = false;
+}
+
+void XmlEventReader::Compact() {
+  if (pos_ == 0) return;
+  if (pos_ >= buf_.size()) {
+    base_ += buf_.size();
+    buf_.clear();
+    pos_ = 0;
+  } else if (pos_ >= 64 * 1024 || pos_ * 2 >= buf_.size()) {
+    buf_.erase(0, pos_);
+    base_ += pos_;
+    pos_ = 0;
+  }
+}
+
+// Moves pos_ to the next "<Event" start tag. Returns false (keeping a possible partial tag) when the
+// buffer holds none yet.
+bool XmlEventReader::SkipToNextEventStart() {
+  size_t at = pos_;
+  while (true) {
+    size_t lt = buf_.find("<Event", at);
+    if (lt == std::string::npos || lt + 6 >= buf_.size()) {
+      size_t keep = buf_.size() >= 6 ? buf_.size() - 6 : 0;
+      if (lt != std::string::npos && lt < keep) keep = lt;
+      pos_ = keep > pos_ ? keep : pos_;
+      return false;
+    }
+    if (IsNameEnd(buf_[lt + 6])) {
+      pos_ = lt;
+      return true;
+    }
+    at = lt + 1;
+  }
+}
+
+XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIssue& issue,
+                                          uint64_t& recordOffset) {
+  auto report = [&](const char* code, std::string message, uint64_t offset) {
+    issue.code = code;
+    issue.message = std::move(message);
+    issue.offset = offset;
+    return Step::Issue;
+  };
+
+  while (true) {
+    if (resyncing_) {
+      if (!SkipToNextEventStart()) {
+        if (eof) pos_ = buf_.size();
+        return Step::NeedMore;
+      }
+      resyncing_ = false;
+    }
+    const size_t size = buf_.size();
+    while (pos_ < size && IsSpace(buf_[pos_])) ++pos_;
+    if (pos_ >= size) return Step::NeedMore;
+
+    const char* p = buf_.data() + pos_;
+    const size_t avail = size - pos_;
+    const uint64_t here = base_ + pos_;
+
+    auto garbage = [&](size_t skipFrom) {
+      size_t next = buf_.find('<', skipFrom);
+      bool first = !inGarbage_;
+      inGarbage_ = true;
+      pos_ = next == std::string::npos ? size : next;
+      return first;
+    };
+
+    if (*p != '<') {
+      if (garbage(pos_)) return report(kErrXmlGarbage, "unexpected text outside an <Event> element", here);
+      continue;
+    }
+    // Classify the markup; wait for enough bytes to tell what it is.
+    auto startsWith = [&](sv s) { return avail >= s.size() && std::memcmp(p, s.data(), s.size()) == 0; };
+    auto tagIs = [&](sv s) {  // "<Name" followed by whitespace, '>' or '/'
+      return avail > s.size() && std::memcmp(p, s.data(), s.size()) == 0 && IsNameEnd(p[s.size()]);
+    };
+    auto skipPast = [&](sv terminator) -> bool {
+      size_t end = buf_.find(terminator.data(), pos_, terminator.size());
+      if (end == std::string::npos) return false;
+      pos_ = end + terminator.size();
+      inGarbage_ = false;
+      return true;
+    };
+    if (avail < 9 && !eof) {
+      // "<![CDATA[" is the longest prefix told apart here; a short buffer may hold a partial one.
+      bool mayGrow = true;
+      for (size_t i = 1; i < avail; ++i)
+        if (IsSpace(p[i]) || p[i] == '>') mayGrow = false;
+      if (mayGrow) return Step::NeedMore;
+    }
+    if (startsWith("<?") || startsWith("<!--")) {
+      if (skipPast(startsWith("<?") ? sv("?>") : sv("-->"))) continue;
+      if (!eof) return Step::NeedMore;
+      pos_ = size;
+      return report(kErrXmlTruncated, "input ends inside a comment or declaration", here);
+    }
+    if (tagIs("<Events") || tagIs("</Events")) {
+      if (skipPast(">")) continue;
+      if (!eof) return Step::NeedMore;
+      pos_ = size;
+      return report(kErrXmlTruncated, "input ends inside the <Events> tag", here);
+    }
+    if (tagIs("<Event")) {
+      inGarbage_ = false;
+      size_t end = 0, resumeAt = 0;
+      std::string why;
+      switch (ParseEvent(pos_, record, end, why, resumeAt)) {
+        case Parse::Ok:
+          recordOffset = here;
+          pos_ = end;
+          return Step::Record;
+        case Parse::Malformed:
+          pos_ = resumeAt;
+          resyncing_ = true;
+          return report(kErrXmlMalformed, why, here);
+        case Parse::NeedMore:
+          if (avail > kMaxRecordBytes) {
+            pos_ += 1;
+            resyncing_ = true;
+            return report(kErrRecordTooLarge, "an <Event> element longer than 1 MiB", here);
+          }
+          if (!eof) return Step::NeedMore;
+          pos_ = size;
+          return report(kErrXmlTruncated, "input ends inside an <Event> element", here);
+      }
+    }
+    if (garbage(pos_ + 1)) return report(kErrXmlGarbage, "unexpected markup outside an <Event> element", here);
+  }
+}
+
+XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& record, size_t& end,
+                                                 std::string& why, size_t& resumeAt) {
+  record.Clear();
+  decoded_.clear();
+  const char* const base = buf_.data();
+  const char* const e = base + buf_.size();
+  const char* p = base + start;
+
+  auto malformed = [&](std::string message, const char* at) {
+    why = std::move(message);
+    why += " at offset " + std::to_string(base_ + static_cast<uint64_t>(at - base));
+    resumeAt = static_cast<size_t>(at - base);
+    if (resumeAt <= start) resumeAt = start + 1;
+    return Parse::Malformed;
+  };
+
+  sv stack[kMaxDepth];
+  size_t depth = 0;
+  Section section = Section::None;
+  Target target = Target::None;
+  sv dataName;
+  // Text of the current leaf: a view into the buffer, or (for several pieces) an owned string.
+  sv text;
+  std::string* textOwned = nullptr;
+  bool textStarted = false;
+
+  auto addText = [&](sv piece, bool raw) -> bool {
+    std::string decodedPiece;
+    if (!raw && piece.find('&') != sv::npos) {
+      if (!DecodeEntities(piece, decodedPiece, why)) return false;
+    } else if (!textStarted && !textOwned) {
+      text = piece;
+      textStarted = true;
+      return true;
+    } else {
+      decodedPiece.assign(piece);
+    }
+    if (!textOwned) {
+      textOwned = &decoded_.emplace_back(textStarted ? std::string(text) : std::string());
+    }
+    textOwned->append(decodedPiece);
+    text = *textOwned;
+    textStarted = true;
+    return true;
+  };
+  auto resetText = [&]() {
+    text = sv();
+    textOwned = nullptr;
+    textStarted = false;
+  };
+
+  auto storeText = [&]() {
+    switch (target) {
+      case Target::None:
+        break;
+      case Target::EventId: {
+        uint64_t v;
+        if (ParseUnsigned(text, v) && v <= 0xFFFFFFFFu) {
+          record.eventId = static_cast<uint32_t>(v);
+          record.hasEventId = true;
+        } else {
+          record.invalidField = "EventID";
+        }
+        break;
+      }
+      case Target::Version: {
+        uint64_t v;
+        if (ParseUnsigned(text, v) && v <= 0xFF) record.version = static_cast<uint32_t>(v);
+        else record.invalidField = "Version";
+        break;
+      }
+      case Target::RecordId: {
+        uint64_t v;
+        if (ParseUnsigned(text, v)) {
+          record.recordId = v;
+          record.hasRecordId = true;
+        } else {
+          record.invalidField = "EventRecordID";
+        }
+        break;
+      }
+      case Target::Computer:
+        record.computer = text;
+        break;
+      case Target::Channel:
+        record.channel = text;
+        break;
+      case Target::Data:
+        record.data.push_back(DataField{dataName, text});
+        break;
+    }
+    target = Target::None;
+    resetText();
+  };
+
+  while (true) {
+    const char* lt = static_cast<const char*>(std::memchr(p, '<', static_cast<size_t>(e - p)));
+    if (!lt) return Parse::NeedMore;
+    if (lt > p && depth > 0) {
+      sv piece(p, static_cast<size_t>(lt - p));
+      if (std::memchr(piece.data(), '\0', piece.size())) return malformed("NUL byte in text", p);
+      if (target != Target::None) {
+        if (!addText(piece, false)) return malformed(why, p);
+      } else if (piece.find('&') != sv::npos) {
+        std::string ignored;
+        if (!DecodeEntities(piece, ignored, why)) return malformed(why, p);
+      }
+    } else if (lt > p) {
+      return malformed("text before the <Event> tag", p);
+    }
+    p = lt;
+    if (e - p < 2) return Parse::NeedMore;
+
+    if (p[1] == '/') {  // end tag
+      const char* n = p + 2;
+      const char* ne = n;
+      while (ne < e && !IsNameEnd(*ne)) ++ne;
+      const char* gt = ne;
+      while (gt < e && IsSpace(*gt)) ++gt;
+      if (gt >= e) return Parse::NeedMore;
+      if (*gt != '>') return malformed("malformed end tag", p);
+      sv name(n, static_cast<size_t>(ne - n));
+      if (depth == 0 || LocalName(name) != LocalName(stack[depth - 1])) {
+        std::string expected = depth ? "</" + std::string(stack[depth - 1]) + ">" : "no end tag";
+        return malformed("missing closing tag: expected " + expected + " but found </" + std::string(name) + ">", p);
+      }
+      if (target != Target::None) storeText();
+      else resetText();
+      --depth;
+      if (depth == 1) section = Section::None;
+      p = gt + 1;
+      if (depth == 0) {
+        end = static_cast<size_t>(p - base);
+        return Parse::Ok;
+      }
+      continue;
+    }
+    if (p[1] == '!') {
+      if (e - p < 9) return Parse::NeedMore;
+      if (std::memcmp(p, "<!--", 4) == 0) {
+        sv rest(p + 4, static_cast<size_t>(e - p - 4));
+        size_t close = rest.find("-->");
+        if (close == sv::npos) return Parse::NeedMore;
+        p = rest.data() + close + 3;
+        continue;
+      }
+      if (std::memcmp(p, "<![CDATA[", 9) == 0) {
+        sv rest(p + 9, static_cast<size_t>(e - p - 9));
+        size_t close = rest.find("]]>");
+        if (close == sv::npos) return Parse::NeedMore;
+        if (target != Target::None && !addText(rest.substr(0, close), true)) return malformed(why, p);
+        p = rest.data() + close + 3;
+        continue;
+      }
+      return malformed("unsupported markup", p);
+    }
+    if (p[1] == '?') {
+      sv rest(p + 2, static_cast<size_t>(e - p - 2));
+      size_t close = rest.find("?>");
+      if (close == sv::npos) return Parse::NeedMore;
+      p = rest.data() + close + 2;
+      continue;
+    }
+
+    // Start tag.
+    const char* n = p + 1;
+    const char* ne = n;
+    while (ne < e && !IsNameEnd(*ne) && *ne != '<' && *ne != '=') ++ne;
+    if (ne >= e) return Parse::NeedMore;
+    if (ne == n || !IsNameEnd(*ne)) return malformed("malformed start tag", p);
+    sv name(n, static_cast<size_t>(ne - n));
+    sv local = LocalName(name);
+    if (depth > 0 && local == "Event") return malformed("missing closing tag: a new <Event> starts before </Event>", p);
+    if (depth == 0 && local != "Event") return malformed("expected <Event>", p);
+    if (depth >= kMaxDepth) return malformed("elements nested too deeply", p);
+
+    // Where this element sits decides what it means.
+    Target leafTarget = Target::None;
+    bool isData = false, isProvider = false, isTimeCreated = false;
+    if (depth == 1) {
+      section = local == "System" ? Section::System : local == "EventData" ? Section::EventData : Section::Other;
+    } else if (depth == 2 && section == Section::System) {
+      leafTarget = SystemTextTarget(local);
+      isProvider = local == "Provider";
+      isTimeCreated = local == "TimeCreated";
+    } else if (depth == 2 && section == Section::EventData) {
+      isData = local == "Data";
+      if (isData) {
+        leafTarget = Target::Data;
+        dataName = sv();
+      }
+    }
+
+    // Attributes.
+    const char* a = ne;
+    bool selfClosing = false;
+    while (true) {
+      while (a < e && IsSpace(*a)) ++a;
+      if (a >= e) return Parse::NeedMore;
+      if (*a == '>') {
+        ++a;
+        break;
+      }
+      if (*a == '/') {
+        if (a + 1 >= e) return Parse::NeedMore;
+        if (a[1] != '>') return malformed("malformed start tag", a);
+        a += 2;
+        selfClosing = true;
+        break;
+      }
+      const char* an = a;
+      while (a < e && !IsSpace(*a) && *a != '=' && *a != '>' && *a != '/' && *a != '<') ++a;
+      if (a >= e) return Parse::NeedMore;
+      sv attr(an, static_cast<size_t>(a - an));
+      while (a < e && IsSpace(*a)) ++a;
+      if (a >= e) return Parse::NeedMore;
+      if (attr.empty() || *a != '=') return malformed("malformed attribute", a);
+      ++a;
+      while (a < e && IsSpace(*a)) ++a;
+      if (a >= e) return Parse::NeedMore;
+      char quote = *a;
+      if (quote != '"' && quote != '\'') return malformed("attribute value without quotes", a);
+      const char* vs = a + 1;
+      const char* ve = static_cast<const char*>(std::memchr(vs, quote, static_cast<size_t>(e - vs)));
+      if (!ve) return Parse::NeedMore;
+      sv value(vs, static_cast<size_t>(ve - vs));
+      if (value.find('<') != sv::npos) return malformed("'<' in an attribute value", vs);
+      if (std::memchr(value.data(), '\0', value.size())) return malformed("NUL byte in an attribute value", vs);
+      if (value.find('&') != sv::npos) {
+        std::string& owned = decoded_.emplace_back();
+        if (!DecodeEntities(value, owned, why)) return malformed(why, vs);
+        value = owned;
+      }
+      a = ve + 1;
+      if (a < e && !IsSpace(*a) && *a != '>' && *a != '/') return malformed("attributes not separated by whitespace", a);
+      if (isProvider && attr == "Name") {
+        record.provider = value;
+        record.hasProvider = true;
+      } else if (isTimeCreated && attr == "SystemTime") {
+        record.systemTime = value;
+        record.hasSystemTime = true;
+      } else if (isData && attr == "Name") {
+        dataName = value;
+      }
+    }
+
+    if (depth == 0) {
+      if (selfClosing) return malformed("empty <Event/> element", p);
+      stack[depth++] = name;
+    } else if (selfClosing) {
+      if (isData) record.data.push_back(DataField{dataName, sv()});
+      if (depth == 1) section = Section::None;
+    } else {
+      stack[depth++] = name;
+      target = leafTarget;
+      resetText();
+    }
+    p = a;
+  }
+}
+
+}  // namespace wfp

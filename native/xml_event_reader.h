@@ -1,0 +1,64 @@
+// Incremental reader for EvtRender-style event XML: the output of `wevtutil qe ... /f:xml`,
+// `Get-WinEvent | % ToXml()` and `EvtRender(EvtRenderEventXml)`. Accepts one <Event> after another,
+// with or without an <Events> root, XML declaration, namespace, comments, either quote style and any
+// whitespace between elements. Plain C++ with no Node-API, so it can be unit-tested and fuzzed alone.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "event_record.h"
+
+namespace wfp {
+
+// A problem in the input. `code` is one of the ERR_* strings below; `offset` is the byte offset in the
+// input where the problem starts (the start of the record for a record that cannot be read).
+struct ReadIssue {
+  const char* code = "";
+  std::string message;
+  uint64_t offset = 0;
+};
+
+inline constexpr const char* kErrXmlMalformed = "ERR_XML_MALFORMED";
+inline constexpr const char* kErrXmlTruncated = "ERR_XML_TRUNCATED";
+inline constexpr const char* kErrXmlGarbage = "ERR_XML_GARBAGE";
+inline constexpr const char* kErrRecordTooLarge = "ERR_RECORD_TOO_LARGE";
+
+class XmlEventReader {
+ public:
+  // A record larger than this is rejected instead of buffered: real event records are below 64 KiB.
+  static constexpr size_t kMaxRecordBytes = 1 << 20;
+
+  enum class Step { Record, Issue, NeedMore };
+
+  // Adds bytes that follow those already given. Invalidates the views of the last record.
+  void Append(const char* data, size_t size);
+
+  // Reads the next record or problem from the bytes given so far. With `eof` set, a partial record
+  // at the end becomes an ERR_XML_TRUNCATED issue instead of waiting for more bytes.
+  Step Next(bool eof, EventRecord& record, ReadIssue& issue, uint64_t& recordOffset);
+
+  // Forgets all buffered bytes; the next Append starts at stream offset `offset`.
+  void Reset(uint64_t offset);
+
+  // Stream offset of the first byte not yet consumed.
+  uint64_t Position() const { return base_ + pos_; }
+
+ private:
+  enum class Parse { Ok, NeedMore, Malformed };
+
+  Parse ParseEvent(size_t start, EventRecord& record, size_t& end, std::string& why, size_t& resumeAt);
+  bool SkipToNextEventStart();
+  void Compact();
+
+  std::string buf_;
+  size_t pos_ = 0;
+  uint64_t base_ = 0;          // stream offset of buf_[0]
+  bool resyncing_ = false;     // after a bad record: discard input up to the next <Event
+  bool inGarbage_ = false;     // a garbage run was already reported
+  std::deque<std::string> decoded_;  // values that needed entity decoding, for the current record
+};
+
+}  // namespace wfp
