@@ -1,0 +1,60 @@
+// libFuzzer target for the platform-neutral core: feeds arbitrary bytes, split at a point the input
+// chooses, through the byte-order detection, the XML reader, the normaliser and the batch builder,
+// and checks what each promises (offsets move forward and stay inside the input, events are built).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "../batch.h"
+#include "../event_classes.h"
+#include "../normalizer.h"
+#include "../xml_pump.h"
+
+namespace {
+
+class CheckingSink final : public wfp::RecordSink {
+ public:
+  explicit CheckingSink(uint64_t inputSize) : inputSize_(inputSize) {
+    const bool all[6] = {true, true, true, true, true, true};
+    selection_ = wfp::EventSelection::Of(all, true);
+  }
+  void OnRecord(const wfp::EventRecord& record, std::string_view, uint64_t offset) override {
+    Check(offset);
+    wfp::BlockEvent event;
+    wfp::NormalizeIssue issue;
+    if (wfp::Normalize(record, selection_, event, issue) == wfp::Normalized::Event) builder_.Add(event);
+    if (builder_.events() >= 64) builder_.Take();
+  }
+  void OnIssue(const char*, std::string message, std::string_view, int64_t offset) override {
+    if (message.empty()) std::abort();
+    if (offset >= 0) Check(static_cast<uint64_t>(offset));
+  }
+  void OnIdle() override {}
+  bool Stopping() const override { return false; }
+
+ private:
+  void Check(uint64_t offset) {
+    // UTF-16 input is converted to UTF-8 first, which can be up to 1.5 times longer.
+    if (offset > inputSize_ * 2) std::abort();
+  }
+  uint64_t inputSize_;
+  wfp::EventSelection selection_;
+  wfp::BatchBuilder builder_;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const size_t split = data[0] % (size + 1);
+  const char* bytes = reinterpret_cast<const char*>(data + 1);
+  const size_t n = size - 1;
+  CheckingSink sink(n);
+  wfp::XmlPump pump("fuzz");
+  const size_t cut = split < n ? split : n;
+  pump.Feed(bytes, cut, sink);
+  pump.Feed(bytes + cut, n - cut, sink);
+  pump.Finish(sink);
+  return 0;
+}
