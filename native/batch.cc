@@ -10,10 +10,22 @@ namespace {
 
 constexpr uint32_t kInitialTableSize = 1024;
 
+// Eight bytes at a time: every string of every event is hashed, so byte-wise FNV cost too much.
 uint32_t Hash(std::string_view s) {
-  uint32_t h = 2166136261u;  // FNV-1a
-  for (unsigned char c : s) h = (h ^ c) * 16777619u;
-  return h;
+  constexpr uint64_t kMul = 0xff51afd7ed558ccdull;
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  h = (h ^ tail) * kMul;
+  return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
 double Number(const std::optional<uint64_t>& v) { return v ? static_cast<double>(*v) : NAN; }
@@ -30,6 +42,7 @@ void BatchBuilder::Start() {
   stringCount_ = 0;
   offsets_.clear();
   table_.assign(kInitialTableSize, 0);
+  for (Recent& r : recent_) r.valid = false;
 }
 
 Batch BatchBuilder::Take() {
@@ -51,7 +64,7 @@ void BatchBuilder::Grow() {
   table_.swap(bigger);
 }
 
-double BatchBuilder::Intern(std::string_view s) {
+uint32_t BatchBuilder::Intern(std::string_view s) {
   std::string cleaned;
   if (std::memchr(s.data(), '\0', s.size())) {  // NUL separates strings on the wire
     for (char c : s) {
@@ -77,15 +90,30 @@ double BatchBuilder::Intern(std::string_view s) {
   return stringCount_ - 1;
 }
 
+double BatchBuilder::InternAt(size_t position, std::string_view s) {
+  // Records of one kind repeat most values at the same place (field names, the computer, "S-1-0-0"),
+  // so comparing with what was last interned there usually spares the hash lookup.
+  if (position >= recent_.size()) recent_.resize(position + 1);
+  Recent& r = recent_[position];
+  if (r.valid && r.length == s.size() && std::memcmp(batch_.strings.data() + r.offset, s.data(), s.size()) == 0)
+    return r.index;
+  const uint32_t index = Intern(s);
+  const uint32_t end = index + 1 < stringCount_ ? offsets_[index + 1] - 1 : static_cast<uint32_t>(batch_.strings.size());
+  // A string stored cleaned (it held NUL) differs from the input: never match it by its bytes.
+  r = Recent{offsets_[index], static_cast<uint32_t>(s.size()), index, end - offsets_[index] == s.size()};
+  return index;
+}
+
 void BatchBuilder::Add(const BlockEvent& e) {
   const EventRecord& r = *e.record;
   std::vector<double>& n = batch_.numbers;
   const size_t at = n.size();
   n.resize(at + kHeaderSlots + 2 * r.data.size());
   double* s = n.data() + at;
-  auto str = [&](const std::optional<std::string_view>& v) { return v ? Intern(*v) : -1.0; };
+  // String slots use their own slot number as the InternAt position; data fields come after them.
+  auto str = [&](Slot slot, const std::optional<std::string_view>& v) { s[slot] = v ? InternAt(slot, *v) : -1.0; };
   auto endpoint = [&](const Endpoint& ep, Slot address, Slot port) {
-    s[address] = ep.present ? Intern(ep.address) : -1.0;
+    s[address] = ep.present ? InternAt(address, ep.address) : -1.0;
     s[port] = Number(ep.port);
   };
 
@@ -93,30 +121,30 @@ void BatchBuilder::Add(const BlockEvent& e) {
   s[kRecordId] = static_cast<double>(r.recordId);
   s[kTimeMs] = e.timeMs;
   s[kVersion] = r.version;
-  s[kComputer] = Intern(r.computer);
-  s[kKind] = Intern(kKindNames[static_cast<size_t>(e.kind)]);
-  s[kAction] = Intern(kActionNames[static_cast<size_t>(e.action)]);
-  s[kDirection] = e.direction == Direction::None ? -1.0 : Intern(kDirectionNames[static_cast<size_t>(e.direction)]);
+  s[kComputer] = InternAt(kComputer, r.computer);
+  s[kKind] = InternAt(kKind, kKindNames[static_cast<size_t>(e.kind)]);
+  s[kAction] = InternAt(kAction, kActionNames[static_cast<size_t>(e.action)]);
+  s[kDirection] = e.direction == Direction::None ? -1.0 : InternAt(kDirection, kDirectionNames[static_cast<size_t>(e.direction)]);
   s[kProtocol] = Number(e.protocol);
-  s[kProtocolName] = e.protocolName.empty() ? -1.0 : Intern(e.protocolName);
+  s[kProtocolName] = e.protocolName.empty() ? -1.0 : InternAt(kProtocolName, e.protocolName);
   s[kPid] = Number(e.pid);
-  s[kApplication] = str(e.application);
+  str(kApplication, e.application);
   endpoint(e.source, kSourceAddress, kSourcePort);
   endpoint(e.destination, kDestAddress, kDestPort);
   s[kLocal] = static_cast<double>(e.local);
   s[kRemote] = static_cast<double>(e.remote);
   s[kFilterId] = Number(e.filterId);
-  s[kFilterOrigin] = str(e.filterOrigin);
+  str(kFilterOrigin, e.filterOrigin);
   s[kLayerId] = Number(e.layerId);
-  s[kLayerName] = str(e.layerName);
+  str(kLayerName, e.layerName);
   s[kInterfaceIndex] = Number(e.interfaceIndex);
   s[kDataCount] = static_cast<double>(r.data.size());
   double* d = s + kHeaderSlots;
   for (size_t i = 0; i < r.data.size(); ++i) {
     const DataField& f = r.data[i];
     // An unnamed <Data> element is keyed by its position, so no value is dropped.
-    d[2 * i] = f.name.empty() ? Intern(std::to_string(i)) : Intern(f.name);
-    d[2 * i + 1] = Intern(f.value);
+    d[2 * i] = f.name.empty() ? Intern(std::to_string(i)) : InternAt(kHeaderSlots + 2 * i, f.name);
+    d[2 * i + 1] = InternAt(kHeaderSlots + 2 * i + 1, f.value);
   }
   ++batch_.events;
 }

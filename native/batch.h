@@ -72,7 +72,8 @@ class BatchBuilder {
   Batch Take();
 
  private:
-  double Intern(std::string_view s);
+  uint32_t Intern(std::string_view s);
+  double InternAt(size_t position, std::string_view s);
   void Start();
   void Grow();
 
@@ -80,6 +81,11 @@ class BatchBuilder {
   uint32_t stringCount_ = 0;
   std::vector<uint32_t> offsets_;  // string i starts at offsets_[i] in batch_.strings
   std::vector<uint32_t> table_;    // open addressing: 0 empty, else string index + 1
+  struct Recent {
+    uint32_t offset, length, index;
+    bool valid;
+  };
+  std::vector<Recent> recent_;  // the string last interned at each position
 };
 
 }  // namespace wfp

@@ -55,12 +55,6 @@ std::optional<uint32_t> ParseU32(sv text, uint64_t max = UINT32_MAX) {
   return static_cast<uint32_t>(*v);
 }
 
-const DataField* FindField(const EventRecord& r, sv a, sv b = sv()) {
-  for (const DataField& f : r.data)
-    if (f.name == a || (!b.empty() && f.name == b)) return &f;
-  return nullptr;
-}
-
 // "%%14592" -> 14592
 std::optional<uint32_t> TokenNumber(sv text) {
   if (text.size() < 3 || text[0] != '%' || text[1] != '%') return std::nullopt;
@@ -83,12 +77,12 @@ Direction ParseDirection(sv text) {
   return Direction::None;
 }
 
-Endpoint ReadEndpoint(const EventRecord& r, sv address, sv altAddress, sv port) {
+Endpoint ReadEndpoint(const DataField* address, const DataField* port) {
   Endpoint e;
-  if (const DataField* a = FindField(r, address, altAddress)) {
+  if (address) {
     e.present = true;
-    e.address = a->value;
-    if (const DataField* p = FindField(r, port)) e.port = ParseU32(p->value, 65535);
+    e.address = address->value;
+    if (port) e.port = ParseU32(port->value, 65535);
   }
   return e;
 }
@@ -225,16 +219,59 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
   out.kind = cls->kind;
   out.action = cls->action;
 
-  const DataField* f;
-  out.direction = (f = FindField(r, "Direction")) ? ParseDirection(f->value) : Direction::None;
-  out.protocol = (f = FindField(r, "Protocol")) ? ParseU32(f->value) : std::nullopt;
-  out.protocolName = out.protocol ? ProtocolName(*out.protocol) : sv();
-  out.pid = (f = FindField(r, "ProcessID", "ProcessId")) ? ParseNumber(f->value) : std::nullopt;
-  out.application = std::nullopt;
-  if ((f = FindField(r, "Application")) && !f->value.empty() && f->value != "-") out.application = f->value;
+  // One pass over the fields, by name (the first of a repeated name wins).
+  const DataField *direction = nullptr, *protocol = nullptr, *pid = nullptr, *application = nullptr,
+                  *sourceAddress = nullptr, *sourcePort = nullptr, *destAddress = nullptr, *destPort = nullptr,
+                  *filterId = nullptr, *filterOrigin = nullptr, *layerId = nullptr, *layerName = nullptr,
+                  *interfaceIndex = nullptr;
+  auto take = [](const DataField*& slot, const DataField& f) {
+    if (!slot) slot = &f;
+  };
+  for (const DataField& f : r.data) {
+    const sv n = f.name;
+    switch (n.size()) {
+      case 8:
+        if (n == "Protocol") take(protocol, f);
+        else if (n == "DestPort") take(destPort, f);
+        break;
+      case 9:
+        if (n == "Direction") take(direction, f);
+        else if (n == "ProcessID" || n == "ProcessId") take(pid, f);
+        else if (n == "LayerRTID") take(layerId, f);
+        else if (n == "LayerName") take(layerName, f);
+        break;
+      case 10:
+        if (n == "SourcePort") take(sourcePort, f);
+        else if (n == "FilterRTID") take(filterId, f);
+        break;
+      case 11:
+        if (n == "Application") take(application, f);
+        else if (n == "DestAddress") take(destAddress, f);
+        break;
+      case 12:
+        if (n == "FilterOrigin") take(filterOrigin, f);
+        break;
+      case 13:
+        if (n == "SourceAddress") take(sourceAddress, f);
+        break;
+      case 14:
+        if (n == "InterfaceIndex") take(interfaceIndex, f);
+        break;
+      case 18:
+        if (n == "DestinationAddress") take(destAddress, f);  // the name 5150/5151 may use
+        break;
+    }
+  }
 
-  out.source = ReadEndpoint(r, "SourceAddress", sv(), "SourcePort");
-  out.destination = ReadEndpoint(r, "DestAddress", "DestinationAddress", "DestPort");
+  out.direction = direction ? ParseDirection(direction->value) : Direction::None;
+  out.protocol = protocol ? ParseU32(protocol->value) : std::nullopt;
+  out.protocolName = out.protocol ? ProtocolName(*out.protocol) : sv();
+  out.pid = pid ? ParseNumber(pid->value) : std::nullopt;
+  out.application = std::nullopt;
+  if (application && !application->value.empty() && application->value != "-") out.application = application->value;
+
+  out.source = ReadEndpoint(sourceAddress, sourcePort);
+  out.destination = ReadEndpoint(destAddress, destPort);
 
   // Source and Dest follow the first packet: inbound, Source is the remote peer; outbound, the local
   // side (checked on thousands of real records). Listen and bind events carry only the local pair.
@@ -249,15 +286,15 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
     out.remote = out.destination.present ? Side::Destination : Side::None;
   }
 
-  out.filterId = (f = FindField(r, "FilterRTID")) ? ParseNumber(f->value) : std::nullopt;
-  out.filterOrigin = (f = FindField(r, "FilterOrigin")) ? std::optional<sv>(f->value) : std::nullopt;
-  out.layerId = (f = FindField(r, "LayerRTID")) ? ParseNumber(f->value) : std::nullopt;
+  out.filterId = filterId ? ParseNumber(filterId->value) : std::nullopt;
+  out.filterOrigin = filterOrigin ? std::optional<sv>(filterOrigin->value) : std::nullopt;
+  out.layerId = layerId ? ParseNumber(layerId->value) : std::nullopt;
   out.layerName = std::nullopt;
-  if ((f = FindField(r, "LayerName"))) {
-    std::optional<sv> decoded = LayerNameForToken(f->value);
-    out.layerName = decoded ? decoded : std::optional<sv>(f->value);
+  if (layerName) {
+    std::optional<sv> decoded = LayerNameForToken(layerName->value);
+    out.layerName = decoded ? decoded : std::optional<sv>(layerName->value);
   }
-  out.interfaceIndex = (f = FindField(r, "InterfaceIndex")) ? ParseU32(f->value) : std::nullopt;
+  out.interfaceIndex = interfaceIndex ? ParseU32(interfaceIndex->value) : std::nullopt;
   return Normalized::Event;
 }
 

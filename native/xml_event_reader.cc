@@ -12,7 +12,22 @@ using sv = std::string_view;
 
 constexpr size_t kMaxDepth = 32;
 
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+// Character classes, looked up instead of compared: the reader's inner loops run over every byte.
+enum : uint8_t { kSpace = 1, kNameStop = 2, kSpecial = 4, kColon = 8 };
+struct CharTable {
+  uint8_t c[256] = {};
+  constexpr CharTable() {
+    for (unsigned char ch : {' ', '\n', '\r', '\t'}) c[ch] = kSpace | kNameStop;
+    for (unsigned char ch : {'>', '/', '<', '='}) c[ch] = kNameStop;
+    c[static_cast<unsigned char>('&')] = kSpecial;  // text that needs decoding
+    c[0] = kSpecial;                                // never allowed
+    c[static_cast<unsigned char>(':')] = kColon;
+  }
+};
+constexpr CharTable kChars;
+inline uint8_t Class(char ch) { return kChars.c[static_cast<unsigned char>(ch)]; }
+
+bool IsSpace(char c) { return Class(c) & kSpace; }
 
 bool IsNameEnd(char c) { return IsSpace(c) || c == '>' || c == '/'; }
 
@@ -117,12 +132,25 @@ Target SystemTextTarget(sv name) {
 
 }  // namespace
 
+// Finds rare bytes ('&', NUL) with one memchr pass over the buffer instead of one scan per value:
+// `next` remembers where the byte occurs next (or that it does not occur before the buffer's end).
+bool XmlEventReader::Holds(size_t& next, char byte, const char* from, const char* to) {
+  const size_t begin = static_cast<size_t>(from - buf_.data());
+  if (next == kUnknown || next < begin) {
+    const void* hit = std::memchr(from, byte, buf_.size() - begin);
+    next = hit ? static_cast<size_t>(static_cast<const char*>(hit) - buf_.data()) : buf_.size();
+  }
+  return next < static_cast<size_t>(to - buf_.data());
+}
+
 void XmlEventReader::Append(const char* data, size_t size) {
+  amp_ = nul_ = kUnknown;
   Compact();
   buf_.append(data, size);
 }
 
 void XmlEventReader::Reset(uint64_t offset) {
+  amp_ = nul_ = kUnknown;
   buf_.clear();
   pos_ = 0;
   base_ = offset;
@@ -275,6 +303,7 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     return Parse::Malformed;
   };
 
+  const char* nextLt = nullptr;  // the next '<' when a start tag already looked it up
   sv stack[kMaxDepth];
   size_t depth = 0;
   Section section = Section::None;
@@ -285,17 +314,16 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
   std::string* textOwned = nullptr;
   bool textStarted = false;
 
-  auto addText = [&](sv piece, bool raw) -> bool {
-    std::string decodedPiece;
-    if (!raw && piece.find('&') != sv::npos) {
-      if (!DecodeEntities(piece, decodedPiece, why)) return false;
-    } else if (!textStarted && !textOwned) {
+  // `special`: the piece holds '&' (already known from the caller's scan).
+  auto addText = [&](sv piece, bool special) -> bool {
+    if (!special && !textStarted) {
       text = piece;
       textStarted = true;
       return true;
-    } else {
-      decodedPiece.assign(piece);
     }
+    std::string decodedPiece;
+    if (!special) decodedPiece.assign(piece);
+    else if (!DecodeEntities(piece, decodedPiece, why)) return false;
     if (!textOwned) {
       textOwned = &decoded_.emplace_back(textStarted ? std::string(text) : std::string());
     }
@@ -355,14 +383,16 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
   };
 
   while (true) {
-    const char* lt = static_cast<const char*>(std::memchr(p, '<', static_cast<size_t>(e - p)));
+    const char* lt = nextLt ? nextLt : static_cast<const char*>(std::memchr(p, '<', static_cast<size_t>(e - p)));
+    nextLt = nullptr;
     if (!lt) return Parse::NeedMore;
     if (lt > p && depth > 0) {
       sv piece(p, static_cast<size_t>(lt - p));
-      if (std::memchr(piece.data(), '\0', piece.size())) return malformed("NUL byte in text", p);
+      if (Holds(nul_, '\0', p, lt)) return malformed("NUL byte in text", p);
+      const bool special = Holds(amp_, '&', p, lt);
       if (target != Target::None) {
-        if (!addText(piece, false)) return malformed(why, p);
-      } else if (piece.find('&') != sv::npos) {
+        if (!addText(piece, special)) return malformed(why, p);
+      } else if (special) {
         std::string ignored;
         if (!DecodeEntities(piece, ignored, why)) return malformed(why, p);
       }
@@ -375,13 +405,19 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     if (p[1] == '/') {  // end tag
       const char* n = p + 2;
       const char* ne = n;
-      while (ne < e && !IsNameEnd(*ne)) ++ne;
+      // Usually it closes the open element: compare instead of scanning the name.
+      const sv open = depth ? stack[depth - 1] : sv();
+      if (depth && static_cast<size_t>(e - n) > open.size() && std::memcmp(n, open.data(), open.size()) == 0 &&
+          (Class(n[open.size()]) & kNameStop))
+        ne = n + open.size();
+      else
+        while (ne < e && !(Class(*ne) & kNameStop)) ++ne;
       const char* gt = ne;
       while (gt < e && IsSpace(*gt)) ++gt;
       if (gt >= e) return Parse::NeedMore;
       if (*gt != '>') return malformed("malformed end tag", p);
       sv name(n, static_cast<size_t>(ne - n));
-      if (depth == 0 || LocalName(name) != LocalName(stack[depth - 1])) {
+      if (depth == 0 || (name != stack[depth - 1] && LocalName(name) != LocalName(stack[depth - 1]))) {
         std::string expected = depth ? "</" + std::string(stack[depth - 1]) + ">" : "no end tag";
         return malformed("missing closing tag: expected " + expected + " but found </" + std::string(name) + ">", p);
       }
@@ -409,7 +445,7 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
         sv rest(p + 9, static_cast<size_t>(e - p - 9));
         size_t close = rest.find("]]>");
         if (close == sv::npos) return Parse::NeedMore;
-        if (target != Target::None && !addText(rest.substr(0, close), true)) return malformed(why, p);
+        if (target != Target::None && !addText(rest.substr(0, close), false)) return malformed(why, p);
         p = rest.data() + close + 3;
         continue;
       }
@@ -426,11 +462,15 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     // Start tag.
     const char* n = p + 1;
     const char* ne = n;
-    while (ne < e && !IsNameEnd(*ne) && *ne != '<' && *ne != '=') ++ne;
+    uint8_t seen = 0;
+    for (uint8_t c; ne < e && !((c = Class(*ne)) & kNameStop); ++ne) seen |= c;
     if (ne >= e) return Parse::NeedMore;
     if (ne == n || !IsNameEnd(*ne)) return malformed("malformed start tag", p);
     sv name(n, static_cast<size_t>(ne - n));
-    sv local = LocalName(name);
+    sv local = seen & kColon ? LocalName(name) : name;
+    // The next '<' bounds this tag's attribute values, and is where the next markup starts.
+    nextLt = static_cast<const char*>(std::memchr(ne, '<', static_cast<size_t>(e - ne)));
+    if (!nextLt) return Parse::NeedMore;
     if (depth > 0 && local == "Event") return malformed("missing closing tag: a new <Event> starts before </Event>", p);
     if (depth == 0 && local != "Event") return malformed("expected <Event>", p);
     if (depth >= kMaxDepth) return malformed("elements nested too deeply", p);
@@ -470,7 +510,7 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
         break;
       }
       const char* an = a;
-      while (a < e && !IsSpace(*a) && *a != '=' && *a != '>' && *a != '/' && *a != '<') ++a;
+      while (a < e && !(Class(*a) & kNameStop)) ++a;
       if (a >= e) return Parse::NeedMore;
       sv attr(an, static_cast<size_t>(a - an));
       while (a < e && IsSpace(*a)) ++a;
@@ -485,9 +525,9 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       const char* ve = static_cast<const char*>(std::memchr(vs, quote, static_cast<size_t>(e - vs)));
       if (!ve) return Parse::NeedMore;
       sv value(vs, static_cast<size_t>(ve - vs));
-      if (value.find('<') != sv::npos) return malformed("'<' in an attribute value", vs);
-      if (std::memchr(value.data(), '\0', value.size())) return malformed("NUL byte in an attribute value", vs);
-      if (value.find('&') != sv::npos) {
+      if (ve > nextLt) return malformed("'<' in an attribute value", vs);
+      if (Holds(nul_, '\0', vs, ve)) return malformed("NUL byte in an attribute value", vs);
+      if (Holds(amp_, '&', vs, ve)) {
         std::string& owned = decoded_.emplace_back();
         if (!DecodeEntities(value, owned, why)) return malformed(why, vs);
         value = owned;

@@ -51,6 +51,7 @@ class XmlEventReader {
 
   Parse ParseEvent(size_t start, EventRecord& record, size_t& end, std::string& why, size_t& resumeAt);
   bool SkipToNextEventStart();
+  bool Holds(size_t& next, char byte, const char* from, const char* to);
   void Compact();
 
   std::string buf_;
@@ -59,6 +60,9 @@ class XmlEventReader {
   bool resyncing_ = false;     // after a bad record: discard input up to the next <Event
   bool inGarbage_ = false;     // a garbage run was already reported
   std::deque<std::string> decoded_;  // values that needed entity decoding, for the current record
+  static constexpr size_t kUnknown = static_cast<size_t>(-1);
+  size_t amp_ = kUnknown;  // offset in buf_ of the next '&' at or after the last lookup
+  size_t nul_ = kUnknown;  // same for NUL
 };
 
 }  // namespace wfp
