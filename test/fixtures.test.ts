@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, fixtureFiles } from './helpers';
-import { expectedForFile } from './oracle';
+import { expectedForFile } from './oracle.mjs';
 
 describe('every real fixture record', () => {
   const files = fixtureFiles();
