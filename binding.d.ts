@@ -18,12 +18,28 @@ export interface NativeStreamOptions {
   highWaterMark: number;
 }
 
-/** A problem the native side stepped over; it happened after `atEvent` events of its batch. */
+/** Windows only: the live Security log through an EvtSubscribe pull subscription. */
+export interface NativeEventLogOptions {
+  source: 'eventlog';
+  from: 'now' | 'oldest' | 'bookmark';
+  bookmark?: string;
+  kinds: string[];
+  includeAllowed: boolean;
+  highWaterMark: number;
+}
+
+/**
+ * A problem the native side met; it happened after `atEvent` events of its batch. Code 'GAP' is not
+ * an error: the bookmarked record was gone and reading went on from the oldest record.
+ */
 export interface NativeIssue {
   code: string;
   message: string;
   input: string | null;
   offset: number | null;
+  /** The Win32 (or errno) value behind an OS failure. */
+  systemCode: number | null;
+  hint: string | null;
   atEvent: number;
 }
 
@@ -48,7 +64,10 @@ export interface NativeSignal {
 export type NativeMessage = NativeBatch | NativeSignal;
 
 export declare class Watcher {
-  constructor(options: NativeReplayOptions | NativeStreamOptions, callback: (message: NativeMessage) => void);
+  constructor(
+    options: NativeReplayOptions | NativeStreamOptions | NativeEventLogOptions,
+    callback: (message: NativeMessage) => void,
+  );
   /** Asks the thread to stop; the callback then receives `ended` and no more batches. */
   close(): void;
   ref(): void;
@@ -67,3 +86,6 @@ export type SlotName =
   | 'layerName' | 'interfaceIndex' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
+
+/** Windows only: the bookmark XML for a record of a channel (what EvtRender(EvtRenderBookmark) gives). */
+export declare const bookmarkXml: ((channel: string, recordId: number) => string) | undefined;

@@ -16,18 +16,37 @@ export type WfpErrorCode =
   | 'ERR_FILE_READ'
   | 'ERR_FOLLOW_UNAVAILABLE'
   | 'ERR_STREAM'
+  | 'ERR_EVENTLOG_TRANSIENT'
   // fatal: the watcher cannot run
+  | 'ERR_ACCESS_DENIED'
+  | 'ERR_CHANNEL_NOT_FOUND'
+  | 'ERR_EVENTLOG_QUERY'
+  | 'ERR_EVENTLOG'
+  | 'ERR_INVALID_BOOKMARK'
   | 'ERR_UNSUPPORTED_PLATFORM'
   | 'ERR_SOURCE_UNAVAILABLE'
   | 'ERR_BINDING_NOT_FOUND';
 
-const FATAL: ReadonlySet<string> = new Set(['ERR_UNSUPPORTED_PLATFORM', 'ERR_SOURCE_UNAVAILABLE', 'ERR_BINDING_NOT_FOUND']);
+const FATAL: ReadonlySet<string> = new Set([
+  'ERR_UNSUPPORTED_PLATFORM',
+  'ERR_SOURCE_UNAVAILABLE',
+  'ERR_BINDING_NOT_FOUND',
+  'ERR_ACCESS_DENIED',
+  'ERR_CHANNEL_NOT_FOUND',
+  'ERR_EVENTLOG_QUERY',
+  'ERR_EVENTLOG',
+  'ERR_INVALID_BOOKMARK',
+]);
 
 export interface WfpErrorDetails {
   /** The file or stream the problem is in, when it is about an input. */
   input?: string | null;
   /** Byte offset in that input where the bad record (or garbage) starts. */
   offset?: number | null;
+  /** The Win32 error code behind an operating-system failure. */
+  systemCode?: number | null;
+  /** What to do about it, when known (for access denied: elevation or Event Log Readers). */
+  hint?: string | null;
   cause?: unknown;
 }
 
@@ -37,15 +56,20 @@ export class WfpBlocksError extends Error {
   readonly code: WfpErrorCode;
   readonly input: string | null;
   readonly offset: number | null;
+  readonly systemCode: number | null;
+  readonly hint: string | null;
   /** True when the watcher went on after it (a bad record, a missing file among several). */
   readonly recoverable: boolean;
 
   constructor(code: WfpErrorCode, message: string, details: WfpErrorDetails = {}) {
     const where = details.input != null ? ` (${details.input}${details.offset != null ? ` at offset ${details.offset}` : ''})` : '';
-    super(`${code}: ${message}${where}`, details.cause !== undefined ? { cause: details.cause } : undefined);
+    const hint = details.hint ? ` Hint: ${details.hint}.` : '';
+    super(`${code}: ${message}${where}${hint}`, details.cause !== undefined ? { cause: details.cause } : undefined);
     this.code = code;
     this.input = details.input ?? null;
     this.offset = details.offset ?? null;
+    this.systemCode = details.systemCode ?? null;
+    this.hint = details.hint ?? null;
     this.recoverable = !FATAL.has(code);
   }
 }

@@ -1,9 +1,9 @@
 import { resolveOptions, type WatchOptions } from './options';
 import { BlockWatcher } from './watcher';
 
-export { BlockWatcher, type BlockWatcherEvents } from './watcher';
+export { BlockWatcher, type BlockWatcherEvents, type GapInfo } from './watcher';
 export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
-export type { ReplaySourceOptions, SourceOption, WatchOptions } from './options';
+export type { ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
 export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint } from './types';
 
 /**

@@ -11,9 +11,14 @@ export interface ReplaySourceOptions {
 
 export type SourceOption = 'eventlog' | 'legacy' | ReplaySourceOptions;
 
+/** Where the 'eventlog' source starts: new records only, the oldest record, or after a bookmark. */
+export type StartOption = 'now' | 'oldest' | { bookmark: string };
+
 export interface WatchOptions {
   /** Where records come from. Default: 'eventlog' (the live Security log; Windows only). */
   source?: SourceOption;
+  /** 'eventlog' source: where to start. Default 'now'. A bookmark comes from `watcher.bookmark`. */
+  from?: StartOption;
   /** Also report permitted traffic (5154, 5156, 5158). Default false. */
   includeAllowed?: boolean;
   /** Only these kinds. Default: all. */
@@ -31,6 +36,7 @@ export type ResolvedSource =
 
 export interface ResolvedOptions {
   source: ResolvedSource;
+  from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string };
   includeAllowed: boolean;
   kinds: BlockKind[];
   signal: AbortSignal | undefined;
@@ -67,11 +73,24 @@ function resolveSource(source: unknown): ResolvedSource {
   return { type: 'files', files: [...files], follow: follow ?? false };
 }
 
+function resolveFrom(from: unknown, source: ResolvedSource): ResolvedOptions['from'] {
+  if (from === undefined) return { type: 'now' };
+  if (source.type !== 'eventlog' && source.type !== 'legacy') {
+    throw new WfpOptionError('from', from, "left out for a replay source (it applies to 'eventlog')");
+  }
+  if (from === 'now' || from === 'oldest') return { type: from };
+  const bookmark = typeof from === 'object' && from !== null ? (from as { bookmark?: unknown }).bookmark : undefined;
+  if (typeof bookmark !== 'string' || !/<Bookmark\b[^>]*\bRecordId=/.test(bookmark)) {
+    throw new WfpOptionError('from', from, "'now', 'oldest' or { bookmark } with a bookmark a watcher gave out");
+  }
+  return { type: 'bookmark', bookmark };
+}
+
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'includeAllowed', 'kinds', 'signal', 'highWaterMark']);
+  const known = new Set(['source', 'from', 'includeAllowed', 'kinds', 'signal', 'highWaterMark']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -98,6 +117,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   return {
     source,
+    from: resolveFrom(o.from, source),
     includeAllowed: (o.includeAllowed as boolean | undefined) ?? false,
     kinds,
     signal: o.signal as AbortSignal | undefined,

@@ -7,8 +7,16 @@ import { WfpBlocksError, type WfpErrorCode } from './errors';
 import type { ResolvedOptions } from './options';
 import type { BlockEvent } from './types';
 
+/** The bookmarked record was gone (the log was cleared or overwritten): records may have been missed. */
+export interface GapInfo {
+  reason: 'bookmark-not-found';
+  message: string;
+}
+
 export interface BlockWatcherEvents {
   block: [event: BlockEvent];
+  /** 'eventlog' source: reading resumed from the oldest record because the bookmarked one was gone. */
+  gap: [gap: GapInfo];
   /** Recoverable problems (`error.recoverable`) and the fatal error that ends the watcher. */
   error: [error: WfpBlocksError];
   /** The watcher's thread has stopped; no event follows. */
@@ -32,6 +40,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #iteratorsPaused = 0;
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
+  #channel: string | null = null;
+  #lastRecordId: number | null = null;
 
   /** @internal Use watchBlocks(). */
   constructor(options: ResolvedOptions) {
@@ -49,16 +59,18 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       signal.addEventListener('abort', onAbort, { once: true });
       this.#detach.push(() => signal.removeEventListener('abort', onAbort));
     }
-    if (source.type === 'eventlog' || source.type === 'legacy') {
+    if (process.platform !== 'win32' && (source.type === 'eventlog' || source.type === 'legacy')) {
       this.#endSoon(
-        process.platform === 'win32'
-          ? new WfpBlocksError('ERR_SOURCE_UNAVAILABLE', `the '${source.type}' source is not part of this build yet`)
-          : new WfpBlocksError(
+        new WfpBlocksError(
               'ERR_UNSUPPORTED_PLATFORM',
               `the '${source.type}' source reads the Windows Security log and cannot run on ${process.platform}; ` +
                 'use { source: { replay: files } } to read exported logs',
-            ),
+        ),
       );
+      return;
+    }
+    if (source.type === 'legacy') {
+      this.#endSoon(new WfpBlocksError('ERR_SOURCE_UNAVAILABLE', "the 'legacy' source is not part of this build yet"));
       return;
     }
     try {
@@ -73,12 +85,29 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     }
     const common = { kinds: options.kinds, includeAllowed: options.includeAllowed, highWaterMark: options.highWaterMark };
     const onMessage = (message: NativeMessage) => this.#onMessage(message);
-    if (source.type === 'files') {
+    if (source.type === 'eventlog') {
+      const { from } = options;
+      this.#channel = 'Security';
+      this.#native = new this.#binding.Watcher(
+        { source: 'eventlog', from: from.type, bookmark: from.type === 'bookmark' ? from.bookmark : undefined, ...common },
+        onMessage,
+      );
+    } else if (source.type === 'files') {
       this.#native = new this.#binding.Watcher({ source: 'replay', files: source.files, follow: source.follow, ...common }, onMessage);
     } else if (source.type === 'stream') {
       this.#native = new this.#binding.Watcher({ source: 'stream', name: streamName(source.stream), ...common }, onMessage);
       this.#feed(source.stream, this.#native);
     }
+  }
+
+  /**
+   * 'eventlog' source: an opaque string for the position after the last event emitted, to persist and
+   * pass back as `from: { bookmark }` so that a restarted watcher neither loses nor repeats records.
+   * Null before the first event, and for replay sources.
+   */
+  get bookmark(): string | null {
+    if (this.#channel === null || this.#lastRecordId === null) return null;
+    return this.#binding?.bookmarkXml?.(this.#channel, this.#lastRecordId) ?? null;
   }
 
   /** Stops the watcher. Settles once its thread has stopped; no event is emitted after that. */
@@ -234,7 +263,9 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       for (let i = 0; i < events; i++) {
         while (next < issues.length && issues[next].atEvent === i) this.#emitNativeIssue(issues[next++]);
         if (this.#state !== 'open') return; // a listener closed the watcher
-        this.#emitSafely('block', decoder.next());
+        const event = decoder.next();
+        this.#lastRecordId = event.recordId;
+        this.#emitSafely('block', event);
       }
       while (next < issues.length && this.#state === 'open') this.#emitNativeIssue(issues[next++]);
       return;
@@ -244,7 +275,13 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   }
 
   #emitNativeIssue(issue: NativeIssue): void {
-    this.#emitIssue(issue.code as WfpErrorCode, issue.message, issue.input, issue.offset);
+    if (this.#state !== 'open') return;
+    if (issue.code === 'GAP') {
+      this.#emitSafely('gap', { reason: 'bookmark-not-found', message: issue.message });
+      return;
+    }
+    const { input, offset, systemCode, hint } = issue;
+    this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint }));
   }
 
   #emitIssue(code: WfpErrorCode, message: string, input: string | null, offset: number | null, cause?: unknown): void {

@@ -4,6 +4,9 @@
 
 #include "batch.h"
 #include "watcher.h"
+#ifdef _WIN32
+#include "eventlog_source.h"
+#endif
 
 namespace {
 
@@ -28,9 +31,25 @@ Napi::Object Slots(Napi::Env env) {
   return slots;
 }
 
+#ifdef _WIN32
+// The bookmark a watcher gives out after a record: the XML Windows renders for it.
+Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "bookmarkXml(channel, recordId)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::String::New(env, wfp::BookmarkXml(info[0].As<Napi::String>().Utf8Value(),
+                                                 static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue())));
+}
+#endif
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Watcher", wfp::Watcher::Define(env));
   exports.Set("slots", Slots(env));
+#ifdef _WIN32
+  exports.Set("bookmarkXml", Napi::Function::New(env, BookmarkXml, "bookmarkXml"));
+#endif
   return exports;
 }
 

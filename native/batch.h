@@ -52,6 +52,8 @@ struct BatchIssue {
   std::string message;
   std::string input;    // file name or stream name; empty when not about an input
   int64_t offset = -1;  // byte offset in that input, -1 when not applicable
+  int64_t systemCode = -1;  // the OS error code behind it, -1 when none
+  std::string hint;         // what to do about it, when known
 };
 
 struct Batch {

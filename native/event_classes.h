@@ -29,6 +29,12 @@ class EventSelection {
  public:
   static EventSelection Of(const bool (&kinds)[6], bool includeAllowed);
   bool Contains(uint32_t eventId) const;
+  // Ascending, for queries that filter at the source.
+  template <typename F>
+  void ForEach(F f) const {
+    for (uint32_t id : kIds)
+      if (Contains(id)) f(id);
+  }
 
  private:
   static constexpr uint32_t kIds[] = {5031, 5150, 5151, 5152, 5153, 5154, 5155, 5156, 5157, 5158, 5159};

@@ -16,6 +16,9 @@ class RecordSink {
   virtual void OnRecord(const EventRecord& record, std::string_view input, uint64_t offset) = 0;
   // A problem with the input that the source has stepped over. offset is -1 when not applicable.
   virtual void OnIssue(const char* code, std::string message, std::string_view input, int64_t offset) = 0;
+  // An operating-system failure: `systemCode` is the Win32 or errno value, `hint` what to do about it.
+  virtual void OnSystemError(const char* code, std::string message, std::string_view input, uint32_t systemCode,
+                             std::string hint) = 0;
   // The source is about to wait for more input: whatever is batched should go out now.
   virtual void OnIdle() = 0;
   virtual bool Stopping() const = 0;

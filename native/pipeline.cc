@@ -18,7 +18,12 @@ void Pipeline::OnRecord(const EventRecord& record, std::string_view input, uint6
 }
 
 void Pipeline::OnIssue(const char* code, std::string message, std::string_view input, int64_t offset) {
-  builder_.AddIssue(BatchIssue{0, code, std::move(message), std::string(input), offset});
+  builder_.AddIssue(BatchIssue{0, code, std::move(message), std::string(input), offset, -1, std::string()});
+}
+
+void Pipeline::OnSystemError(const char* code, std::string message, std::string_view input, uint32_t systemCode,
+                             std::string hint) {
+  builder_.AddIssue(BatchIssue{0, code, std::move(message), std::string(input), -1, systemCode, std::move(hint)});
 }
 
 void Pipeline::Flush() {

@@ -17,6 +17,8 @@ class Pipeline final : public RecordSink {
 
   void OnRecord(const EventRecord& record, std::string_view input, uint64_t offset) override;
   void OnIssue(const char* code, std::string message, std::string_view input, int64_t offset) override;
+  void OnSystemError(const char* code, std::string message, std::string_view input, uint32_t systemCode,
+                     std::string hint) override;
   void OnIdle() override { Flush(); }
   bool Stopping() const override { return queue_.stopping(); }
   void Flush();

@@ -16,6 +16,9 @@
 #include <thread>
 
 #include "event_classes.h"
+#ifdef _WIN32
+#include "eventlog_source.h"
+#endif
 #include "pipeline.h"
 #include "replay_source.h"
 #include "stream_source.h"
@@ -105,6 +108,12 @@ bool MakeIssues(napi_env env, const std::vector<BatchIssue>& issues, napi_value*
     if (issue.offset < 0 ? napi_get_null(env, &offset) != napi_ok
                          : napi_create_double(env, static_cast<double>(issue.offset), &offset) != napi_ok)
       return false;
+    napi_value systemCode, hint;
+    if (issue.systemCode < 0 ? napi_get_null(env, &systemCode) != napi_ok
+                             : napi_create_double(env, static_cast<double>(issue.systemCode), &systemCode) != napi_ok)
+      return false;
+    if (issue.hint.empty() ? napi_get_null(env, &hint) != napi_ok : !MakeString(env, issue.hint, &hint)) return false;
+    if (!SetNamed(env, obj, "systemCode", systemCode) || !SetNamed(env, obj, "hint", hint)) return false;
     if (!SetNamed(env, obj, "code", code) || !SetNamed(env, obj, "message", message) ||
         !SetNamed(env, obj, "input", input) || !SetNamed(env, obj, "offset", offset) ||
         !SetNamed(env, obj, "atEvent", at) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
@@ -239,8 +248,28 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
                                                  kStreamBufferBytes, [raw] { raw->queue.MarkDrained(); });
     core->stream = stream.get();
     core->source = std::move(stream);
+#ifdef _WIN32
+  } else if (sourceKind == "eventlog") {
+    EventLogOptions eventlog;
+    eventlog.selection = selection;
+    Napi::Value channel = options.Get("channel");
+    if (channel.IsString()) eventlog.channel = channel.As<Napi::String>().Utf8Value();
+    Napi::Value from = options.Get("from");
+    std::string start = from.IsString() ? from.As<Napi::String>().Utf8Value() : "now";
+    if (start == "oldest") {
+      eventlog.from = StartAt::Oldest;
+    } else if (start == "bookmark") {
+      Napi::Value bookmark = options.Get("bookmark");
+      if (!bookmark.IsString()) { Fail(env, "bookmark must be a string"); return; }
+      eventlog.from = StartAt::Bookmark;
+      eventlog.bookmark = bookmark.As<Napi::String>().Utf8Value();
+    } else if (start != "now") {
+      { Fail(env, "from must be 'now', 'oldest' or 'bookmark'"); return; }
+    }
+    core->source = std::make_unique<EventLogSource>(std::move(eventlog));
+#endif
   } else {
-    { Fail(env, "source must be 'replay' or 'stream'"); return; }
+    { Fail(env, "source must be 'replay', 'stream' or (on Windows) 'eventlog'"); return; }
   }
 
   CoreRef* holder = new CoreRef(core);

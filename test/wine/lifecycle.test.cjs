@@ -1,0 +1,49 @@
+// Lifecycle of the Windows build under Wine: workers and process exit with a live eventlog watcher.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const { Worker } = require('node:worker_threads');
+const { fixtureLines, securityLog } = require('./helpers.cjs');
+
+const workerBody = `
+  const { parentPort } = require('node:worker_threads');
+  const { watchBlocks } = require('wfp-blocks');
+  const w = watchBlocks({ from: 'oldest', includeAllowed: true });
+  let n = 0;
+  w.on('block', () => { if (++n === 10) parentPort.postMessage('streaming'); if (n === 20 && process.env.EXIT_IN_WORKER) process.exit(7); });
+`;
+
+test('a worker with a waiting eventlog watcher survives terminate(), again and again', async () => {
+  securityLog(fixtureLines());
+  for (let i = 0; i < 5; i++) {
+    const worker = new Worker(workerBody, { eval: true });
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+  }
+});
+
+test("a worker's process.exit() while its watcher delivers leaves the parent alive", async () => {
+  securityLog(fixtureLines());
+  for (let i = 0; i < 5; i++) {
+    const worker = new Worker(workerBody, { eval: true, env: { ...process.env, EXIT_IN_WORKER: '1' } });
+    const code = await new Promise((resolve) => worker.once('exit', resolve));
+    assert.equal(code, 7);
+  }
+});
+
+test("an unref'd eventlog watcher lets the process exit; a ref'd one keeps it until close()", () => {
+  securityLog(fixtureLines());
+  const script = (ref) => `
+    const { watchBlocks } = require('wfp-blocks');
+    const w = watchBlocks({ includeAllowed: true });
+    ${ref ? "setTimeout(() => { console.log('alive'); w.close(); }, 500).unref();" : 'w.unref();'}
+  `;
+  const unref = spawnSync(process.execPath, ['-e', script(false)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
+  assert.equal(unref.status, 0);
+  const ref = spawnSync(process.execPath, ['-e', script(true)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
+  assert.equal(ref.status, 0);
+  assert.equal(ref.stdout.trim(), 'alive');
+});
