@@ -8,6 +8,8 @@ export interface NativeReplayOptions {
   kinds: string[];
   includeAllowed: boolean;
   highWaterMark: number;
+  /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
+  policyChanges?: boolean;
 }
 
 export interface NativeStreamOptions {
@@ -16,6 +18,8 @@ export interface NativeStreamOptions {
   kinds: string[];
   includeAllowed: boolean;
   highWaterMark: number;
+  /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
+  policyChanges?: boolean;
 }
 
 /** Windows only: the live Security log through an EvtSubscribe pull subscription. */
@@ -26,6 +30,8 @@ export interface NativeEventLogOptions {
   kinds: string[];
   includeAllowed: boolean;
   highWaterMark: number;
+  /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
+  policyChanges?: boolean;
 }
 
 /**
@@ -53,6 +59,16 @@ export interface NativeBatch {
   numbers: Float64Array;
   events: number;
   issues: NativeIssue[];
+  policyChanges: NativePolicyChange[];
+}
+
+/** Event 4719. `changes` bits: 1 success added, 2 success removed, 4 failure added, 8 failure removed. */
+export interface NativePolicyChange {
+  atEvent: number;
+  recordId: number;
+  timeMs: number;
+  subcategoryGuid: string;
+  changes: number;
 }
 
 /** `drained`: a stream watcher can take writes again. `ended`: the thread has stopped; nothing follows. */
@@ -86,6 +102,11 @@ export type SlotName =
   | 'layerName' | 'interfaceIndex' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
+
+/** Windows only: bits per audit subcategory GUID (1 success, 2 failure). Throws `{ code, systemCode }`. */
+export declare const auditQuery: ((guids: string[]) => number[]) | undefined;
+/** Windows only: sets each subcategory to exactly `bits` (0 = none). Throws `{ code, systemCode }`. */
+export declare const auditSet: ((entries: Array<{ guid: string; bits: number }>) => void) | undefined;
 
 /** Windows only: the bookmark XML for a record of a channel (what EvtRender(EvtRenderBookmark) gives). */
 export declare const bookmarkXml: ((channel: string, recordId: number) => string) | undefined;

@@ -23,6 +23,9 @@ export type WfpErrorCode =
   | 'ERR_EVENTLOG_QUERY'
   | 'ERR_EVENTLOG'
   | 'ERR_INVALID_BOOKMARK'
+  // audit policy functions
+  | 'ERR_ELEVATION_REQUIRED'
+  | 'ERR_AUDIT_POLICY'
   | 'ERR_UNSUPPORTED_PLATFORM'
   | 'ERR_SOURCE_UNAVAILABLE'
   | 'ERR_BINDING_NOT_FOUND';
@@ -36,6 +39,8 @@ const FATAL: ReadonlySet<string> = new Set([
   'ERR_EVENTLOG_QUERY',
   'ERR_EVENTLOG',
   'ERR_INVALID_BOOKMARK',
+  'ERR_ELEVATION_REQUIRED',
+  'ERR_AUDIT_POLICY',
 ]);
 
 export interface WfpErrorDetails {

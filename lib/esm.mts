@@ -1,5 +1,16 @@
 // The ES module entry: the same objects as the CommonJS entry, so `instanceof` works across both.
 import cjs from './index.js';
 
-export const { watchBlocks, BlockWatcher, WfpBlocksError, WfpOptionError, BLOCK_KINDS } = cjs;
+export const {
+  watchBlocks,
+  BlockWatcher,
+  WfpBlocksError,
+  WfpOptionError,
+  BLOCK_KINDS,
+  AUDIT_SUBCATEGORIES,
+  defaultAuditStateFile,
+  enableBlockAuditing,
+  getAuditPolicy,
+  restoreAuditPolicy,
+} = cjs;
 export type * from './index.js';

@@ -1,9 +1,23 @@
 import { resolveOptions, type WatchOptions } from './options';
 import { BlockWatcher } from './watcher';
 
-export { BlockWatcher, type BlockWatcherEvents, type GapInfo } from './watcher';
+export { BlockWatcher, type AuditStatus, type BlockWatcherEvents, type GapInfo, type PolicyChange } from './watcher';
+export {
+  AUDIT_SUBCATEGORIES,
+  defaultAuditStateFile,
+  enableBlockAuditing,
+  getAuditPolicy,
+  restoreAuditPolicy,
+  type AuditChange,
+  type AuditOptions,
+  type AuditPolicy,
+  type AuditPolicyStore,
+  type AuditSetting,
+  type AuditSubcategory,
+  type EnableOptions,
+} from './audit';
 export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
-export type { ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
+export type { AuditMode, AuditWatchOptions, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
 export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint } from './types';
 
 /**

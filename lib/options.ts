@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { AuditPolicyStore } from './audit';
 import { WfpOptionError } from './errors';
 import { BLOCK_KINDS, type BlockKind } from './types';
 
@@ -14,7 +15,24 @@ export type SourceOption = 'eventlog' | 'legacy' | ReplaySourceOptions;
 /** Where the 'eventlog' source starts: new records only, the oldest record, or after a bookmark. */
 export type StartOption = 'now' | 'oldest' | { bookmark: string };
 
+export type AuditMode = 'check' | 'enable' | 'ignore';
+
+export interface AuditWatchOptions {
+  mode: AuditMode;
+  /** 'enable': where the change is recorded for crash recovery (see restoreAuditPolicy). */
+  stateFile?: string;
+  /** 'enable': also restore the policy on SIGINT and SIGTERM before the process goes. */
+  restoreOnSignals?: boolean;
+  /** Test seam: the policy store. Default: the system's. */
+  store?: AuditPolicyStore;
+}
+
 export interface WatchOptions {
+  /**
+   * 'eventlog' source: 'check' (default) emits 'audit' when the auditing the requested kinds need is
+   * off; 'enable' turns it on for the watcher's lifetime and restores it on close; 'ignore'.
+   */
+  audit?: AuditMode | AuditWatchOptions;
   /** Where records come from. Default: 'eventlog' (the live Security log; Windows only). */
   source?: SourceOption;
   /** 'eventlog' source: where to start. Default 'now'. A bookmark comes from `watcher.bookmark`. */
@@ -36,6 +54,7 @@ export type ResolvedSource =
 
 export interface ResolvedOptions {
   source: ResolvedSource;
+  audit: AuditWatchOptions;
   from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string };
   includeAllowed: boolean;
   kinds: BlockKind[];
@@ -73,6 +92,24 @@ function resolveSource(source: unknown): ResolvedSource {
   return { type: 'files', files: [...files], follow: follow ?? false };
 }
 
+const AUDIT_MODES: readonly AuditMode[] = ['check', 'enable', 'ignore'];
+
+function resolveAudit(audit: unknown): AuditWatchOptions {
+  if (audit === undefined) return { mode: 'check' };
+  if (typeof audit === 'string' && AUDIT_MODES.includes(audit as AuditMode)) return { mode: audit as AuditMode };
+  const a = audit as Partial<AuditWatchOptions> | null;
+  if (typeof a !== 'object' || a === null || !AUDIT_MODES.includes(a.mode as AuditMode)) {
+    throw new WfpOptionError('audit', audit, "'check', 'enable', 'ignore' or { mode, stateFile?, restoreOnSignals? }");
+  }
+  if (a.stateFile !== undefined && (typeof a.stateFile !== 'string' || a.stateFile === '')) {
+    throw new WfpOptionError('audit.stateFile', a.stateFile, 'a file path');
+  }
+  if (a.restoreOnSignals !== undefined && typeof a.restoreOnSignals !== 'boolean') {
+    throw new WfpOptionError('audit.restoreOnSignals', a.restoreOnSignals, 'a boolean');
+  }
+  return { mode: a.mode as AuditMode, stateFile: a.stateFile, restoreOnSignals: a.restoreOnSignals, store: a.store };
+}
+
 function resolveFrom(from: unknown, source: ResolvedSource): ResolvedOptions['from'] {
   if (from === undefined) return { type: 'now' };
   if (source.type !== 'eventlog' && source.type !== 'legacy') {
@@ -90,7 +127,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'from', 'includeAllowed', 'kinds', 'signal', 'highWaterMark']);
+  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -117,6 +154,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   return {
     source,
+    audit: resolveAudit(o.audit),
     from: resolveFrom(o.from, source),
     includeAllowed: (o.includeAllowed as boolean | undefined) ?? false,
     kinds,

@@ -1,10 +1,20 @@
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
-import type { NativeIssue, NativeMessage, Watcher as NativeWatcher } from '../binding';
+import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeWatcher } from '../binding';
+import {
+  AUDIT_SUBCATEGORIES,
+  enableBlockAuditing,
+  getAuditPolicy,
+  missingAuditing,
+  restoreAuditPolicy,
+  type AuditChange,
+  type AuditPolicy,
+  type AuditSubcategory,
+} from './audit';
 import { loadBinding, type NativeBinding } from './binding';
 import { BatchDecoder } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
-import type { ResolvedOptions } from './options';
+import type { AuditWatchOptions, ResolvedOptions } from './options';
 import type { BlockEvent } from './types';
 
 /** The bookmarked record was gone (the log was cleared or overwritten): records may have been missed. */
@@ -13,8 +23,34 @@ export interface GapInfo {
   message: string;
 }
 
+/** Whether the auditing this watcher needs is on. Emitted when it is not, and whenever that changes. */
+export interface AuditStatus {
+  status: 'on' | 'off' | 'unknown';
+  /** Bits that are off although the requested kinds need them. */
+  missing: ReturnType<typeof missingAuditing>;
+  policy: AuditPolicy | null;
+  /** Why the status is unknown (not elevated, no audit API). */
+  error: WfpBlocksError | null;
+  reason: 'start' | 'policy-changed' | 'recheck';
+}
+
+/** Event 4719: someone (Group Policy, auditpol, another tool) changed an audit subcategory. */
+export interface PolicyChange {
+  recordId: number;
+  time: Date;
+  subcategoryGuid: string;
+  /** 'connection' or 'packetDrop' for the subcategories WFP uses; null for the others. */
+  subcategory: AuditSubcategory | null;
+  successAdded: boolean;
+  successRemoved: boolean;
+  failureAdded: boolean;
+  failureRemoved: boolean;
+}
+
 export interface BlockWatcherEvents {
   block: [event: BlockEvent];
+  audit: [status: AuditStatus];
+  policyChange: [change: PolicyChange];
   /** 'eventlog' source: reading resumed from the oldest record because the bookmarked one was gone. */
   gap: [gap: GapInfo];
   /** Recoverable problems (`error.recoverable`) and the fatal error that ends the watcher. */
@@ -24,6 +60,8 @@ export interface BlockWatcherEvents {
 }
 
 type State = 'open' | 'closing' | 'closed';
+
+const AUDIT_RECHECK_MS = 5 * 60_000;
 
 /**
  * A running watcher: emits 'block' for each event, 'error' for problems and 'close' once its native
@@ -42,6 +80,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #resumeStream: (() => void) | null = null;
   #channel: string | null = null;
   #lastRecordId: number | null = null;
+  #audit: AuditWatchOptions = { mode: 'ignore' };
+  #auditNeeds = { packetDrops: false, allowed: false };
+  #auditChange: AuditChange | null = null;
+  #auditStatus: AuditStatus['status'] | null = null;
+  #checkAudit: ((reason: AuditStatus['reason']) => void) | null = null;
 
   /** @internal Use watchBlocks(). */
   constructor(options: ResolvedOptions) {
@@ -49,6 +92,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#highWaterMark = options.highWaterMark;
     const { source, signal } = options;
+    this.#audit = options.audit;
 
     if (signal) {
       if (signal.aborted) {
@@ -83,7 +127,25 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       );
       return;
     }
-    const common = { kinds: options.kinds, includeAllowed: options.includeAllowed, highWaterMark: options.highWaterMark };
+    const watchesLog = source.type === 'eventlog';
+    const audit = options.audit;
+    this.#auditNeeds = { packetDrops: options.kinds.includes('packet'), allowed: options.includeAllowed };
+    if (watchesLog && audit.mode === 'enable') {
+      try {
+        this.#auditChange = enableBlockAuditing({ ...this.#auditNeeds, stateFile: audit.stateFile, store: audit.store });
+      } catch (error) {
+        this.#endSoon(error as WfpBlocksError);
+        return;
+      }
+      if (audit.restoreOnSignals) this.#restoreOnSignals(audit);
+    }
+    if (watchesLog && audit.mode !== 'ignore') this.#watchAudit(audit);
+    const common = {
+      kinds: options.kinds,
+      includeAllowed: options.includeAllowed,
+      highWaterMark: options.highWaterMark,
+      policyChanges: !watchesLog || audit.mode !== 'ignore',
+    };
     const onMessage = (message: NativeMessage) => this.#onMessage(message);
     if (source.type === 'eventlog') {
       const { from } = options;
@@ -258,20 +320,93 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     if ('numbers' in message) {
       if (this.#state !== 'open' || !this.#binding) return;
       const decoder = new BatchDecoder(message, this.#binding.slots);
-      const { issues, events } = message;
+      const { issues, events, policyChanges } = message;
       let next = 0;
+      let nextChange = 0;
       for (let i = 0; i < events; i++) {
         while (next < issues.length && issues[next].atEvent === i) this.#emitNativeIssue(issues[next++]);
+        while (nextChange < policyChanges.length && policyChanges[nextChange].atEvent === i) this.#emitPolicyChange(policyChanges[nextChange++]);
         if (this.#state !== 'open') return; // a listener closed the watcher
         const event = decoder.next();
         this.#lastRecordId = event.recordId;
         this.#emitSafely('block', event);
       }
       while (next < issues.length && this.#state === 'open') this.#emitNativeIssue(issues[next++]);
+      while (nextChange < policyChanges.length && this.#state === 'open') this.#emitPolicyChange(policyChanges[nextChange++]);
       return;
     }
     if (message.drained && this.#state === 'open') this.#resumeStream?.();
     if (message.ended) this.#finish();
+  }
+
+  #emitPolicyChange(change: NativePolicyChange): void {
+    if (this.#state !== 'open') return;
+    const guid = change.subcategoryGuid.toUpperCase();
+    const subcategory =
+      (Object.keys(AUDIT_SUBCATEGORIES) as AuditSubcategory[]).find((k) => AUDIT_SUBCATEGORIES[k].guid === guid) ?? null;
+    this.#emitSafely('policyChange', {
+      recordId: change.recordId,
+      time: new Date(change.timeMs),
+      subcategoryGuid: change.subcategoryGuid,
+      subcategory,
+      successAdded: (change.changes & 1) !== 0,
+      successRemoved: (change.changes & 2) !== 0,
+      failureAdded: (change.changes & 4) !== 0,
+      failureRemoved: (change.changes & 8) !== 0,
+    });
+    if (subcategory) this.#checkAudit?.('policy-changed');
+  }
+
+  // 'check' and 'enable': say once when the needed auditing is off (nobody should wait for events
+  // that cannot come), and again whenever that changes: on a 4719 for these subcategories, and every
+  // few minutes, since Group Policy re-applies settings without always logging it.
+  #watchAudit(audit: AuditWatchOptions): void {
+    const check = (reason: AuditStatus['reason']) => {
+      if (this.#state !== 'open') return;
+      let status: AuditStatus;
+      try {
+        const policy = getAuditPolicy({ store: audit.store });
+        const missing = missingAuditing(policy, this.#auditNeeds);
+        status = { status: missing.length ? 'off' : 'on', missing, policy, error: null, reason };
+      } catch (error) {
+        status = { status: 'unknown', missing: [], policy: null, error: error as WfpBlocksError, reason };
+      }
+      const changed = status.status !== this.#auditStatus;
+      const first = this.#auditStatus === null;
+      this.#auditStatus = status.status;
+      if ((first && status.status !== 'on') || (!first && changed)) this.#emitSafely('audit', status);
+    };
+    this.#checkAudit = check;
+    process.nextTick(() => check('start'));
+    const timer = setInterval(() => check('recheck'), AUDIT_RECHECK_MS).unref();
+    this.#detach.push(() => clearInterval(timer));
+  }
+
+  #restoreOnSignals(audit: AuditWatchOptions): void {
+    const onSignal = (signal: NodeJS.Signals) => {
+      this.#restoreAudit(audit);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // Without other listeners, let the signal do what it would have done.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    this.#detach.push(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+  }
+
+  #restoreAudit(audit: AuditWatchOptions): void {
+    const change = this.#auditChange;
+    this.#auditChange = null;
+    if (!change) return;
+    try {
+      restoreAuditPolicy(change, { store: audit.store });
+    } catch (error) {
+      this.#emitSafely('error', error as WfpBlocksError);
+    }
   }
 
   #emitNativeIssue(issue: NativeIssue): void {
@@ -316,6 +451,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   #finish(): void {
     if (this.#state === 'closed') return;
+    this.#restoreAudit(this.#audit);
     this.#state = 'closed';
     this.#release();
     this.#native = null;

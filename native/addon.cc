@@ -5,6 +5,7 @@
 #include "batch.h"
 #include "watcher.h"
 #ifdef _WIN32
+#include "audit_policy_win.h"
 #include "eventlog_source.h"
 #endif
 
@@ -42,6 +43,50 @@ Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, wfp::BookmarkXml(info[0].As<Napi::String>().Utf8Value(),
                                                  static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue())));
 }
+
+Napi::Value ThrowAuditError(Napi::Env env, const wfp::AuditError& e) {
+  Napi::Error error = Napi::Error::New(env, e.message);
+  error.Set("code", Napi::String::New(env, e.code));
+  error.Set("systemCode", Napi::Number::New(env, e.systemCode));
+  error.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// auditQuery(guids: string[]): number[] (bits: 1 success, 2 failure)
+Napi::Value AuditQuery(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) {
+    Napi::TypeError::New(env, "auditQuery(guids)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<std::string> guids;
+  for (uint32_t i = 0; i < list.Length(); ++i) guids.push_back(list.Get(i).ToString().Utf8Value());
+  std::vector<uint32_t> bits;
+  wfp::AuditError error;
+  if (!wfp::QueryAuditPolicy(guids, bits, error)) return ThrowAuditError(env, error);
+  Napi::Array out = Napi::Array::New(env, bits.size());
+  for (size_t i = 0; i < bits.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, bits[i]));
+  return out;
+}
+
+// auditSet(entries: Array<{ guid: string, bits: number }>): void
+Napi::Value AuditSet(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) {
+    Napi::TypeError::New(env, "auditSet(entries)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<std::pair<std::string, uint32_t>> entries;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Object entry = list.Get(i).ToObject();
+    entries.emplace_back(entry.Get("guid").ToString().Utf8Value(), entry.Get("bits").ToNumber().Uint32Value());
+  }
+  wfp::AuditError error;
+  if (!wfp::SetAuditPolicy(entries, error)) return ThrowAuditError(env, error);
+  return env.Undefined();
+}
 #endif
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -49,6 +94,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("slots", Slots(env));
 #ifdef _WIN32
   exports.Set("bookmarkXml", Napi::Function::New(env, BookmarkXml, "bookmarkXml"));
+  exports.Set("auditQuery", Napi::Function::New(env, AuditQuery, "auditQuery"));
+  exports.Set("auditSet", Napi::Function::New(env, AuditSet, "auditSet"));
 #endif
   return exports;
 }

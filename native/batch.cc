@@ -149,6 +149,11 @@ void BatchBuilder::Add(const BlockEvent& e) {
   ++batch_.events;
 }
 
+void BatchBuilder::AddPolicyChange(BatchPolicyChange change) {
+  change.atEvent = batch_.events;
+  batch_.policyChanges.push_back(std::move(change));
+}
+
 void BatchBuilder::AddIssue(BatchIssue issue) {
   issue.atEvent = batch_.events;
   batch_.issues.push_back(std::move(issue));

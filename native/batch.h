@@ -56,11 +56,21 @@ struct BatchIssue {
   std::string hint;         // what to do about it, when known
 };
 
+// An audit policy change (event 4719) met among the records, in order with them.
+struct BatchPolicyChange {
+  uint32_t atEvent = 0;
+  uint64_t recordId = 0;
+  double timeMs = 0;
+  std::string subcategoryGuid;
+  uint8_t changes = 0;  // PolicyChangeBits
+};
+
 struct Batch {
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
   uint32_t events = 0;
   std::vector<BatchIssue> issues;
+  std::vector<BatchPolicyChange> policyChanges;
 };
 
 class BatchBuilder {
@@ -68,8 +78,9 @@ class BatchBuilder {
   BatchBuilder();
   void Add(const BlockEvent& event);
   void AddIssue(BatchIssue issue);
+  void AddPolicyChange(BatchPolicyChange change);
   uint32_t events() const { return batch_.events; }
-  bool empty() const { return batch_.events == 0 && batch_.issues.empty(); }
+  bool empty() const { return batch_.events == 0 && batch_.issues.empty() && batch_.policyChanges.empty(); }
   // Hands over the batch built so far and starts a new one.
   Batch Take();
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <random>
 
+#include "normalizer.h"
 #include "process_token_win.h"
 #include "wide_win.h"
 #include "win32_errors.h"
@@ -49,12 +50,14 @@ std::string AccessHint() {
 
 }  // namespace
 
-std::string BuildQuery(const std::string& channel, const EventSelection& selection) {
+std::string BuildQuery(const std::string& channel, const EventSelection& selection, bool policyChanges) {
   std::string ids;
-  selection.ForEach([&](uint32_t id) {
+  auto add = [&](uint32_t id) {
     if (!ids.empty()) ids += " or ";
     ids += "EventID=" + std::to_string(id);
-  });
+  };
+  if (policyChanges) add(kAuditPolicyChangedEventId);
+  selection.ForEach(add);
   return "<QueryList><Query Id=\"0\" Path=\"" + channel + "\"><Select Path=\"" + channel + "\">*[System[(" + ids +
          ")]]</Select></Query></QueryList>";
 }
@@ -65,7 +68,7 @@ std::string BookmarkXml(const std::string& channel, uint64_t recordId) {
 }
 
 EventLogSource::EventLogSource(EventLogOptions options)
-    : options_(std::move(options)), query_(Widen(BuildQuery(options_.channel, options_.selection))) {
+    : options_(std::move(options)), query_(Widen(BuildQuery(options_.channel, options_.selection, options_.policyChanges))) {
   stop_ = CreateEventW(nullptr, TRUE, FALSE, nullptr);
   signal_ = CreateEventW(nullptr, FALSE, TRUE, nullptr);
 }

@@ -29,10 +29,11 @@ struct EventLogOptions {
   StartAt from = StartAt::Now;
   std::string bookmark;  // with StartAt::Bookmark: bookmark XML
   EventSelection selection;
+  bool policyChanges = false;  // also subscribe to 4719 (audit policy changed)
 };
 
-// The subscription query: the selected event IDs of the channel, as a structured XML query.
-std::string BuildQuery(const std::string& channel, const EventSelection& selection);
+// The subscription query: the selected event IDs of the channel (and 4719), as a structured XML query.
+std::string BuildQuery(const std::string& channel, const EventSelection& selection, bool policyChanges);
 // The bookmark XML Windows renders for a record of `channel`.
 std::string BookmarkXml(const std::string& channel, uint64_t recordId);
 

@@ -2,6 +2,7 @@
 // and directory change notifications for follow mode, waited on together with a stop event.
 #include <windows.h>
 
+#include <iterator>
 #include <vector>
 
 #include "input_file.h"

@@ -25,6 +25,21 @@ enum class Normalized { Event, Skipped, Issue };
 Normalized Normalize(const EventRecord& record, const EventSelection& selection, BlockEvent& out,
                      NormalizeIssue& issue);
 
+// Event 4719, "System audit policy was changed": which subcategory, and which bits were added or
+// removed (AuditPolicyChanges tokens %%8448 success removed, %%8449 success added, %%8450 failure
+// removed, %%8451 failure added). Windows logs it whatever the audit policy says.
+enum PolicyChangeBits : uint8_t { kSuccessAdded = 1, kSuccessRemoved = 2, kFailureAdded = 4, kFailureRemoved = 8 };
+
+struct PolicyChange {
+  double timeMs = 0;
+  std::string_view subcategoryGuid;
+  uint8_t changes = 0;  // PolicyChangeBits
+};
+
+inline constexpr uint32_t kAuditPolicyChangedEventId = 4719;
+
+bool RecognizePolicyChange(const EventRecord& record, PolicyChange& out);
+
 // Milliseconds since the Unix epoch for an xs:dateTime as Windows writes SystemTime
 // ("2016-06-29T15:24:34.3460000Z"; also a space for 'T', no zone meaning UTC, or a +hh:mm offset).
 bool ParseSystemTime(std::string_view text, double& ms);

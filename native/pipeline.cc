@@ -4,6 +4,11 @@
 namespace wfp {
 
 void Pipeline::OnRecord(const EventRecord& record, std::string_view input, uint64_t offset) {
+  if (policyChanges_ && record.eventId == kAuditPolicyChangedEventId && RecognizePolicyChange(record, policyChange_)) {
+    builder_.AddPolicyChange(BatchPolicyChange{0, record.recordId, policyChange_.timeMs,
+                                               std::string(policyChange_.subcategoryGuid), policyChange_.changes});
+    return;
+  }
   switch (Normalize(record, selection_, event_, issue_)) {
     case Normalized::Event:
       builder_.Add(event_);

@@ -12,8 +12,9 @@ namespace wfp {
 
 class Pipeline final : public RecordSink {
  public:
-  Pipeline(EventSelection selection, uint32_t batchSize, DeliveryQueue& queue)
-      : selection_(selection), batchSize_(batchSize), queue_(queue) {}
+  // `policyChanges`: also report audit policy changes (4719) met among the records.
+  Pipeline(EventSelection selection, bool policyChanges, uint32_t batchSize, DeliveryQueue& queue)
+      : selection_(selection), policyChanges_(policyChanges), batchSize_(batchSize), queue_(queue) {}
 
   void OnRecord(const EventRecord& record, std::string_view input, uint64_t offset) override;
   void OnIssue(const char* code, std::string message, std::string_view input, int64_t offset) override;
@@ -25,11 +26,13 @@ class Pipeline final : public RecordSink {
 
  private:
   EventSelection selection_;
+  bool policyChanges_;
   uint32_t batchSize_;
   DeliveryQueue& queue_;
   BatchBuilder builder_;
   BlockEvent event_;
   NormalizeIssue issue_;
+  PolicyChange policyChange_;
 };
 
 }  // namespace wfp

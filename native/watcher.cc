@@ -12,6 +12,8 @@
 //   JavaScript may not run, and that must not turn into a fatal error.
 #include "watcher.h"
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <thread>
 
@@ -30,10 +32,10 @@ namespace {
 constexpr size_t kStreamBufferBytes = 4 << 20;
 
 struct Core {
-  Core(size_t highWaterMark, EventSelection selection)
+  Core(size_t highWaterMark, EventSelection selection, bool policyChanges)
       : queue(highWaterMark, [this] { Wake(); }),
-        pipeline(selection, static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(1024, highWaterMark / 2))),
-                 queue) {}
+        pipeline(selection, policyChanges,
+                 static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(1024, highWaterMark / 2))), queue) {}
 
   ~Core() {
     Stop();
@@ -122,18 +124,38 @@ bool MakeIssues(napi_env env, const std::vector<BatchIssue>& issues, napi_value*
   return true;
 }
 
+bool MakePolicyChanges(napi_env env, const std::vector<BatchPolicyChange>& changes, napi_value* out) {
+  if (napi_create_array_with_length(env, changes.size(), out) != napi_ok) return false;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const BatchPolicyChange& c = changes[i];
+    napi_value obj, at, recordId, time, guid, bits;
+    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, c.atEvent, &at) != napi_ok ||
+        napi_create_double(env, static_cast<double>(c.recordId), &recordId) != napi_ok ||
+        napi_create_double(env, c.timeMs, &time) != napi_ok || !MakeString(env, c.subcategoryGuid, &guid) ||
+        napi_create_uint32(env, c.changes, &bits) != napi_ok)
+      return false;
+    if (!SetNamed(env, obj, "atEvent", at) || !SetNamed(env, obj, "recordId", recordId) ||
+        !SetNamed(env, obj, "timeMs", time) || !SetNamed(env, obj, "subcategoryGuid", guid) ||
+        !SetNamed(env, obj, "changes", bits) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
+      return false;
+  }
+  return true;
+}
+
 bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
-  napi_value strings, buffer, numbers, events, issues;
+  napi_value strings, buffer, numbers, events, issues, policyChanges;
   void* bytes = nullptr;
   const size_t size = batch.numbers.size() * sizeof(double);
   if (napi_create_object(env, out) != napi_ok || !MakeString(env, batch.strings, &strings) ||
       napi_create_arraybuffer(env, size, &bytes, &buffer) != napi_ok ||
       napi_create_typedarray(env, napi_float64_array, batch.numbers.size(), buffer, 0, &numbers) != napi_ok ||
-      napi_create_uint32(env, batch.events, &events) != napi_ok || !MakeIssues(env, batch.issues, &issues))
+      napi_create_uint32(env, batch.events, &events) != napi_ok || !MakeIssues(env, batch.issues, &issues) ||
+      !MakePolicyChanges(env, batch.policyChanges, &policyChanges))
     return false;
   if (size) std::memcpy(bytes, batch.numbers.data(), size);
   return SetNamed(env, *out, "strings", strings) && SetNamed(env, *out, "numbers", numbers) &&
-         SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues);
+         SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues) &&
+         SetNamed(env, *out, "policyChanges", policyChanges);
 }
 
 bool MakeSignal(napi_env env, bool drained, bool ended, napi_value* out) {
@@ -226,7 +248,8 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
     wanted[static_cast<size_t>(*kind)] = true;
   }
   EventSelection selection = EventSelection::Of(wanted, options.Get("includeAllowed").ToBoolean());
-  auto core = std::make_shared<Core>(static_cast<size_t>(hwm.As<Napi::Number>().DoubleValue()), selection);
+  const bool policyChanges = options.Get("policyChanges").ToBoolean();
+  auto core = std::make_shared<Core>(static_cast<size_t>(hwm.As<Napi::Number>().DoubleValue()), selection, policyChanges);
   Core* raw = core.get();
 
   Napi::Value kind = options.Get("source");
@@ -252,6 +275,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   } else if (sourceKind == "eventlog") {
     EventLogOptions eventlog;
     eventlog.selection = selection;
+    eventlog.policyChanges = policyChanges;
     Napi::Value channel = options.Get("channel");
     if (channel.IsString()) eventlog.channel = channel.As<Napi::String>().Utf8Value();
     Napi::Value from = options.Get("from");

@@ -54,3 +54,23 @@ describe('wfp-blocks replay', () => {
     expect(cli(['frobnicate']).status).toBe(2);
   });
 });
+
+describe.skipIf(process.platform === 'win32')('wfp-blocks watch and audit, on Linux', () => {
+  it('watch says the platform is unsupported and exits 1', () => {
+    const r = cli(['watch', '--json']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/ERR_UNSUPPORTED_PLATFORM: the 'eventlog' source reads the Windows Security log and cannot run on linux/);
+  });
+
+  it('audit status says the platform is unsupported and exits 1', () => {
+    const r = cli(['audit', 'status']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ERR_UNSUPPORTED_PLATFORM/);
+  });
+
+  it('audit without a subcommand is a usage error', () => {
+    expect(cli(['audit']).status).toBe(2);
+    expect(cli(['watch', 'file.xml']).stderr).toContain('did you mean replay?');
+  });
+});

@@ -137,7 +137,7 @@ describe('invalid options throw a TypeError that names the option and the value'
   }
 });
 
-describe('sources that need Windows', () => {
+describe.skipIf(process.platform === 'win32')('sources that need Windows, elsewhere', () => {
   for (const source of [undefined, 'eventlog', 'legacy'] as const) {
     it(`${source ?? 'the default source'} gives a typed unsupported-platform error on Linux and closes`, async () => {
       const watcher = watchBlocks(source ? { source } : {});

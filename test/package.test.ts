@@ -29,14 +29,27 @@ w.on('block', () => n++);
 w.on('close', () => console.log(JSON.stringify({ n, isError: new WfpBlocksError('ERR_FILE_READ', 'x') instanceof Error })));
 `;
 
+let packed: string[] = [];
+
 beforeAll(() => {
   expect(existsSync(path.join(ROOT, 'prebuilds', 'linux-x64', 'node.napi.node'))).toBe(true);
   const out = tempDir();
-  execFileSync(npm, ['pack', '--pack-destination', out], { cwd: ROOT, stdio: 'pipe' });
+  const listing = execFileSync(npm, ['pack', '--json', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' });
+  packed = (JSON.parse(listing)[0].files as Array<{ path: string }>).map((f) => f.path);
   tarball = path.join(out, readdirSync(out).find((f) => f.endsWith('.tgz')) as string);
 }, 120_000);
 
 describe('the published package', () => {
+  it('ships the Linux prebuild, and the Windows one wherever it was built (always in CI)', () => {
+    expect(packed).toContain('prebuilds/linux-x64/node.napi.node');
+    if (process.env.CI || existsSync(path.join(ROOT, 'prebuilds', 'win32-x64', 'node.napi.node'))) {
+      expect(packed).toContain('prebuilds/win32-x64/node.napi.node');
+    }
+    expect(packed).toContain('dist/index.js');
+    expect(packed).toContain('dist/esm.mjs');
+    expect(packed.some((f) => f.startsWith('test/'))).toBe(false);
+  });
+
   it('installs with its prebuild (no compile), and ESM, CommonJS and TypeScript consumers can import it', () => {
     const project = install();
     const pkgDir = path.join(project, 'node_modules', 'wfp-blocks');

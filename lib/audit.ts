@@ -1,0 +1,205 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadBinding } from './binding';
+import { WfpBlocksError, type WfpErrorCode } from './errors';
+
+/** The two audit subcategories WFP writes its events under. Always addressed by GUID: names are localised. */
+export const AUDIT_SUBCATEGORIES = {
+  connection: { guid: '{0CCE9226-69AE-11D9-BED3-505054503030}', name: 'Filtering Platform Connection' },
+  packetDrop: { guid: '{0CCE9225-69AE-11D9-BED3-505054503030}', name: 'Filtering Platform Packet Drop' },
+} as const;
+
+export type AuditSubcategory = keyof typeof AUDIT_SUBCATEGORIES;
+export interface AuditSetting {
+  success: boolean;
+  failure: boolean;
+}
+export type AuditPolicy = Record<AuditSubcategory, AuditSetting>;
+
+/** Where the policy is read and written: the system on Windows; memory in tests. Bits: 1 success, 2 failure. */
+export interface AuditPolicyStore {
+  query(guids: readonly string[]): number[];
+  set(entries: ReadonlyArray<{ guid: string; bits: number }>): void;
+}
+
+/** What one enableBlockAuditing() turned on: exactly what restoreAuditPolicy() turns off again. */
+export interface AuditChange {
+  turnedOn: Array<{ subcategory: AuditSubcategory; guid: string; success: boolean; failure: boolean }>;
+  /** Where the change was recorded before it was made, for restoring after a crash. */
+  stateFile: string | null;
+  at: string;
+}
+
+export interface AuditOptions {
+  /** Crash-safety record. Default: WFP_BLOCKS_AUDIT_STATE, else %ProgramData%\wfp-blocks\audit-state.json (tmp elsewhere). */
+  stateFile?: string;
+  /** Test seam: the policy store. Default: the system's (Windows only). */
+  store?: AuditPolicyStore;
+}
+
+export interface EnableOptions extends AuditOptions {
+  /** Also Filtering Platform Packet Drop (5152): very noisy, so off by default. */
+  packetDrops?: boolean;
+  /** Also success auditing, for permitted traffic (5154, 5156, 5158). */
+  allowed?: boolean;
+}
+
+const SUCCESS = 1;
+const FAILURE = 2;
+const NAMES = Object.keys(AUDIT_SUBCATEGORIES) as AuditSubcategory[];
+
+export function defaultAuditStateFile(): string {
+  if (process.env.WFP_BLOCKS_AUDIT_STATE) return process.env.WFP_BLOCKS_AUDIT_STATE;
+  const base = process.platform === 'win32' ? (process.env.ProgramData ?? 'C:\\ProgramData') : os.tmpdir();
+  return path.join(base, 'wfp-blocks', 'audit-state.json');
+}
+
+function systemStore(): AuditPolicyStore {
+  if (process.platform !== 'win32') {
+    throw new WfpBlocksError('ERR_UNSUPPORTED_PLATFORM', `the Windows audit policy does not exist on ${process.platform}`);
+  }
+  let binding;
+  try {
+    binding = loadBinding();
+  } catch (cause) {
+    throw new WfpBlocksError('ERR_BINDING_NOT_FOUND', 'no native build of wfp-blocks loads here', { cause });
+  }
+  const { auditQuery, auditSet } = binding;
+  if (!auditQuery || !auditSet) throw new WfpBlocksError('ERR_UNSUPPORTED_PLATFORM', 'this build has no audit policy support');
+  const typed = <T>(call: () => T): T => {
+    try {
+      return call();
+    } catch (error) {
+      const e = error as Error & { code?: string; systemCode?: number };
+      if (e.code === 'ERR_ELEVATION_REQUIRED' || e.code === 'ERR_AUDIT_POLICY') {
+        throw new WfpBlocksError(e.code as WfpErrorCode, e.message, {
+          systemCode: e.systemCode,
+          hint: e.code === 'ERR_ELEVATION_REQUIRED' ? 'run as an elevated administrator' : null,
+        });
+      }
+      throw error;
+    }
+  };
+  return { query: (guids) => typed(() => auditQuery([...guids])), set: (entries) => typed(() => auditSet([...entries])) };
+}
+
+const toSetting = (bits: number): AuditSetting => ({ success: (bits & SUCCESS) !== 0, failure: (bits & FAILURE) !== 0 });
+const toBits = (s: { success: boolean; failure: boolean }) => (s.success ? SUCCESS : 0) | (s.failure ? FAILURE : 0);
+
+function readPolicy(store: AuditPolicyStore): Record<AuditSubcategory, number> {
+  const bits = store.query(NAMES.map((n) => AUDIT_SUBCATEGORIES[n].guid));
+  return { connection: bits[0], packetDrop: bits[1] };
+}
+
+/** The success and failure state of both WFP subcategories. */
+export function getAuditPolicy(options: AuditOptions = {}): AuditPolicy {
+  const bits = readPolicy(options.store ?? systemStore());
+  return { connection: toSetting(bits.connection), packetDrop: toSetting(bits.packetDrop) };
+}
+
+type Recorded = AuditChange['turnedOn'];
+
+function readState(file: string): Recorded {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { turnedOn?: Recorded };
+    return Array.isArray(parsed.turnedOn) ? parsed.turnedOn : [];
+  } catch {
+    return [];
+  }
+}
+
+// Written to a temporary file and renamed, so a crash leaves the old record or the new one.
+function writeState(file: string, turnedOn: Recorded): void {
+  if (turnedOn.length === 0) {
+    rmSync(file, { force: true });
+    return;
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify({ version: 1, pid: process.pid, at: new Date().toISOString(), turnedOn }, null, 2)}\n`);
+  renameSync(temp, file);
+}
+
+function merge(a: Recorded, b: Recorded): Recorded {
+  return NAMES.flatMap((subcategory) => {
+    const mine = [...a, ...b].filter((e) => e.subcategory === subcategory);
+    if (mine.length === 0) return [];
+    return [{ subcategory, guid: AUDIT_SUBCATEGORIES[subcategory].guid, success: mine.some((e) => e.success), failure: mine.some((e) => e.failure) }];
+  });
+}
+
+function subtract(from: Recorded, remove: Recorded): Recorded {
+  return from.flatMap((e) => {
+    const r = remove.find((x) => x.subcategory === e.subcategory);
+    const left = { ...e, success: e.success && !r?.success, failure: e.failure && !r?.failure };
+    return left.success || left.failure ? [left] : [];
+  });
+}
+
+/**
+ * Turns on the audit bits WFP block events need, only those that are off: failure auditing for
+ * blocks, success only when allowed events are wanted. Records what it will change in the state file
+ * before changing anything, and returns the change for restoreAuditPolicy().
+ */
+export function enableBlockAuditing(options: EnableOptions = {}): AuditChange {
+  const store = options.store ?? systemStore();
+  const stateFile = options.stateFile ?? defaultAuditStateFile();
+  const wanted: Record<AuditSubcategory, number> = {
+    connection: FAILURE | (options.allowed ? SUCCESS : 0),
+    packetDrop: options.packetDrops ? FAILURE | (options.allowed ? SUCCESS : 0) : 0,
+  };
+  const current = readPolicy(store);
+  const turnedOn: Recorded = NAMES.flatMap((subcategory) => {
+    const missing = wanted[subcategory] & ~current[subcategory];
+    if (!missing) return [];
+    return [{ subcategory, guid: AUDIT_SUBCATEGORIES[subcategory].guid, ...toSetting(missing) }];
+  });
+  const change: AuditChange = { turnedOn, stateFile: turnedOn.length ? stateFile : null, at: new Date().toISOString() };
+  if (turnedOn.length === 0) return change;
+
+  writeState(stateFile, merge(readState(stateFile), turnedOn));
+  store.set(turnedOn.map((e) => ({ guid: e.guid, bits: current[e.subcategory] | toBits(e) })));
+  const after = readPolicy(store);
+  const notApplied = turnedOn.filter((e) => (after[e.subcategory] & toBits(e)) !== toBits(e));
+  if (notApplied.length > 0) {
+    throw new WfpBlocksError('ERR_AUDIT_POLICY', `the audit policy did not take the change for ${notApplied.map((e) => AUDIT_SUBCATEGORIES[e.subcategory].name).join(', ')}`, {
+      hint: 'Group Policy may override local audit settings (see SCENoApplyLegacyAuditPolicy)',
+    });
+  }
+  return change;
+}
+
+/**
+ * Puts back exactly what `change` turned on, and nothing else: bits that were on before it, or that
+ * it did not set, are never turned off. Without a change, undoes what the state file says a process
+ * left behind (it crashed, or was killed, between enabling and restoring). Returns what was restored.
+ */
+export function restoreAuditPolicy(change?: AuditChange | null, options: AuditOptions = {}): AuditChange {
+  const stateFile = change?.stateFile ?? options.stateFile ?? defaultAuditStateFile();
+  const recorded = readState(stateFile);
+  const restoring = change ? change.turnedOn : recorded;
+  const restored: AuditChange = { turnedOn: restoring, stateFile, at: new Date().toISOString() };
+  if (restoring.length === 0) return restored;
+  const store = options.store ?? systemStore();
+  const current = readPolicy(store);
+  store.set(restoring.map((e) => ({ guid: e.guid, bits: current[e.subcategory] & ~toBits(e) })));
+  writeState(stateFile, subtract(recorded, restoring));
+  return restored;
+}
+
+/** Which bits a watcher needs for its kinds, and which of them are off now. */
+export function missingAuditing(
+  policy: AuditPolicy,
+  needs: { packetDrops: boolean; allowed: boolean },
+): Array<{ subcategory: AuditSubcategory; guid: string; name: string; success: boolean; failure: boolean }> {
+  const need: Record<AuditSubcategory, AuditSetting> = {
+    connection: { success: needs.allowed, failure: true },
+    packetDrop: { success: false, failure: needs.packetDrops },
+  };
+  return NAMES.flatMap((subcategory) => {
+    const success = need[subcategory].success && !policy[subcategory].success;
+    const failure = need[subcategory].failure && !policy[subcategory].failure;
+    return success || failure ? [{ subcategory, ...AUDIT_SUBCATEGORIES[subcategory], success, failure }] : [];
+  });
+}

@@ -1,0 +1,202 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  enableBlockAuditing,
+  getAuditPolicy,
+  restoreAuditPolicy,
+  watchBlocks,
+  WfpBlocksError,
+  type AuditPolicyStore,
+  type PolicyChange,
+} from '../dist/index.js';
+import { fixtureFiles, tempDir } from './helpers';
+
+const CONNECTION = '{0CCE9226-69AE-11D9-BED3-505054503030}';
+const PACKET_DROP = '{0CCE9225-69AE-11D9-BED3-505054503030}';
+const SUCCESS = 1;
+const FAILURE = 2;
+
+/** The system audit policy, in memory: every subcategory by GUID, with a record of each set() call. */
+class MemoryStore implements AuditPolicyStore {
+  sets: Array<Array<{ guid: string; bits: number }>> = [];
+  constructor(public policy: Record<string, number>, private failSet = false, private ignoreSet = false) {}
+  query(guids: readonly string[]) {
+    return guids.map((g) => this.policy[g] ?? 0);
+  }
+  set(entries: ReadonlyArray<{ guid: string; bits: number }>) {
+    if (this.failSet) throw new Error('the process died here');
+    this.sets.push([...entries]);
+    if (!this.ignoreSet) for (const e of entries) this.policy[e.guid] = e.bits;
+  }
+}
+
+const stateFile = () => path.join(tempDir(), 'state', 'audit-state.json');
+
+describe('audit policy decisions, against an in-memory policy store', () => {
+  it('reads both subcategories by GUID', () => {
+    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE });
+    expect(getAuditPolicy({ store })).toEqual({
+      connection: { success: false, failure: true },
+      packetDrop: { success: true, failure: true },
+    });
+  });
+
+  it('turns on only the bits that are off, and restores exactly those', () => {
+    const store = new MemoryStore({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0, '{OTHER}': 3 });
+    const file = stateFile();
+    const change = enableBlockAuditing({ store, stateFile: file });
+    expect(change.turnedOn).toEqual([{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }]);
+    expect(store.policy).toEqual({ [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: 0, '{OTHER}': 3 });
+    expect(store.sets).toEqual([[{ guid: CONNECTION, bits: SUCCESS | FAILURE }]]); // the full value, never 0
+
+    const restored = restoreAuditPolicy(change, { store });
+    expect(restored.turnedOn).toEqual(change.turnedOn);
+    expect(store.policy).toEqual({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0, '{OTHER}': 3 });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('changes nothing, and records nothing, when the bits are already on', () => {
+    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: FAILURE });
+    const file = stateFile();
+    const change = enableBlockAuditing({ store, stateFile: file, packetDrops: true });
+    expect(change.turnedOn).toEqual([]);
+    expect(store.sets).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+    restoreAuditPolicy(change, { store });
+    expect(store.policy).toEqual({ [CONNECTION]: FAILURE, [PACKET_DROP]: FAILURE });
+  });
+
+  it('success only when allowed events are wanted; packet drops only when asked', () => {
+    const cases: Array<[object, Record<string, number>]> = [
+      [{}, { [CONNECTION]: FAILURE, [PACKET_DROP]: 0 }],
+      [{ allowed: true }, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: 0 }],
+      [{ packetDrops: true }, { [CONNECTION]: FAILURE, [PACKET_DROP]: FAILURE }],
+      [{ packetDrops: true, allowed: true }, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: SUCCESS | FAILURE }],
+    ];
+    for (const [options, expected] of cases) {
+      const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+      const change = enableBlockAuditing({ store, stateFile: stateFile(), ...options });
+      expect(store.policy).toEqual(expected);
+      restoreAuditPolicy(change, { store });
+      expect(store.policy).toEqual({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    }
+  });
+
+  it('never turns off a bit someone else turned on in the meantime', () => {
+    const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    const change = enableBlockAuditing({ store, stateFile: stateFile() });
+    store.policy[CONNECTION] |= SUCCESS; // Group Policy, another tool
+    store.policy[PACKET_DROP] = FAILURE;
+    restoreAuditPolicy(change, { store });
+    expect(store.policy).toEqual({ [CONNECTION]: SUCCESS, [PACKET_DROP]: FAILURE });
+  });
+
+  it('records the change before making it: a process that dies is undone by a later restore', () => {
+    const store = new MemoryStore({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0 });
+    const file = stateFile();
+    enableBlockAuditing({ store, stateFile: file, packetDrops: true }); // ... and the process dies: the change object is lost
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    expect(record.turnedOn).toEqual([
+      { subcategory: 'connection', guid: CONNECTION, success: false, failure: true },
+      { subcategory: 'packetDrop', guid: PACKET_DROP, success: false, failure: true },
+    ]);
+    const restored = restoreAuditPolicy(null, { store, stateFile: file }); // the next process, or `wfp-blocks audit restore`
+    expect(restored.turnedOn).toHaveLength(2);
+    expect(store.policy).toEqual({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0 });
+    expect(existsSync(file)).toBe(false);
+    expect(restoreAuditPolicy(null, { store, stateFile: file }).turnedOn).toEqual([]); // nothing left to do
+  });
+
+  it('a crash between recording and setting leaves a record whose restore changes nothing that was on', () => {
+    const file = stateFile();
+    const dying = new MemoryStore({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0 }, true);
+    expect(() => enableBlockAuditing({ store: dying, stateFile: file })).toThrow('the process died here');
+    expect(existsSync(file)).toBe(true);
+    const store = new MemoryStore(dying.policy);
+    restoreAuditPolicy(null, { store, stateFile: file });
+    expect(store.policy).toEqual({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0 });
+  });
+
+  it('two changes share the record; restoring one keeps the other', () => {
+    const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    const file = stateFile();
+    const first = enableBlockAuditing({ store, stateFile: file });
+    const second = enableBlockAuditing({ store, stateFile: file, packetDrops: true });
+    expect(second.turnedOn.map((e) => e.subcategory)).toEqual(['packetDrop']);
+    restoreAuditPolicy(second, { store });
+    expect(store.policy).toEqual({ [CONNECTION]: FAILURE, [PACKET_DROP]: 0 });
+    expect(JSON.parse(readFileSync(file, 'utf8')).turnedOn).toEqual(first.turnedOn);
+    restoreAuditPolicy(first, { store });
+    expect(store.policy).toEqual({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+  });
+
+  it('a change the system does not keep (Group Policy) is a typed error', () => {
+    const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 }, false, true);
+    let thrown: unknown;
+    try {
+      enableBlockAuditing({ store, stateFile: stateFile() });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WfpBlocksError);
+    expect(thrown).toMatchObject({ code: 'ERR_AUDIT_POLICY' });
+    expect((thrown as Error).message).toContain('Filtering Platform Connection');
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('the audit functions on Linux', () => {
+  for (const [name, call] of [
+    ['getAuditPolicy', () => getAuditPolicy()],
+    ['enableBlockAuditing', () => enableBlockAuditing({ stateFile: stateFile() })],
+    ['restoreAuditPolicy', () => restoreAuditPolicy({ turnedOn: [{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }], stateFile: stateFile(), at: '' })],
+  ] as const) {
+    it(`${name} throws a typed unsupported-platform error`, () => {
+      expect(call).toThrow(WfpBlocksError);
+      expect(call).toThrow(/ERR_UNSUPPORTED_PLATFORM/);
+    });
+  }
+});
+
+describe('event 4719 (audit policy changed) in the fixtures', () => {
+  it('is recognised: which subcategory GUID changed, and how', async () => {
+    const files = fixtureFiles();
+    const expected = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('<EventID>4719</EventID>'))
+        .map((line) => {
+          const tokens = /AuditPolicyChanges.>([^<]*)/.exec(line)?.[1] ?? '';
+          return {
+            recordId: Number(/<EventRecordID>(\d+)/.exec(line)?.[1]),
+            subcategoryGuid: /SubcategoryGuid.>([^<]*)/.exec(line)?.[1],
+            successRemoved: tokens.includes('%%8448'),
+            successAdded: tokens.includes('%%8449'),
+            failureRemoved: tokens.includes('%%8450'),
+            failureAdded: tokens.includes('%%8451'),
+          };
+        }),
+    );
+    expect(expected).toHaveLength(45);
+    const watcher = watchBlocks({ source: { replay: files } });
+    const changes: PolicyChange[] = [];
+    watcher.on('policyChange', (c) => changes.push(c));
+    await new Promise((r) => watcher.once('close', r));
+    expect(changes.map(({ time, subcategory, ...rest }) => rest)).toEqual(expected);
+    expect(changes.every((c) => c.subcategory === null)).toBe(true); // none of these is a WFP subcategory
+    expect(changes[0].time).toBeInstanceOf(Date);
+  });
+
+  it('names the WFP subcategories when they are the ones that changed', async () => {
+    const line = readFileSync(fixtureFiles().find((f) => f.includes('mdecrevoisier')) as string, 'utf8').split('\n')[0];
+    const ours = line.replace(/SubcategoryGuid">[^<]*/, `SubcategoryGuid">${CONNECTION}`);
+    const file = path.join(tempDir(), 'ours.xml');
+    writeFileSync(file, `${ours}\n`);
+    const watcher = watchBlocks({ source: { replay: file } });
+    const changes: PolicyChange[] = [];
+    watcher.on('policyChange', (c) => changes.push(c));
+    await new Promise((r) => watcher.once('close', r));
+    expect(changes).toHaveLength(1);
+    expect(changes[0].subcategory).toBe('connection');
+  });
+});

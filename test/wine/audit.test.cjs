@@ -1,0 +1,71 @@
+// Under Wine the audit-policy functions are not implemented (AuditQuerySystemPolicy fails with
+// ERROR_CALL_NOT_IMPLEMENTED): every entry point must give a typed error, not a crash.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { enableBlockAuditing, getAuditPolicy, restoreAuditPolicy, WfpBlocksError } = require('wfp-blocks');
+const { fixtureLines, securityLog, run } = require('./helpers.cjs');
+
+const CONNECTION = '{0CCE9226-69AE-11D9-BED3-505054503030}';
+const stateFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wfp-audit-')), 'audit-state.json');
+
+function typedAuditError(error) {
+  assert.ok(error instanceof WfpBlocksError, `not a WfpBlocksError: ${error}`);
+  assert.equal(error.code, 'ERR_AUDIT_POLICY');
+  assert.equal(error.systemCode, 120); // ERROR_CALL_NOT_IMPLEMENTED
+  assert.match(error.message, /AuditQuerySystemPolicy failed/);
+  return true;
+}
+
+test('getAuditPolicy and enableBlockAuditing give typed errors, and enable records nothing', () => {
+  assert.throws(() => getAuditPolicy(), typedAuditError);
+  const file = stateFile();
+  assert.throws(() => enableBlockAuditing({ stateFile: file }), typedAuditError);
+  assert.equal(fs.existsSync(file), false);
+});
+
+test('restoreAuditPolicy gives a typed error and keeps the crash record for a later try', () => {
+  const file = stateFile();
+  const turnedOn = [{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }];
+  fs.writeFileSync(file, JSON.stringify({ version: 1, turnedOn }));
+  assert.throws(() => restoreAuditPolicy(null, { stateFile: file }), typedAuditError);
+  assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).turnedOn, turnedOn);
+});
+
+test("a watcher in 'check' mode says the auditing state is unknown, and still delivers", async () => {
+  securityLog(fixtureLines());
+  const statuses = [];
+  const got = await run({ from: 'oldest' }, (events) => events.length === 5);
+  got.watcher.on('audit', (s) => statuses.push(s));
+  assert.equal(got.events.length, 5);
+  const again = await new Promise((resolve) => {
+    const { watchBlocks } = require('wfp-blocks');
+    const w = watchBlocks({ from: 'oldest' });
+    w.on('audit', (s) => {
+      resolve(s);
+      void w.close();
+    });
+  });
+  assert.equal(again.status, 'unknown');
+  assert.equal(again.reason, 'start');
+  assert.ok(typedAuditError(again.error));
+});
+
+test("a watcher in 'enable' mode ends with the typed error and reads nothing", async () => {
+  securityLog(fixtureLines());
+  const got = await run({ from: 'oldest', audit: { mode: 'enable', stateFile: stateFile() } });
+  assert.equal(got.events.length, 0);
+  assert.equal(got.errors.length, 1);
+  assert.ok(typedAuditError(got.errors[0]));
+  assert.equal(got.errors[0].recoverable, false);
+});
+
+test('wfp-blocks audit status says what is wrong and exits 1', () => {
+  const cli = require.resolve('wfp-blocks/package.json').replace('package.json', path.join('dist', 'cli.js'));
+  const r = spawnSync(process.execPath, [cli, 'audit', 'status'], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /ERR_AUDIT_POLICY: AuditQuerySystemPolicy failed/);
+});
