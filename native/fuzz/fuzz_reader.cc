@@ -24,11 +24,16 @@ class CheckingSink final : public wfp::RecordSink {
     wfp::BlockEvent event;
     wfp::NormalizeIssue issue;
     if (wfp::Normalize(record, selection_, event, issue) == wfp::Normalized::Event) builder_.Add(event);
+    wfp::PolicyChange change;
+    if (wfp::RecognizePolicyChange(record, change) && change.changes > 15) std::abort();
     if (builder_.events() >= 64) builder_.Take();
   }
   void OnIssue(const char*, std::string message, std::string_view, int64_t offset) override {
     if (message.empty()) std::abort();
     if (offset >= 0) Check(static_cast<uint64_t>(offset));
+  }
+  void OnSystemError(const char*, std::string message, std::string_view, uint32_t, std::string) override {
+    if (message.empty()) std::abort();
   }
   void OnIdle() override {}
   bool Stopping() const override { return false; }
