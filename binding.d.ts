@@ -5,6 +5,8 @@ export interface NativeReplayOptions {
   source: 'replay';
   files: string[];
   follow: boolean;
+  /** Skip records up to this EventRecordID (resuming after a bookmark). */
+  afterRecordId?: number;
   kinds: string[];
   includeAllowed: boolean;
   highWaterMark: number;
@@ -15,6 +17,7 @@ export interface NativeReplayOptions {
 export interface NativeStreamOptions {
   source: 'stream';
   name: string;
+  afterRecordId?: number;
   kinds: string[];
   includeAllowed: boolean;
   highWaterMark: number;
@@ -108,5 +111,5 @@ export declare const auditQuery: ((guids: string[]) => number[]) | undefined;
 /** Windows only: sets each subcategory to exactly `bits` (0 = none). Throws `{ code, systemCode }`. */
 export declare const auditSet: ((entries: Array<{ guid: string; bits: number }>) => void) | undefined;
 
-/** Windows only: the bookmark XML for a record of a channel (what EvtRender(EvtRenderBookmark) gives). */
-export declare const bookmarkXml: ((channel: string, recordId: number) => string) | undefined;
+/** The bookmark XML for a record of a channel (what EvtRender(EvtRenderBookmark) gives). */
+export declare function bookmarkXml(channel: string, recordId: number): string;

@@ -14,20 +14,22 @@ import {
   type BlockWatcher,
   type WatchOptions,
 } from './index';
-import { tableHeader, tableRow, toJsonLine } from './format';
+import { FORMATS, tableHeader, type Format } from './format';
 
 const USAGE = `Usage:
-  wfp-blocks watch [--json] [--include-allowed] [--kinds K,K] [--from now|oldest] [--enable-audit]
+  wfp-blocks watch [--format F] [--include-allowed] [--kinds K,K] [--from now|oldest] [--enable-audit]
       Prints WFP block events from the live Security log as they happen (Windows, elevated or a member
       of Event Log Readers). --enable-audit turns on the auditing they need while it runs.
-  wfp-blocks replay [--json] [--include-allowed] [--kinds K,K] [--follow] FILE...
+  wfp-blocks replay [--format F] [--include-allowed] [--kinds K,K] [--follow] FILE...
       Reads exported Security-log XML (wevtutil qe Security /f:xml, Get-WinEvent | % ToXml())
       and prints the WFP block events in input order. FILE '-' reads standard input.
   wfp-blocks audit status | enable [--packet-drops] [--allowed] | restore   [--state-file F]
       Shows, turns on (only what is off) or puts back the WFP audit subcategories (Windows, elevated).
   wfp-blocks --version
 
-  --json             one JSON object per line instead of a table
+  --format           table (default), json (the BlockEvent contract), ecs (Elastic Common Schema) or
+                     otel (OTLP/JSON log records): one JSON document per line for the machine formats
+  --json             the same as --format json
   --include-allowed  also permitted traffic (5154, 5156, 5158)
   --kinds            connection,packet,listen,bind,accept,mac (default: all)
 Exit status: 0 when all went well, 1 when there were problems (reported on stderr), 2 for a usage error.`;
@@ -48,6 +50,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 }
 
 const COMMON = {
+  format: { type: 'string', default: 'table' },
   json: { type: 'boolean', default: false },
   'include-allowed': { type: 'boolean', default: false },
   kinds: { type: 'string' },
@@ -67,16 +70,22 @@ function start(options: WatchOptions): BlockWatcher {
   }
 }
 
+function formatOf(values: { format?: string; json?: boolean }): Format {
+  const name = values.json ? 'json' : values.format ?? 'table';
+  if (!(name in FORMATS)) usage(`--format must be one of ${Object.keys(FORMATS).join(', ')}, got ${name}`);
+  return name as Format;
+}
+
 /** Prints the watcher's events until it closes; problems go to stderr. Resolves with the exit status. */
-async function print(watcher: BlockWatcher, json: boolean): Promise<number> {
+async function print(watcher: BlockWatcher, formatName: Format): Promise<number> {
   const out = process.stdout;
-  const format = json ? toJsonLine : tableRow;
+  const format = FORMATS[formatName];
   let problems = 0;
   out.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') void watcher.close(); // the reader went away (| head): stop quietly
     else throw error;
   });
-  if (!json) out.write(tableHeader());
+  if (formatName === 'table') out.write(tableHeader());
   let waitingForDrain = false;
   watcher.on('block', (event: BlockEvent) => {
     if (!out.write(format(event)) && !waitingForDrain) {
@@ -104,7 +113,8 @@ async function replay(args: string[]): Promise<number> {
   if (files.length === 0) usage('replay needs at least one FILE');
   if (files.includes('-') && files.length > 1) usage("'-' (standard input) cannot be combined with files");
   const source = files[0] === '-' ? { replay: process.stdin } : { replay: files, follow: values.follow as boolean };
-  return print(start({ ...commonOptions(values), source }), values.json as boolean);
+  const format = formatOf(values);
+  return print(start({ ...commonOptions(values), source }), format);
 }
 
 async function watch(args: string[]): Promise<number> {
@@ -115,6 +125,7 @@ async function watch(args: string[]): Promise<number> {
   });
   if (positionals.length > 0) usage(`watch takes no files (got ${positionals.join(' ')}); did you mean replay?`);
   if (values.from !== 'now' && values.from !== 'oldest') usage(`--from must be now or oldest, got ${values.from}`);
+  const format = formatOf(values);
   const watcher = start({
     ...commonOptions(values),
     source: 'eventlog',
@@ -134,8 +145,8 @@ async function watch(args: string[]): Promise<number> {
       say('auditing is on again');
     }
   });
-  if (process.platform === 'win32' && !values.json) say('watching the Security log; Ctrl+C stops');
-  return print(watcher, values.json as boolean);
+  if (process.platform === 'win32' && format === 'table') say('watching the Security log; Ctrl+C stops');
+  return print(watcher, format);
 }
 
 function describeChange(verb: string, change: AuditChange): string {

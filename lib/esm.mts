@@ -12,5 +12,8 @@ export const {
   enableBlockAuditing,
   getAuditPolicy,
   restoreAuditPolicy,
+  toEcs,
+  toOtelLogRecord,
+  toOtlpJson,
 } = cjs;
 export type * from './index.js';

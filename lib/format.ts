@@ -1,3 +1,5 @@
+import { toEcs } from './ecs';
+import { toOtelLogRecord, toOtlpJson } from './otel';
 import type { BlockEvent, Endpoint } from './types';
 
 /** One JSON object per line (the BlockEvent contract, `time` as ISO 8601). */
@@ -49,3 +51,13 @@ export function tableRow(event: BlockEvent): string {
   const app = event.application === null ? '-' : event.application.slice(event.application.lastIndexOf('\\') + 1);
   return `${cells.map((cell, i) => fit(cell, COLUMNS[i][1])).join(' ')} ${app}\n`;
 }
+
+/** The CLI's output formats: each turns one event into what it prints for it. */
+export const FORMATS = {
+  table: tableRow,
+  json: toJsonLine,
+  ecs: (e: BlockEvent) => `${JSON.stringify(toEcs(e))}\n`,
+  otel: (e: BlockEvent) => `${JSON.stringify(toOtlpJson(toOtelLogRecord(e)))}\n`,
+} as const;
+
+export type Format = keyof typeof FORMATS;

@@ -18,6 +18,8 @@ export {
 } from './audit';
 export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
 export type { AuditMode, AuditWatchOptions, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
+export { toEcs, type EcsDocument, type EcsEndpoint } from './ecs';
+export { toOtelLogRecord, toOtlpJson, type OtelLogRecord } from './otel';
 export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint } from './types';
 
 /**

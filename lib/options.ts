@@ -35,7 +35,10 @@ export interface WatchOptions {
   audit?: AuditMode | AuditWatchOptions;
   /** Where records come from. Default: 'eventlog' (the live Security log; Windows only). */
   source?: SourceOption;
-  /** 'eventlog' source: where to start. Default 'now'. A bookmark comes from `watcher.bookmark`. */
+  /**
+   * Where to start: 'now' (the default for 'eventlog'), 'oldest' (the default for a replay), or after a
+   * bookmark from `watcher.bookmark`: a live log resumes there, a replay skips records up to it.
+   */
   from?: StartOption;
   /** Also report permitted traffic (5154, 5156, 5158). Default false. */
   includeAllowed?: boolean;
@@ -55,7 +58,7 @@ export type ResolvedSource =
 export interface ResolvedOptions {
   source: ResolvedSource;
   audit: AuditWatchOptions;
-  from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string };
+  from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string; recordId: number };
   includeAllowed: boolean;
   kinds: BlockKind[];
   signal: AbortSignal | undefined;
@@ -111,16 +114,16 @@ function resolveAudit(audit: unknown): AuditWatchOptions {
 }
 
 function resolveFrom(from: unknown, source: ResolvedSource): ResolvedOptions['from'] {
-  if (from === undefined) return { type: 'now' };
-  if (source.type !== 'eventlog' && source.type !== 'legacy') {
-    throw new WfpOptionError('from', from, "left out for a replay source (it applies to 'eventlog')");
-  }
-  if (from === 'now' || from === 'oldest') return { type: from };
+  const live = source.type === 'eventlog' || source.type === 'legacy';
+  if (from === undefined) return { type: live ? 'now' : 'oldest' };
+  if (from === 'oldest' || (from === 'now' && live)) return { type: from };
   const bookmark = typeof from === 'object' && from !== null ? (from as { bookmark?: unknown }).bookmark : undefined;
-  if (typeof bookmark !== 'string' || !/<Bookmark\b[^>]*\bRecordId=/.test(bookmark)) {
-    throw new WfpOptionError('from', from, "'now', 'oldest' or { bookmark } with a bookmark a watcher gave out");
+  const recordId = typeof bookmark === 'string' ? /<Bookmark\b[^>]*\bRecordId=['"](\d+)['"]/.exec(bookmark)?.[1] : undefined;
+  if (recordId === undefined) {
+    const allowed = live ? "'now', 'oldest'" : "'oldest' (a replay reads its input from the start)";
+    throw new WfpOptionError('from', from, `${allowed} or { bookmark } with a bookmark a watcher gave out`);
   }
-  return { type: 'bookmark', bookmark };
+  return { type: 'bookmark', bookmark: bookmark as string, recordId: Number(recordId) };
 }
 
 export function resolveOptions(options: unknown): ResolvedOptions {

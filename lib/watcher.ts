@@ -147,29 +147,36 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       policyChanges: !watchesLog || audit.mode !== 'ignore',
     };
     const onMessage = (message: NativeMessage) => this.#onMessage(message);
+    const { from } = options;
+    this.#channel = 'Security';
+    const afterRecordId = from.type === 'bookmark' ? from.recordId : undefined;
     if (source.type === 'eventlog') {
-      const { from } = options;
-      this.#channel = 'Security';
       this.#native = new this.#binding.Watcher(
         { source: 'eventlog', from: from.type, bookmark: from.type === 'bookmark' ? from.bookmark : undefined, ...common },
         onMessage,
       );
     } else if (source.type === 'files') {
-      this.#native = new this.#binding.Watcher({ source: 'replay', files: source.files, follow: source.follow, ...common }, onMessage);
+      this.#native = new this.#binding.Watcher(
+        { source: 'replay', files: source.files, follow: source.follow, afterRecordId, ...common },
+        onMessage,
+      );
     } else if (source.type === 'stream') {
-      this.#native = new this.#binding.Watcher({ source: 'stream', name: streamName(source.stream), ...common }, onMessage);
+      this.#native = new this.#binding.Watcher(
+        { source: 'stream', name: streamName(source.stream), afterRecordId, ...common },
+        onMessage,
+      );
       this.#feed(source.stream, this.#native);
     }
   }
 
   /**
-   * 'eventlog' source: an opaque string for the position after the last event emitted, to persist and
-   * pass back as `from: { bookmark }` so that a restarted watcher neither loses nor repeats records.
-   * Null before the first event, and for replay sources.
+   * An opaque string for the position after the last event emitted, to persist and pass back as
+   * `from: { bookmark }` so that a restarted watcher neither loses nor repeats records (the live log
+   * resumes after it; a replay skips up to it). Null before the first event.
    */
   get bookmark(): string | null {
-    if (this.#channel === null || this.#lastRecordId === null) return null;
-    return this.#binding?.bookmarkXml?.(this.#channel, this.#lastRecordId) ?? null;
+    if (this.#channel === null || this.#lastRecordId === null || !this.#binding) return null;
+    return this.#binding.bookmarkXml(this.#channel, this.#lastRecordId);
   }
 
   /** Stops the watcher. Settles once its thread has stopped; no event is emitted after that. */

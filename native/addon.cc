@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "batch.h"
+#include "bookmark.h"
 #include "watcher.h"
 #ifdef _WIN32
 #include "audit_policy_win.h"
@@ -32,7 +33,6 @@ Napi::Object Slots(Napi::Env env) {
   return slots;
 }
 
-#ifdef _WIN32
 // The bookmark a watcher gives out after a record: the XML Windows renders for it.
 Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -44,6 +44,7 @@ Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
                                                  static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue())));
 }
 
+#ifdef _WIN32
 Napi::Value ThrowAuditError(Napi::Env env, const wfp::AuditError& e) {
   Napi::Error error = Napi::Error::New(env, e.message);
   error.Set("code", Napi::String::New(env, e.code));
@@ -92,8 +93,8 @@ Napi::Value AuditSet(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Watcher", wfp::Watcher::Define(env));
   exports.Set("slots", Slots(env));
-#ifdef _WIN32
   exports.Set("bookmarkXml", Napi::Function::New(env, BookmarkXml, "bookmarkXml"));
+#ifdef _WIN32
   exports.Set("auditQuery", Napi::Function::New(env, AuditQuery, "auditQuery"));
   exports.Set("auditSet", Napi::Function::New(env, AuditSet, "auditSet"));
 #endif

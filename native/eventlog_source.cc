@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <random>
 
+#include "bookmark.h"
 #include "normalizer.h"
 #include "process_token_win.h"
 #include "wide_win.h"
@@ -60,11 +61,6 @@ std::string BuildQuery(const std::string& channel, const EventSelection& selecti
   selection.ForEach(add);
   return "<QueryList><Query Id=\"0\" Path=\"" + channel + "\"><Select Path=\"" + channel + "\">*[System[(" + ids +
          ")]]</Select></Query></QueryList>";
-}
-
-std::string BookmarkXml(const std::string& channel, uint64_t recordId) {
-  return "<BookmarkList><Bookmark Channel='" + channel + "' RecordId='" + std::to_string(recordId) +
-         "' IsCurrent='true'/></BookmarkList>";
 }
 
 EventLogSource::EventLogSource(EventLogOptions options)

@@ -34,8 +34,6 @@ struct EventLogOptions {
 
 // The subscription query: the selected event IDs of the channel (and 4719), as a structured XML query.
 std::string BuildQuery(const std::string& channel, const EventSelection& selection, bool policyChanges);
-// The bookmark XML Windows renders for a record of `channel`.
-std::string BookmarkXml(const std::string& channel, uint64_t recordId);
 
 class EventLogSource final : public EventSource {
  public:

@@ -4,6 +4,7 @@
 namespace wfp {
 
 void Pipeline::OnRecord(const EventRecord& record, std::string_view input, uint64_t offset) {
+  if (afterRecordId_ && record.hasRecordId && record.recordId <= afterRecordId_) return;
   if (policyChanges_ && record.eventId == kAuditPolicyChangedEventId && RecognizePolicyChange(record, policyChange_)) {
     builder_.AddPolicyChange(BatchPolicyChange{0, record.recordId, policyChange_.timeMs,
                                                std::string(policyChange_.subcategoryGuid), policyChange_.changes});

@@ -13,8 +13,13 @@ namespace wfp {
 class Pipeline final : public RecordSink {
  public:
   // `policyChanges`: also report audit policy changes (4719) met among the records.
-  Pipeline(EventSelection selection, bool policyChanges, uint32_t batchSize, DeliveryQueue& queue)
-      : selection_(selection), policyChanges_(policyChanges), batchSize_(batchSize), queue_(queue) {}
+  // `afterRecordId`: skip records up to this ID (resuming after a bookmark); 0 skips nothing.
+  Pipeline(EventSelection selection, bool policyChanges, uint64_t afterRecordId, uint32_t batchSize, DeliveryQueue& queue)
+      : selection_(selection),
+        policyChanges_(policyChanges),
+        afterRecordId_(afterRecordId),
+        batchSize_(batchSize),
+        queue_(queue) {}
 
   void OnRecord(const EventRecord& record, std::string_view input, uint64_t offset) override;
   void OnIssue(const char* code, std::string message, std::string_view input, int64_t offset) override;
@@ -27,6 +32,7 @@ class Pipeline final : public RecordSink {
  private:
   EventSelection selection_;
   bool policyChanges_;
+  uint64_t afterRecordId_;
   uint32_t batchSize_;
   DeliveryQueue& queue_;
   BatchBuilder builder_;

@@ -32,9 +32,9 @@ namespace {
 constexpr size_t kStreamBufferBytes = 4 << 20;
 
 struct Core {
-  Core(size_t highWaterMark, EventSelection selection, bool policyChanges)
+  Core(size_t highWaterMark, EventSelection selection, bool policyChanges, uint64_t afterRecordId)
       : queue(highWaterMark, [this] { Wake(); }),
-        pipeline(selection, policyChanges,
+        pipeline(selection, policyChanges, afterRecordId,
                  static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(1024, highWaterMark / 2))), queue) {}
 
   ~Core() {
@@ -249,7 +249,10 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   }
   EventSelection selection = EventSelection::Of(wanted, options.Get("includeAllowed").ToBoolean());
   const bool policyChanges = options.Get("policyChanges").ToBoolean();
-  auto core = std::make_shared<Core>(static_cast<size_t>(hwm.As<Napi::Number>().DoubleValue()), selection, policyChanges);
+  Napi::Value after = options.Get("afterRecordId");
+  const uint64_t afterRecordId = after.IsNumber() ? static_cast<uint64_t>(after.As<Napi::Number>().DoubleValue()) : 0;
+  auto core = std::make_shared<Core>(static_cast<size_t>(hwm.As<Napi::Number>().DoubleValue()), selection, policyChanges,
+                                     afterRecordId);
   Core* raw = core.get();
 
   Napi::Value kind = options.Get("source");

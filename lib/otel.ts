@@ -1,0 +1,121 @@
+import { isIP } from 'node:net';
+import { auditOutcome, eventTitle, hasPorts, taskName, windowsBaseName } from './ecs';
+import type { BlockEvent } from './types';
+
+type AttributeValue = string | number | boolean;
+
+/**
+ * An OpenTelemetry log record for a BlockEvent, in the shape the logs API's `logger.emit()` takes.
+ * Attribute names follow the semantic conventions where one exists: `network.transport`,
+ * `network.type`, `network.local.*`/`network.peer.*` (this host's side and the other side),
+ * `source.*`/`destination.*` (as logged: the sender of the first packet), `process.pid`,
+ * `process.executable.path`/`.name`, `host.name`. Everything WFP-specific is under `wfp.*`, and the
+ * raw record under `windows.event_data.*`.
+ */
+export interface OtelLogRecord {
+  timestamp: number; // milliseconds since the epoch, as the JS API takes it
+  severityNumber: number;
+  severityText: 'WARN' | 'INFO';
+  eventName: 'wfp.block' | 'wfp.allow';
+  body: string;
+  attributes: Record<string, AttributeValue>;
+}
+
+// SeverityNumber: WARN = 13, INFO = 9 (OpenTelemetry log data model).
+const WARN = 13;
+const INFO = 9;
+
+// The semantic conventions' values for network.transport that WFP can log; ICMP and the others are
+// network-layer protocols and only appear as wfp.protocol.
+const TRANSPORTS = new Set(['tcp', 'udp']);
+
+export function toOtelLogRecord(e: BlockEvent): OtelLogRecord {
+  const a: Record<string, AttributeValue> = {};
+  const set = (key: string, value: AttributeValue | null | undefined) => {
+    if (value !== null && value !== undefined) a[key] = value;
+  };
+  set('host.name', e.computer);
+  if (e.protocolName && TRANSPORTS.has(e.protocolName)) set('network.transport', e.protocolName);
+  const family = isIP(e.source?.address ?? e.destination?.address ?? '');
+  if (family) set('network.type', family === 6 ? 'ipv6' : 'ipv4');
+  const ports = hasPorts(e);
+  set('network.local.address', e.local?.address);
+  set('network.peer.address', e.remote?.address);
+  set('source.address', e.source?.address);
+  set('destination.address', e.destination?.address);
+  if (ports) {
+    set('network.local.port', e.local?.port);
+    set('network.peer.port', e.remote?.port);
+    set('source.port', e.source?.port);
+    set('destination.port', e.destination?.port);
+  }
+  set('process.pid', e.pid);
+  if (e.application !== null) {
+    set('process.executable.path', e.application);
+    set('process.executable.name', windowsBaseName(e.application));
+  }
+  set('wfp.event_id', e.eventId);
+  set('wfp.record_id', e.recordId);
+  set('wfp.action', e.action);
+  set('wfp.kind', e.kind);
+  set('wfp.direction', e.direction);
+  set('wfp.protocol', e.protocol);
+  set('wfp.protocol.name', e.protocolName);
+  set('wfp.filter.id', e.filterId);
+  set('wfp.filter.origin', e.filterOrigin);
+  set('wfp.layer.id', e.layerId);
+  set('wfp.layer.name', e.layerName);
+  set('wfp.interface.index', e.interfaceIndex);
+  set('windows.event.task', taskName(e));
+  set('windows.event.outcome', auditOutcome(e));
+  for (const [key, value] of Object.entries(e.data)) a[`windows.event_data.${key}`] = value;
+  const block = e.action === 'block';
+  return {
+    timestamp: e.time.getTime(),
+    severityNumber: block ? WARN : INFO,
+    severityText: block ? 'WARN' : 'INFO',
+    eventName: block ? 'wfp.block' : 'wfp.allow',
+    body: eventTitle(e.eventId),
+    attributes: a,
+  };
+}
+
+type OtlpValue = { stringValue: string } | { intValue: string } | { boolValue: boolean } | { doubleValue: number };
+
+function otlpValue(v: AttributeValue): OtlpValue {
+  if (typeof v === 'boolean') return { boolValue: v };
+  if (typeof v === 'number') return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  return { stringValue: v };
+}
+
+/**
+ * One OTLP/JSON `ExportLogsServiceRequest` for a record: what the OpenTelemetry Collector's
+ * `otlpjsonfile` receiver reads, one per line.
+ */
+export function toOtlpJson(record: OtelLogRecord, scope = { name: 'wfp-blocks', version: '' }): object {
+  const nanos = `${BigInt(record.timestamp) * 1_000_000n}`;
+  const { 'host.name': host, ...rest } = record.attributes;
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: host === undefined ? [] : [{ key: 'host.name', value: otlpValue(host) }] },
+        scopeLogs: [
+          {
+            scope,
+            logRecords: [
+              {
+                timeUnixNano: nanos,
+                observedTimeUnixNano: `${BigInt(Date.now()) * 1_000_000n}`,
+                severityNumber: record.severityNumber,
+                severityText: record.severityText,
+                eventName: record.eventName,
+                body: { stringValue: record.body },
+                attributes: Object.entries(rest).map(([key, value]) => ({ key, value: otlpValue(value) })),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
