@@ -12,6 +12,8 @@ export interface NativeReplayOptions {
   highWaterMark: number;
   /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
   policyChanges?: boolean;
+  /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
+  coalesceMs?: number;
 }
 
 export interface NativeStreamOptions {
@@ -23,18 +25,26 @@ export interface NativeStreamOptions {
   highWaterMark: number;
   /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
   policyChanges?: boolean;
+  /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
+  coalesceMs?: number;
 }
 
-/** Windows only: the live Security log through an EvtSubscribe pull subscription. */
+/** Windows only: the live Security log through an EvtSubscribe pull subscription, or the legacy API. */
 export interface NativeEventLogOptions {
-  source: 'eventlog';
+  source: 'eventlog' | 'legacy';
   from: 'now' | 'oldest' | 'bookmark';
+  /** 'legacy': skip records up to this number (resuming after a bookmark). */
+  afterRecordId?: number;
+  /** Add what this machine knows: DOS paths, filter names, process names. */
+  enrich?: boolean;
   bookmark?: string;
   kinds: string[];
   includeAllowed: boolean;
   highWaterMark: number;
   /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
   policyChanges?: boolean;
+  /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
+  coalesceMs?: number;
 }
 
 /**
@@ -102,7 +112,8 @@ export type SlotName =
   | 'eventId' | 'recordId' | 'timeMs' | 'version' | 'computer' | 'kind' | 'action' | 'direction'
   | 'protocol' | 'protocolName' | 'pid' | 'application' | 'sourceAddress' | 'sourcePort'
   | 'destAddress' | 'destPort' | 'local' | 'remote' | 'filterId' | 'filterOrigin' | 'layerId'
-  | 'layerName' | 'interfaceIndex' | 'dataCount' | 'header';
+  | 'layerName' | 'interfaceIndex' | 'applicationPath' | 'filterName' | 'filterDescription' | 'filterProvider'
+  | 'ruleName' | 'processName' | 'services' | 'count' | 'firstTimeMs' | 'lastTimeMs' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 

@@ -47,7 +47,8 @@ export class BatchDecoder {
     const first = o + s.header;
     for (let i = 0; i < count; i++) data[strs[n[first + 2 * i]]] = strs[n[first + 2 * i + 1]];
     this.#offset = first + 2 * count;
-    return {
+    const folded = n[o + s.count];
+    const event: BlockEvent = {
       eventId: n[o + s.eventId],
       recordId: n[o + s.recordId],
       time: new Date(n[o + s.timeMs]),
@@ -71,5 +72,25 @@ export class BatchDecoder {
       interfaceIndex: num(s.interfaceIndex),
       data,
     };
+    const applicationPath = str(s.applicationPath);
+    if (applicationPath !== null) event.applicationPath = applicationPath;
+    const filterName = str(s.filterName);
+    const filterDescription = str(s.filterDescription);
+    const filterProvider = str(s.filterProvider);
+    if (filterName !== null || filterDescription !== null || filterProvider !== null) {
+      event.filter = { name: filterName, description: filterDescription, provider: filterProvider };
+    }
+    const ruleName = str(s.ruleName);
+    if (ruleName !== null) event.ruleName = ruleName;
+    const processName = str(s.processName);
+    if (processName !== null) event.processName = processName;
+    const services = str(s.services);
+    if (services !== null) event.services = services.split(',');
+    if (folded === folded) {
+      event.count = folded;
+      event.firstTime = new Date(n[o + s.firstTimeMs]);
+      event.lastTime = new Date(n[o + s.lastTimeMs]);
+    }
+    return event;
   }
 }

@@ -48,6 +48,18 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** How many events may wait for JavaScript before the watcher stops reading. Default 2048. */
   highWaterMark?: number;
+  /**
+   * Flood control: fold repeats of the same block (kind, direction, application, protocol, remote
+   * address and port, local port, filter) within `windowMs` into one event with `count`,
+   * `firstTime` and `lastTime`, natively, before they reach JavaScript. Off by default.
+   */
+  coalesce?: { windowMs: number };
+  /**
+   * Live sources on Windows: add `applicationPath`, `filter`, `ruleName`, `processName` and
+   * `services`, looked up when each event arrives. Default true. Never for replays: their records
+   * come from another time, often another machine.
+   */
+  enrich?: boolean;
 }
 
 export type ResolvedSource =
@@ -63,6 +75,8 @@ export interface ResolvedOptions {
   kinds: BlockKind[];
   signal: AbortSignal | undefined;
   highWaterMark: number;
+  coalesceMs: number;
+  enrich: boolean;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 2048;
@@ -130,7 +144,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark']);
+  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark', 'coalesce', 'enrich']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -155,8 +169,19 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof hwm !== 'number' || !Number.isInteger(hwm) || hwm < 1 || hwm > 1_000_000) {
     throw new WfpOptionError('highWaterMark', hwm, 'an integer from 1 to 1000000');
   }
+  let coalesceMs = 0;
+  if (o.coalesce !== undefined) {
+    const windowMs = (o.coalesce as { windowMs?: unknown } | null)?.windowMs;
+    if (typeof windowMs !== 'number' || !(windowMs > 0) || windowMs > 3_600_000) {
+      throw new WfpOptionError('coalesce', o.coalesce, '{ windowMs } with windowMs from 1 to 3600000');
+    }
+    coalesceMs = windowMs;
+  }
+  if (o.enrich !== undefined && typeof o.enrich !== 'boolean') throw new WfpOptionError('enrich', o.enrich, 'a boolean');
   return {
     source,
+    coalesceMs,
+    enrich: (o.enrich as boolean | undefined) ?? true,
     audit: resolveAudit(o.audit),
     from: resolveFrom(o.from, source),
     includeAllowed: (o.includeAllowed as boolean | undefined) ?? false,

@@ -48,4 +48,18 @@ export interface BlockEvent {
   interfaceIndex: number | null;
   /** Every EventData field by name, exactly as logged (unnamed fields by position). */
   data: Record<string, string>;
+  /** Live sources on Windows (best-effort; absent when a lookup failed): Application as a DOS path. */
+  applicationPath?: string;
+  /** The WFP filter behind `filterId`, looked up when the event arrived (run-time IDs change). */
+  filter?: { name: string | null; description: string | null; provider: string | null };
+  /** The display name of the firewall rule `filterOrigin` names. */
+  ruleName?: string;
+  /** The process's image name while it still runs (`System` for PID 4). */
+  processName?: string;
+  /** For svchost.exe: the services it hosts. */
+  services?: string[];
+  /** With `coalesce`: how many repeats of this block were folded into this event, and over what time. */
+  count?: number;
+  firstTime?: Date;
+  lastTime?: Date;
 }

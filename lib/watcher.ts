@@ -113,10 +113,6 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       );
       return;
     }
-    if (source.type === 'legacy') {
-      this.#endSoon(new WfpBlocksError('ERR_SOURCE_UNAVAILABLE', "the 'legacy' source is not part of this build yet"));
-      return;
-    }
     try {
       this.#binding = loadBinding();
     } catch (cause) {
@@ -127,7 +123,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       );
       return;
     }
-    const watchesLog = source.type === 'eventlog';
+    const watchesLog = source.type === 'eventlog' || source.type === 'legacy';
     const audit = options.audit;
     this.#auditNeeds = { packetDrops: options.kinds.includes('packet'), allowed: options.includeAllowed };
     if (watchesLog && audit.mode === 'enable') {
@@ -145,14 +141,22 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       includeAllowed: options.includeAllowed,
       highWaterMark: options.highWaterMark,
       policyChanges: !watchesLog || audit.mode !== 'ignore',
+      coalesceMs: options.coalesceMs,
     };
     const onMessage = (message: NativeMessage) => this.#onMessage(message);
     const { from } = options;
     this.#channel = 'Security';
     const afterRecordId = from.type === 'bookmark' ? from.recordId : undefined;
-    if (source.type === 'eventlog') {
+    if (source.type === 'eventlog' || source.type === 'legacy') {
       this.#native = new this.#binding.Watcher(
-        { source: 'eventlog', from: from.type, bookmark: from.type === 'bookmark' ? from.bookmark : undefined, ...common },
+        {
+          source: source.type,
+          from: from.type,
+          bookmark: from.type === 'bookmark' ? from.bookmark : undefined,
+          afterRecordId,
+          enrich: options.enrich,
+          ...common,
+        },
         onMessage,
       );
     } else if (source.type === 'files') {

@@ -26,7 +26,13 @@ Napi::Object Slots(Napi::Env env) {
       {"local", wfp::kLocal},               {"remote", wfp::kRemote},
       {"filterId", wfp::kFilterId},         {"filterOrigin", wfp::kFilterOrigin},
       {"layerId", wfp::kLayerId},           {"layerName", wfp::kLayerName},
-      {"interfaceIndex", wfp::kInterfaceIndex}, {"dataCount", wfp::kDataCount},
+      {"interfaceIndex", wfp::kInterfaceIndex}, {"applicationPath", wfp::kApplicationPath},
+      {"filterName", wfp::kFilterName},     {"filterDescription", wfp::kFilterDescription},
+      {"filterProvider", wfp::kFilterProvider}, {"ruleName", wfp::kRuleName},
+      {"processName", wfp::kProcessName},   {"services", wfp::kServices},
+      {"count", wfp::kCount},
+      {"firstTimeMs", wfp::kFirstTimeMs},   {"lastTimeMs", wfp::kLastTimeMs},
+      {"dataCount", wfp::kDataCount},
       {"header", wfp::kHeaderSlots},
   };
   for (const auto& [name, slot] : layout) slots.Set(name, Napi::Number::New(env, slot));

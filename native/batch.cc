@@ -104,7 +104,9 @@ double BatchBuilder::InternAt(size_t position, std::string_view s) {
   return index;
 }
 
-void BatchBuilder::Add(const BlockEvent& e) {
+void BatchBuilder::Add(const BlockEvent& e) { Add(e, 0, NAN, NAN); }
+
+void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, double lastMs) {
   const EventRecord& r = *e.record;
   std::vector<double>& n = batch_.numbers;
   const size_t at = n.size();
@@ -138,6 +140,18 @@ void BatchBuilder::Add(const BlockEvent& e) {
   s[kLayerId] = Number(e.layerId);
   str(kLayerName, e.layerName);
   s[kInterfaceIndex] = Number(e.interfaceIndex);
+  const Enrichment* x = e.enrichment;
+  auto owned = [&](Slot slot, const std::optional<std::string>& v) { s[slot] = x && v ? InternAt(slot, *v) : -1.0; };
+  owned(kApplicationPath, x ? x->applicationPath : std::nullopt);
+  owned(kFilterName, x ? x->filterName : std::nullopt);
+  owned(kFilterDescription, x ? x->filterDescription : std::nullopt);
+  owned(kFilterProvider, x ? x->filterProvider : std::nullopt);
+  owned(kRuleName, x ? x->ruleName : std::nullopt);
+  owned(kProcessName, x ? x->processName : std::nullopt);
+  owned(kServices, x ? x->services : std::nullopt);
+  s[kCount] = count ? static_cast<double>(count) : NAN;
+  s[kFirstTimeMs] = firstMs;
+  s[kLastTimeMs] = lastMs;
   s[kDataCount] = static_cast<double>(r.data.size());
   double* d = s + kHeaderSlots;
   for (size_t i = 0; i < r.data.size(); ++i) {

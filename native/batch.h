@@ -40,6 +40,16 @@ enum Slot : uint32_t {
   kLayerId,
   kLayerName,
   kInterfaceIndex,
+  kApplicationPath,  // enrichment: string slots, -1 when absent
+  kFilterName,
+  kFilterDescription,
+  kFilterProvider,
+  kRuleName,
+  kProcessName,
+  kServices,  // comma-separated
+  kCount,        // coalesced events: how many records were folded (NaN when not coalescing)
+  kFirstTimeMs,
+  kLastTimeMs,
   kDataCount,
   kHeaderSlots
 };
@@ -77,6 +87,8 @@ class BatchBuilder {
  public:
   BatchBuilder();
   void Add(const BlockEvent& event);
+  // A coalesced event: `count` records from `firstMs` to `lastMs`.
+  void Add(const BlockEvent& event, uint64_t count, double firstMs, double lastMs);
   void AddIssue(BatchIssue issue);
   void AddPolicyChange(BatchPolicyChange change);
   uint32_t events() const { return batch_.events; }

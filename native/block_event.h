@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "event_record.h"
@@ -20,6 +21,17 @@ struct Endpoint {
   bool present = false;
   std::string_view address;
   std::optional<uint32_t> port;
+};
+
+// What the live sources add on Windows, best-effort: each field is absent when its lookup failed.
+struct Enrichment {
+  std::optional<std::string> applicationPath;  // DOS form of Application
+  std::optional<std::string> filterName;       // the WFP filter behind FilterRTID, looked up at event time
+  std::optional<std::string> filterDescription;
+  std::optional<std::string> filterProvider;   // the name of the filter's provider (which product)
+  std::optional<std::string> ruleName;         // the firewall rule FilterOrigin names
+  std::optional<std::string> processName;
+  std::optional<std::string> services;         // services hosted by the process, comma-separated
 };
 
 struct BlockEvent {
@@ -41,6 +53,7 @@ struct BlockEvent {
   std::optional<uint64_t> layerId;
   std::optional<std::string_view> layerName;  // decoded %% token, or the text as logged
   std::optional<uint32_t> interfaceIndex;
+  const Enrichment* enrichment = nullptr;
 };
 
 }  // namespace wfp

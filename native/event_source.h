@@ -2,7 +2,9 @@
 // Windows the event log), and the sink they feed. A source runs on its watcher's dedicated thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,8 @@ class RecordSink {
                              std::string hint) = 0;
   // The source is about to wait for more input: whatever is batched should go out now.
   virtual void OnIdle() = 0;
+  // How long the source may wait before calling OnIdle() again (held events fall due); none: forever.
+  virtual std::optional<std::chrono::milliseconds> IdleTimeout() const = 0;
   virtual bool Stopping() const = 0;
 
  protected:

@@ -243,7 +243,9 @@ void EventLogSource::Run(RecordSink& sink) {
   HANDLE waits[2] = {stop_, signal_};
   DWORD backoff = kBackoffFirstMs;
   while (!sink.Stopping()) {
-    const DWORD w = WaitForMultipleObjects(2, waits, FALSE, kSpeculativePullMs);
+    std::optional<std::chrono::milliseconds> due = sink.IdleTimeout();
+    const DWORD timeout = due ? std::min<DWORD>(kSpeculativePullMs, static_cast<DWORD>(due->count())) : kSpeculativePullMs;
+    const DWORD w = WaitForMultipleObjects(2, waits, FALSE, timeout);
     if (w == WAIT_OBJECT_0 || w == WAIT_FAILED) break;
     switch (Drain(sink)) {
       case Drained::Empty:

@@ -1,8 +1,10 @@
 // A file read from start to end and then, in follow mode, as it grows. Per-OS implementations.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace wfp {
@@ -26,8 +28,10 @@ class FileChangeWaiter {
   virtual ~FileChangeWaiter() = default;
   static std::unique_ptr<FileChangeWaiter> Create(std::string& error);
   virtual bool Watch(const std::string& path, std::string& error) = 0;
-  // Blocks until a watched file may have changed (true) or Interrupt() was called (false).
-  virtual bool Wait() = 0;
+  enum class Woken { Changed, TimedOut, Interrupted };
+  // Blocks until a watched file may have changed, the timeout passed (none: no timeout), or
+  // Interrupt() was called.
+  virtual Woken Wait(std::optional<std::chrono::milliseconds> timeout) = 0;
   // Any thread. Makes the current and every later Wait() return false.
   virtual void Interrupt() = 0;
 };

@@ -60,17 +60,18 @@ class InotifyWaiter final : public FileChangeWaiter {
     return false;
   }
 
-  bool Wait() override {
+  Woken Wait(std::optional<std::chrono::milliseconds> timeout) override {
     pollfd fds[2] = {{wake_, POLLIN, 0}, {inotify_, POLLIN, 0}};
     while (true) {
-      int n = poll(fds, 2, -1);
+      int n = poll(fds, 2, timeout ? static_cast<int>(timeout->count()) : -1);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 || (fds[0].revents & POLLIN)) return false;
+      if (n < 0 || (fds[0].revents & POLLIN)) return Woken::Interrupted;
+      if (n == 0) return Woken::TimedOut;
       if (fds[1].revents & POLLIN) {
         alignas(inotify_event) char events[4096];
         while (read(inotify_, events, sizeof events) > 0) {
         }
-        return true;
+        return Woken::Changed;
       }
     }
   }

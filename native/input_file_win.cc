@@ -75,13 +75,15 @@ class WinChangeWaiter final : public FileChangeWaiter {
     return true;
   }
 
-  bool Wait() override {
+  Woken Wait(std::optional<std::chrono::milliseconds> timeout) override {
     std::vector<HANDLE> handles{stop_};
     handles.insert(handles.end(), watches_.begin(), watches_.end());
-    DWORD r = WaitForMultipleObjects(static_cast<DWORD>(handles.size()), handles.data(), FALSE, INFINITE);
-    if (r == WAIT_OBJECT_0 || r == WAIT_FAILED) return false;
+    DWORD r = WaitForMultipleObjects(static_cast<DWORD>(handles.size()), handles.data(), FALSE,
+                                     timeout ? static_cast<DWORD>(timeout->count()) : INFINITE);
+    if (r == WAIT_TIMEOUT) return Woken::TimedOut;
+    if (r == WAIT_OBJECT_0 || r == WAIT_FAILED) return Woken::Interrupted;
     if (r > WAIT_OBJECT_0 && r < WAIT_OBJECT_0 + handles.size()) FindNextChangeNotification(handles[r - WAIT_OBJECT_0]);
-    return true;
+    return Woken::Changed;
   }
 
   void Interrupt() override { SetEvent(stop_); }

@@ -12,7 +12,17 @@ void Pipeline::OnRecord(const EventRecord& record, std::string_view input, uint6
   }
   switch (Normalize(record, selection_, event_, issue_)) {
     case Normalized::Event:
-      builder_.Add(event_);
+      if (enricher_) {
+        enrichment_ = Enrichment{};
+        enricher_->Enrich(event_, enrichment_);
+        event_.enrichment = &enrichment_;
+      }
+      if (coalescer_) {
+        coalescer_->Add(event_, Coalescer::Clock::now(), ready_);
+        AddReady();
+      } else {
+        builder_.Add(event_);
+      }
       if (builder_.events() >= batchSize_) Flush();
       break;
     case Normalized::Issue:
@@ -30,6 +40,34 @@ void Pipeline::OnIssue(const char* code, std::string message, std::string_view i
 void Pipeline::OnSystemError(const char* code, std::string message, std::string_view input, uint32_t systemCode,
                              std::string hint) {
   builder_.AddIssue(BatchIssue{0, code, std::move(message), std::string(input), -1, systemCode, std::move(hint)});
+}
+
+void Pipeline::AddReady() {
+  for (const auto& held : ready_) builder_.Add(held->event(), held->count, held->firstMs, held->lastMs);
+  ready_.clear();
+}
+
+void Pipeline::OnIdle() {
+  if (coalescer_) {
+    coalescer_->Expire(Coalescer::Clock::now(), ready_);
+    AddReady();
+  }
+  Flush();
+}
+
+std::optional<std::chrono::milliseconds> Pipeline::IdleTimeout() const {
+  std::optional<Coalescer::Clock::time_point> due = coalescer_ ? coalescer_->NextDeadline() : std::nullopt;
+  if (!due) return std::nullopt;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - Coalescer::Clock::now());
+  return std::max(left, std::chrono::milliseconds(0));
+}
+
+void Pipeline::Finish() {
+  if (coalescer_) {
+    coalescer_->FlushAll(ready_);
+    AddReady();
+  }
+  Flush();
 }
 
 void Pipeline::Flush() {

@@ -66,7 +66,11 @@ void ReplaySource::Run(RecordSink& sink) {
 
   while (!sink.Stopping()) {
     sink.OnIdle();
-    if (!waiter_->Wait()) return;
+    switch (waiter_->Wait(sink.IdleTimeout())) {
+      case FileChangeWaiter::Woken::Interrupted: return;
+      case FileChangeWaiter::Woken::TimedOut: continue;  // held events fell due
+      case FileChangeWaiter::Woken::Changed: break;
+    }
     for (Followed& f : followed) ReadAvailable(f, sink);
   }
 }

@@ -40,8 +40,11 @@ void StreamSource::Run(RecordSink& sink) {
       if (chunks_.empty() && !ended_ && !interrupted_) {
         lock.unlock();
         sink.OnIdle();
+        std::optional<std::chrono::milliseconds> timeout = sink.IdleTimeout();
         lock.lock();
-        wake_.wait(lock, [&] { return !chunks_.empty() || ended_ || interrupted_; });
+        auto ready = [&] { return !chunks_.empty() || ended_ || interrupted_; };
+        if (!timeout) wake_.wait(lock, ready);
+        else if (!wake_.wait_for(lock, *timeout, ready)) continue;  // held events fell due
       }
       if (interrupted_) return;
       taken.swap(chunks_);

@@ -17,9 +17,11 @@
 #include <memory>
 #include <thread>
 
+#include "enricher.h"
 #include "event_classes.h"
 #ifdef _WIN32
 #include "eventlog_source.h"
+#include "legacy_source.h"
 #endif
 #include "pipeline.h"
 #include "replay_source.h"
@@ -32,9 +34,10 @@ namespace {
 constexpr size_t kStreamBufferBytes = 4 << 20;
 
 struct Core {
-  Core(size_t highWaterMark, EventSelection selection, bool policyChanges, uint64_t afterRecordId)
+  Core(size_t highWaterMark, EventSelection selection, bool policyChanges, uint64_t afterRecordId, double coalesceMs,
+       std::unique_ptr<Enricher> enricher)
       : queue(highWaterMark, [this] { Wake(); }),
-        pipeline(selection, policyChanges, afterRecordId,
+        pipeline(selection, policyChanges, afterRecordId, coalesceMs, std::move(enricher),
                  static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(1024, highWaterMark / 2))), queue) {}
 
   ~Core() {
@@ -201,7 +204,7 @@ void CallJs(napi_env env, napi_value callback, void* context, void*) {
 void RunThread(Core* core) {
   SetCurrentThreadName("wfp-blocks");
   core->source->Run(core->pipeline);
-  core->pipeline.Flush();
+  core->pipeline.Finish();
   core->queue.MarkEnded();
   napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
 }
@@ -251,8 +254,11 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   const bool policyChanges = options.Get("policyChanges").ToBoolean();
   Napi::Value after = options.Get("afterRecordId");
   const uint64_t afterRecordId = after.IsNumber() ? static_cast<uint64_t>(after.As<Napi::Number>().DoubleValue()) : 0;
+  Napi::Value coalesce = options.Get("coalesceMs");
+  const double coalesceMs = coalesce.IsNumber() ? coalesce.As<Napi::Number>().DoubleValue() : 0;
   auto core = std::make_shared<Core>(static_cast<size_t>(hwm.As<Napi::Number>().DoubleValue()), selection, policyChanges,
-                                     afterRecordId);
+                                     afterRecordId, coalesceMs,
+                                     options.Get("enrich").ToBoolean() ? CreateSystemEnricher() : nullptr);
   Core* raw = core.get();
 
   Napi::Value kind = options.Get("source");
@@ -294,6 +300,11 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
       { Fail(env, "from must be 'now', 'oldest' or 'bookmark'"); return; }
     }
     core->source = std::make_unique<EventLogSource>(std::move(eventlog));
+  } else if (sourceKind == "legacy") {
+    Napi::Value from = options.Get("from");
+    const std::string start = from.IsString() ? from.As<Napi::String>().Utf8Value() : "now";
+    core->source = std::make_unique<LegacySource>(start == "oldest" ? StartAt::Oldest : StartAt::Now, afterRecordId,
+                                                  selection, policyChanges);
 #endif
   } else {
     { Fail(env, "source must be 'replay', 'stream' or (on Windows) 'eventlog'"); return; }

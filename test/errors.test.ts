@@ -120,6 +120,11 @@ describe('invalid options throw a TypeError that names the option and the value'
     ['highWaterMark', { highWaterMark: 1.5 }, /got 1\.5/],
     ['signal', { signal: {} }, /options\.signal must be an AbortSignal, got \[object Object\]/],
     ['folow', { folow: true }, /options\.folow must be one of the known options/],
+    ['coalesce', { coalesce: { windowMs: 0 } }, /options\.coalesce must be \{ windowMs \}/],
+    ['coalesce', { coalesce: 5 }, /options\.coalesce .* got 5/],
+    ['enrich', { enrich: 'yes' }, /options\.enrich must be a boolean, got "yes"/],
+    ['from', { source: { replay: 'a.xml' }, from: 'now' }, /options\.from must be 'oldest'/],
+    ['audit', { audit: 'sometimes' }, /options\.audit .* got "sometimes"/],
   ];
   for (const [option, options, message] of cases) {
     it(`${option}: ${JSON.stringify(options)}`, () => {

@@ -33,6 +33,7 @@ class CountingSink final : public wfp::RecordSink {
   void OnIssue(const char*, std::string, std::string_view, int64_t) override { ++issues; }
   void OnSystemError(const char*, std::string, std::string_view, uint32_t, std::string) override { ++issues; }
   void OnIdle() override {}
+  std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
   void Finish() { events += builder_.events(); }
 

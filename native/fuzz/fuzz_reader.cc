@@ -36,6 +36,7 @@ class CheckingSink final : public wfp::RecordSink {
     if (message.empty()) std::abort();
   }
   void OnIdle() override {}
+  std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
 
  private:

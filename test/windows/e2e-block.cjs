@@ -86,6 +86,11 @@ async function main() {
     assert.deepEqual(event.destination, TARGET);
     assert.equal(event.local, event.source);
     assert.ok(event.filterId > 0);
+    // Enrichment: the DOS path of this very node.exe, and the blocking rule by name.
+    assert.equal(event.applicationPath?.toLowerCase(), process.execPath.toLowerCase());
+    assert.equal(event.processName?.toLowerCase(), 'node.exe');
+    assert.equal(event.filter?.name, RULE, `the WFP filter behind FilterRTID is the firewall rule (${JSON.stringify(event.filter)})`);
+    if (event.filterOrigin) assert.equal(event.ruleName, RULE); // Windows 11 / Server 2022 log FilterOrigin
     assert.ok(watcher.bookmark, 'a bookmark after the event');
   } finally {
     await watcher?.close(); // restores the audit policy

@@ -1,0 +1,43 @@
+// The legacy source on Windows: OpenEventLogW + NotifyChangeEventLog + ReadEventLogW on the watcher's
+// thread, for systems where EvtSubscribe is not an option. Its limits are the API's: the service
+// signals at most every few seconds (and by PulseEvent, so a signal can be missed: the thread also
+// re-reads every few seconds), and it cannot filter, so every Security record is read and most are
+// skipped here. Records are mapped to field names by event ID and layout (legacy_record.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "event_classes.h"
+#include "event_source.h"
+#include "eventlog_source.h"
+
+namespace wfp {
+
+class LegacySource final : public EventSource {
+ public:
+  LegacySource(StartAt from, uint64_t afterRecordId, EventSelection selection, bool policyChanges);
+  ~LegacySource() override;
+  void Run(RecordSink& sink) override;
+  void Interrupt() override;
+
+ private:
+  bool Open(RecordSink& sink);
+  void Close();
+  // Reads what the log holds now. Returns false when the log must be reopened (cleared).
+  bool ReadAvailable(RecordSink& sink);
+  bool Wanted(uint32_t eventId) const;
+
+  StartAt from_;
+  uint64_t lastRecord_;  // records at or below this one are not handed on
+  EventSelection selection_;
+  bool policyChanges_;
+  void* log_ = nullptr;     // HANDLE from OpenEventLogW
+  void* notify_ = nullptr;  // auto-reset event for NotifyChangeEventLog
+  void* stop_ = nullptr;
+  std::vector<unsigned char> buffer_;
+  std::vector<std::string> scratch_;
+};
+
+}  // namespace wfp
