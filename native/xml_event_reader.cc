@@ -382,6 +382,30 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     resetText();
   };
 
+  // <Data Name='X'>value</Data> with no entity, NUL or markup inside: the bulk of every record.
+  auto FastData = [&](const char*& at, const char* end, EventRecord& out, const char*& next) -> bool {
+    constexpr std::string_view kOpen = "<Data Name=";
+    constexpr std::string_view kClose = "</Data>";
+    if (static_cast<size_t>(end - at) < kOpen.size() + 2 || std::memcmp(at, kOpen.data(), kOpen.size()) != 0) return false;
+    const char quote = at[kOpen.size()];
+    if (quote != '\'' && quote != '"') return false;
+    const char* nameStart = at + kOpen.size() + 1;
+    const char* nameEnd = static_cast<const char*>(std::memchr(nameStart, quote, static_cast<size_t>(end - nameStart)));
+    if (!nameEnd || nameEnd + 1 >= end || nameEnd[1] != '>') return false;
+    for (const char* c = nameStart; c < nameEnd; ++c)
+      if (*c == '<' || *c == '&' || *c == '\0') return false;
+    const char* valueStart = nameEnd + 2;
+    const char* close = static_cast<const char*>(std::memchr(valueStart, '<', static_cast<size_t>(end - valueStart)));
+    if (!close || static_cast<size_t>(end - close) < kClose.size() || std::memcmp(close, kClose.data(), kClose.size()) != 0)
+      return false;
+    if (Holds(amp_, '&', valueStart, close) || Holds(nul_, '\0', valueStart, close)) return false;
+    out.data.push_back(DataField{sv(nameStart, static_cast<size_t>(nameEnd - nameStart)),
+                                 sv(valueStart, static_cast<size_t>(close - valueStart))});
+    at = close + kClose.size();
+    next = nullptr;
+    return true;
+  };
+
   while (true) {
     const char* lt = nextLt ? nextLt : static_cast<const char*>(std::memchr(p, '<', static_cast<size_t>(e - p)));
     nextLt = nullptr;
@@ -458,6 +482,9 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       p = rest.data() + close + 2;
       continue;
     }
+
+    // The common <Data Name='X'>value</Data> in one step; anything unusual takes the general path.
+    if (section == Section::EventData && depth == 2 && FastData(p, e, record, nextLt)) continue;
 
     // Start tag.
     const char* n = p + 1;
