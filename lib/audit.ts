@@ -158,7 +158,14 @@ export function enableBlockAuditing(options: EnableOptions = {}): AuditChange {
   const change: AuditChange = { turnedOn, stateFile: turnedOn.length ? stateFile : null, at: new Date().toISOString() };
   if (turnedOn.length === 0) return change;
 
-  writeState(stateFile, merge(readState(stateFile), turnedOn));
+  try {
+    writeState(stateFile, merge(readState(stateFile), turnedOn));
+  } catch (cause) {
+    throw new WfpBlocksError('ERR_AUDIT_POLICY', `cannot record the change in ${stateFile} before making it`, {
+      cause,
+      hint: 'set the stateFile option or WFP_BLOCKS_AUDIT_STATE to a writable file',
+    });
+  }
   store.set(turnedOn.map((e) => ({ guid: e.guid, bits: current[e.subcategory] | toBits(e) })));
   const after = readPolicy(store);
   const notApplied = turnedOn.filter((e) => (after[e.subcategory] & toBits(e)) !== toBits(e));

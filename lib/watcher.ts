@@ -106,9 +106,9 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     if (process.platform !== 'win32' && (source.type === 'eventlog' || source.type === 'legacy')) {
       this.#endSoon(
         new WfpBlocksError(
-              'ERR_UNSUPPORTED_PLATFORM',
-              `the '${source.type}' source reads the Windows Security log and cannot run on ${process.platform}; ` +
-                'use { source: { replay: files } } to read exported logs',
+          'ERR_UNSUPPORTED_PLATFORM',
+          `the '${source.type}' source reads the Windows Security log and cannot run on ${process.platform}; ` +
+            'use { source: { replay: files } } to read exported logs',
         ),
       );
       return;
@@ -124,7 +124,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       return;
     }
     const watchesLog = source.type === 'eventlog' || source.type === 'legacy';
-    const audit = options.audit;
+    const audit = this.#audit;
     this.#auditNeeds = { packetDrops: options.kinds.includes('packet'), allowed: options.includeAllowed };
     if (watchesLog && audit.mode === 'enable') {
       try {
@@ -133,9 +133,9 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
         this.#endSoon(error as WfpBlocksError);
         return;
       }
-      if (audit.restoreOnSignals) this.#restoreOnSignals(audit);
+      if (audit.restoreOnSignals) this.#restoreOnSignals();
     }
-    if (watchesLog && audit.mode !== 'ignore') this.#watchAudit(audit);
+    if (watchesLog && audit.mode !== 'ignore') this.#watchAudit();
     const common = {
       kinds: options.kinds,
       includeAllowed: options.includeAllowed,
@@ -371,12 +371,13 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   // 'check' and 'enable': say once when the needed auditing is off (nobody should wait for events
   // that cannot come), and again whenever that changes: on a 4719 for these subcategories, and every
   // few minutes, since Group Policy re-applies settings without always logging it.
-  #watchAudit(audit: AuditWatchOptions): void {
+  #watchAudit(): void {
+    const { store } = this.#audit;
     const check = (reason: AuditStatus['reason']) => {
       if (this.#state !== 'open') return;
       let status: AuditStatus;
       try {
-        const policy = getAuditPolicy({ store: audit.store });
+        const policy = getAuditPolicy({ store });
         const missing = missingAuditing(policy, this.#auditNeeds);
         status = { status: missing.length ? 'off' : 'on', missing, policy, error: null, reason };
       } catch (error) {
@@ -393,9 +394,9 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#detach.push(() => clearInterval(timer));
   }
 
-  #restoreOnSignals(audit: AuditWatchOptions): void {
+  #restoreOnSignals(): void {
     const onSignal = (signal: NodeJS.Signals) => {
-      this.#restoreAudit(audit);
+      this.#restoreAudit();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       // Without other listeners, let the signal do what it would have done.
@@ -409,12 +410,12 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     });
   }
 
-  #restoreAudit(audit: AuditWatchOptions): void {
+  #restoreAudit(): void {
     const change = this.#auditChange;
     this.#auditChange = null;
     if (!change) return;
     try {
-      restoreAuditPolicy(change, { store: audit.store });
+      restoreAuditPolicy(change, { store: this.#audit.store });
     } catch (error) {
       this.#emitSafely('error', error as WfpBlocksError);
     }
@@ -462,7 +463,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   #finish(): void {
     if (this.#state === 'closed') return;
-    this.#restoreAudit(this.#audit);
+    this.#restoreAudit();
     this.#state = 'closed';
     this.#release();
     this.#native = null;

@@ -131,6 +131,16 @@ describe('audit policy decisions, against an in-memory policy store', () => {
     expect(store.policy).toEqual({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
   });
 
+  it('a state file that cannot be written stops the change before anything is set', () => {
+    const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    const notAFolder = path.join(tempDir(), 'file');
+    writeFileSync(notAFolder, 'x');
+    expect(() => enableBlockAuditing({ store, stateFile: path.join(notAFolder, 'state.json') })).toThrow(
+      expect.objectContaining({ code: 'ERR_AUDIT_POLICY', hint: expect.stringContaining('stateFile') }),
+    );
+    expect(store.sets).toEqual([]);
+  });
+
   it('a change the system does not keep (Group Policy) is a typed error', () => {
     const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 }, false, true);
     let thrown: unknown;
