@@ -69,3 +69,66 @@ test('wfp-blocks audit status says what is wrong and exits 1', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /ERR_AUDIT_POLICY: AuditQuerySystemPolicy failed/);
 });
+
+/** The policy in memory, standing in for the system's (which Wine does not implement). */
+function memoryStore(policy) {
+  return {
+    policy,
+    query: (guids) => guids.map((g) => policy[g] ?? 0),
+    set: (entries) => entries.forEach((e) => (policy[e.guid] = e.bits)),
+  };
+}
+
+test("'enable' turns on the auditing for the watcher's lifetime and puts back exactly that on close", async () => {
+  securityLog(fixtureLines());
+  const store = memoryStore({ [CONNECTION]: 1, '{0CCE9225-69AE-11D9-BED3-505054503030}': 0 });
+  const { watchBlocks } = require('wfp-blocks');
+  const watcher = watchBlocks({ from: 'oldest', kinds: ['connection'], audit: { mode: 'enable', store, stateFile: stateFile() } });
+  const errors = [];
+  watcher.on('error', (e) => errors.push(e));
+  try {
+    await new Promise((r) => watcher.once('block', r));
+    assert.equal(store.policy[CONNECTION], 3, 'failure auditing added to the success auditing someone else set');
+  } finally {
+    await watcher.close();
+  }
+  assert.deepEqual(errors, []);
+  assert.equal(store.policy[CONNECTION], 1, 'only what the watcher turned on was turned off');
+});
+
+test("a 4719 for a WFP subcategory while watching: 'policyChange', then 'audit' says it is off", async () => {
+  const lines = fixtureLines();
+  const log = securityLog(lines.slice(0, 3));
+  const store = memoryStore({ [CONNECTION]: 2, '{0CCE9225-69AE-11D9-BED3-505054503030}': 0 });
+  const { watchBlocks } = require('wfp-blocks');
+  const watcher = watchBlocks({ from: 'oldest', kinds: ['connection'], audit: { mode: 'check', store } });
+  const statuses = [];
+  const changes = [];
+  watcher.on('audit', (s) => statuses.push(s));
+  watcher.on('policyChange', (c) => changes.push(c));
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(statuses, [], 'on at the start: nothing to say');
+    // Someone turns failure auditing off; Windows logs 4719 for the subcategory.
+    store.policy[CONNECTION] = 0;
+    const template = fs.readFileSync(path.join(__dirname, 'fixtures', 'evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml'), 'utf8').split('\n')[0];
+    const change = template
+      .replace(/SubcategoryGuid">[^<]*/, `SubcategoryGuid">${CONNECTION}`)
+      .replace(/AuditPolicyChanges">[^<]*/, 'AuditPolicyChanges">%%8450')
+      .replace(/<EventRecordID>\d+</, '<EventRecordID>9000<');
+    log.append([change]);
+    const end = Date.now() + 10000;
+    while (statuses.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    await watcher.close();
+  }
+  assert.equal(changes.length, 1);
+  assert.deepEqual(
+    { subcategory: changes[0].subcategory, failureRemoved: changes[0].failureRemoved, failureAdded: changes[0].failureAdded },
+    { subcategory: 'connection', failureRemoved: true, failureAdded: false },
+  );
+  assert.equal(statuses.length, 1);
+  assert.equal(statuses[0].status, 'off');
+  assert.equal(statuses[0].reason, 'policy-changed');
+  assert.deepEqual(statuses[0].missing.map((m) => [m.guid, m.failure]), [[CONNECTION, true]]);
+});
