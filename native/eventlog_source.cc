@@ -239,6 +239,11 @@ void EventLogSource::Run(RecordSink& sink) {
     Fatal(sink, "CreateEvent", GetLastError());
     return;
   }
+  // The subscription closes with the thread, not when the watcher object is collected later.
+  struct CloseOnExit {
+    EventLogSource* source;
+    ~CloseOnExit() { source->CloseSubscription(); }
+  } closeOnExit{this};
   if (!Subscribe(sink, false)) return;
   HANDLE waits[2] = {stop_, signal_};
   DWORD backoff = kBackoffFirstMs;

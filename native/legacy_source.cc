@@ -103,6 +103,11 @@ bool LegacySource::ReadAvailable(RecordSink& sink) {
 }
 
 void LegacySource::Run(RecordSink& sink) {
+  // The log handle closes with the thread, not when the watcher object is collected later.
+  struct CloseOnExit {
+    LegacySource* source;
+    ~CloseOnExit() { source->Close(); }
+  } closeOnExit{this};
   if (!stop_ || !notify_ || !Open(sink)) return;
   HANDLE waits[2] = {stop_, notify_};
   while (!sink.Stopping()) {
