@@ -31,6 +31,20 @@ describe('wfp-blocks replay', () => {
     expect(rows[3]).toMatch(/^2019-04-19T07:36:55\.955Z 5159\s+block\s+bind\s+-\s+tcp\s+0\.0\.0\.0:5555\s+-\s+7924\s+84614\s+nc\.exe$/);
   });
 
+  it('--format ecs and --format otel print one document per line, in input order', async () => {
+    const { events } = await collect({ source: { replay: files } });
+    const ecs = cli(['replay', '--format', 'ecs', ...files]);
+    expect(ecs.status).toBe(0);
+    const docs = ecs.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(docs.map((d) => d.winlog.record_id)).toEqual(events.map((e) => String(e.recordId)));
+    expect(docs[0]).toMatchObject({ event: { code: '5152', outcome: 'failure' }, source: { ip: '10.0.0.100', port: 49278 } });
+    const otel = cli(['replay', '--format', 'otel', ...files]);
+    const records = otel.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).resourceLogs[0].scopeLogs[0].logRecords[0]);
+    expect(records).toHaveLength(events.length);
+    expect(records[0]).toMatchObject({ severityText: 'WARN', eventName: 'wfp.block' });
+    expect(cli(['replay', '--format', 'xml', ...files]).status).toBe(2);
+  });
+
   it('reads standard input with -', () => {
     const r = cli(['replay', '--json', '-'], readFileSync(fixture('evtx-omerbenamram-evtx.xml')));
     expect(r.status).toBe(0);

@@ -99,6 +99,24 @@ describe('delivery to JavaScript', () => {
     expect(afterClose).toBe(0);
   });
 
+  it('a bookmark resumes a replay after the last event a watcher delivered, for files and streams', async () => {
+    const file = all.find((f) => f.endsWith('otrf-50c132c2.xml')) as string;
+    const full = (await collect({ source: { replay: file }, includeAllowed: true })).events;
+    // A replay from a bookmark skips every record up to its ID (one log's record IDs only grow).
+    const first = watchBlocks({ source: { replay: file }, includeAllowed: true });
+    let n = 0;
+    first.on('block', () => {
+      if (++n === 10) void first.close();
+    });
+    await new Promise((r) => first.once('close', r));
+    const bookmark = first.bookmark as string;
+    expect(bookmark).toMatch(new RegExp(`RecordId='${full[9].recordId}'`));
+    const rest = await collect({ source: { replay: file }, includeAllowed: true, from: { bookmark } });
+    expect(rest.events.map((e) => e.recordId)).toEqual(full.filter((e) => e.recordId > full[9].recordId).map((e) => e.recordId));
+    const viaStream = await collect({ source: { replay: Readable.from([readFileSync(file)]) }, includeAllowed: true, from: { bookmark } });
+    expect(viaStream.events.map((e) => e.recordId)).toEqual(rest.events.map((e) => e.recordId));
+  });
+
   it('a stream input is read with back-pressure and yields what the files yield', async () => {
     const bytes = Buffer.concat(all.map((f) => readFileSync(f)));
     let pulls = 0;
