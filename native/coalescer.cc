@@ -24,7 +24,6 @@ HeldEvent::HeldEvent(const BlockEvent& event, std::chrono::steady_clock::time_po
   const EventRecord& r = *event.record;
   record_.provider = Keep(r.provider);
   record_.computer = Keep(r.computer);
-  record_.channel = Keep(r.channel);
   record_.systemTime = Keep(r.systemTime);
   record_.eventId = r.eventId;
   record_.version = r.version;

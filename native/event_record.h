@@ -16,7 +16,6 @@ struct DataField {
 struct EventRecord {
   std::string_view provider;
   std::string_view computer;
-  std::string_view channel;
   std::string_view systemTime;  // TimeCreated/@SystemTime exactly as written
   uint32_t eventId = 0;
   uint32_t version = 0;
@@ -36,12 +35,6 @@ struct EventRecord {
     keep.clear();
     *this = EventRecord{};
     data = std::move(keep);
-  }
-
-  const DataField* Find(std::string_view name) const {
-    for (const DataField& f : data)
-      if (f.name == name) return &f;
-    return nullptr;
   }
 };
 

@@ -123,7 +123,6 @@ void ToEventRecord(const LegacyRecord& r, EventRecord& out, std::vector<std::str
   out.provider = r.sourceName;
   out.hasProvider = true;
   out.computer = r.computerName;
-  out.channel = "Security";
   out.systemTime = scratch[0];
   out.hasSystemTime = true;
   out.eventId = r.eventId;

@@ -119,14 +119,13 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
 enum class Section { None, System, EventData, Other };
 
 // Which record field the text of the element being read belongs to.
-enum class Target { None, EventId, Version, RecordId, Computer, Channel, Data };
+enum class Target { None, EventId, Version, RecordId, Computer, Data };
 
 Target SystemTextTarget(sv name) {
   if (name == "EventID") return Target::EventId;
   if (name == "Version") return Target::Version;
   if (name == "EventRecordID") return Target::RecordId;
   if (name == "Computer") return Target::Computer;
-  if (name == "Channel") return Target::Channel;
   return Target::None;
 }
 
@@ -370,9 +369,6 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       }
       case Target::Computer:
         record.computer = text;
-        break;
-      case Target::Channel:
-        record.channel = text;
         break;
       case Target::Data:
         record.data.push_back(DataField{dataName, text});

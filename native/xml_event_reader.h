@@ -43,9 +43,6 @@ class XmlEventReader {
   // Forgets all buffered bytes; the next Append starts at stream offset `offset`.
   void Reset(uint64_t offset);
 
-  // Stream offset of the first byte not yet consumed.
-  uint64_t Position() const { return base_ + pos_; }
-
  private:
   enum class Parse { Ok, NeedMore, Malformed };
 
