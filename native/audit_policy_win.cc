@@ -4,7 +4,7 @@
 
 #include <ntsecapi.h>
 
-#include <cstdio>
+#include <cstdint>
 
 #include "wide_win.h"
 #include "win32_errors.h"
@@ -12,17 +12,29 @@
 namespace wfp {
 namespace {
 
+// "{0CCE9226-69AE-11D9-BED3-505054503030}" (no sscanf: MSVC's /sdl rejects it).
 bool ParseGuid(const std::string& text, GUID& guid) {
-  unsigned long d1;
-  unsigned d2, d3, b[8];
-  char end;
-  if (std::sscanf(text.c_str(), "{%8lx-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x}%c", &d1, &d2, &d3, &b[0], &b[1], &b[2], &b[3],
-                  &b[4], &b[5], &b[6], &b[7], &end) != 11)
+  if (text.size() != 38 || text.front() != '{' || text.back() != '}') return false;
+  auto hex = [&](size_t at, size_t digits, uint64_t& out) {
+    out = 0;
+    for (size_t i = at; i < at + digits; ++i) {
+      const char c = text[i];
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return false;
+      out = out * 16 + static_cast<uint64_t>(d);
+    }
+    return true;
+  };
+  if (text[9] != '-' || text[14] != '-' || text[19] != '-' || text[24] != '-') return false;
+  uint64_t d1, d2, d3, b0, b1, rest;
+  if (!hex(1, 8, d1) || !hex(10, 4, d2) || !hex(15, 4, d3) || !hex(20, 2, b0) || !hex(22, 2, b1) || !hex(25, 12, rest))
     return false;
-  guid.Data1 = d1;
+  guid.Data1 = static_cast<unsigned long>(d1);
   guid.Data2 = static_cast<unsigned short>(d2);
   guid.Data3 = static_cast<unsigned short>(d3);
-  for (int i = 0; i < 8; ++i) guid.Data4[i] = static_cast<unsigned char>(b[i]);
+  guid.Data4[0] = static_cast<unsigned char>(b0);
+  guid.Data4[1] = static_cast<unsigned char>(b1);
+  for (int i = 0; i < 6; ++i) guid.Data4[2 + i] = static_cast<unsigned char>(rest >> (8 * (5 - i)));
   return true;
 }
 

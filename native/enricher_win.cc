@@ -5,9 +5,11 @@
 #include <windows.h>
 
 #include <fwpmu.h>
+#include <rpc.h>
 #include <shlwapi.h>
 
 #include <chrono>
+#include <iterator>
 #include <list>
 #include <unordered_map>
 
@@ -124,7 +126,7 @@ class WindowsEnricher final : public Enricher {
     }
     HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(pid));
     if (!process) return;  // exited, or not ours to look at
-    FILETIME created, exited, kernel, user;
+    FILETIME created{}, exited{}, kernel{}, user{};
     wchar_t image[MAX_PATH * 2];
     DWORD size = static_cast<DWORD>(std::size(image));
     // A process created after the event holds a reused PID: it is not the one that was blocked.
