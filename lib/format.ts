@@ -14,8 +14,8 @@ const COLUMNS = [
   ['KIND', 10],
   ['DIR', 8],
   ['PROTO', 9],
-  ['LOCAL', 28],
-  ['REMOTE', 28],
+  ['LOCAL', 32],
+  ['REMOTE', 32],
   ['PID', 6],
   ['FILTER', 8],
 ] as const;
