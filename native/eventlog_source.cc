@@ -64,20 +64,11 @@ std::string BuildQuery(const std::string& channel, const EventSelection& selecti
 }
 
 EventLogSource::EventLogSource(EventLogOptions options)
-    : options_(std::move(options)), query_(Widen(BuildQuery(options_.channel, options_.selection, options_.policyChanges))) {
-  stop_ = CreateEventW(nullptr, TRUE, FALSE, nullptr);
-  signal_ = CreateEventW(nullptr, FALSE, TRUE, nullptr);
-}
+    : options_(std::move(options)), query_(Widen(BuildQuery(options_.channel, options_.selection, options_.policyChanges))) {}
 
-EventLogSource::~EventLogSource() {
-  CloseSubscription();
-  if (signal_) CloseHandle(signal_);
-  if (stop_) CloseHandle(stop_);
-}
+EventLogSource::~EventLogSource() { CloseSubscription(); }
 
-void EventLogSource::Interrupt() {
-  if (stop_) SetEvent(stop_);
-}
+void EventLogSource::Interrupt() { stop_.Set(); }
 
 void EventLogSource::CloseSubscription() {
   if (subscription_) EvtClose(static_cast<EVT_HANDLE>(subscription_));  // also closes its event handles
@@ -85,7 +76,7 @@ void EventLogSource::CloseSubscription() {
 }
 
 bool EventLogSource::WaitOrStop(unsigned long milliseconds) {
-  return WaitForSingleObject(stop_, milliseconds) != WAIT_OBJECT_0;
+  return WaitForSingleObject(stop_.handle(), milliseconds) != WAIT_OBJECT_0;
 }
 
 void EventLogSource::Fatal(RecordSink& sink, const char* api, unsigned long code) {
@@ -131,15 +122,15 @@ bool EventLogSource::Subscribe(RecordSink& sink, bool afterLastRecord) {
       }
       flags = EvtSubscribeStartAfterBookmark | EvtSubscribeStrict;
     }
-    SetEvent(signal_);  // whatever happens next, the first wait drains
-    EVT_HANDLE h = EvtSubscribe(nullptr, signal_, nullptr, query_.c_str(), bookmark, nullptr, nullptr, flags);
+    signal_.Set();  // whatever happens next, the first wait drains
+    EVT_HANDLE h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), bookmark, nullptr, nullptr, flags);
     DWORD code = h ? 0 : GetLastError();
     if (!h && bookmark && (code == win32::kNotFound || code == win32::kEvtQueryResultStale ||
                            code == win32::kEvtQueryResultInvalidPosition)) {
       sink.OnIssue(kGap, "the bookmarked record is no longer in the " + options_.channel +
                              " log (cleared or overwritten); reading goes on from the oldest record",
                    options_.channel, -1);
-      h = EvtSubscribe(nullptr, signal_, nullptr, query_.c_str(), nullptr, nullptr, nullptr,
+      h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), nullptr, nullptr, nullptr,
                        EvtSubscribeStartAtOldestRecord);
       code = h ? 0 : GetLastError();
     }
@@ -235,7 +226,7 @@ EventLogSource::Drained EventLogSource::Drain(RecordSink& sink) {
 }
 
 void EventLogSource::Run(RecordSink& sink) {
-  if (!stop_ || !signal_) {
+  if (!stop_.handle() || !signal_.handle()) {
     Fatal(sink, "CreateEvent", GetLastError());
     return;
   }
@@ -245,7 +236,7 @@ void EventLogSource::Run(RecordSink& sink) {
     ~CloseOnExit() { source->CloseSubscription(); }
   } closeOnExit{this};
   if (!Subscribe(sink, false)) return;
-  HANDLE waits[2] = {stop_, signal_};
+  HANDLE waits[2] = {stop_.handle(), signal_.handle()};
   DWORD backoff = kBackoffFirstMs;
   while (!sink.Stopping()) {
     std::optional<std::chrono::milliseconds> due = sink.IdleTimeout();

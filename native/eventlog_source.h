@@ -9,6 +9,7 @@
 
 #include "event_classes.h"
 #include "event_source.h"
+#include "win32_event.h"
 #include "xml_event_reader.h"
 
 namespace wfp {
@@ -53,8 +54,8 @@ class EventLogSource final : public EventSource {
 
   EventLogOptions options_;
   std::wstring query_;
-  void* stop_ = nullptr;          // HANDLE, manual-reset
-  void* signal_ = nullptr;        // HANDLE, auto-reset and initially set: the first wait drains the backlog
+  Win32Event stop_{true, false};
+  Win32Event signal_{false, true};  // auto-reset and initially set: the first wait drains the backlog
   void* subscription_ = nullptr;  // EVT_HANDLE
   uint32_t batch_ = 64;
   uint64_t lastRecordId_ = 0;     // the last record handed on; records at or below it are not repeated

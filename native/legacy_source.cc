@@ -19,20 +19,12 @@ constexpr size_t kMaxRead = 0x7ffff;  // ReadEventLogW's largest buffer
 
 LegacySource::LegacySource(StartAt from, uint64_t afterRecordId, EventSelection selection, bool policyChanges)
     : from_(from), lastRecord_(afterRecordId), selection_(selection), policyChanges_(policyChanges) {
-  stop_ = CreateEventW(nullptr, TRUE, FALSE, nullptr);
-  notify_ = CreateEventW(nullptr, FALSE, FALSE, nullptr);
   buffer_.resize(64 * 1024);
 }
 
-LegacySource::~LegacySource() {
-  Close();
-  if (notify_) CloseHandle(notify_);
-  if (stop_) CloseHandle(stop_);
-}
+LegacySource::~LegacySource() { Close(); }
 
-void LegacySource::Interrupt() {
-  if (stop_) SetEvent(stop_);
-}
+void LegacySource::Interrupt() { stop_.Set(); }
 
 void LegacySource::Close() {
   if (log_) CloseEventLog(log_);
@@ -55,7 +47,7 @@ bool LegacySource::Open(RecordSink& sink) {
                                                     : "");
     return false;
   }
-  if (!NotifyChangeEventLog(log_, notify_)) {
+  if (!NotifyChangeEventLog(log_, notify_.handle())) {
     const DWORD code = GetLastError();
     sink.OnSystemError(kErrEventLogTransient, "NotifyChangeEventLog failed: " + SystemMessage(code) + "; re-reading every 5 s",
                        "Security", code, "");
@@ -108,12 +100,12 @@ void LegacySource::Run(RecordSink& sink) {
     LegacySource* source;
     ~CloseOnExit() { source->Close(); }
   } closeOnExit{this};
-  if (!stop_ || !notify_ || !Open(sink)) return;
-  HANDLE waits[2] = {stop_, notify_};
+  if (!stop_.handle() || !notify_.handle() || !Open(sink)) return;
+  HANDLE waits[2] = {stop_.handle(), notify_.handle()};
   while (!sink.Stopping()) {
     if (!ReadAvailable(sink)) {  // the log was cleared or failed: reopen; records keep their numbers
       Close();
-      if (WaitForSingleObject(stop_, 1000) == WAIT_OBJECT_0 || !Open(sink)) return;
+      if (WaitForSingleObject(stop_.handle(), 1000) == WAIT_OBJECT_0 || !Open(sink)) return;
       continue;
     }
     sink.OnIdle();

@@ -12,6 +12,7 @@
 #include "event_classes.h"
 #include "event_source.h"
 #include "eventlog_source.h"
+#include "win32_event.h"
 
 namespace wfp {
 
@@ -34,8 +35,8 @@ class LegacySource final : public EventSource {
   EventSelection selection_;
   bool policyChanges_;
   void* log_ = nullptr;     // HANDLE from OpenEventLogW
-  void* notify_ = nullptr;  // auto-reset event for NotifyChangeEventLog
-  void* stop_ = nullptr;
+  Win32Event notify_{false, false};  // for NotifyChangeEventLog
+  Win32Event stop_{true, false};
   std::vector<unsigned char> buffer_;
   std::vector<std::string> scratch_;
 };
