@@ -25,6 +25,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kRefreshAtMost = std::chrono::seconds(10);  // device map and service table, on a miss
 constexpr auto kFilterTtl = std::chrono::seconds(60);      // run-time filter IDs change: keep names briefly
 constexpr size_t kFilterCacheSize = 512;
+constexpr auto kProcessTtl = std::chrono::seconds(5);
+constexpr size_t kProcessCacheSize = 4096;
 
 std::string Narrowed(const wchar_t* s) {
   std::string out;
@@ -124,24 +126,44 @@ class WindowsEnricher final : public Enricher {
       out.processName = "System";
       return;
     }
+    // A flood repeats the same PIDs: look each up once in a while, not once per event.
+    auto cached = processes_.find(pid);
+    if (cached == processes_.end() || now - cached->second.at > kProcessTtl) {
+      if (processes_.size() > kProcessCacheSize) processes_.clear();
+      cached = processes_.insert_or_assign(pid, LookUpProcess(pid, now)).first;
+    }
+    const ProcessInfo& p = cached->second;
+    // A process created after the event holds a reused PID: it is not the one that was blocked.
+    if (!p.name || p.createdMs > eventMs + 1000) return;
+    out.processName = p.name;
+    if (_stricmp(p.name->c_str(), "svchost.exe") == 0) out.services = Services(pid, now);
+  }
+
+  struct ProcessInfo {
+    std::optional<std::string> name;
+    double createdMs = 0;
+    Clock::time_point at;
+  };
+
+  static ProcessInfo LookUpProcess(uint64_t pid, Clock::time_point now) {
+    ProcessInfo info;
+    info.at = now;
     HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(pid));
-    if (!process) return;  // exited, or not ours to look at
+    if (!process) return info;  // exited, or not ours to look at
     FILETIME created{}, exited{}, kernel{}, user{};
     wchar_t image[MAX_PATH * 2];
     DWORD size = static_cast<DWORD>(std::size(image));
-    // A process created after the event holds a reused PID: it is not the one that was blocked.
-    ULARGE_INTEGER start{};
-    const bool timed = GetProcessTimes(process, &created, &exited, &kernel, &user);
-    start.LowPart = created.dwLowDateTime;
-    start.HighPart = created.dwHighDateTime;
-    constexpr double kFileTimeEpochMs = 11644473600000.0;  // 1601-01-01 to 1970-01-01
-    const bool sameProcess = timed && start.QuadPart / 10000.0 - kFileTimeEpochMs <= eventMs + 1000;
-    if (sameProcess && QueryFullProcessImageNameW(process, 0, image, &size)) {
+    if (GetProcessTimes(process, &created, &exited, &kernel, &user) && QueryFullProcessImageNameW(process, 0, image, &size)) {
+      ULARGE_INTEGER start{};
+      start.LowPart = created.dwLowDateTime;
+      start.HighPart = created.dwHighDateTime;
+      constexpr double kFileTimeEpochMs = 11644473600000.0;  // 1601-01-01 to 1970-01-01
+      info.createdMs = start.QuadPart / 10000.0 - kFileTimeEpochMs;
       std::string path = Narrowed(image);
-      out.processName = path.substr(path.find_last_of('\\') + 1);
+      info.name = path.substr(path.find_last_of('\\') + 1);
     }
     CloseHandle(process);
-    if (sameProcess && out.processName && _stricmp(out.processName->c_str(), "svchost.exe") == 0) out.services = Services(pid, now);
+    return info;
   }
 
   std::optional<std::string> Services(uint64_t pid, Clock::time_point now) {
@@ -223,6 +245,7 @@ class WindowsEnricher final : public Enricher {
     return std::nullopt;
   }
 
+  std::unordered_map<uint64_t, ProcessInfo> processes_;
   DeviceMap devices_;
   Clock::time_point lastDeviceRefresh_{};
   std::unordered_map<uint64_t, std::string> services_;
