@@ -38,16 +38,6 @@ bool IsTransient(DWORD code) {
   }
 }
 
-std::string AccessHint() {
-  std::optional<bool> elevated = IsProcessElevated();
-  if (elevated && *elevated)
-    return "the process is elevated but may not read this log: check its access list (wevtutil gl Security) and "
-           "Group Policy 'Configure log access'";
-  if (IsEventLogReader())
-    return "the account is in Event Log Readers but was still refused: check the log's access list (wevtutil gl Security)";
-  return std::string(elevated ? "the process is not elevated: " : "") +
-         "run as administrator, or add the account to Event Log Readers (S-1-5-32-573), to read the Security log";
-}
 
 }  // namespace
 
@@ -84,7 +74,7 @@ void EventLogSource::Fatal(RecordSink& sink, const char* api, unsigned long code
                            " (" + std::to_string(code) + ")";
   switch (code) {
     case win32::kAccessDenied:
-      sink.OnSystemError(kErrAccessDenied, what, options_.channel, code, AccessHint());
+      sink.OnSystemError(kErrAccessDenied, what, options_.channel, code, SecurityLogAccessHint());
       break;
     case win32::kEvtChannelNotFound:
       sink.OnSystemError(kErrChannelNotFound, what, options_.channel, code, "the channel does not exist on this machine");

@@ -6,6 +6,7 @@
 
 #include "legacy_record.h"
 #include "normalizer.h"
+#include "process_token_win.h"
 #include "wide_win.h"
 #include "win32_errors.h"
 
@@ -39,12 +40,10 @@ bool LegacySource::Open(RecordSink& sink) {
   log_ = OpenEventLogW(nullptr, L"Security");
   if (!log_) {
     const DWORD code = GetLastError();
-    sink.OnSystemError(code == win32::kAccessDenied ? kErrAccessDenied : kErrEventLog,
+    const bool denied = code == win32::kAccessDenied;
+    sink.OnSystemError(denied ? kErrAccessDenied : kErrEventLog,
                        "OpenEventLogW failed on Security: " + SystemMessage(code) + " (" + std::to_string(code) + ")",
-                       "Security", code,
-                       code == win32::kAccessDenied ? "reading the Security log needs an elevated administrator or "
-                                                      "SeSecurityPrivilege (Event Log Readers for the newer API)"
-                                                    : "");
+                       "Security", code, denied ? SecurityLogAccessHint() : "");
     return false;
   }
   if (!NotifyChangeEventLog(log_, notify_.handle())) {

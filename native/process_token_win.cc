@@ -2,7 +2,10 @@
 
 #include <windows.h>
 
+#include <optional>
+
 namespace wfp {
+namespace {
 
 std::optional<bool> IsProcessElevated() {
   HANDLE token = nullptr;
@@ -22,7 +25,20 @@ bool IsEventLogReader() {
   BOOL member = FALSE;
   const bool ok = CheckTokenMembership(nullptr, readers, &member);
   FreeSid(readers);
-  return ok && member;
+  return ok && member;  // member of BUILTIN\Event Log Readers (S-1-5-32-573)
+}
+
+}  // namespace
+
+std::string SecurityLogAccessHint() {
+  std::optional<bool> elevated = IsProcessElevated();
+  if (elevated && *elevated)
+    return "the process is elevated but may not read this log: check its access list (wevtutil gl Security) and "
+           "Group Policy 'Configure log access'";
+  if (IsEventLogReader())
+    return "the account is in Event Log Readers but was still refused: check the log's access list (wevtutil gl Security)";
+  return std::string(elevated ? "the process is not elevated: " : "") +
+         "run as administrator, or add the account to Event Log Readers (S-1-5-32-573), to read the Security log";
 }
 
 }  // namespace wfp

@@ -1,9 +1,9 @@
 // What the process's token allows, for error hints.
 #pragma once
 
-#include <optional>
+#include <string>
 
 namespace wfp {
-std::optional<bool> IsProcessElevated();
-bool IsEventLogReader();  // member of BUILTIN\Event Log Readers (S-1-5-32-573)
+// What to do about a refused Security log, from what the token holds.
+std::string SecurityLogAccessHint();
 }  // namespace wfp
