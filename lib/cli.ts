@@ -135,8 +135,7 @@ async function watch(args: string[]): Promise<number> {
   watcher.on('audit', (status) => {
     if (status.status === 'off') {
       for (const m of status.missing) {
-        const bits = [m.success && 'success', m.failure && 'failure'].filter(Boolean).join(' and ');
-        say(`auditing is off for ${m.name} ${m.guid} (${bits}): Windows writes no such block events.`);
+        say(`auditing is off for ${m.name} ${m.guid} (${auditBits(m)}): Windows writes no such block events.`);
       }
       say("turn it on with 'wfp-blocks audit enable' (elevated), or run watch with --enable-audit");
     } else if (status.status === 'unknown') {
@@ -149,12 +148,14 @@ async function watch(args: string[]): Promise<number> {
   return print(watcher, format);
 }
 
+const auditBits = (s: { success: boolean; failure: boolean }) =>
+  [s.success && 'success', s.failure && 'failure'].filter(Boolean).join(' and ');
+
 function describeChange(verb: string, change: AuditChange): string {
   if (change.turnedOn.length === 0) return `nothing to ${verb}`;
   return change.turnedOn
     .map((e) => {
-      const bits = [e.success && 'success', e.failure && 'failure'].filter(Boolean).join(' and ');
-      return `${verb} ${bits} auditing of ${AUDIT_SUBCATEGORIES[e.subcategory].name} ${e.guid}`;
+      return `${verb} ${auditBits(e)} auditing of ${AUDIT_SUBCATEGORIES[e.subcategory].name} ${e.guid}`;
     })
     .join('\n');
 }

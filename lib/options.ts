@@ -12,7 +12,7 @@ export interface ReplaySourceOptions {
 
 export type SourceOption = 'eventlog' | 'legacy' | ReplaySourceOptions;
 
-/** Where the 'eventlog' source starts: new records only, the oldest record, or after a bookmark. */
+/** Where a watcher starts: new records only (live sources), the oldest record, or after a bookmark. */
 export type StartOption = 'now' | 'oldest' | { bookmark: string };
 
 export type AuditMode = 'check' | 'enable' | 'ignore';

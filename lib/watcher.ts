@@ -62,6 +62,8 @@ export interface BlockWatcherEvents {
 type State = 'open' | 'closing' | 'closed';
 
 const AUDIT_RECHECK_MS = 5 * 60_000;
+/** Every source reads the Security log (live, or exported from it). */
+const CHANNEL = 'Security';
 
 /**
  * A running watcher: emits 'block' for each event, 'error' for problems and 'close' once its native
@@ -78,7 +80,6 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #iteratorsPaused = 0;
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
-  #channel: string | null = null;
   #lastRecordId: number | null = null;
   #audit: AuditWatchOptions = { mode: 'ignore' };
   #auditNeeds = { packetDrops: false, allowed: false };
@@ -145,7 +146,6 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     };
     const onMessage = (message: NativeMessage) => this.#onMessage(message);
     const { from } = options;
-    this.#channel = 'Security';
     const afterRecordId = from.type === 'bookmark' ? from.recordId : undefined;
     if (source.type === 'eventlog' || source.type === 'legacy') {
       this.#native = new this.#binding.Watcher(
@@ -179,8 +179,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
    * resumes after it; a replay skips up to it). Null before the first event.
    */
   get bookmark(): string | null {
-    if (this.#channel === null || this.#lastRecordId === null || !this.#binding) return null;
-    return this.#binding.bookmarkXml(this.#channel, this.#lastRecordId);
+    if (this.#lastRecordId === null || !this.#binding) return null;
+    return this.#binding.bookmarkXml(CHANNEL, this.#lastRecordId);
   }
 
   /** Stops the watcher. Settles once its thread has stopped; no event is emitted after that. */

@@ -281,30 +281,31 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
     core->stream = stream.get();
     core->source = std::move(stream);
 #ifdef _WIN32
-  } else if (sourceKind == "eventlog") {
-    EventLogOptions eventlog;
-    eventlog.selection = selection;
-    eventlog.policyChanges = policyChanges;
-    Napi::Value channel = options.Get("channel");
-    if (channel.IsString()) eventlog.channel = channel.As<Napi::String>().Utf8Value();
+  } else if (sourceKind == "eventlog" || sourceKind == "legacy") {
     Napi::Value from = options.Get("from");
-    std::string start = from.IsString() ? from.As<Napi::String>().Utf8Value() : "now";
+    const std::string start = from.IsString() ? from.As<Napi::String>().Utf8Value() : "now";
+    StartAt at = StartAt::Now;
+    std::string bookmark;
     if (start == "oldest") {
-      eventlog.from = StartAt::Oldest;
+      at = StartAt::Oldest;
     } else if (start == "bookmark") {
-      Napi::Value bookmark = options.Get("bookmark");
-      if (!bookmark.IsString()) { Fail(env, "bookmark must be a string"); return; }
-      eventlog.from = StartAt::Bookmark;
-      eventlog.bookmark = bookmark.As<Napi::String>().Utf8Value();
+      Napi::Value text = options.Get("bookmark");
+      if (!text.IsString()) { Fail(env, "bookmark must be a string"); return; }
+      at = StartAt::Bookmark;
+      bookmark = text.As<Napi::String>().Utf8Value();
     } else if (start != "now") {
       { Fail(env, "from must be 'now', 'oldest' or 'bookmark'"); return; }
     }
-    core->source = std::make_unique<EventLogSource>(std::move(eventlog));
-  } else if (sourceKind == "legacy") {
-    Napi::Value from = options.Get("from");
-    const std::string start = from.IsString() ? from.As<Napi::String>().Utf8Value() : "now";
-    core->source = std::make_unique<LegacySource>(start == "oldest" ? StartAt::Oldest : StartAt::Now, afterRecordId,
-                                                  selection, policyChanges);
+    if (sourceKind == "eventlog") {
+      EventLogOptions eventlog;
+      eventlog.selection = selection;
+      eventlog.policyChanges = policyChanges;
+      eventlog.from = at;
+      eventlog.bookmark = std::move(bookmark);
+      core->source = std::make_unique<EventLogSource>(std::move(eventlog));
+    } else {  // the legacy API has no bookmarks: it skips up to afterRecordId
+      core->source = std::make_unique<LegacySource>(at, afterRecordId, selection, policyChanges);
+    }
 #endif
   } else {
     { Fail(env, "source must be 'replay', 'stream' or (on Windows) 'eventlog'"); return; }
