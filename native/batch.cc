@@ -51,12 +51,16 @@ Batch BatchBuilder::Take() {
   return out;
 }
 
+std::string_view BatchBuilder::StringAt(uint32_t i) const {
+  const uint32_t end = i + 1 < stringCount_ ? offsets_[i + 1] - 1 : static_cast<uint32_t>(batch_.strings.size());
+  return std::string_view(batch_.strings.data() + offsets_[i], end - offsets_[i]);
+}
+
 void BatchBuilder::Grow() {
   std::vector<uint32_t> bigger(table_.size() * 2, 0);
   const uint32_t mask = static_cast<uint32_t>(bigger.size() - 1);
   for (uint32_t i = 0; i < stringCount_; ++i) {
-    uint32_t end = i + 1 < stringCount_ ? offsets_[i + 1] - 1 : static_cast<uint32_t>(batch_.strings.size());
-    std::string_view s(batch_.strings.data() + offsets_[i], end - offsets_[i]);
+    std::string_view s = StringAt(i);
     uint32_t slot = Hash(s) & mask;
     while (bigger[slot]) slot = (slot + 1) & mask;
     bigger[slot] = i + 1;
@@ -77,9 +81,7 @@ uint32_t BatchBuilder::Intern(std::string_view s) {
   uint32_t slot = Hash(s) & mask;
   while (uint32_t entry = table_[slot]) {
     uint32_t i = entry - 1;
-    uint32_t end = i + 1 < stringCount_ ? offsets_[i + 1] - 1 : static_cast<uint32_t>(batch_.strings.size());
-    if (end - offsets_[i] == s.size() && std::memcmp(batch_.strings.data() + offsets_[i], s.data(), s.size()) == 0)
-      return i;
+    if (StringAt(i) == s) return i;
     slot = (slot + 1) & mask;
   }
   if (stringCount_ > 0) batch_.strings.push_back('\0');
@@ -98,9 +100,8 @@ double BatchBuilder::InternAt(size_t position, std::string_view s) {
   if (r.valid && r.length == s.size() && std::memcmp(batch_.strings.data() + r.offset, s.data(), s.size()) == 0)
     return r.index;
   const uint32_t index = Intern(s);
-  const uint32_t end = index + 1 < stringCount_ ? offsets_[index + 1] - 1 : static_cast<uint32_t>(batch_.strings.size());
   // A string stored cleaned (it held NUL) differs from the input: never match it by its bytes.
-  r = Recent{offsets_[index], static_cast<uint32_t>(s.size()), index, end - offsets_[index] == s.size()};
+  r = Recent{offsets_[index], static_cast<uint32_t>(s.size()), index, StringAt(index).size() == s.size()};
   return index;
 }
 

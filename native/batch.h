@@ -101,6 +101,7 @@ class BatchBuilder {
   double InternAt(size_t position, std::string_view s);
   void Start();
   void Grow();
+  std::string_view StringAt(uint32_t index) const;  // string `index` of the batch
 
   Batch batch_;
   uint32_t stringCount_ = 0;
