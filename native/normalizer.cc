@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "decimal.h"
+
 namespace wfp {
 namespace {
 
@@ -39,13 +41,7 @@ std::optional<uint64_t> ParseNumber(sv text) {
     }
     return v;
   }
-  if (text.size() > 20) return std::nullopt;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t next = v * 10 + static_cast<uint64_t>(c - '0');
-    if (next / 10 != v) return std::nullopt;
-    v = next;
-  }
+  if (!ParseDecimal(text, v)) return std::nullopt;
   return v;
 }
 

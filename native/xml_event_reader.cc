@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "decimal.h"
 #include "utf8.h"
 
 namespace wfp {
@@ -43,19 +44,7 @@ sv Trim(sv s) {
   return s;
 }
 
-bool ParseUnsigned(sv text, uint64_t& out) {
-  text = Trim(text);
-  if (text.empty() || text.size() > 20) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    uint64_t next = v * 10 + static_cast<uint64_t>(c - '0');
-    if (next / 10 != v) return false;  // overflow
-    v = next;
-  }
-  out = v;
-  return true;
-}
+bool ParseUnsigned(sv text, uint64_t& out) { return ParseDecimal(Trim(text), out); }
 
 // Decodes the five predefined entities and character references. Returns false on anything else,
 // including references to characters XML does not allow (NUL, surrogates, beyond U+10FFFF).
