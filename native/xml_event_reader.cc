@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "decimal.h"
+#include "record_field.h"
 #include "utf8.h"
 
 namespace wfp {
@@ -37,14 +37,6 @@ sv LocalName(sv name) {
   size_t colon = name.rfind(':');
   return colon == sv::npos ? name : name.substr(colon + 1);
 }
-
-sv Trim(sv s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool ParseUnsigned(sv text, uint64_t& out) { return ParseDecimal(Trim(text), out); }
 
 // Decodes the five predefined entities and character references. Returns false on anything else,
 // including references to characters XML does not allow (NUL, surrogates, beyond U+10FFFF).
@@ -107,15 +99,13 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
 
 enum class Section { None, System, EventData, Other };
 
-// Which record field the text of the element being read belongs to.
-enum class Target { None, EventId, Version, RecordId, Computer, Data };
-
-Target SystemTextTarget(sv name) {
-  if (name == "EventID") return Target::EventId;
-  if (name == "Version") return Target::Version;
-  if (name == "EventRecordID") return Target::RecordId;
-  if (name == "Computer") return Target::Computer;
-  return Target::None;
+// Which record field the text of a System element belongs to.
+Field SystemTextField(sv name) {
+  if (name == "EventID") return Field::EventId;
+  if (name == "Version") return Field::Version;
+  if (name == "EventRecordID") return Field::RecordId;
+  if (name == "Computer") return Field::Computer;
+  return Field::None;
 }
 
 }  // namespace
@@ -282,6 +272,16 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
   const char* const base = buf_.data();
   const char* const e = base + buf_.size();
   const char* p = base + start;
+  if (learnShapes_) {
+    const char* matchedEnd = nullptr;
+    if (shapes_.Match(p, e, record, matchedEnd)) {
+      end = static_cast<size_t>(matchedEnd - base);
+      ++shapedRecords_;
+      return Parse::Ok;
+    }
+    record.Clear();
+    recorder_.Start(p);
+  }
 
   auto malformed = [&](std::string message, const char* at) {
     why = std::move(message);
@@ -295,8 +295,9 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
   sv stack[kMaxDepth];
   size_t depth = 0;
   Section section = Section::None;
-  Target target = Target::None;
+  Field target = Field::None;
   sv dataName;
+  const char* leafText = nullptr;  // where the text of the element just opened starts
   // Text of the current leaf: a view into the buffer, or (for several pieces) an owned string.
   sv text;
   std::string* textOwned = nullptr;
@@ -327,43 +328,8 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
   };
 
   auto storeText = [&]() {
-    switch (target) {
-      case Target::None:
-        break;
-      case Target::EventId: {
-        uint64_t v;
-        if (ParseUnsigned(text, v) && v <= 0xFFFFFFFFu) {
-          record.eventId = static_cast<uint32_t>(v);
-          record.hasEventId = true;
-        } else {
-          record.invalidField = "EventID";
-        }
-        break;
-      }
-      case Target::Version: {
-        uint64_t v;
-        if (ParseUnsigned(text, v) && v <= 0xFF) record.version = static_cast<uint32_t>(v);
-        else record.invalidField = "Version";
-        break;
-      }
-      case Target::RecordId: {
-        uint64_t v;
-        if (ParseUnsigned(text, v)) {
-          record.recordId = v;
-          record.hasRecordId = true;
-        } else {
-          record.invalidField = "EventRecordID";
-        }
-        break;
-      }
-      case Target::Computer:
-        record.computer = text;
-        break;
-      case Target::Data:
-        record.data.push_back(DataField{dataName, text});
-        break;
-    }
-    target = Target::None;
+    AssignField(target, text, record, dataName);
+    target = Field::None;
     resetText();
   };
 
@@ -384,8 +350,12 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     if (!close || static_cast<size_t>(end - close) < kClose.size() || std::memcmp(close, kClose.data(), kClose.size()) != 0)
       return false;
     if (Holds(amp_, '&', valueStart, close) || Holds(nul_, '\0', valueStart, close)) return false;
-    out.data.push_back(DataField{sv(nameStart, static_cast<size_t>(nameEnd - nameStart)),
-                                 sv(valueStart, static_cast<size_t>(close - valueStart))});
+    if (learnShapes_) {
+      recorder_.Value(nameStart, nameEnd, Field::DataName);
+      recorder_.Value(valueStart, close, Field::DataValue);
+    }
+    AssignField(Field::DataName, sv(nameStart, static_cast<size_t>(nameEnd - nameStart)), out, dataName);
+    AssignField(Field::DataValue, sv(valueStart, static_cast<size_t>(close - valueStart)), out, dataName);
     at = close + kClose.size();
     next = nullptr;
     return true;
@@ -399,7 +369,7 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       sv piece(p, static_cast<size_t>(lt - p));
       if (Holds(nul_, '\0', p, lt)) return malformed("NUL byte in text", p);
       const bool special = Holds(amp_, '&', p, lt);
-      if (target != Target::None) {
+      if (target != Field::None) {
         if (!addText(piece, special)) return malformed(why, p);
       } else if (special) {
         std::string ignored;
@@ -430,17 +400,24 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
         std::string expected = depth ? "</" + std::string(stack[depth - 1]) + ">" : "no end tag";
         return malformed("missing closing tag: expected " + expected + " but found </" + std::string(name) + ">", p);
       }
-      if (target != Target::None) storeText();
+      if (learnShapes_) {
+        if (leafText) recorder_.Value(leafText, p, target);
+        else if (target != Field::None) recorder_.Abort();  // text split by child elements
+      }
+      leafText = nullptr;
+      if (target != Field::None) storeText();
       else resetText();
       --depth;
       if (depth == 1) section = Section::None;
       p = gt + 1;
       if (depth == 0) {
         end = static_cast<size_t>(p - base);
+        if (learnShapes_) shapes_.Learn(base + start, p, recorder_);
         return Parse::Ok;
       }
       continue;
     }
+    if (p[1] == '!' || p[1] == '?') leafText = nullptr;  // markup inside text: no longer one value
     if (p[1] == '!') {
       if (e - p < 9) return Parse::NeedMore;
       if (std::memcmp(p, "<!--", 4) == 0) {
@@ -454,7 +431,7 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
         sv rest(p + 9, static_cast<size_t>(e - p - 9));
         size_t close = rest.find("]]>");
         if (close == sv::npos) return Parse::NeedMore;
-        if (target != Target::None && !addText(rest.substr(0, close), false)) return malformed(why, p);
+        if (target != Field::None && !addText(rest.substr(0, close), false)) return malformed(why, p);
         p = rest.data() + close + 3;
         continue;
       }
@@ -469,7 +446,10 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     }
 
     // The common <Data Name='X'>value</Data> in one step; anything unusual takes the general path.
-    if (section == Section::EventData && depth == 2 && FastData(p, e, record, nextLt)) continue;
+    if (section == Section::EventData && depth == 2 && FastData(p, e, record, nextLt)) {
+      leafText = nullptr;
+      continue;
+    }
 
     // Start tag.
     const char* n = p + 1;
@@ -488,18 +468,18 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     if (depth >= kMaxDepth) return malformed("elements nested too deeply", p);
 
     // Where this element sits decides what it means.
-    Target leafTarget = Target::None;
+    Field leafTarget = Field::None;
     bool isData = false, isProvider = false, isTimeCreated = false;
     if (depth == 1) {
       section = local == "System" ? Section::System : local == "EventData" ? Section::EventData : Section::Other;
     } else if (depth == 2 && section == Section::System) {
-      leafTarget = SystemTextTarget(local);
+      leafTarget = SystemTextField(local);
       isProvider = local == "Provider";
       isTimeCreated = local == "TimeCreated";
     } else if (depth == 2 && section == Section::EventData) {
       isData = local == "Data";
       if (isData) {
-        leafTarget = Target::Data;
+        leafTarget = Field::DataValue;
         dataName = sv();
       }
     }
@@ -546,28 +526,29 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       }
       a = ve + 1;
       if (a < e && !IsSpace(*a) && *a != '>' && *a != '/') return malformed("attributes not separated by whitespace", a);
-      if (isProvider && attr == "Name") {
-        record.provider = value;
-        record.hasProvider = true;
-      } else if (isTimeCreated && attr == "SystemTime") {
-        record.systemTime = value;
-        record.hasSystemTime = true;
-      } else if (isData && attr == "Name") {
-        dataName = value;
-      }
+      const Field field = isProvider && attr == "Name"           ? Field::Provider
+                          : isTimeCreated && attr == "SystemTime" ? Field::SystemTime
+                          : isData && attr == "Name"              ? Field::DataName
+                                                                  : Field::None;
+      if (learnShapes_) recorder_.Value(vs, ve, field);
+      AssignField(field, value, record, dataName);
     }
 
     if (depth == 0) {
       if (selfClosing) return malformed("empty <Event/> element", p);
       stack[depth++] = name;
     } else if (selfClosing) {
-      if (isData) record.data.push_back(DataField{dataName, sv()});
+      if (isData) {
+        AssignField(Field::DataValue, sv(), record, dataName);
+        if (learnShapes_) recorder_.EmptyData(a - 2);
+      }
       if (depth == 1) section = Section::None;
     } else {
       stack[depth++] = name;
       target = leafTarget;
       resetText();
     }
+    leafText = selfClosing ? nullptr : a;
     p = a;
   }
 }

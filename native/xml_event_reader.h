@@ -10,6 +10,7 @@
 #include <string>
 
 #include "event_record.h"
+#include "record_shapes.h"
 
 namespace wfp {
 
@@ -28,6 +29,10 @@ inline constexpr const char* kErrRecordTooLarge = "ERR_RECORD_TOO_LARGE";
 
 class XmlEventReader {
  public:
+  // `learnShapes`: read records that repeat a known layout through RecordShapes. Off only to check
+  // that both paths give the same records.
+  explicit XmlEventReader(bool learnShapes = true) : learnShapes_(learnShapes) {}
+
   // A record larger than this is rejected instead of buffered: real event records are below 64 KiB.
   static constexpr size_t kMaxRecordBytes = 1 << 20;
 
@@ -40,8 +45,11 @@ class XmlEventReader {
   // at the end becomes an ERR_XML_TRUNCATED issue instead of waiting for more bytes.
   Step Next(bool eof, EventRecord& record, ReadIssue& issue, uint64_t& recordOffset);
 
-  // Forgets all buffered bytes; the next Append starts at stream offset `offset`.
+  // Forgets all buffered bytes; the next Append starts at stream offset `offset`. Learned shapes stay.
   void Reset(uint64_t offset);
+
+  // How many records a learned shape has read (the rest went through the general parser).
+  uint64_t shapedRecords() const { return shapedRecords_; }
 
  private:
   enum class Parse { Ok, NeedMore, Malformed };
@@ -60,6 +68,10 @@ class XmlEventReader {
   static constexpr size_t kUnknown = static_cast<size_t>(-1);
   size_t amp_ = kUnknown;  // offset in buf_ of the next '&' at or after the last lookup
   size_t nul_ = kUnknown;  // same for NUL
+  bool learnShapes_;
+  uint64_t shapedRecords_ = 0;
+  RecordShapes shapes_;
+  ShapeRecorder recorder_;
 };
 
 }  // namespace wfp

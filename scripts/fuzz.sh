@@ -11,12 +11,13 @@ build=.fuzz/build
 cmake -S . -B "$build" -DWFP_FUZZ=ON -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" --target fuzz_reader -j 2 >/dev/null
 
-# Seed corpus: single real records (byte 0 of each seed is the split point the target uses).
+# Seed corpus: the first records of each fixture file, the first one twice so that a learned shape
+# reads the second (byte 0 of each seed is the split point the target uses).
 corpus=.fuzz/corpus
 mkdir -p "$corpus"
 i=0
 for f in test/fixtures/records/*.xml; do
-  head -n 2 "$f" | { printf '\x20'; cat; } > "$corpus/seed-$i"
+  { printf '\x20'; head -n 1 "$f"; head -n 3 "$f"; } > "$corpus/seed-$i"
   i=$((i + 1))
 done
 

@@ -1,6 +1,7 @@
 // libFuzzer target for the platform-neutral core: feeds arbitrary bytes, split at a point the input
 // chooses, through the byte-order detection, the XML reader, the normaliser and the batch builder,
 // and checks what each promises (offsets move forward and stay inside the input, events are built).
+// It also reads the bytes with and without learned record shapes: the two must give the same.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "../event_classes.h"
 #include "../normalizer.h"
 #include "../xml_pump.h"
+#include "../tests/reader_transcript.h"
 
 namespace {
 
@@ -62,5 +64,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   pump.Feed(bytes, cut, sink);
   pump.Feed(bytes + cut, n - cut, sink);
   pump.Finish(sink);
+
+  const std::string_view input(bytes, n);
+  const size_t chunk = split == 0 ? n : split;
+  wfp::XmlEventReader withShapes, without(false);
+  if (wfp::ReaderTranscript(withShapes, input, chunk) != wfp::ReaderTranscript(without, input, chunk)) std::abort();
   return 0;
 }

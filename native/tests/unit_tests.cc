@@ -1,6 +1,7 @@
-// Unit tests of the platform-neutral pieces the Windows sources use: the device map, the coalescer
-// and the legacy record mapping (EVENTLOGRECORD buffers built here from the real fixture records'
-// values). Run: unit_tests <fixture records folder>. Prints "N passed, N failed".
+// Unit tests of platform-neutral pieces: the XML reader's learned record shapes against its general
+// parser, and what the Windows sources use: the device map, the coalescer and the legacy record
+// mapping (EVENTLOGRECORD buffers built here from the real fixture records' values).
+// Run: unit_tests <fixture records folder>. Prints "N passed, N failed".
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "../legacy_record.h"
 #include "../normalizer.h"
 #include "../xml_event_reader.h"
+#include "reader_transcript.h"
 
 namespace {
 
@@ -65,6 +67,70 @@ bool Read(const std::string& xml, wfp::XmlEventReader& reader, wfp::EventRecord&
 wfp::EventSelection All() {
   const bool kinds[6] = {true, true, true, true, true, true};
   return wfp::EventSelection::Of(kinds, true);
+}
+
+std::string Replaced(std::string s, std::string_view from, std::string_view to, bool all = false) {
+  for (size_t at = s.find(from); at != std::string::npos; at = all ? s.find(from, at + to.size()) : std::string::npos)
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+// A record read through a learned shape gives exactly what the general parser gives: for every
+// fixture file as it is, and for records that differ from a learned one in every way that matters
+// (values the scan leaves to the parser, markup the shape does not know, errors), each placed after
+// records that taught the shape.
+void TestRecordShapes(const std::vector<Fixture>& fixtures) {
+  uint64_t records = 0, shaped = 0;
+  for (const Fixture& f : fixtures) {
+    std::string all;
+    for (const std::string& xml : f.xml) all += xml + "\n";
+    wfp::XmlEventReader withShapes, without(false);
+    Equal(wfp::ReaderTranscript(withShapes, all, 1 << 20), wfp::ReaderTranscript(without, all, 1 << 20),
+          f.file + ": the same records with and without shapes");
+    records += f.xml.size();
+    shaped += withShapes.shapedRecords();
+    Equal(without.shapedRecords(), uint64_t{0}, f.file + ": no shape without learning");
+  }
+  // Real logs repeat their layouts: most records are read by shape.
+  Check(shaped * 10 > records * 9, "over 90% of fixture records read by a learned shape (" + std::to_string(shaped) +
+                                       " of " + std::to_string(records) + ")");
+
+  for (const Fixture& f : fixtures) {
+    const std::string& r = f.xml.front();
+    const std::string variants[] = {
+        Replaced(r, "</Data>", "&lt;x&gt;</Data>"),              // entity in a value
+        Replaced(r, "</Data>", "a>b</Data>"),                     // '>' is plain text
+        Replaced(r, "</Data>", std::string("x\0y</Data>", 10)),  // NUL: an error
+        Replaced(r, "SystemTime=\"", "SystemTime=\"&#50;"),      // entity in an attribute
+        Replaced(r, "Guid=\"{", "Guid=\"<{"),                     // '<' in an attribute: an error
+        Replaced(r, "<EventID>", "<EventID><!-- c -->"),          // comment inside a value
+        Replaced(r, "</Computer>", "<![CDATA[x<y]]></Computer>"), // CDATA
+        Replaced(r, "<EventID>", "<EventID>5<x/>"),               // text split by a child element
+        Replaced(r, "<EventID>", "<EventID>x"),                   // an invalid number
+        Replaced(r, "<EventID>", "<EventID> "),                   // a number with whitespace
+        Replaced(r, "<EventData>", "<EventData><Data/><Data/><Data Name=\"E\"/><Data></Data>"),
+        Replaced(r, "<EventData>", "<EventData><Data Name=\"E\"/><Data Name=\"F\" />"),  // empty values
+        Replaced(r, "<Data Name=\"", "<Data Type=\"x\" Name=\""), // another attribute
+        Replaced(r, "><", ">\n  <", true),                        // pretty-printed
+        Replaced(r, "\"", "'", true),                             // single quotes
+        Replaced(r, "</Computer>", "</Computr>"),                 // wrong end tag: an error
+        Replaced(r, "</EventData>", "</EventData><Extra a=\"1\">t</Extra>"),
+        Replaced(r, "<System>", "<System>stray text"),
+        r.substr(0, r.size() / 2),                                // cut short, then a whole record
+    };
+    // Each variant on its own, twice: the second may be read by the shape the first taught; then
+    // after the unaltered record, whose shape the variant's may share a beginning with.
+    for (const std::string& v : variants) {
+      const std::string stream = v + v + r + r + v + r.substr(0, r.size() - 3);  // the last one cut short
+      for (size_t chunk : {size_t{1} << 20, size_t{97}}) {
+        wfp::XmlEventReader withShapes, without(false);
+        Equal(wfp::ReaderTranscript(withShapes, stream, chunk), wfp::ReaderTranscript(without, stream, chunk),
+              f.file + ": an altered record reads the same with and without shapes, chunk " + std::to_string(chunk) +
+                  ":\n" + v);
+        Check(withShapes.shapedRecords() > 0, f.file + ": the unaltered record was read by shape");
+      }
+    }
+  }
 }
 
 void TestDeviceMap() {
@@ -259,6 +325,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::vector<Fixture> fixtures = LoadFixtures(argv[1]);
+  TestRecordShapes(fixtures);
   TestDeviceMap();
   TestCoalescer(fixtures);
   TestLegacyRecords(fixtures);
