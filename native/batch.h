@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "block_event.h"
+#include "event_classes.h"
 
 namespace wfp {
 
@@ -99,19 +100,26 @@ class BatchBuilder {
  private:
   uint32_t Intern(std::string_view s);
   double InternAt(size_t position, std::string_view s);
+  // A name from the fixed tables of event_classes.h: interned once per batch into `cached`.
+  double InternName(int32_t& cached, std::string_view name);
   void Start();
   void Grow();
   std::string_view StringAt(uint32_t index) const;  // string `index` of the batch
 
   Batch batch_;
-  uint32_t stringCount_ = 0;
-  std::vector<uint32_t> offsets_;  // string i starts at offsets_[i] in batch_.strings
-  std::vector<uint32_t> table_;    // open addressing: 0 empty, else string index + 1
+  struct Stored {
+    uint32_t offset, length, hash;  // where string i is in batch_.strings
+  };
+  std::vector<Stored> stored_;
+  std::vector<uint32_t> table_;  // open addressing: 0 empty, else string index + 1
   struct Recent {
     uint32_t offset, length, index;
     bool valid;
   };
   std::vector<Recent> recent_;  // the string last interned at each position
+  int32_t kindNames_[std::size(kKindNames)];
+  int32_t actionNames_[std::size(kActionNames)];
+  int32_t directionNames_[std::size(kDirectionNames)];
 };
 
 }  // namespace wfp

@@ -10,11 +10,12 @@ inline bool ParseDecimal(std::string_view digits, uint64_t& out) {
   if (digits.empty() || digits.size() > 20) return false;
   uint64_t v = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9') return false;
-    const uint64_t next = v * 10 + static_cast<uint64_t>(c - '0');
-    if (next / 10 != v) return false;  // overflow
-    v = next;
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(c)) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
   }
+  // Only 20 digits can exceed 2^64 - 1; equal lengths compare as text.
+  if (digits.size() == 20 && digits > std::string_view("18446744073709551615")) return false;
   out = v;
   return true;
 }

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "decimal.h"
+#include "same_bytes.h"
 
 namespace wfp {
 namespace {
@@ -13,6 +14,7 @@ constexpr sv kSecurityAuditing = "Microsoft-Windows-Security-Auditing";
 
 bool EqualsIgnoreCase(sv a, sv b) {
   if (a.size() != b.size()) return false;
+  if (SameBytes(a.data(), b.data(), a.size())) return true;  // as Windows writes it: checked on every record
   for (size_t i = 0; i < a.size(); ++i) {
     char x = a[i], y = b[i];
     if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
@@ -113,15 +115,11 @@ bool ParseSystemTime(sv t, double& ms) {
     return false;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return false;
   size_t i = 19;
-  double fraction = 0, scale = 100;
+  int millis = 0;  // Date keeps whole milliseconds: the first three fraction digits, truncated
   if (i < t.size() && t[i] == '.') {
     ++i;
-    size_t start = i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
-      fraction += (t[i] - '0') * scale;
-      scale /= 10;
-      ++i;
-    }
+    const size_t start = i;
+    for (int scale = 100; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, scale /= 10) millis += (t[i] - '0') * scale;
     if (i == start) return false;
   }
   int offsetMinutes = 0;
@@ -136,7 +134,7 @@ bool ParseSystemTime(sv t, double& ms) {
   if (i != t.size()) return false;
   double days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   double seconds = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second;
-  ms = seconds * 1000 + static_cast<double>(static_cast<int64_t>(fraction));  // Date keeps whole ms
+  ms = seconds * 1000 + millis;
   return true;
 }
 
@@ -230,14 +228,14 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
   std::optional<EventClass> cls = ClassifyEventId(r.eventId);
   if (!cls || !selection.Contains(r.eventId)) return Normalized::Skipped;
 
-  const std::string id = std::to_string(r.eventId);  // short: no allocation
-  if (!r.hasProvider) return fail(kErrMissingField, "event " + id + " has no Provider");
+  const auto id = [&] { return std::to_string(r.eventId); };  // only for messages
+  if (!r.hasProvider) return fail(kErrMissingField, "event " + id() + " has no Provider");
   if (!EqualsIgnoreCase(r.provider, kSecurityAuditing))
     return fail(kErrForeignProvider,
-                "event " + id + " comes from provider '" + std::string(r.provider) + "', not " + std::string(kSecurityAuditing));
+                "event " + id() + " comes from provider '" + std::string(r.provider) + "', not " + std::string(kSecurityAuditing));
   if (!r.invalidField.empty()) return fail(kErrBadField, std::string(r.invalidField) + " is not a number");
-  if (!r.hasRecordId) return fail(kErrMissingField, "event " + id + " has no EventRecordID");
-  if (!r.hasSystemTime) return fail(kErrMissingField, "event " + id + " has no TimeCreated/@SystemTime");
+  if (!r.hasRecordId) return fail(kErrMissingField, "event " + id() + " has no EventRecordID");
+  if (!r.hasSystemTime) return fail(kErrMissingField, "event " + id() + " has no TimeCreated/@SystemTime");
   if (!ParseSystemTime(r.systemTime, out.timeMs))
     return fail(kErrBadField, "TimeCreated/@SystemTime '" + std::string(r.systemTime) + "' is not a date");
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "decimal.h"
 #include "event_record.h"
 
 namespace wfp {
@@ -22,7 +23,66 @@ enum class Field : uint8_t {
   DataValue,   // the text of a <Data> element (empty for <Data/>): adds a DataField
 };
 
-// `dataName` carries a <Data> element's Name from its attribute to its value.
-void AssignField(Field field, std::string_view value, EventRecord& record, std::string_view& dataName);
+
+namespace record_field_detail {
+
+inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// System numbers may carry whitespace around the digits, as any XML text may.
+inline bool ParseUnsigned(std::string_view text, uint64_t& out) {
+  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
+  return ParseDecimal(text, out);
+}
+
+}  // namespace record_field_detail
+
+// `dataName` carries a <Data> element's Name from its attribute to its value. Inline: the shape
+// matcher calls it for every value.
+inline void AssignField(Field field, std::string_view value, EventRecord& record, std::string_view& dataName) {
+  uint64_t v = 0;
+  switch (field) {
+    case Field::None:
+      break;
+    case Field::Provider:
+      record.provider = value;
+      record.hasProvider = true;
+      break;
+    case Field::SystemTime:
+      record.systemTime = value;
+      record.hasSystemTime = true;
+      break;
+    case Field::EventId:
+      if (record_field_detail::ParseUnsigned(value, v) && v <= 0xFFFFFFFFu) {
+        record.eventId = static_cast<uint32_t>(v);
+        record.hasEventId = true;
+      } else {
+        record.invalidField = "EventID";
+      }
+      break;
+    case Field::Version:
+      if (record_field_detail::ParseUnsigned(value, v) && v <= 0xFF) record.version = static_cast<uint32_t>(v);
+      else record.invalidField = "Version";
+      break;
+    case Field::RecordId:
+      if (record_field_detail::ParseUnsigned(value, v)) {
+        record.recordId = v;
+        record.hasRecordId = true;
+      } else {
+        record.invalidField = "EventRecordID";
+      }
+      break;
+    case Field::Computer:
+      record.computer = value;
+      break;
+    case Field::DataName:
+      dataName = value;
+      break;
+    case Field::DataValue:
+      record.data.push_back(DataField{dataName, value});
+      dataName = std::string_view();
+      break;
+  }
+}
 
 }  // namespace wfp

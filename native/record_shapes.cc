@@ -3,41 +3,14 @@
 #include <cstring>
 #include <string_view>
 
-#if defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64)
-#include <emmintrin.h>
-#define WFP_SSE2 1
-#if defined(_MSC_VER) && !defined(__clang__)
+#include "same_bytes.h"
+
+#if defined(WFP_SSE2) && defined(_MSC_VER) && !defined(__clang__)
 #include <intrin.h>
-#endif
 #endif
 
 namespace wfp {
 namespace {
-
-uint64_t Load64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-uint32_t Load32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// Markup literals are short (a tag or two): word compares inline beat a call to memcmp.
-bool SameBytes(const char* a, const char* b, size_t n) {
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8)
-      if (Load64(a + i) != Load64(b + i)) return false;
-    return Load64(a + n - 8) == Load64(b + n - 8);
-  }
-  if (n >= 4) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
-  for (size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
 
 #ifdef WFP_SSE2
 unsigned LowestSetBit(unsigned mask) {
@@ -54,6 +27,7 @@ unsigned LowestSetBit(unsigned mask) {
 // The end of a value: the first `stop` ('<' after text, the quote after an attribute value). Null
 // when the input ends first or a byte that needs the general parser comes first: '&' (an entity to
 // decode), NUL (an error), '<' inside an attribute value (an error).
+template <bool kText>
 const char* ScanValue(const char* p, const char* e, char stop) {
 #ifdef WFP_SSE2
   const __m128i stops = _mm_set1_epi8(stop);
@@ -62,8 +36,8 @@ const char* ScanValue(const char* p, const char* e, char stop) {
   const __m128i nuls = _mm_setzero_si128();
   for (; e - p >= 16; p += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, stops), _mm_cmpeq_epi8(chunk, lts)),
-                                      _mm_or_si128(_mm_cmpeq_epi8(chunk, amps), _mm_cmpeq_epi8(chunk, nuls)));
+    __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(chunk, lts), _mm_or_si128(_mm_cmpeq_epi8(chunk, amps), _mm_cmpeq_epi8(chunk, nuls)));
+    if (!kText) hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, stops));  // for text, stop is '<'
     const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     if (mask) {
       const char* at = p + LowestSetBit(mask);
@@ -92,11 +66,7 @@ void ShapeRecorder::Value(const char* begin, const char* end, Field field) {
   values_.push_back(Span{begin, end, field});
 }
 
-void ShapeRecorder::EmptyData(const char* at) {
-  // A step adds at most one empty value: two <Data/> with no value between them cannot be replayed.
-  if (!emptyData_.empty() && (values_.empty() || values_.back().begin < emptyData_.back())) Abort();
-  emptyData_.push_back(at);
-}
+void ShapeRecorder::EmptyData(const char* at) { emptyData_.push_back(at); }
 
 bool RecordShapes::Match(const char* p, const char* e, EventRecord& record, const char*& end) const {
   const char* const literals = literals_.data();
@@ -111,14 +81,15 @@ bool RecordShapes::Match(const char* p, const char* e, EventRecord& record, cons
     }
     if (next == kNone) return false;
     const Node& step = nodes_[next];
+    if (step.dataName != kNone) dataName = std::string_view(p + step.dataName, step.dataNameLength);
     p += step.length;
     if (step.emptyData) AssignField(Field::DataValue, std::string_view(), record, dataName);
     if (step.hole == Hole::End) {
       end = p;
       return true;
     }
-    const char stop = step.hole == Hole::Text ? '<' : literals[step.literal + step.length - 1];
-    const char* valueEnd = ScanValue(p, e, stop);
+    const char* valueEnd = step.hole == Hole::Text ? ScanValue<true>(p, e, '<')
+                                                   : ScanValue<false>(p, e, literals[step.literal + step.length - 1]);
     if (!valueEnd) return false;
     AssignField(step.field, std::string_view(p, static_cast<size_t>(valueEnd - p)), record, dataName);
     p = valueEnd;
@@ -130,41 +101,59 @@ void RecordShapes::Learn(const char* start, const char* end, const ShapeRecorder
   if (!recorder.usable_ || recorder.record_ != start) return;
   const size_t bytes = static_cast<size_t>(end - start);
   if (bytes > kMaxLiteralBytes / 4) return;  // far larger than any real record: not worth keeping
-  if (nodes_.size() + recorder.values_.size() + 1 > kMaxNodes || literals_.size() + bytes > kMaxLiteralBytes) {
+
+  // The steps first, so that a record that cannot be learned leaves the shapes as they were.
+  steps_.clear();
+  const char* from = start;
+  Node step;
+  auto marks = [&](const char* to) {  // what the step's markup adds: Data names and empty values
+    int count = step.dataName != kNone;
+    for (const char* at : recorder.emptyData_) count += at >= from && at < to;
+    step.emptyData = count > (step.dataName != kNone);
+    return count;
+  };
+  for (const ShapeRecorder::Span& value : recorder.values_) {
+    if (value.field == Field::DataName) {
+      // Markup from here on; a name with an entity would read differently as raw bytes.
+      if (step.dataName != kNone || std::memchr(value.begin, '&', static_cast<size_t>(value.end - value.begin))) return;
+      step.dataName = static_cast<uint32_t>(value.begin - from);
+      step.dataNameLength = static_cast<uint32_t>(value.end - value.begin);
+      continue;
+    }
+    if (marks(value.begin) > 1) return;
+    step.length = static_cast<uint32_t>(value.begin - from);
+    step.hole = value.begin[-1] == '>' ? Hole::Text : Hole::Attribute;
+    step.field = value.field;
+    step.literal = static_cast<uint32_t>(from - start);  // in the record, until Child copies it
+    steps_.push_back(step);
+    from = value.end;
+    step = Node{};
+  }
+  if (marks(end) > 1) return;
+  step.length = static_cast<uint32_t>(end - from);
+  step.literal = static_cast<uint32_t>(from - start);
+  steps_.push_back(step);
+
+  if (nodes_.size() + steps_.size() > kMaxNodes || literals_.size() + bytes > kMaxLiteralBytes) {
     nodes_.assign(1, Node{});
     literals_.clear();
   }
   uint32_t at = 0;
-  const char* from = start;
-  size_t emptyData = 0;
-  for (size_t i = 0; i <= recorder.values_.size(); ++i) {
-    const bool last = i == recorder.values_.size();
-    const char* to = last ? end : recorder.values_[i].begin;
-    bool closesData = false;
-    for (; emptyData < recorder.emptyData_.size() && recorder.emptyData_[emptyData] < to; ++emptyData) closesData = true;
-    Hole hole = last ? Hole::End : to[-1] == '>' ? Hole::Text : Hole::Attribute;
-    at = Child(at, from, static_cast<size_t>(to - from), hole, last ? Field::None : recorder.values_[i].field,
-               closesData);
-    if (!last) from = recorder.values_[i].end;
-  }
+  for (const Node& s : steps_) at = Child(at, s, start + s.literal);
 }
 
-uint32_t RecordShapes::Child(uint32_t parent, const char* literal, size_t length, Hole hole, Field field,
-                             bool emptyData) {
+uint32_t RecordShapes::Child(uint32_t parent, const Node& step, const char* literal) {
   uint32_t* link = &nodes_[parent].firstChild;
   for (; *link != kNone; link = &nodes_[*link].nextSibling) {
     const Node& n = nodes_[*link];
-    if (n.length == length && n.hole == hole && n.field == field && n.emptyData == emptyData &&
-        std::memcmp(literals_.data() + n.literal, literal, length) == 0)
+    if (n.length == step.length && n.hole == step.hole && n.field == step.field && n.emptyData == step.emptyData &&
+        n.dataName == step.dataName && n.dataNameLength == step.dataNameLength &&
+        std::memcmp(literals_.data() + n.literal, literal, step.length) == 0)
       return *link;
   }
-  Node node;
+  Node node = step;
   node.literal = static_cast<uint32_t>(literals_.size());
-  node.length = static_cast<uint32_t>(length);
-  node.hole = hole;
-  node.field = field;
-  node.emptyData = emptyData;
-  literals_.append(literal, length);
+  literals_.append(literal, step.length);
   const uint32_t index = static_cast<uint32_t>(nodes_.size());
   *link = index;  // before push_back: `link` points into nodes_
   nodes_.push_back(node);

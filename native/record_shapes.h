@@ -1,7 +1,8 @@
 // Learned record shapes. An event log repeats a handful of layouts: records of one event ID differ
 // only in their values. The XML reader teaches each record it parses in full (its markup, and where
 // each value sits and what it means); a later record that has the same markup byte for byte outside
-// its values is then read with a few compares and scans instead of tag by tag. A record that does
+// its values is then read with a few compares and scans instead of tag by tag. The names of <Data>
+// elements count as markup: they are what makes a layout. A record that does
 // not match, or holds anything a value scan does not handle ('&', NUL, '<' in an attribute), goes
 // through the general parser, which then teaches its shape. Both assign values through AssignField,
 // so the EventRecord is the same whichever path reads it. Plain C++ with no Node-API.
@@ -21,12 +22,13 @@ namespace wfp {
 class ShapeRecorder {
  public:
   void Start(const char* record);
-  // A value: leaf text ending at '<', or an attribute value ending at its quote.
+  // A value: leaf text ending at '<', or an attribute value ending at its quote. A Data name
+  // (Field::DataName) becomes part of the markup.
   void Value(const char* begin, const char* end, Field field);
   // A <Data .../> element ends at `at` without text: the parser adds an empty value there.
   void EmptyData(const char* at);
   // The record holds something a shape cannot replay: a value split by markup (a child element,
-  // a comment, CDATA), or two empty <Data/> values in one stretch of markup.
+  // a comment, CDATA).
   void Abort() { usable_ = false; }
 
  private:
@@ -66,9 +68,14 @@ class RecordShapes {
     uint32_t nextSibling = kNone;
     Hole hole = Hole::End;   // what follows the markup: a value, or the record's end
     Field field = Field::None;
-    bool emptyData = false;  // the markup closes a <Data/> element: add an empty value first
+    // At most one of these per step: a step that would need both, or two of one, is not learned.
+    uint32_t dataName = kNone;  // the markup holds a Data name here (offset in the literal) ...
+    uint32_t dataNameLength = 0;
+    bool emptyData = false;     // ... or closes a <Data/> element: add an empty value
   };
-  uint32_t Child(uint32_t parent, const char* literal, size_t length, Hole hole, Field field, bool emptyData);
+  uint32_t Child(uint32_t parent, const Node& step, const char* literal);
+
+  std::vector<Node> steps_;  // scratch for Learn
 
   std::vector<Node> nodes_{Node{}};  // nodes_[0] is the root: no markup
   std::string literals_;
