@@ -124,7 +124,7 @@ void RecordShapes::Learn(const char* start, const char* end, const ShapeRecorder
     step.length = static_cast<uint32_t>(value.begin - from);
     step.hole = value.begin[-1] == '>' ? Hole::Text : Hole::Attribute;
     step.field = value.field;
-    step.literal = static_cast<uint32_t>(from - start);  // in the record, until Child copies it
+    step.literal = static_cast<uint32_t>(from - start);  // in the record, until Add copies it
     steps_.push_back(step);
     from = value.end;
     step = Node{};
@@ -138,26 +138,34 @@ void RecordShapes::Learn(const char* start, const char* end, const ShapeRecorder
     nodes_.assign(1, Node{});
     literals_.clear();
   }
+  nodes_.reserve(nodes_.size() + steps_.size());  // no reallocation below: `link` points into nodes_
   uint32_t at = 0;
-  for (const Node& s : steps_) at = Child(at, s, start + s.literal);
+  for (const Node& s : steps_) {
+    // Only the first new step can meet a crowded parent: the steps after it hang under new nodes.
+    uint32_t* link = &nodes_[at].firstChild;
+    size_t siblings = 0;
+    for (; *link != kNone; link = &nodes_[*link].nextSibling, ++siblings)
+      if (SameStep(nodes_[*link], s, start + s.literal)) break;
+    if (*link == kNone) {
+      if (siblings >= kMaxChildren) return;
+      *link = Add(s, start + s.literal);
+    }
+    at = *link;
+  }
 }
 
-uint32_t RecordShapes::Child(uint32_t parent, const Node& step, const char* literal) {
-  uint32_t* link = &nodes_[parent].firstChild;
-  for (; *link != kNone; link = &nodes_[*link].nextSibling) {
-    const Node& n = nodes_[*link];
-    if (n.length == step.length && n.hole == step.hole && n.field == step.field && n.emptyData == step.emptyData &&
-        n.dataName == step.dataName && n.dataNameLength == step.dataNameLength &&
-        std::memcmp(literals_.data() + n.literal, literal, step.length) == 0)
-      return *link;
-  }
+bool RecordShapes::SameStep(const Node& n, const Node& step, const char* literal) const {
+  return n.length == step.length && n.hole == step.hole && n.field == step.field && n.emptyData == step.emptyData &&
+         n.dataName == step.dataName && n.dataNameLength == step.dataNameLength &&
+         std::memcmp(literals_.data() + n.literal, literal, step.length) == 0;
+}
+
+uint32_t RecordShapes::Add(const Node& step, const char* literal) {
   Node node = step;
   node.literal = static_cast<uint32_t>(literals_.size());
   literals_.append(literal, step.length);
-  const uint32_t index = static_cast<uint32_t>(nodes_.size());
-  *link = index;  // before push_back: `link` points into nodes_
   nodes_.push_back(node);
-  return index;
+  return static_cast<uint32_t>(nodes_.size() - 1);
 }
 
 }  // namespace wfp

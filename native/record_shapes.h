@@ -57,8 +57,10 @@ class RecordShapes {
  private:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
   // Shapes share their common beginnings: each node is one step, its children the steps that may
-  // follow. Bounded: a stream of ever-new layouts starts over instead of growing.
+  // follow, tried in turn. Bounded: a stream of ever-new layouts starts over instead of growing, and
+  // a step with many followers (a layout that varies where real logs do not) learns no more of them.
   static constexpr size_t kMaxNodes = 4096;
+  static constexpr size_t kMaxChildren = 16;
   static constexpr size_t kMaxLiteralBytes = 256 * 1024;
   enum class Hole : uint8_t { End, Text, Attribute };
   struct Node {
@@ -73,7 +75,8 @@ class RecordShapes {
     uint32_t dataNameLength = 0;
     bool emptyData = false;     // ... or closes a <Data/> element: add an empty value
   };
-  uint32_t Child(uint32_t parent, const Node& step, const char* literal);
+  bool SameStep(const Node& node, const Node& step, const char* literal) const;
+  uint32_t Add(const Node& step, const char* literal);  // a new node, not yet linked
 
   std::vector<Node> steps_;  // scratch for Learn
 

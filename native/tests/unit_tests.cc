@@ -2,6 +2,7 @@
 // parser, and what the Windows sources use: the device map, the coalescer and the legacy record
 // mapping (EVENTLOGRECORD buffers built here from the real fixture records' values).
 // Run: unit_tests <fixture records folder>. Prints "N passed, N failed".
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -130,6 +131,28 @@ void TestRecordShapes(const std::vector<Fixture>& fixtures) {
         Check(withShapes.shapedRecords() > 0, f.file + ": the unaltered record was read by shape");
       }
     }
+  }
+}
+
+// The bounds on what is learned: a Data name that changes in every record (more followers than a
+// step keeps), and ever-new layouts (more steps than are kept, so the shapes start over).
+void TestRecordShapeBounds(const std::vector<Fixture>& fixtures) {
+  const std::string& r = fixtures.front().xml.front();
+  std::string varyingName, growing;
+  for (int i = 0; i < 600; ++i) {
+    varyingName += Replaced(r, "<Data Name=\"", "<Data Name=\"N" + std::to_string(i % 40)) + "\n";
+    std::string extra;
+    for (int j = 0; j < i % 50; ++j) extra += "<Data Name=\"X" + std::to_string(j) + "\">v</Data>";
+    const std::string layout = Replaced(r, "<EventData>", "<EventData>" + extra + "<Data Name=\"L" + std::to_string(i) + "\">x</Data>");
+    growing += layout + "\n" + layout + "\n";  // each new layout twice: the second reads by shape
+  }
+  for (const std::string* stream : {&varyingName, &growing}) {
+    wfp::XmlEventReader withShapes, without(false);
+    const std::string a = wfp::ReaderTranscript(withShapes, *stream, 1 << 16);
+    Equal(a, wfp::ReaderTranscript(without, *stream, 1 << 16), "bounded shapes read the same as the general parser");
+    Equal(static_cast<size_t>(std::count(a.begin(), a.end(), '@')), stream == &growing ? size_t{1200} : size_t{600},
+          "every record read");
+    Check(withShapes.shapedRecords() >= 600 / 40 * 16 / 2, "records still read by shape: " + std::to_string(withShapes.shapedRecords()));
   }
 }
 
@@ -326,6 +349,7 @@ int main(int argc, char** argv) {
   }
   const std::vector<Fixture> fixtures = LoadFixtures(argv[1]);
   TestRecordShapes(fixtures);
+  TestRecordShapeBounds(fixtures);
   TestDeviceMap();
   TestCoalescer(fixtures);
   TestLegacyRecords(fixtures);
