@@ -2,10 +2,10 @@
 // only in their values. The XML reader teaches each record it parses in full (its markup, and where
 // each value sits and what it means); a later record that has the same markup byte for byte outside
 // its values is then read with a few compares and scans instead of tag by tag. The names of <Data>
-// elements count as markup: they are what makes a layout. A record that does
-// not match, or holds anything a value scan does not handle ('&', NUL, '<' in an attribute), goes
-// through the general parser, which then teaches its shape. Both assign values through AssignField,
-// so the EventRecord is the same whichever path reads it. Plain C++ with no Node-API.
+// elements count as markup: they are what makes a layout. A record that does not match, or holds
+// anything a value scan does not handle ('&', NUL, '<' in an attribute), goes through the general
+// parser, which then teaches its shape. Both assign values through AssignField, so the EventRecord is
+// the same whichever path reads it. Plain C++ with no Node-API.
 #pragma once
 
 #include <cstddef>
