@@ -37,7 +37,7 @@ const char* ScanValue(const char* p, const char* e, char stop) {
   for (; e - p >= 16; p += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(chunk, lts), _mm_or_si128(_mm_cmpeq_epi8(chunk, amps), _mm_cmpeq_epi8(chunk, nuls)));
-    if (!kText) hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, stops));  // for text, stop is '<'
+    if constexpr (!kText) hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, stops));  // for text, stop is '<'
     const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     if (mask) {
       const char* at = p + LowestSetBit(mask);
