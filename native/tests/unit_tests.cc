@@ -156,6 +156,40 @@ void TestRecordShapeBounds(const std::vector<Fixture>& fixtures) {
   }
 }
 
+// System numbers are whole unsigned 64-bit decimals, whitespace around them allowed; SystemTime keeps
+// whole milliseconds, truncated.
+void TestNumbers(const std::vector<Fixture>& fixtures) {
+  const std::string& r = fixtures.front().xml.front();
+  const size_t open = r.find("<EventRecordID>") + 15, close = r.find("</EventRecordID>");
+  auto withRecordId = [&](const std::string& id) { return r.substr(0, open) + id + r.substr(close); };
+  struct Case {
+    const char* text;
+    bool valid;
+    uint64_t value;
+  };
+  const Case cases[] = {{"18446744073709551615", true, UINT64_MAX}, {" 42\n", true, 42},
+                        {"00000000000000000001", true, 1},          {"18446744073709551616", false, 0},
+                        {"99999999999999999999", false, 0},         {"100000000000000000000", false, 0},
+                        {"-1", false, 0},                            {"", false, 0}};
+  for (bool shapes : {false, true}) {
+    wfp::XmlEventReader reader(shapes);
+    for (const Case& c : cases) {
+      wfp::EventRecord record;
+      // Twice: with shapes on, the second is read by the shape the first taught.
+      for (int i = 0; i < 2; ++i) Check(Read(withRecordId(c.text), reader, record), std::string("reads ") + c.text);
+      const std::string what = std::string("EventRecordID '") + c.text + "'" + (shapes ? " (shapes)" : "");
+      Equal(record.hasRecordId, c.valid, what + " is a number or not");
+      Equal(record.invalidField == "EventRecordID", !c.valid, what + " reported as invalid");
+      if (c.valid) Equal(record.recordId, c.value, what + " value");
+    }
+  }
+  double ms = 0;
+  Check(wfp::ParseSystemTime("2016-06-29T15:24:34.3469999999999999999Z", ms) && ms == 1467213874346.0,
+        "SystemTime truncates to whole milliseconds");
+  Check(wfp::ParseSystemTime("2016-06-29T15:24:34.3Z", ms) && ms == 1467213874300.0, "one fraction digit");
+  Check(!wfp::ParseSystemTime("2016-06-29T15:24:34.Z", ms), "a dot without digits is not a time");
+}
+
 void TestDeviceMap() {
   wfp::DeviceMap map;
   map.Assign({{"\\Device\\HarddiskVolume1", "D:"}, {"\\Device\\HarddiskVolume10\\", "E:"}, {"\\Device\\HarddiskVolume3", "C:"}});
@@ -350,6 +384,7 @@ int main(int argc, char** argv) {
   const std::vector<Fixture> fixtures = LoadFixtures(argv[1]);
   TestRecordShapes(fixtures);
   TestRecordShapeBounds(fixtures);
+  TestNumbers(fixtures);
   TestDeviceMap();
   TestCoalescer(fixtures);
   TestLegacyRecords(fixtures);
