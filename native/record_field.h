@@ -23,7 +23,6 @@ enum class Field : uint8_t {
   DataValue,   // the text of a <Data> element (empty for <Data/>): adds a DataField
 };
 
-
 namespace record_field_detail {
 
 inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
