@@ -1,58 +1,48 @@
 // The raw native binding (build/Release or prebuilds/<platform>-<arch>/node.napi.node) and nothing
 // else. Only lib/ talks to it; users import the typed API from lib/index.ts.
 
-export interface NativeReplayOptions {
-  source: 'replay';
-  files: string[];
-  follow: boolean;
+/** Options every source takes: what the pipeline reports and how it hands events over. */
+export interface NativeCommonOptions {
+  kinds: string[];
+  includeAllowed: boolean;
+  highWaterMark: number;
+  /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
+  policyChanges?: boolean;
   /** Skip records up to this EventRecordID (resuming after a bookmark). */
   afterRecordId?: number;
-  kinds: string[];
-  includeAllowed: boolean;
-  highWaterMark: number;
-  /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
-  policyChanges?: boolean;
   /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
   coalesceMs?: number;
+  /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
+  enrich?: boolean;
 }
 
-export interface NativeStreamOptions {
+/** Exported logs from files, in order; `follow` keeps reading what is appended. */
+export interface NativeFilesOptions extends NativeCommonOptions {
+  source: 'files';
+  files: string[];
+  follow: boolean;
+}
+
+/** Bytes written with `write()`; `name` names the input in errors. */
+export interface NativeStreamOptions extends NativeCommonOptions {
   source: 'stream';
   name: string;
-  afterRecordId?: number;
-  kinds: string[];
-  includeAllowed: boolean;
-  highWaterMark: number;
-  /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
-  policyChanges?: boolean;
-  /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
-  coalesceMs?: number;
 }
 
 /** Windows only: the live Security log through an EvtSubscribe pull subscription, or the legacy API. */
-export interface NativeEventLogOptions {
+export interface NativeLiveOptions extends NativeCommonOptions {
   source: 'eventlog' | 'legacy';
   from: 'now' | 'oldest' | 'bookmark';
-  /** 'legacy': skip records up to this number (resuming after a bookmark). */
-  afterRecordId?: number;
-  /** Add what this machine knows: DOS paths, filter names, process names. */
-  enrich?: boolean;
   bookmark?: string;
-  kinds: string[];
-  includeAllowed: boolean;
-  highWaterMark: number;
-  /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
-  policyChanges?: boolean;
-  /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
-  coalesceMs?: number;
 }
 
-/**
- * A problem the native side met; it happened after `atEvent` events of its batch. Code 'GAP' is not
- * an error: the bookmarked record was gone and reading went on from the oldest record.
- */
+export type NativeOptions = NativeFilesOptions | NativeStreamOptions | NativeLiveOptions;
+
+/** A problem the native side met; it happened after `atEvent` events of its batch. */
 export interface NativeIssue {
   code: string;
+  /** Whether the watcher stops after it (from the native error table). */
+  fatal: boolean;
   message: string;
   input: string | null;
   offset: number | null;
@@ -62,16 +52,23 @@ export interface NativeIssue {
   atEvent: number;
 }
 
+/** The position resumed from was gone (log cleared or overwritten): records may have been missed. */
+export interface NativeGap {
+  atEvent: number;
+  message: string;
+}
+
 /**
- * Events in the wire format of native/batch.h: `strings` holds every distinct string of the batch
- * joined by NUL; `numbers` holds `slots.header` slots per event, then `dataCount` pairs of string
- * indices (EventData name, value). String slots are indices (-1 = null), number slots NaN = null.
+ * Events in the wire format of native/pipeline/batch.h: `strings` holds every distinct string of the
+ * batch joined by NUL; `numbers` holds `slots.header` slots per event, then `dataCount` pairs of
+ * string indices (EventData name, value). String slots are indices (-1 = null), number slots NaN = null.
  */
 export interface NativeBatch {
   strings: string;
   numbers: Float64Array;
   events: number;
   issues: NativeIssue[];
+  gaps: NativeGap[];
   policyChanges: NativePolicyChange[];
 }
 
@@ -93,10 +90,7 @@ export interface NativeSignal {
 export type NativeMessage = NativeBatch | NativeSignal;
 
 export declare class Watcher {
-  constructor(
-    options: NativeReplayOptions | NativeStreamOptions | NativeEventLogOptions,
-    callback: (message: NativeMessage) => void,
-  );
+  constructor(options: NativeOptions, callback: (message: NativeMessage) => void);
   /** Asks the thread to stop; the callback then receives `ended` and no more batches. */
   close(): void;
   ref(): void;
@@ -108,6 +102,7 @@ export declare class Watcher {
   end(): void;
 }
 
+/** The batch slots, in the order native/pipeline/batch.h lays them out (a test checks this list). */
 export type SlotName =
   | 'eventId' | 'recordId' | 'timeMs' | 'version' | 'computer' | 'kind' | 'action' | 'direction'
   | 'protocol' | 'protocolName' | 'pid' | 'application' | 'sourceAddress' | 'sourcePort'
@@ -117,10 +112,31 @@ export type SlotName =
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 
+/** Every error code the native side reports, and whether it is fatal. */
+export declare const errorCodes: Readonly<Record<string, boolean>>;
+
+/** The event catalogue of native/model/event_catalog.h (lib/catalog.ts mirrors it; a test compares them). */
+export declare const catalog: {
+  kinds: string[];
+  subcategories: Array<{ key: string; guid: string; name: string }>;
+  events: Array<{
+    id: number;
+    role: 'traffic' | 'policyChange';
+    kind: string | null;
+    action: string | null;
+    subcategory: string;
+    outcome: 'success' | 'failure';
+    title: string;
+  }>;
+};
+
+/** The source types this build has, and whether each is live. */
+export declare const sourceTypes: Readonly<Record<string, boolean>>;
+
 /** Windows only: bits per audit subcategory GUID (1 success, 2 failure). Throws `{ code, systemCode }`. */
 export declare const auditQuery: ((guids: string[]) => number[]) | undefined;
 /** Windows only: sets each subcategory to exactly `bits` (0 = none). Throws `{ code, systemCode }`. */
 export declare const auditSet: ((entries: Array<{ guid: string; bits: number }>) => void) | undefined;
 
-/** The bookmark XML for a record of a channel (what EvtRender(EvtRenderBookmark) gives). */
-export declare function bookmarkXml(channel: string, recordId: number): string;
+/** The bookmark XML for a record of the Security log (what EvtRender(EvtRenderBookmark) gives). */
+export declare function bookmarkXml(recordId: number): string;

@@ -2,12 +2,18 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { loadBinding } from './binding';
+import { EVENTS, SUBCATEGORIES, type EventInfo } from './catalog';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
+
+const subcategory = (key: 'connection' | 'packetDrop') => {
+  const { guid, name } = SUBCATEGORIES.find((s) => s.key === key) as (typeof SUBCATEGORIES)[number];
+  return { guid, name };
+};
 
 /** The two audit subcategories WFP writes its events under. Always addressed by GUID: names are localised. */
 export const AUDIT_SUBCATEGORIES = {
-  connection: { guid: '{0CCE9226-69AE-11D9-BED3-505054503030}', name: 'Filtering Platform Connection' },
-  packetDrop: { guid: '{0CCE9225-69AE-11D9-BED3-505054503030}', name: 'Filtering Platform Packet Drop' },
+  connection: subcategory('connection'),
+  packetDrop: subcategory('packetDrop'),
 } as const;
 
 export type AuditSubcategory = keyof typeof AUDIT_SUBCATEGORIES;
@@ -39,10 +45,29 @@ export interface AuditOptions {
 }
 
 export interface EnableOptions extends AuditOptions {
-  /** Also Filtering Platform Packet Drop (5152): very noisy, so off by default. */
+  /** Also Filtering Platform Packet Drop (5152, 5153; 5150, 5151): very noisy, so off by default. */
   packetDrops?: boolean;
   /** Also success auditing, for permitted traffic (5154, 5156, 5158). */
   allowed?: boolean;
+}
+
+/**
+ * The audit bits (1 success, 2 failure) per subcategory that make Windows log `events`: each event's
+ * outcome in its subcategory, as the catalogue gives them.
+ */
+export function auditBitsFor(events: readonly EventInfo[]): Record<AuditSubcategory, number> {
+  const bits: Record<AuditSubcategory, number> = { connection: 0, packetDrop: 0 };
+  for (const e of events) {
+    if (e.subcategory === 'connection' || e.subcategory === 'packetDrop') bits[e.subcategory] |= e.outcome === 'success' ? SUCCESS : FAILURE;
+  }
+  return bits;
+}
+
+/** The traffic events that enableBlockAuditing() turns auditing on for. */
+function enabledEvents(options: { packetDrops?: boolean; allowed?: boolean }): EventInfo[] {
+  return EVENTS.filter(
+    (e) => e.role === 'traffic' && (options.packetDrops || e.subcategory !== 'packetDrop') && (options.allowed || e.action === 'block'),
+  );
 }
 
 const SUCCESS = 1;
@@ -145,10 +170,7 @@ function subtract(from: Recorded, remove: Recorded): Recorded {
 export function enableBlockAuditing(options: EnableOptions = {}): AuditChange {
   const store = options.store ?? systemStore();
   const stateFile = options.stateFile ?? defaultAuditStateFile();
-  const wanted: Record<AuditSubcategory, number> = {
-    connection: FAILURE | (options.allowed ? SUCCESS : 0),
-    packetDrop: options.packetDrops ? FAILURE | (options.allowed ? SUCCESS : 0) : 0,
-  };
+  const wanted = auditBitsFor(enabledEvents(options));
   const current = readPolicy(store);
   const turnedOn: Recorded = NAMES.flatMap((subcategory) => {
     const missing = wanted[subcategory] & ~current[subcategory];
@@ -195,18 +217,15 @@ export function restoreAuditPolicy(change?: AuditChange | null, options: AuditOp
   return restored;
 }
 
-/** Which bits a watcher needs for its kinds, and which of them are off now. */
+/** Which of the bits `events` need are off now. */
 export function missingAuditing(
   policy: AuditPolicy,
-  needs: { packetDrops: boolean; allowed: boolean },
+  events: readonly EventInfo[],
 ): Array<{ subcategory: AuditSubcategory; guid: string; name: string; success: boolean; failure: boolean }> {
-  const need: Record<AuditSubcategory, AuditSetting> = {
-    connection: { success: needs.allowed, failure: true },
-    packetDrop: { success: false, failure: needs.packetDrops },
-  };
+  const need = auditBitsFor(events);
   return NAMES.flatMap((subcategory) => {
-    const success = need[subcategory].success && !policy[subcategory].success;
-    const failure = need[subcategory].failure && !policy[subcategory].failure;
+    const success = (need[subcategory] & SUCCESS) !== 0 && !policy[subcategory].success;
+    const failure = (need[subcategory] & FAILURE) !== 0 && !policy[subcategory].failure;
     return success || failure ? [{ subcategory, ...AUDIT_SUBCATEGORIES[subcategory], success, failure }] : [];
   });
 }

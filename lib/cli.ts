@@ -14,7 +14,10 @@ import {
   type BlockWatcher,
   type WatchOptions,
 } from './index';
+import { BLOCK_KINDS, EVENTS } from './catalog';
 import { FORMATS, tableHeader, type Format } from './format';
+
+const ALLOWED_IDS = EVENTS.filter((e) => e.action === 'allow').map((e) => e.id).join(', ');
 
 const USAGE = `Usage:
   wfp-blocks watch [--format F] [--include-allowed] [--kinds K,K] [--from now|oldest] [--enable-audit]
@@ -30,8 +33,8 @@ const USAGE = `Usage:
   --format           table (default), json (the BlockEvent contract), ecs (Elastic Common Schema) or
                      otel (OTLP/JSON log records): one JSON document per line for the machine formats
   --json             the same as --format json
-  --include-allowed  also permitted traffic (5154, 5156, 5158)
-  --kinds            connection,packet,listen,bind,accept,mac (default: all)
+  --include-allowed  also permitted traffic (${ALLOWED_IDS})
+  --kinds            ${BLOCK_KINDS.join(',')} (default: all)
 Exit status: 0 when all went well, 1 when there were problems (reported on stderr), 2 for a usage error.`;
 
 function usage(message: string): never {

@@ -1,4 +1,4 @@
-import type { NativeBatch, SlotName } from '../binding';
+import type { NativeBatch, NativeGap, NativeIssue, NativePolicyChange, SlotName } from '../binding';
 import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint } from './types';
 
 type Slots = Readonly<Record<SlotName, number>>;
@@ -93,4 +93,39 @@ export class BatchDecoder {
     }
     return event;
   }
+}
+
+/** What a batch carries besides events, each delivered at its place among them. */
+export interface BatchHandlers {
+  event(event: BlockEvent): void;
+  issue(issue: NativeIssue): void;
+  gap(gap: NativeGap): void;
+  policyChange(change: NativePolicyChange): void;
+  /** Checked before each event: false stops the delivery (a listener closed the watcher). */
+  open(): boolean;
+}
+
+/**
+ * Delivers a batch in input order: the issues, gaps and policy changes that came after the first
+ * `atEvent` events of the batch are delivered right before event number `atEvent`; those after the
+ * last event, after it.
+ */
+export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
+  const decoder = new BatchDecoder(batch, slots);
+  const { issues, gaps, policyChanges, events } = batch;
+  let nextIssue = 0;
+  let nextGap = 0;
+  let nextChange = 0;
+  const upTo = (at: number) => {
+    while (nextIssue < issues.length && issues[nextIssue].atEvent <= at && handlers.open()) handlers.issue(issues[nextIssue++]);
+    while (nextGap < gaps.length && gaps[nextGap].atEvent <= at && handlers.open()) handlers.gap(gaps[nextGap++]);
+    while (nextChange < policyChanges.length && policyChanges[nextChange].atEvent <= at && handlers.open())
+      handlers.policyChange(policyChanges[nextChange++]);
+  };
+  for (let i = 0; i < events; i++) {
+    upTo(i);
+    if (!handlers.open()) return;
+    handlers.event(decoder.next());
+  }
+  upTo(events);
 }

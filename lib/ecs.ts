@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { eventInfo } from './catalog';
 import type { BlockEvent, Endpoint } from './types';
 
 /**
@@ -65,30 +66,14 @@ const ECS_VERSION = '8.11.0';
 const PROVIDER = 'Microsoft-Windows-Security-Auditing';
 const PROVIDER_GUID = '{54849625-5478-4994-A5BA-3E3B0328C30D}';
 
-/** Events logged as Audit Success (all others of these IDs are Audit Failure). */
-const AUDIT_SUCCESS = new Set([5153, 5154, 5156, 5158]);
-
-/** The titles Windows gives these events. */
-const TITLES: Record<number, string> = {
-  5031: 'The Windows Firewall Service blocked an application from accepting incoming connections on the network.',
-  5150: 'The Windows Filtering Platform blocked a packet.',
-  5151: 'A more restrictive Windows Filtering Platform filter has blocked a packet.',
-  5152: 'The Windows Filtering Platform blocked a packet.',
-  5153: 'A more restrictive Windows Filtering Platform filter has blocked a packet.',
-  5154: 'The Windows Filtering Platform has permitted an application or service to listen on a port for incoming connections.',
-  5155: 'The Windows Filtering Platform has blocked an application or service from listening on a port for incoming connections.',
-  5156: 'The Windows Filtering Platform has permitted a connection.',
-  5157: 'The Windows Filtering Platform has blocked a connection.',
-  5158: 'The Windows Filtering Platform has permitted a bind to a local port.',
-  5159: 'The Windows Filtering Platform has blocked a bind to a local port.',
-};
-
-export const eventTitle = (eventId: number): string => TITLES[eventId] ?? `Windows Filtering Platform event ${eventId}.`;
+/** The event's title as Windows gives it. */
+export const eventTitle = (eventId: number): string => eventInfo(eventId)?.title ?? `Windows Filtering Platform event ${eventId}.`;
 
 export const taskName = (e: BlockEvent): string =>
   e.kind === 'packet' ? 'Filtering Platform Packet Drop' : 'Filtering Platform Connection';
 
-export const auditOutcome = (e: BlockEvent): 'success' | 'failure' => (AUDIT_SUCCESS.has(e.eventId) ? 'success' : 'failure');
+/** Audit Success or Audit Failure, as the catalogue says Windows logs the event. */
+export const auditOutcome = (e: BlockEvent): 'success' | 'failure' => eventInfo(e.eventId)?.outcome ?? 'failure';
 
 /** The file name of a Windows path (`\device\harddiskvolume2\...\nc.exe` -> `nc.exe`). */
 export const windowsBaseName = (path: string): string => path.slice(path.lastIndexOf('\\') + 1);

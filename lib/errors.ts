@@ -1,6 +1,8 @@
 /**
  * Codes of the errors a watcher reports. Problems with one record or one input are `recoverable`:
- * the watcher reports them and goes on with the next record. The others end the watcher.
+ * the watcher reports them and goes on with the next record. The others end the watcher. Whether a
+ * code reported by the native side is fatal travels with it (native/model/error_codes.h, the one
+ * table of those codes; a test checks this union against it); the codes raised here say it below.
  */
 export type WfpErrorCode =
   // recoverable: one record or one input
@@ -15,8 +17,8 @@ export type WfpErrorCode =
   | 'ERR_FILE_NOT_FOUND'
   | 'ERR_FILE_READ'
   | 'ERR_FOLLOW_UNAVAILABLE'
-  | 'ERR_STREAM'
   | 'ERR_EVENTLOG_TRANSIENT'
+  | 'ERR_EVENTLOG_RECORD'
   // fatal: the watcher cannot run
   | 'ERR_ACCESS_DENIED'
   | 'ERR_CHANNEL_NOT_FOUND'
@@ -26,20 +28,17 @@ export type WfpErrorCode =
   // audit policy functions
   | 'ERR_ELEVATION_REQUIRED'
   | 'ERR_AUDIT_POLICY'
-  | 'ERR_UNSUPPORTED_PLATFORM'
-  | 'ERR_BINDING_NOT_FOUND';
+  // raised by the TypeScript layer
+  | JsErrorCode;
 
-const FATAL: ReadonlySet<string> = new Set([
-  'ERR_UNSUPPORTED_PLATFORM',
-  'ERR_BINDING_NOT_FOUND',
-  'ERR_ACCESS_DENIED',
-  'ERR_CHANNEL_NOT_FOUND',
-  'ERR_EVENTLOG_QUERY',
-  'ERR_EVENTLOG',
-  'ERR_INVALID_BOOKMARK',
-  'ERR_ELEVATION_REQUIRED',
-  'ERR_AUDIT_POLICY',
-]);
+/** The codes the TypeScript layer raises itself, and whether each is fatal. */
+export const JS_ERROR_CODES = {
+  ERR_STREAM: false,
+  ERR_UNSUPPORTED_PLATFORM: true,
+  ERR_BINDING_NOT_FOUND: true,
+} as const;
+
+export type JsErrorCode = keyof typeof JS_ERROR_CODES;
 
 export interface WfpErrorDetails {
   /** The file or stream the problem is in, when it is about an input. */
@@ -50,6 +49,8 @@ export interface WfpErrorDetails {
   systemCode?: number | null;
   /** What to do about it, when known (for access denied: elevation or Event Log Readers). */
   hint?: string | null;
+  /** Whether the watcher stops after it: from the native error table, or JS_ERROR_CODES. */
+  fatal?: boolean;
   cause?: unknown;
 }
 
@@ -73,7 +74,7 @@ export class WfpBlocksError extends Error {
     this.offset = details.offset ?? null;
     this.systemCode = details.systemCode ?? null;
     this.hint = details.hint ?? null;
-    this.recoverable = !FATAL.has(code);
+    this.recoverable = !(details.fatal ?? (JS_ERROR_CODES as Record<string, boolean>)[code] ?? true);
   }
 }
 

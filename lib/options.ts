@@ -1,16 +1,9 @@
-import type { Readable } from 'node:stream';
 import type { AuditPolicyStore } from './audit';
 import { WfpOptionError } from './errors';
+import { isLive, resolveSource, type ResolvedSource, type SourceOption } from './sources';
 import { BLOCK_KINDS, type BlockKind } from './types';
 
-export interface ReplaySourceOptions {
-  /** Exported event XML: a file, several files (read in order), or a readable stream of it. */
-  replay: string | readonly string[] | Readable;
-  /** Keep waiting for records appended to the files, as `tail -f`. Not for streams. */
-  follow?: boolean;
-}
-
-export type SourceOption = 'eventlog' | 'legacy' | ReplaySourceOptions;
+export type { ReplaySourceOptions, SourceOption } from './sources';
 
 /** Where a watcher starts: new records only (live sources), the oldest record, or after a bookmark. */
 export type StartOption = 'now' | 'oldest' | { bookmark: string };
@@ -62,11 +55,6 @@ export interface WatchOptions {
   enrich?: boolean;
 }
 
-export type ResolvedSource =
-  | { type: 'eventlog' | 'legacy' }
-  | { type: 'files'; files: string[]; follow: boolean }
-  | { type: 'stream'; stream: Readable };
-
 export interface ResolvedOptions {
   source: ResolvedSource;
   audit: AuditWatchOptions;
@@ -80,34 +68,6 @@ export interface ResolvedOptions {
 }
 
 const DEFAULT_HIGH_WATER_MARK = 2048;
-
-function isReadable(value: unknown): value is Readable {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Readable).on === 'function' &&
-    typeof (value as Readable).pause === 'function' &&
-    typeof (value as Readable).resume === 'function'
-  );
-}
-
-function resolveSource(source: unknown): ResolvedSource {
-  if (source === undefined || source === 'eventlog' || source === 'legacy') return { type: source ?? 'eventlog' };
-  if (typeof source !== 'object' || source === null || !('replay' in source)) {
-    throw new WfpOptionError('source', source, "'eventlog', 'legacy' or { replay: string | string[] | Readable }");
-  }
-  const { replay, follow } = source as ReplaySourceOptions;
-  if (follow !== undefined && typeof follow !== 'boolean') throw new WfpOptionError('source.follow', follow, 'a boolean');
-  if (isReadable(replay)) {
-    if (follow) throw new WfpOptionError('source.follow', follow, 'false for a stream (a stream ends when it ends)');
-    return { type: 'stream', stream: replay };
-  }
-  const files = typeof replay === 'string' ? [replay] : replay;
-  if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string' && f.length > 0)) {
-    throw new WfpOptionError('source.replay', replay, 'a file path, a non-empty array of file paths, or a Readable');
-  }
-  return { type: 'files', files: [...files], follow: follow ?? false };
-}
 
 const AUDIT_MODES: readonly AuditMode[] = ['check', 'enable', 'ignore'];
 
@@ -128,7 +88,7 @@ function resolveAudit(audit: unknown): AuditWatchOptions {
 }
 
 function resolveFrom(from: unknown, source: ResolvedSource): ResolvedOptions['from'] {
-  const live = source.type === 'eventlog' || source.type === 'legacy';
+  const live = isLive(source);
   if (from === undefined) return { type: live ? 'now' : 'oldest' };
   if (from === 'oldest' || (from === 'now' && live)) return { type: from };
   const bookmark = typeof from === 'object' && from !== null ? (from as { bookmark?: unknown }).bookmark : undefined;

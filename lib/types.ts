@@ -1,9 +1,7 @@
-/** What produced the event: a blocked or permitted connection, packet, listen, bind, inbound accept or MAC frame. */
-export type BlockKind = 'connection' | 'packet' | 'listen' | 'bind' | 'accept' | 'mac';
-export type BlockAction = 'block' | 'allow';
-export type Direction = 'inbound' | 'outbound' | 'forward' | 'bidirectional';
+import type { BlockAction, BlockKind } from './catalog';
 
-export const BLOCK_KINDS: readonly BlockKind[] = ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'];
+export { BLOCK_KINDS, type BlockAction, type BlockKind } from './catalog';
+export type Direction = 'inbound' | 'outbound' | 'forward' | 'bidirectional';
 
 export interface Endpoint {
   /** As logged: IPv4, IPv6 (`::`, `fe80::…`), or a MAC address for 5150/5151. */

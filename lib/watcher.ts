@@ -1,50 +1,22 @@
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeWatcher } from '../binding';
-import {
-  AUDIT_SUBCATEGORIES,
-  enableBlockAuditing,
-  getAuditPolicy,
-  missingAuditing,
-  restoreAuditPolicy,
-  type AuditChange,
-  type AuditPolicy,
-  type AuditSubcategory,
-} from './audit';
+import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
-import { BatchDecoder } from './decode';
+import { selectedEvents } from './catalog';
+import { deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
-import type { AuditWatchOptions, ResolvedOptions } from './options';
+import { iterateEvents } from './iterator';
+import type { ResolvedOptions } from './options';
+import { isLive, nativeOptions, streamName } from './sources';
 import type { BlockEvent } from './types';
+
+export type { AuditStatus, PolicyChange } from './audit-supervisor';
 
 /** The bookmarked record was gone (the log was cleared or overwritten): records may have been missed. */
 export interface GapInfo {
   reason: 'bookmark-not-found';
   message: string;
-}
-
-/** Whether the auditing this watcher needs is on. Emitted when it is not, and whenever that changes. */
-export interface AuditStatus {
-  status: 'on' | 'off' | 'unknown';
-  /** Bits that are off although the requested kinds need them. */
-  missing: ReturnType<typeof missingAuditing>;
-  policy: AuditPolicy | null;
-  /** Why the status is unknown (not elevated, no audit API). */
-  error: WfpBlocksError | null;
-  reason: 'start' | 'policy-changed' | 'recheck';
-}
-
-/** Event 4719: someone (Group Policy, auditpol, another tool) changed an audit subcategory. */
-export interface PolicyChange {
-  recordId: number;
-  time: Date;
-  subcategoryGuid: string;
-  /** 'connection' or 'packetDrop' for the subcategories WFP uses; null for the others. */
-  subcategory: AuditSubcategory | null;
-  successAdded: boolean;
-  successRemoved: boolean;
-  failureAdded: boolean;
-  failureRemoved: boolean;
 }
 
 export interface BlockWatcherEvents {
@@ -60,10 +32,6 @@ export interface BlockWatcherEvents {
 }
 
 type State = 'open' | 'closing' | 'closed';
-
-const AUDIT_RECHECK_MS = 5 * 60_000;
-/** Every source reads the Security log (live, or exported from it). */
-const CHANNEL = 'Security';
 
 /**
  * A running watcher: emits 'block' for each event, 'error' for problems and 'close' once its native
@@ -81,11 +49,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
   #lastRecordId: number | null = null;
-  #audit: AuditWatchOptions = { mode: 'ignore' };
-  #auditNeeds = { packetDrops: false, allowed: false };
-  #auditChange: AuditChange | null = null;
-  #auditStatus: AuditStatus['status'] | null = null;
-  #checkAudit: ((reason: AuditStatus['reason']) => void) | null = null;
+  #audit: AuditSupervisor | null = null;
 
   /** @internal Use watchBlocks(). */
   constructor(options: ResolvedOptions) {
@@ -93,7 +57,6 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#highWaterMark = options.highWaterMark;
     const { source, signal } = options;
-    this.#audit = options.audit;
 
     if (signal) {
       if (signal.aborted) {
@@ -104,7 +67,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       signal.addEventListener('abort', onAbort, { once: true });
       this.#detach.push(() => signal.removeEventListener('abort', onAbort));
     }
-    if (process.platform !== 'win32' && (source.type === 'eventlog' || source.type === 'legacy')) {
+    const live = isLive(source);
+    if (process.platform !== 'win32' && live) {
       this.#endSoon(
         new WfpBlocksError(
           'ERR_UNSUPPORTED_PLATFORM',
@@ -124,53 +88,32 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       );
       return;
     }
-    const watchesLog = source.type === 'eventlog' || source.type === 'legacy';
-    const audit = this.#audit;
-    this.#auditNeeds = { packetDrops: options.kinds.includes('packet'), allowed: options.includeAllowed };
-    if (watchesLog && audit.mode === 'enable') {
+    if (live) {
+      this.#audit = new AuditSupervisor(
+        options.audit,
+        selectedEvents(options.kinds, options.includeAllowed),
+        (status) => this.#state === 'open' && this.#emitSafely('audit', status),
+        (error) => this.#emitSafely('error', error),
+      );
       try {
-        this.#auditChange = enableBlockAuditing({ ...this.#auditNeeds, stateFile: audit.stateFile, store: audit.store });
+        this.#audit.start();
       } catch (error) {
         this.#endSoon(error as WfpBlocksError);
         return;
       }
-      if (audit.restoreOnSignals) this.#restoreOnSignals();
     }
-    if (watchesLog && audit.mode !== 'ignore') this.#watchAudit();
+    const { from } = options;
     const common = {
       kinds: options.kinds,
       includeAllowed: options.includeAllowed,
       highWaterMark: options.highWaterMark,
-      policyChanges: !watchesLog || audit.mode !== 'ignore',
+      policyChanges: !live || options.audit.mode !== 'ignore',
       coalesceMs: options.coalesceMs,
+      afterRecordId: from.type === 'bookmark' ? from.recordId : undefined,
+      enrich: options.enrich,
     };
-    const onMessage = (message: NativeMessage) => this.#onMessage(message);
-    const { from } = options;
-    const afterRecordId = from.type === 'bookmark' ? from.recordId : undefined;
-    if (source.type === 'eventlog' || source.type === 'legacy') {
-      this.#native = new this.#binding.Watcher(
-        {
-          source: source.type,
-          from: from.type,
-          bookmark: from.type === 'bookmark' ? from.bookmark : undefined,
-          afterRecordId,
-          enrich: options.enrich,
-          ...common,
-        },
-        onMessage,
-      );
-    } else if (source.type === 'files') {
-      this.#native = new this.#binding.Watcher(
-        { source: 'replay', files: source.files, follow: source.follow, afterRecordId, ...common },
-        onMessage,
-      );
-    } else if (source.type === 'stream') {
-      this.#native = new this.#binding.Watcher(
-        { source: 'stream', name: streamName(source.stream), afterRecordId, ...common },
-        onMessage,
-      );
-      this.#feed(source.stream, this.#native);
-    }
+    this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
+    if (source.type === 'stream') this.#feed(source.stream, this.#native);
   }
 
   /**
@@ -180,7 +123,12 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
    */
   get bookmark(): string | null {
     if (this.#lastRecordId === null || !this.#binding) return null;
-    return this.#binding.bookmarkXml(CHANNEL, this.#lastRecordId);
+    return this.#binding.bookmarkXml(this.#lastRecordId);
+  }
+
+  /** Whether the watcher has stopped ('close' was emitted). */
+  get closed(): boolean {
+    return this.#state === 'closed';
   }
 
   /** Stops the watcher. Settles once its thread has stopped; no event is emitted after that. */
@@ -224,80 +172,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
    * (listen for 'error' to see them). Leaving the loop early closes the watcher.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<BlockEvent> {
-    const buffered: BlockEvent[] = [];
-    let waiting: { resolve: (r: IteratorResult<BlockEvent>) => void; reject: (e: unknown) => void } | null = null;
-    let failure: WfpBlocksError | null = null;
-    let done = false;
-    let paused = false;
-
-    const setPaused = (value: boolean) => {
-      if (paused === value) return;
-      paused = value;
-      this.#iteratorsPaused += value ? 1 : -1;
+    return iterateEvents(this, this.#highWaterMark, (paused) => {
+      this.#iteratorsPaused += paused ? 1 : -1;
       this.#applyPause();
-    };
-    const onBlock = (event: BlockEvent) => {
-      if (waiting) {
-        const w = waiting;
-        waiting = null;
-        w.resolve({ value: event, done: false });
-        return;
-      }
-      buffered.push(event);
-      if (buffered.length >= this.#highWaterMark) setPaused(true);
-    };
-    const settle = () => {
-      if (!waiting) return;
-      const w = waiting;
-      waiting = null;
-      if (failure) w.reject(failure);
-      else w.resolve({ value: undefined, done: true });
-    };
-    const onError = (error: WfpBlocksError) => {
-      if (!error.recoverable) failure = error;
-    };
-    const onClose = () => {
-      done = true;
-      cleanup();
-      settle();
-    };
-    const cleanup = () => {
-      setPaused(false);
-      this.off('block', onBlock);
-      this.off('error', onError);
-      this.off('close', onClose);
-    };
-    this.on('block', onBlock);
-    this.on('error', onError);
-    this.on('close', onClose);
-    if (this.#state === 'closed') onClose();
-
-    const iterator: AsyncIterableIterator<BlockEvent> = {
-      next: () => {
-        if (buffered.length > 0) {
-          const value = buffered.shift() as BlockEvent;
-          if (buffered.length <= this.#highWaterMark / 2) setPaused(false);
-          return Promise.resolve({ value, done: false });
-        }
-        if (failure) {
-          const error = failure;
-          failure = null;
-          done = true;
-          return Promise.reject(error);
-        }
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => (waiting = { resolve, reject }));
-      },
-      return: async () => {
-        cleanup();
-        done = true;
-        buffered.length = 0;
-        await this.close();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    });
   }
 
   #applyPause(): void {
@@ -330,105 +208,40 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #onMessage(message: NativeMessage): void {
     if ('numbers' in message) {
       if (this.#state !== 'open' || !this.#binding) return;
-      const decoder = new BatchDecoder(message, this.#binding.slots);
-      const { issues, events, policyChanges } = message;
-      let next = 0;
-      let nextChange = 0;
-      for (let i = 0; i < events; i++) {
-        while (next < issues.length && issues[next].atEvent === i) this.#emitNativeIssue(issues[next++]);
-        while (nextChange < policyChanges.length && policyChanges[nextChange].atEvent === i) this.#emitPolicyChange(policyChanges[nextChange++]);
-        if (this.#state !== 'open') return; // a listener closed the watcher
-        const event = decoder.next();
-        this.#lastRecordId = event.recordId;
-        this.#emitSafely('block', event);
-      }
-      while (next < issues.length && this.#state === 'open') this.#emitNativeIssue(issues[next++]);
-      while (nextChange < policyChanges.length && this.#state === 'open') this.#emitPolicyChange(policyChanges[nextChange++]);
+      deliverBatch(message, this.#binding.slots, {
+        open: () => this.#state === 'open',
+        event: (event) => {
+          this.#lastRecordId = event.recordId;
+          this.#emitSafely('block', event);
+        },
+        issue: (issue) => this.#emitNativeIssue(issue),
+        gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
+        policyChange: (change) => this.#emitPolicyChange(change),
+      });
       return;
     }
     if (message.drained && this.#state === 'open') this.#resumeStream?.();
     if (message.ended) this.#finish();
   }
 
-  #emitPolicyChange(change: NativePolicyChange): void {
-    if (this.#state !== 'open') return;
-    const guid = change.subcategoryGuid.toUpperCase();
-    const subcategory =
-      (Object.keys(AUDIT_SUBCATEGORIES) as AuditSubcategory[]).find((k) => AUDIT_SUBCATEGORIES[k].guid === guid) ?? null;
-    this.#emitSafely('policyChange', {
-      recordId: change.recordId,
-      time: new Date(change.timeMs),
-      subcategoryGuid: change.subcategoryGuid,
-      subcategory,
-      successAdded: (change.changes & 1) !== 0,
-      successRemoved: (change.changes & 2) !== 0,
-      failureAdded: (change.changes & 4) !== 0,
-      failureRemoved: (change.changes & 8) !== 0,
-    });
-    if (subcategory) this.#checkAudit?.('policy-changed');
-  }
-
-  // 'check' and 'enable': say once when the needed auditing is off (nobody should wait for events
-  // that cannot come), and again whenever that changes: on a 4719 for these subcategories, and every
-  // few minutes, since Group Policy re-applies settings without always logging it.
-  #watchAudit(): void {
-    const { store } = this.#audit;
-    const check = (reason: AuditStatus['reason']) => {
-      if (this.#state !== 'open') return;
-      let status: AuditStatus;
-      try {
-        const policy = getAuditPolicy({ store });
-        const missing = missingAuditing(policy, this.#auditNeeds);
-        status = { status: missing.length ? 'off' : 'on', missing, policy, error: null, reason };
-      } catch (error) {
-        status = { status: 'unknown', missing: [], policy: null, error: error as WfpBlocksError, reason };
-      }
-      const changed = status.status !== this.#auditStatus;
-      const first = this.#auditStatus === null;
-      this.#auditStatus = status.status;
-      if ((first && status.status !== 'on') || (!first && changed)) this.#emitSafely('audit', status);
+  #emitPolicyChange(native: NativePolicyChange): void {
+    const change: PolicyChange = {
+      recordId: native.recordId,
+      time: new Date(native.timeMs),
+      subcategoryGuid: native.subcategoryGuid,
+      subcategory: policySubcategory(native.subcategoryGuid),
+      successAdded: (native.changes & 1) !== 0,
+      successRemoved: (native.changes & 2) !== 0,
+      failureAdded: (native.changes & 4) !== 0,
+      failureRemoved: (native.changes & 8) !== 0,
     };
-    this.#checkAudit = check;
-    process.nextTick(() => check('start'));
-    const timer = setInterval(() => check('recheck'), AUDIT_RECHECK_MS).unref();
-    this.#detach.push(() => clearInterval(timer));
-  }
-
-  #restoreOnSignals(): void {
-    const onSignal = (signal: NodeJS.Signals) => {
-      this.#restoreAudit();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      // Without other listeners, let the signal do what it would have done.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    this.#detach.push(() => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    });
-  }
-
-  #restoreAudit(): void {
-    const change = this.#auditChange;
-    this.#auditChange = null;
-    if (!change) return;
-    try {
-      restoreAuditPolicy(change, { store: this.#audit.store });
-    } catch (error) {
-      this.#emitSafely('error', error as WfpBlocksError);
-    }
+    this.#emitSafely('policyChange', change);
+    this.#audit?.onPolicyChange(change);
   }
 
   #emitNativeIssue(issue: NativeIssue): void {
-    if (this.#state !== 'open') return;
-    if (issue.code === 'GAP') {
-      this.#emitSafely('gap', { reason: 'bookmark-not-found', message: issue.message });
-      return;
-    }
-    const { input, offset, systemCode, hint } = issue;
-    this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint }));
+    const { input, offset, systemCode, hint, fatal } = issue;
+    this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal }));
   }
 
   #emitIssue(code: WfpErrorCode, message: string, input: string | null, offset: number | null, cause?: unknown): void {
@@ -463,16 +276,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   #finish(): void {
     if (this.#state === 'closed') return;
-    this.#restoreAudit();
+    this.#audit?.stop();
     this.#state = 'closed';
     this.#release();
     this.#native = null;
     this.#resolveClosed();
     this.#emitSafely('close');
   }
-}
-
-function streamName(stream: Readable): string {
-  const path = (stream as Readable & { path?: unknown }).path;
-  return typeof path === 'string' ? path : 'stream';
 }

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npx cmake-js compile -O build-win32 --CDCMAKE_TOOLCHAIN_FILE="$PWD/native/cmake/mingw-w64-x86_64.cmake" >/dev/null
+npx cmake-js compile -O build-win32 --CDCMAKE_TOOLCHAIN_FILE="$PWD/cmake/mingw-w64-x86_64.cmake" >/dev/null
 mkdir -p prebuilds/win32-x64
 out=prebuilds/win32-x64/node.napi.node
 x86_64-w64-mingw32-strip -o "$out" build-win32/Release/wfp_blocks.node

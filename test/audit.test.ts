@@ -57,21 +57,22 @@ describe('audit policy decisions, against an in-memory policy store', () => {
   });
 
   it('changes nothing, and records nothing, when the bits are already on', () => {
-    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: FAILURE });
+    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE });
     const file = stateFile();
     const change = enableBlockAuditing({ store, stateFile: file, packetDrops: true });
     expect(change.turnedOn).toEqual([]);
     expect(store.sets).toEqual([]);
     expect(existsSync(file)).toBe(false);
     restoreAuditPolicy(change, { store });
-    expect(store.policy).toEqual({ [CONNECTION]: FAILURE, [PACKET_DROP]: FAILURE });
+    expect(store.policy).toEqual({ [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE });
   });
 
-  it('success only when allowed events are wanted; packet drops only when asked', () => {
+  it('success for permitted traffic only when allowed events are wanted; packet drops only when asked', () => {
     const cases: Array<[object, Record<string, number>]> = [
       [{}, { [CONNECTION]: FAILURE, [PACKET_DROP]: 0 }],
       [{ allowed: true }, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: 0 }],
-      [{ packetDrops: true }, { [CONNECTION]: FAILURE, [PACKET_DROP]: FAILURE }],
+      // 5153 is logged as Audit Success under Packet Drop, 5150-5152 as Audit Failure.
+      [{ packetDrops: true }, { [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE }],
       [{ packetDrops: true, allowed: true }, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: SUCCESS | FAILURE }],
     ];
     for (const [options, expected] of cases) {
@@ -99,7 +100,7 @@ describe('audit policy decisions, against an in-memory policy store', () => {
     const record = JSON.parse(readFileSync(file, 'utf8'));
     expect(record.turnedOn).toEqual([
       { subcategory: 'connection', guid: CONNECTION, success: false, failure: true },
-      { subcategory: 'packetDrop', guid: PACKET_DROP, success: false, failure: true },
+      { subcategory: 'packetDrop', guid: PACKET_DROP, success: true, failure: true },
     ]);
     const restored = restoreAuditPolicy(null, { store, stateFile: file }); // the next process, or `wfp-blocks audit restore`
     expect(restored.turnedOn).toHaveLength(2);

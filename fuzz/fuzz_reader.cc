@@ -1,0 +1,72 @@
+// libFuzzer target for the platform-neutral core: feeds arbitrary bytes, split at a point the input
+// chooses, through the byte-order detection, the XML reader, the normaliser and the batch builder,
+// and checks what each promises (offsets move forward and stay inside the input, events are built).
+// It also reads the bytes with and without learned record shapes: the two must give the same.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "pipeline/batch.h"
+#include "model/event_catalog.h"
+#include "model/normalizer.h"
+#include "model/policy_change.h"
+#include "xml/xml_pump.h"
+#include "reader_transcript.h"
+
+namespace {
+
+class CheckingSink final : public wfp::RecordSink {
+ public:
+  explicit CheckingSink(uint64_t inputSize) : inputSize_(inputSize) {}
+  void OnRecord(const wfp::EventRecord& record, const wfp::Position& at) override {
+    Check(at.offset);
+    wfp::BlockEvent event;
+    wfp::NormalizeIssue issue;
+    if (wfp::Normalize(record, selection_, event, issue) == wfp::Normalized::Event) builder_.Add(event);
+    wfp::PolicyChange change;
+    if (wfp::RecognizePolicyChange(record, change) && change.changes > 15) std::abort();
+    if (builder_.events() >= 64) builder_.Take();
+  }
+  void OnEvent(const wfp::BlockEvent& event, const wfp::Position&) override { builder_.Add(event); }
+  void OnIssue(wfp::Issue issue) override {
+    if (issue.message.empty() || !issue.code) std::abort();
+    if (issue.offset >= 0) Check(static_cast<uint64_t>(issue.offset));
+  }
+  void OnGap(std::string) override {}
+  void OnStartAfter(uint64_t) override {}
+  void OnIdle() override {}
+  std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
+  bool Stopping() const override { return false; }
+  bool Wants(uint32_t) const override { return true; }
+
+ private:
+  void Check(uint64_t offset) {
+    // UTF-16 input is converted to UTF-8 first, which can be up to 1.5 times longer.
+    if (offset > inputSize_ * 2) std::abort();
+  }
+  uint64_t inputSize_;
+  wfp::EventSelection selection_ = wfp::EventSelection::Everything();
+  wfp::BatchBuilder builder_;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const size_t split = data[0] % (size + 1);
+  const char* bytes = reinterpret_cast<const char*>(data + 1);
+  const size_t n = size - 1;
+  CheckingSink sink(n);
+  wfp::XmlPump pump("fuzz");
+  const size_t cut = split < n ? split : n;
+  pump.Feed(bytes, cut, sink);
+  pump.Feed(bytes + cut, n - cut, sink);
+  pump.Finish(sink);
+
+  const std::string_view input(bytes, n);
+  const size_t chunk = split == 0 ? n : split;
+  wfp::XmlEventReader withShapes, without(false);
+  if (wfp::ReaderTranscript(withShapes, input, chunk) != wfp::ReaderTranscript(without, input, chunk)) std::abort();
+  return 0;
+}

@@ -1,6 +1,0 @@
-// Elsewhere than Windows there is no machine state to add to the records of a Windows log.
-#include "enricher.h"
-
-namespace wfp {
-std::unique_ptr<Enricher> CreateSystemEnricher() { return nullptr; }
-}  // namespace wfp

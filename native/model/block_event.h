@@ -1,0 +1,91 @@
+// The normalised form of one WFP event (the BlockEvent contract of the README), before it is handed to
+// JavaScript. A source either hands the pipeline an EventRecord, which the normaliser turns into this,
+// or builds it directly (a source whose data are not Security-log records). Strings are views into the
+// record, or into the source's own buffers. Plain C++ with no Node-API and no OS code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/event_record.h"
+
+namespace wfp {
+
+enum class Kind : uint8_t { Connection, Packet, Listen, Bind, Accept, Mac };
+enum class Action : uint8_t { Block, Allow };
+enum class Direction : uint8_t { None, Inbound, Outbound, Forward, Bidirectional };
+// Which logged endpoint is the local or the remote side of the traffic.
+enum class Side : uint8_t { None, Source, Destination };
+
+struct Endpoint {
+  bool present = false;
+  std::string_view address;
+  std::optional<uint32_t> port;
+};
+
+// What the live sources add on Windows, best-effort: each field is absent when its lookup failed.
+struct Enrichment {
+  std::optional<std::string> applicationPath;  // DOS form of Application
+  std::optional<std::string> filterName;       // the WFP filter behind FilterRTID, looked up at event time
+  std::optional<std::string> filterDescription;
+  std::optional<std::string> filterProvider;   // the name of the filter's provider (which product)
+  std::optional<std::string> ruleName;         // the firewall rule FilterOrigin names
+  std::optional<std::string> processName;
+  std::optional<std::string> services;         // services hosted by the process, comma-separated
+};
+
+struct BlockEvent {
+  const EventRecord* record = nullptr;  // System fields and every EventData field
+  double timeMs = 0;                    // milliseconds since the Unix epoch
+  Kind kind = Kind::Connection;
+  Action action = Action::Block;
+  Direction direction = Direction::None;
+  std::optional<uint32_t> protocol;
+  std::string_view protocolName;  // empty when the number has no IANA keyword here
+  std::optional<uint64_t> pid;
+  std::optional<std::string_view> application;
+  Endpoint source;
+  Endpoint destination;
+  Side local = Side::None;
+  Side remote = Side::None;
+  std::optional<uint64_t> filterId;
+  std::optional<std::string_view> filterOrigin;
+  std::optional<uint64_t> layerId;
+  std::optional<std::string_view> layerName;  // decoded %% token, or the text as logged
+  std::optional<uint32_t> interfaceIndex;
+  const Enrichment* enrichment = nullptr;
+};
+
+// Calls `f(std::string_view&)` for every string view the event holds outside its record, so that a
+// copy (a coalesced event outliving its record) can re-point each one. A field added to BlockEvent
+// must be added here: the size check below fails until it is.
+template <typename F>
+void ForEachView(BlockEvent& e, F&& f) {
+  f(e.protocolName);
+  if (e.application) f(*e.application);
+  f(e.source.address);
+  f(e.destination.address);
+  if (e.filterOrigin) f(*e.filterOrigin);
+  if (e.layerName) f(*e.layerName);
+}
+
+// The same for a record: every System string and every EventData name and value.
+template <typename F>
+void ForEachView(EventRecord& r, F&& f) {
+  for (std::string_view* v : {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.keywords,
+                              &r.activityId, &r.userId, &r.invalidField})
+    f(*v);
+  for (DataField& d : r.data) {
+    f(d.name);
+    f(d.value);
+  }
+}
+
+#if defined(__x86_64__) || defined(_M_X64)
+static_assert(sizeof(BlockEvent) == 256, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
+static_assert(sizeof(EventRecord) == 216, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
+#endif
+
+}  // namespace wfp

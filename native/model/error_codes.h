@@ -1,0 +1,48 @@
+// The one table of the error codes the native side reports, and whether each ends the watcher. An issue
+// carries its entry to JavaScript, so the TypeScript layer never decides fatality on its own (a test
+// checks its code list against this table). Plain C++ with no Node-API and no OS code.
+#pragma once
+
+#include <cstddef>
+
+namespace wfp {
+
+struct ErrorCode {
+  const char* name;
+  bool fatal;  // the watcher stops after it; otherwise the source goes on with the next record or input
+};
+
+// A problem with one record or one input: the watcher goes on.
+inline constexpr ErrorCode kErrXmlMalformed{"ERR_XML_MALFORMED", false};
+inline constexpr ErrorCode kErrXmlTruncated{"ERR_XML_TRUNCATED", false};
+inline constexpr ErrorCode kErrXmlGarbage{"ERR_XML_GARBAGE", false};
+inline constexpr ErrorCode kErrRecordTooLarge{"ERR_RECORD_TOO_LARGE", false};
+inline constexpr ErrorCode kErrForeignProvider{"ERR_FOREIGN_PROVIDER", false};
+inline constexpr ErrorCode kErrMissingField{"ERR_MISSING_FIELD", false};
+inline constexpr ErrorCode kErrBadField{"ERR_BAD_FIELD", false};
+inline constexpr ErrorCode kErrEmptyInput{"ERR_EMPTY_INPUT", false};
+inline constexpr ErrorCode kErrFileNotFound{"ERR_FILE_NOT_FOUND", false};
+inline constexpr ErrorCode kErrFileRead{"ERR_FILE_READ", false};
+inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false};
+inline constexpr ErrorCode kErrEventLogTransient{"ERR_EVENTLOG_TRANSIENT", false};
+// One record the event log could not render or hand over: the source reads on.
+inline constexpr ErrorCode kErrEventLogRecord{"ERR_EVENTLOG_RECORD", false};
+// The source cannot go on.
+inline constexpr ErrorCode kErrAccessDenied{"ERR_ACCESS_DENIED", true};
+inline constexpr ErrorCode kErrChannelNotFound{"ERR_CHANNEL_NOT_FOUND", true};
+inline constexpr ErrorCode kErrEventLogQuery{"ERR_EVENTLOG_QUERY", true};
+inline constexpr ErrorCode kErrEventLog{"ERR_EVENTLOG", true};
+inline constexpr ErrorCode kErrInvalidBookmark{"ERR_INVALID_BOOKMARK", true};
+// Audit policy calls (thrown by the audit functions; fatal for a watcher that was to enable auditing).
+inline constexpr ErrorCode kErrElevationRequired{"ERR_ELEVATION_REQUIRED", true};
+inline constexpr ErrorCode kErrAuditPolicy{"ERR_AUDIT_POLICY", true};
+
+inline constexpr const ErrorCode* kAllErrorCodes[] = {
+    &kErrXmlMalformed,   &kErrXmlTruncated,      &kErrXmlGarbage,         &kErrRecordTooLarge,
+    &kErrForeignProvider, &kErrMissingField,     &kErrBadField,           &kErrEmptyInput,
+    &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
+    &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
+    &kErrEventLog,       &kErrInvalidBookmark,   &kErrElevationRequired,  &kErrAuditPolicy,
+};
+
+}  // namespace wfp

@@ -1,0 +1,98 @@
+// The one interface every source implements (files, JavaScript streams, the Windows event log, WFP
+// net events), and the sink they feed. A source runs on its watcher's dedicated thread. There are two
+// ways into the sink: a record to normalise (a Security-log record from any reader), or an event a
+// source has already normalised (a source whose data are not Security-log records). Plain C++ with no
+// Node-API and no OS code.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/block_event.h"
+#include "model/error_codes.h"
+#include "model/event_record.h"
+
+namespace wfp {
+
+inline constexpr uint64_t kNoOffset = UINT64_MAX;
+
+// Where a record was read: which input of the source, and its byte range there (kNoOffset for the
+// live sources, whose records have no byte position).
+struct Position {
+  std::string_view input;  // file or stream name; the channel for the live sources
+  uint64_t offset = kNoOffset;  // where the record starts
+  uint64_t end = kNoOffset;     // just past it
+};
+
+// A problem the source met and (unless its code is fatal) stepped over.
+struct Issue {
+  const ErrorCode* code = nullptr;
+  std::string message;
+  std::string input;        // file or stream name; empty when not about an input
+  int64_t offset = -1;      // byte offset in that input, -1 when not applicable
+  int64_t systemCode = -1;  // the OS error code behind it (Win32 or errno), -1 when none
+  std::string hint;         // what to do about it, when known
+};
+
+class RecordSink {
+ public:
+  // May block while the consumer is behind (back-pressure); returns when it has room or is stopping.
+  virtual void OnRecord(const EventRecord& record, const Position& at) = 0;
+  // An event the source built itself; its views need only last for the call.
+  virtual void OnEvent(const BlockEvent& event, const Position& at) = 0;
+  virtual void OnIssue(Issue issue) = 0;
+  // Not an error: the position resumed from was gone (log cleared or overwritten); the source went on
+  // from the oldest record, so records may have been missed.
+  virtual void OnGap(std::string message) = 0;
+  // A live source found where 'now' is: records at or below this record ID are not reported.
+  virtual void OnStartAfter(uint64_t recordId) = 0;
+  // The source is about to wait for more input: whatever is batched should go out now.
+  virtual void OnIdle() = 0;
+  // How long the source may wait before calling OnIdle() again (held events fall due); none: forever.
+  virtual std::optional<std::chrono::milliseconds> IdleTimeout() const = 0;
+  virtual bool Stopping() const = 0;
+  // Whether records of this event ID are of any use: a reader may skip the others before decoding
+  // their strings.
+  virtual bool Wants(uint32_t eventId) const = 0;
+
+ protected:
+  ~RecordSink() = default;
+};
+
+// Turns the bytes of one input into records for a sink: one per format (event XML, ...), chosen
+// from the input's first bytes (sources/input_decoder.h).
+class RecordDecoder {
+ public:
+  virtual ~RecordDecoder() = default;
+  // Bytes that follow those already given.
+  virtual void Feed(const char* data, size_t size, RecordSink& sink) = 0;
+  // The input has ended: report a partial record, and an input that held no record at all.
+  virtual void Finish(RecordSink& sink) = 0;
+};
+
+// Bytes written from JavaScript (a Readable); only the stream source takes them.
+class StreamInput {
+ public:
+  // Returns false once the writer should wait for the drain callback.
+  virtual bool Write(const char* data, size_t size) = 0;
+  virtual void End() = 0;
+
+ protected:
+  ~StreamInput() = default;
+};
+
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  // Reads until the input ends or the sink is stopping.
+  virtual void Run(RecordSink& sink) = 0;
+  // Any thread: wakes Run from any wait so that it sees the sink stopping.
+  virtual void Interrupt() = 0;
+  // The source that takes bytes from JavaScript, if this is one.
+  virtual StreamInput* streamInput() { return nullptr; }
+};
+
+}  // namespace wfp

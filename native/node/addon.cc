@@ -1,0 +1,99 @@
+// Module entry: the Watcher class, and the tables JavaScript needs from the native side (the batch
+// slot layout, the error codes with their fatality, the event catalogue, the source types), each
+// derived from the one place it is defined. No per-process state: every watcher owns what it uses, so
+// the addon loads in several environments (worker threads) at once.
+#include <napi.h>
+
+#include "model/bookmark.h"
+#include "model/error_codes.h"
+#include "model/event_catalog.h"
+#include "node/audit_binding.h"
+#include "node/watcher.h"
+#include "pipeline/batch.h"
+#include "sources/source_options.h"
+
+namespace {
+
+Napi::Object Slots(Napi::Env env) {
+  Napi::Object slots = Napi::Object::New(env);
+#define WFP_SLOT_EXPORT(slot, name) slots.Set(name, Napi::Number::New(env, wfp::slot));
+  WFP_BATCH_SLOTS(WFP_SLOT_EXPORT)
+#undef WFP_SLOT_EXPORT
+  return slots;
+}
+
+// { ERR_...: fatal }
+Napi::Object ErrorCodes(Napi::Env env) {
+  Napi::Object codes = Napi::Object::New(env);
+  for (const wfp::ErrorCode* code : wfp::kAllErrorCodes) codes.Set(code->name, Napi::Boolean::New(env, code->fatal));
+  return codes;
+}
+
+Napi::String Str(Napi::Env env, std::string_view s) { return Napi::String::New(env, s.data(), s.size()); }
+
+// { kinds, subcategories: [{ key, guid, name }], events: [{ id, role, kind, action, subcategory, outcome, title }] }
+Napi::Object Catalog(Napi::Env env) {
+  Napi::Object catalog = Napi::Object::New(env);
+  Napi::Array kinds = Napi::Array::New(env);
+  for (size_t i = 0; i < std::size(wfp::kKindNames); ++i) kinds.Set(static_cast<uint32_t>(i), Str(env, wfp::kKindNames[i]));
+  Napi::Array subcategories = Napi::Array::New(env);
+  for (size_t i = 0; i < std::size(wfp::kSubcategories); ++i) {
+    const wfp::SubcategoryInfo& s = wfp::kSubcategories[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("key", Str(env, s.key));
+    o.Set("guid", Str(env, s.guid));
+    o.Set("name", Str(env, s.name));
+    subcategories.Set(static_cast<uint32_t>(i), o);
+  }
+  Napi::Array events = Napi::Array::New(env);
+  for (size_t i = 0; i < std::size(wfp::kEvents); ++i) {
+    const wfp::EventInfo& e = wfp::kEvents[i];
+    const bool traffic = e.role == wfp::Role::Traffic;
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("id", Napi::Number::New(env, e.id));
+    o.Set("role", Str(env, traffic ? "traffic" : "policyChange"));
+    o.Set("kind", traffic ? Napi::Value(Str(env, wfp::kKindNames[static_cast<size_t>(e.kind)])) : env.Null());
+    o.Set("action", traffic ? Napi::Value(Str(env, wfp::kActionNames[static_cast<size_t>(e.action)])) : env.Null());
+    o.Set("subcategory", Str(env, wfp::kSubcategories[static_cast<size_t>(e.subcategory)].key));
+    o.Set("outcome", Str(env, e.outcome == wfp::Outcome::Success ? "success" : "failure"));
+    o.Set("title", Str(env, e.title));
+    events.Set(static_cast<uint32_t>(i), o);
+  }
+  catalog.Set("kinds", kinds);
+  catalog.Set("subcategories", subcategories);
+  catalog.Set("events", events);
+  return catalog;
+}
+
+// { name: live } for the sources this build has.
+Napi::Object SourceTypes(Napi::Env env) {
+  Napi::Object types = Napi::Object::New(env);
+  for (const wfp::SourceType* type : wfp::AllSourceTypes())
+    types.Set(Str(env, type->name), Napi::Boolean::New(env, type->live));
+  return types;
+}
+
+// The bookmark a watcher gives out after a record: the XML Windows renders for it.
+Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "bookmarkXml(recordId)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::String::New(env, wfp::BookmarkXml(static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue())));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Watcher", wfp::Watcher::Define(env));
+  exports.Set("slots", Slots(env));
+  exports.Set("errorCodes", ErrorCodes(env));
+  exports.Set("catalog", Catalog(env));
+  exports.Set("sourceTypes", SourceTypes(env));
+  exports.Set("bookmarkXml", Napi::Function::New(env, BookmarkXml, "bookmarkXml"));
+  wfp::AddAuditFunctions(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(wfp_blocks, Init)

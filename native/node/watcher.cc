@@ -1,0 +1,333 @@
+// The Node-API face of one watcher: a dedicated thread running an EventSource into a Pipeline, and one
+// thread-safe function that wakes JavaScript when batches wait in the DeliveryQueue.
+//
+// Lifecycle rules (see the README's "Lifecycle" section for why each exists):
+// - Core is shared by the JS object and the thread-safe function; the last owner frees it, on the JS
+//   thread, after the thread was joined. Queued calls therefore never see a freed Core.
+// - The producer thread releases the thread-safe function when its source ends, so a finished watcher
+//   lets the process exit; ref()/unref() decide it while the thread runs.
+// - An environment cleanup hook stops and joins the thread before Node tears the environment down
+//   (process exit, worker termination), so no thread outlives the addon's code.
+// - Values are built with raw napi_* calls that give up at the first failure: during teardown
+//   JavaScript may not run, and that must not turn into a fatal error.
+#include "node/watcher.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <thread>
+
+#include "enrich/enricher.h"
+#include "model/event_catalog.h"
+#include "node/napi_options.h"
+#include "pipeline/pipeline.h"
+#include "sources/source_options.h"
+#include "util/thread_name.h"
+
+namespace wfp {
+namespace {
+
+struct Core {
+  Core(size_t highWaterMark, PipelineOptions options)
+      : queue(highWaterMark, [this] { Wake(); }), pipeline(std::move(options), queue) {}
+
+  ~Core() {
+    Stop();
+    Join();
+  }
+
+  void Wake() {
+    // Only the producer thread calls this, and only before it releases the function.
+    napi_call_threadsafe_function(tsfn, nullptr, napi_tsfn_nonblocking);
+  }
+  void Stop() {
+    queue.Stop();
+    if (source) source->Interrupt();
+  }
+  void Join() {
+    if (thread.joinable()) thread.join();
+  }
+
+  DeliveryQueue queue;
+  Pipeline pipeline;
+  std::unique_ptr<EventSource> source;
+  std::thread thread;
+  napi_threadsafe_function tsfn = nullptr;
+  // JS thread only:
+  bool tsfnAlive = false;
+  bool closing = false;
+  bool cleanupHookActive = false;
+};
+
+using CoreRef = std::shared_ptr<Core>;
+
+void CleanupHook(void* arg) {
+  Core* core = static_cast<Core*>(arg);
+  core->cleanupHookActive = false;
+  core->Stop();
+  core->Join();
+}
+
+void FinalizeTsfn(napi_env env, void* data, void*) {
+  CoreRef* holder = static_cast<CoreRef*>(data);
+  Core* core = holder->get();
+  core->tsfnAlive = false;
+  core->Join();
+  if (core->cleanupHookActive) {
+    napi_remove_env_cleanup_hook(env, CleanupHook, core);
+    core->cleanupHookActive = false;
+  }
+  delete holder;
+}
+
+// Small helpers over raw napi_* calls; each returns false at the first failure.
+bool SetNamed(napi_env env, napi_value obj, const char* key, napi_value value) {
+  return napi_set_named_property(env, obj, key, value) == napi_ok;
+}
+
+bool MakeString(napi_env env, const std::string& s, napi_value* out) {
+  return napi_create_string_utf8(env, s.data(), s.size(), out) == napi_ok;
+}
+
+bool MakeIssues(napi_env env, const std::vector<BatchIssue>& issues, napi_value* out) {
+  if (napi_create_array_with_length(env, issues.size(), out) != napi_ok) return false;
+  for (size_t i = 0; i < issues.size(); ++i) {
+    const BatchIssue& issue = issues[i];
+    napi_value obj, code, fatal, message, input, offset, at;
+    if (napi_create_object(env, &obj) != napi_ok || !MakeString(env, issue.code->name, &code) ||
+        napi_get_boolean(env, issue.code->fatal, &fatal) != napi_ok ||
+        !MakeString(env, issue.message, &message) || napi_create_uint32(env, issue.atEvent, &at) != napi_ok)
+      return false;
+    if (issue.input.empty() ? napi_get_null(env, &input) != napi_ok : !MakeString(env, issue.input, &input))
+      return false;
+    if (issue.offset < 0 ? napi_get_null(env, &offset) != napi_ok
+                         : napi_create_double(env, static_cast<double>(issue.offset), &offset) != napi_ok)
+      return false;
+    napi_value systemCode, hint;
+    if (issue.systemCode < 0 ? napi_get_null(env, &systemCode) != napi_ok
+                             : napi_create_double(env, static_cast<double>(issue.systemCode), &systemCode) != napi_ok)
+      return false;
+    if (issue.hint.empty() ? napi_get_null(env, &hint) != napi_ok : !MakeString(env, issue.hint, &hint)) return false;
+    if (!SetNamed(env, obj, "systemCode", systemCode) || !SetNamed(env, obj, "hint", hint)) return false;
+    if (!SetNamed(env, obj, "code", code) || !SetNamed(env, obj, "fatal", fatal) || !SetNamed(env, obj, "message", message) ||
+        !SetNamed(env, obj, "input", input) || !SetNamed(env, obj, "offset", offset) ||
+        !SetNamed(env, obj, "atEvent", at) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
+      return false;
+  }
+  return true;
+}
+
+bool MakeGaps(napi_env env, const std::vector<BatchGap>& gaps, napi_value* out) {
+  if (napi_create_array_with_length(env, gaps.size(), out) != napi_ok) return false;
+  for (size_t i = 0; i < gaps.size(); ++i) {
+    napi_value obj, at, message;
+    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, gaps[i].atEvent, &at) != napi_ok ||
+        !MakeString(env, gaps[i].message, &message) || !SetNamed(env, obj, "atEvent", at) ||
+        !SetNamed(env, obj, "message", message) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
+      return false;
+  }
+  return true;
+}
+
+bool MakePolicyChanges(napi_env env, const std::vector<BatchPolicyChange>& changes, napi_value* out) {
+  if (napi_create_array_with_length(env, changes.size(), out) != napi_ok) return false;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const BatchPolicyChange& c = changes[i];
+    napi_value obj, at, recordId, time, guid, bits;
+    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, c.atEvent, &at) != napi_ok ||
+        napi_create_double(env, static_cast<double>(c.recordId), &recordId) != napi_ok ||
+        napi_create_double(env, c.timeMs, &time) != napi_ok || !MakeString(env, c.subcategoryGuid, &guid) ||
+        napi_create_uint32(env, c.changes, &bits) != napi_ok)
+      return false;
+    if (!SetNamed(env, obj, "atEvent", at) || !SetNamed(env, obj, "recordId", recordId) ||
+        !SetNamed(env, obj, "timeMs", time) || !SetNamed(env, obj, "subcategoryGuid", guid) ||
+        !SetNamed(env, obj, "changes", bits) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
+      return false;
+  }
+  return true;
+}
+
+bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
+  napi_value strings, buffer, numbers, events, issues, gaps, policyChanges;
+  void* bytes = nullptr;
+  const size_t size = batch.numbers.size() * sizeof(double);
+  if (napi_create_object(env, out) != napi_ok || !MakeString(env, batch.strings, &strings) ||
+      napi_create_arraybuffer(env, size, &bytes, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, batch.numbers.size(), buffer, 0, &numbers) != napi_ok ||
+      napi_create_uint32(env, batch.events, &events) != napi_ok || !MakeIssues(env, batch.issues, &issues) ||
+      !MakeGaps(env, batch.gaps, &gaps) ||
+      !MakePolicyChanges(env, batch.policyChanges, &policyChanges))
+    return false;
+  if (size) std::memcpy(bytes, batch.numbers.data(), size);
+  return SetNamed(env, *out, "strings", strings) && SetNamed(env, *out, "numbers", numbers) &&
+         SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues) && SetNamed(env, *out, "gaps", gaps) &&
+         SetNamed(env, *out, "policyChanges", policyChanges);
+}
+
+bool MakeSignal(napi_env env, bool drained, bool ended, napi_value* out) {
+  napi_value d, e;
+  return napi_create_object(env, out) == napi_ok && napi_get_boolean(env, drained, &d) == napi_ok &&
+         napi_get_boolean(env, ended, &e) == napi_ok && SetNamed(env, *out, "drained", d) &&
+         SetNamed(env, *out, "ended", e);
+}
+
+// Calls the JS callback. An exception it throws goes to the process as uncaught, like any event
+// listener's, instead of vanishing (Node 20 otherwise only prints a deprecation warning).
+bool Invoke(napi_env env, napi_value callback, napi_value arg) {
+  napi_value global, ignored;
+  if (napi_get_global(env, &global) != napi_ok) return false;
+  napi_status status = napi_call_function(env, global, callback, 1, &arg, &ignored);
+  if (status == napi_pending_exception) {
+    napi_value error;
+    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+    return false;
+  }
+  return status == napi_ok;
+}
+
+void CallJs(napi_env env, napi_value callback, void* context, void*) {
+  if (!env) return;  // the function is being torn down; nothing can run
+  Core& core = **static_cast<CoreRef*>(context);
+  DeliveryQueue::Taken taken = core.queue.Take();
+  for (const Batch& batch : taken.batches) {
+    if (core.closing) break;  // after close() nothing more is delivered
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    napi_value value;
+    bool ok = MakeBatch(env, batch, &value) && Invoke(env, callback, value);
+    napi_close_handle_scope(env, scope);
+    if (!ok) return;
+  }
+  if (taken.ended || (taken.drained && !core.closing)) {
+    napi_value value;
+    if (MakeSignal(env, taken.drained, taken.ended, &value)) Invoke(env, callback, value);
+  }
+}
+
+void RunThread(Core* core) {
+  SetCurrentThreadName("wfp-blocks");
+  core->source->Run(core->pipeline);
+  core->pipeline.Finish();
+  core->queue.MarkEnded();
+  napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
+}
+
+}  // namespace
+
+// Throws a TypeError; a constructor that returns after it leaves the JS `new` throwing.
+void Fail(Napi::Env env, const std::string& message) {
+  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+}
+
+struct Watcher::State {
+  CoreRef core;
+};
+
+Napi::Function Watcher::Define(Napi::Env env) {
+  return DefineClass(env, "Watcher",
+                     {InstanceMethod<&Watcher::Close>("close"), InstanceMethod<&Watcher::Ref>("ref"),
+                      InstanceMethod<&Watcher::Unref>("unref"), InstanceMethod<&Watcher::Pause>("pause"),
+                      InstanceMethod<&Watcher::Resume>("resume"), InstanceMethod<&Watcher::Write>("write"),
+                      InstanceMethod<&Watcher::End>("end")});
+}
+
+Watcher::~Watcher() = default;
+
+Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(info), state_(new State) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction())
+    { Fail(env, "Watcher(options, callback): expected an object and a function"); return; }
+  Napi::Function callback = info[1].As<Napi::Function>();
+
+  // The TypeScript layer validates options for users; these checks only guard the boundary.
+  NapiOptionReader options(env, info[0]);
+  const SourceType* type = FindSourceType(options.String("source").value_or(""));
+  if (!type && !options.failed()) options.Fail("source must be one of the sources this build has");
+  const double hwm = options.Number("highWaterMark").value_or(0);
+  if (hwm < 1 && !options.failed()) options.Fail("highWaterMark must be a number >= 1");
+  bool wanted[kKindCount] = {};
+  for (const std::string& name : options.Strings("kinds").value_or(std::vector<std::string>{})) {
+    std::optional<Kind> kind = ParseKind(name);
+    if (!kind) options.Fail("kinds contains an unknown kind");
+    else wanted[static_cast<size_t>(*kind)] = true;
+  }
+  PipelineOptions pipeline;
+  pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
+  pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
+  pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
+  pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
+  const bool enrich = options.Bool("enrich").value_or(false);
+  if (options.failed()) { Fail(env, options.error()); return; }
+  pipeline.recordIdsAscend = type->live;
+  pipeline.enricher = type->live && enrich ? CreateSystemEnricher() : nullptr;
+  pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
+  SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr};
+
+  auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline));
+  Core* raw = core.get();
+  context.streamDrained = [raw] { raw->queue.MarkDrained(); };
+  core->source = type->create(options, context);
+  if (!core->source) { Fail(env, options.failed() ? options.error() : "cannot create the source"); return; }
+
+  CoreRef* holder = new CoreRef(core);
+  napi_value resourceName;
+  napi_create_string_utf8(env, "wfp-blocks watcher", NAPI_AUTO_LENGTH, &resourceName);
+  if (napi_create_threadsafe_function(env, callback, nullptr, resourceName, 0, 1, holder, FinalizeTsfn, holder,
+                                      CallJs, &core->tsfn) != napi_ok) {
+    delete holder;
+    { Fail(env, "cannot create the thread-safe function"); return; }
+  }
+  core->tsfnAlive = true;
+  // Registered after the function, so it runs before the function's own teardown (hooks run LIFO).
+  napi_add_env_cleanup_hook(env, CleanupHook, raw);
+  core->cleanupHookActive = true;
+  core->thread = std::thread(RunThread, raw);
+  state_->core = std::move(core);
+}
+
+Napi::Value Watcher::Close(const Napi::CallbackInfo& info) {
+  Core& core = *state_->core;
+  core.closing = true;
+  core.Stop();
+  return info.Env().Undefined();
+}
+
+Napi::Value Watcher::Ref(const Napi::CallbackInfo& info) {
+  Core& core = *state_->core;
+  if (core.tsfnAlive) napi_ref_threadsafe_function(info.Env(), core.tsfn);
+  return info.Env().Undefined();
+}
+
+Napi::Value Watcher::Unref(const Napi::CallbackInfo& info) {
+  Core& core = *state_->core;
+  if (core.tsfnAlive) napi_unref_threadsafe_function(info.Env(), core.tsfn);
+  return info.Env().Undefined();
+}
+
+Napi::Value Watcher::Pause(const Napi::CallbackInfo& info) {
+  state_->core->queue.SetPaused(true);
+  return info.Env().Undefined();
+}
+
+Napi::Value Watcher::Resume(const Napi::CallbackInfo& info) {
+  state_->core->queue.SetPaused(false);
+  return info.Env().Undefined();
+}
+
+Napi::Value Watcher::Write(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StreamInput* stream = state_->core->source->streamInput();
+  if (!stream || info.Length() < 1 || !info[0].IsTypedArray()) {
+    Napi::TypeError::New(env, "write(chunk) needs a stream watcher and a Uint8Array").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Uint8Array chunk = info[0].As<Napi::Uint8Array>();
+  return Napi::Boolean::New(env, stream->Write(reinterpret_cast<const char*>(chunk.Data()), chunk.ByteLength()));
+}
+
+Napi::Value Watcher::End(const Napi::CallbackInfo& info) {
+  if (StreamInput* stream = state_->core->source->streamInput()) stream->End();
+  return info.Env().Undefined();
+}
+
+}  // namespace wfp

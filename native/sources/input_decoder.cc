@@ -1,0 +1,65 @@
+#include "sources/input_decoder.h"
+
+#include <string_view>
+
+#include "xml/xml_pump.h"
+
+namespace wfp {
+namespace {
+
+struct InputFormat {
+  size_t headBytes;  // how many first bytes `matches` looks at
+  bool (*matches)(std::string_view head);
+  std::unique_ptr<RecordDecoder> (*create)(std::string input);
+};
+
+// Tried in order; event XML takes whatever no other format claims.
+constexpr InputFormat kFormats[] = {
+    {0, [](std::string_view) { return true; },
+     [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<XmlPump>(std::move(input)); }},
+};
+
+constexpr size_t MaxHeadBytes() {
+  size_t most = 0;
+  for (const InputFormat& f : kFormats) most = f.headBytes > most ? f.headBytes : most;
+  return most;
+}
+
+}  // namespace
+
+void InputDecoder::Choose(bool eof) {
+  if (decoder_ || (!eof && head_.size() < MaxHeadBytes())) return;
+  for (const InputFormat& f : kFormats) {
+    if (f.matches(head_)) {
+      decoder_ = f.create(input_);
+      return;
+    }
+  }
+}
+
+void InputDecoder::Feed(const char* data, size_t size, RecordSink& sink) {
+  if (decoder_) return decoder_->Feed(data, size, sink);
+  head_.append(data, size);
+  Choose(false);
+  if (!decoder_) return;
+  std::string head = std::move(head_);
+  head_.clear();
+  decoder_->Feed(head.data(), head.size(), sink);
+}
+
+void InputDecoder::Finish(RecordSink& sink) {
+  if (!decoder_) {
+    Choose(true);
+    std::string head = std::move(head_);
+    head_.clear();
+    decoder_->Feed(head.data(), head.size(), sink);
+  }
+  decoder_->Finish(sink);
+}
+
+void InputDecoder::Restart() {
+  decoder_.reset();
+  head_.clear();
+}
+
+}  // namespace wfp

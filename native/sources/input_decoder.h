@@ -1,0 +1,32 @@
+// Picks the decoder for one input from its first bytes, never from its name, and feeds it: event XML
+// (UTF-8 or UTF-16, the fallback for anything else). A format is a line in the table of
+// input_decoder.cc: what its first bytes look like, and its decoder. Plain C++ with no Node-API and
+// no OS code.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "model/event_source.h"
+
+namespace wfp {
+
+class InputDecoder final : public RecordDecoder {
+ public:
+  explicit InputDecoder(std::string input) : input_(std::move(input)) {}
+
+  void Feed(const char* data, size_t size, RecordSink& sink) override;
+  void Finish(RecordSink& sink) override;
+  // The input was truncated or rewritten in place: decode it again from its first byte.
+  void Restart();
+  const std::string& input() const { return input_; }
+
+ private:
+  void Choose(bool eof);
+
+  std::string input_;
+  std::string head_;  // the first bytes, until a format is chosen
+  std::unique_ptr<RecordDecoder> decoder_;
+};
+
+}  // namespace wfp

@@ -1,0 +1,74 @@
+// How a source reads its options and what the watcher hands every source: the options are seen as
+// plain values (the node layer reads them from JavaScript; tests can give them directly), so the
+// sources and their parsers have no Node-API. Plain C++ with no OS code.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/event_catalog.h"
+#include "model/event_source.h"
+
+namespace wfp {
+
+// The options of one watcher. A getter returns nothing when the option is absent; an option of the
+// wrong type (or JavaScript refusing to answer, in an environment that is shutting down) returns
+// nothing and records the first such problem in error().
+class OptionReader {
+ public:
+  virtual std::optional<std::string> String(const char* name) = 0;
+  virtual std::optional<bool> Bool(const char* name) = 0;
+  virtual std::optional<double> Number(const char* name) = 0;
+  virtual std::optional<std::vector<std::string>> Strings(const char* name) = 0;
+
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+  void Fail(std::string message) {
+    if (error_.empty()) error_ = std::move(message);
+  }
+
+ protected:
+  ~OptionReader() = default;
+
+ private:
+  std::string error_;
+};
+
+// What every source is given besides its own options.
+struct SourceContext {
+  EventSelection selection;     // the traffic event IDs the watcher reports
+  bool policyChanges = false;   // also read audit policy changes (4719)
+  std::function<void()> streamDrained;  // a stream source: the writer may write again
+};
+
+// Where a live source starts: new records only, the oldest record, or after a bookmark.
+enum class StartAt { Now, Oldest, Bookmark };
+
+struct LiveStart {
+  StartAt at = StartAt::Now;
+  std::string bookmark;  // with StartAt::Bookmark
+};
+
+// Reads `from` ('now', 'oldest', 'bookmark') and `bookmark`; fails the reader on anything else.
+LiveStart ReadLiveStart(OptionReader& options);
+
+// One kind of source: its name (the same at every level: the binding's `source` option, the
+// TypeScript layer), whether it is live, and the parser of its own options.
+struct SourceType {
+  std::string_view name;
+  // Reads this machine's logs as they are written: enriched, and its record IDs only grow.
+  bool live;
+  // Builds the source from its options; null (with `options` failed) when they do not fit.
+  std::unique_ptr<EventSource> (*create)(OptionReader& options, const SourceContext& context);
+};
+
+// The source types this build has (the live ones only on Windows).
+std::vector<const SourceType*> AllSourceTypes();
+// Null for a name this build does not have.
+const SourceType* FindSourceType(std::string_view name);
+
+}  // namespace wfp

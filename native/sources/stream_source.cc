@@ -1,0 +1,84 @@
+#include "sources/stream_source.h"
+
+#include "sources/input_decoder.h"
+
+namespace wfp {
+
+StreamSource::StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain)
+    : name_(std::move(name)), maxBuffered_(maxBufferedBytes), onDrain_(std::move(onDrain)) {}
+
+namespace {
+constexpr size_t kMaxBufferedBytes = 4 << 20;
+}  // namespace
+
+std::unique_ptr<EventSource> StreamSource::Create(OptionReader& options, const SourceContext& context) {
+  return std::make_unique<StreamSource>(options.String("name").value_or("stream"), kMaxBufferedBytes,
+                                        context.streamDrained);
+}
+
+bool StreamSource::Write(const char* data, size_t size) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (ended_ || interrupted_) return true;
+  chunks_.emplace_back(data, size);
+  buffered_ += size;
+  wake_.notify_one();
+  if (buffered_ < maxBuffered_) return true;
+  writerWaiting_ = true;
+  return false;
+}
+
+void StreamSource::End() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ended_ = true;
+  wake_.notify_one();
+}
+
+void StreamSource::Interrupt() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  interrupted_ = true;
+  wake_.notify_one();
+}
+
+void StreamSource::Run(RecordSink& sink) {
+  InputDecoder pump(name_);
+  std::vector<std::string> taken;
+  while (true) {
+    bool ended;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (chunks_.empty() && !ended_ && !interrupted_) {
+        lock.unlock();
+        sink.OnIdle();
+        std::optional<std::chrono::milliseconds> timeout = sink.IdleTimeout();
+        lock.lock();
+        auto ready = [&] { return !chunks_.empty() || ended_ || interrupted_; };
+        if (!timeout) wake_.wait(lock, ready);
+        else if (!wake_.wait_for(lock, *timeout, ready)) continue;  // held events fell due
+      }
+      if (interrupted_) return;
+      taken.swap(chunks_);
+      ended = ended_;
+    }
+    for (const std::string& chunk : taken) {
+      pump.Feed(chunk.data(), chunk.size(), sink);
+      bool drained = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        buffered_ -= chunk.size();
+        if (writerWaiting_ && buffered_ < maxBuffered_ / 2) {
+          writerWaiting_ = false;
+          drained = true;
+        }
+      }
+      if (drained) onDrain_();
+      if (sink.Stopping()) return;
+    }
+    taken.clear();
+    if (ended) {  // End() came before the swap, so no chunk can follow
+      pump.Finish(sink);
+      return;
+    }
+  }
+}
+
+}  // namespace wfp
