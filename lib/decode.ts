@@ -12,11 +12,24 @@ export class BatchDecoder {
   readonly #strings: string[];
   readonly #s: Slots;
   #offset = 0;
+  readonly #numbers_ = new Map<number, number | null>();
 
   constructor(batch: NativeBatch, slots: Slots) {
     this.#numbers = batch.numbers;
     this.#strings = batch.strings.split('\0');
     this.#s = slots;
+  }
+
+  // The number a string of the batch holds (System values arrive as written), once per string.
+  #number(index: number): number | null {
+    if (index < 0) return null;
+    let v = this.#numbers_.get(index);
+    if (v === undefined) {
+      const text = this.#strings[index].trim();
+      v = /^\d+$/.test(text) ? Number(text) : null;
+      this.#numbers_.set(index, v);
+    }
+    return v;
   }
 
   next(): BlockEvent {
@@ -71,6 +84,20 @@ export class BatchDecoder {
       layerName: str(s.layerName),
       interfaceIndex: num(s.interfaceIndex),
       data,
+      system: {
+        provider: str(s.provider),
+        providerGuid: str(s.providerGuid),
+        channel: str(s.channel),
+        level: this.#number(n[o + s.level]),
+        task: this.#number(n[o + s.task]),
+        opcode: this.#number(n[o + s.opcode]),
+        keywords: str(s.keywords),
+        activityId: str(s.activityId),
+        userId: str(s.userId),
+        processId: this.#number(n[o + s.writerProcessId]),
+        threadId: this.#number(n[o + s.writerThreadId]),
+        timeCreated: strs[n[o + s.timeCreated]],
+      },
     };
     const applicationPath = str(s.applicationPath);
     if (applicationPath !== null) event.applicationPath = applicationPath;

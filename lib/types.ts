@@ -10,6 +10,29 @@ export interface Endpoint {
   port: number | null;
 }
 
+/** The System values of a record that the other fields do not already carry. */
+export interface SystemFields {
+  /** Provider/@Name. */
+  provider: string | null;
+  /** Provider/@Guid, as written (`{54849625-5478-4994-A5BA-3E3B0328C30D}`). */
+  providerGuid: string | null;
+  channel: string | null;
+  level: number | null;
+  task: number | null;
+  opcode: number | null;
+  /** As written: `0x8010000000000000` (Audit Failure), `0x8020000000000000` (Audit Success). */
+  keywords: string | null;
+  /** Correlation/@ActivityID. */
+  activityId: string | null;
+  /** Security/@UserID. */
+  userId: string | null;
+  /** Execution/@ProcessID and @ThreadID: the process that wrote the record (not the blocked one). */
+  processId: number | null;
+  threadId: number | null;
+  /** TimeCreated/@SystemTime exactly as written, to the 100 ns (or 1 ns) the log holds. */
+  timeCreated: string;
+}
+
 /** One WFP audit record of 5031 or 5150-5159, normalised. See the README for each field. */
 export interface BlockEvent {
   eventId: number;
@@ -46,6 +69,8 @@ export interface BlockEvent {
   interfaceIndex: number | null;
   /** Every EventData field by name, exactly as logged (unnamed fields by position). */
   data: Record<string, string>;
+  /** The rest of the record's System section, as Windows wrote it (null where the record has none). */
+  system: SystemFields;
   /** Live sources on Windows (best-effort; absent when a lookup failed): Application as a DOS path. */
   applicationPath?: string;
   /** The WFP filter behind `filterId`, looked up when the event arrived (run-time IDs change). */

@@ -35,6 +35,10 @@ function toMs(systemTime) {
   return Date.parse(`${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`);
 }
 
+// System values as written; an absent or empty one is null.
+const text = (v) => (typeof v === 'string' && v !== '' ? v : null);
+const number = (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : null);
+
 /** @returns {{ eventId: number, expected: object | null }} expected is null for other event IDs */
 export function expectedFor(xml) {
   const event = parser.parse(xml).Event;
@@ -81,6 +85,20 @@ export function expectedFor(xml) {
       layerName: data.LayerName === undefined ? null : (LAYER[data.LayerName] ?? data.LayerName),
       interfaceIndex: data.InterfaceIndex === undefined ? null : Number(data.InterfaceIndex),
       data,
+      system: {
+        provider: text(system.Provider?.['@Name']),
+        providerGuid: text(system.Provider?.['@Guid']),
+        channel: text(system.Channel),
+        level: number(system.Level),
+        task: number(system.Task),
+        opcode: number(system.Opcode),
+        keywords: text(system.Keywords),
+        activityId: text(system.Correlation?.['@ActivityID']),
+        userId: text(system.Security?.['@UserID']),
+        processId: number(system.Execution?.['@ProcessID']),
+        threadId: number(system.Execution?.['@ThreadID']),
+        timeCreated: system.TimeCreated['@SystemTime'],
+      },
     },
   };
 }

@@ -74,8 +74,9 @@ void ForEachView(BlockEvent& e, F&& f) {
 // The same for a record: every System string and every EventData name and value.
 template <typename F>
 void ForEachView(EventRecord& r, F&& f) {
-  for (std::string_view* v : {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.keywords,
-                              &r.activityId, &r.userId, &r.invalidField})
+  for (std::string_view* v : {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.level, &r.task,
+                              &r.opcode, &r.keywords, &r.activityId, &r.userId, &r.writerProcessId, &r.writerThreadId,
+                              &r.invalidField})
     f(*v);
   for (DataField& d : r.data) {
     f(d.name);
@@ -85,7 +86,7 @@ void ForEachView(EventRecord& r, F&& f) {
 
 #if defined(__x86_64__) || defined(_M_X64)
 static_assert(sizeof(BlockEvent) == 256, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
-static_assert(sizeof(EventRecord) == 216, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
+static_assert(sizeof(EventRecord) == 272, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
 #endif
 
 }  // namespace wfp

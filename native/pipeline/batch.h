@@ -20,7 +20,8 @@ namespace wfp {
 // Slots of one event in Batch::numbers, and the name each has in JavaScript. String slots hold an
 // index into the batch's strings, or -1 for null; number slots hold NaN for null. kLocal and kRemote
 // hold 0 (none), 1 (source) or 2 (destination); the enrichment slots are strings, -1 when absent;
-// kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing). After
+// kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing); kProvider
+// to kTimeCreated are the record's System values as written (string slots, -1 when absent). After
 // kHeaderSlots come kDataCount pairs of string indices (EventData name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
@@ -56,6 +57,18 @@ namespace wfp {
   X(kCount, "count") \
   X(kFirstTimeMs, "firstTimeMs") \
   X(kLastTimeMs, "lastTimeMs") \
+  X(kProvider, "provider") \
+  X(kProviderGuid, "providerGuid") \
+  X(kChannel, "channel") \
+  X(kLevel, "level") \
+  X(kTask, "task") \
+  X(kOpcode, "opcode") \
+  X(kKeywords, "keywords") \
+  X(kActivityId, "activityId") \
+  X(kUserId, "userId") \
+  X(kWriterProcessId, "writerProcessId") \
+  X(kWriterThreadId, "writerThreadId") \
+  X(kTimeCreated, "timeCreated") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 
