@@ -8,10 +8,16 @@ export interface NativeCommonOptions {
   highWaterMark: number;
   /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
   policyChanges?: boolean;
-  /** Skip records up to this EventRecordID (resuming after a bookmark). */
-  afterRecordId?: number;
+  /** Live sources: skip records up to this EventRecordID (resuming after a bookmark), decimal. */
+  afterRecordId?: string;
+  /** Replays resuming after a bookmark: one 'headLength headHash offset done' per input of the bookmark. */
+  resumeInputs?: string[];
+  /** Resuming inside a coalescing epoch: 'input end delivered'. */
+  resumeEpoch?: string;
   /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
   coalesceMs?: number;
+  /** The most folds held at once (an epoch ends when it is reached). */
+  coalesceMaxHeld?: number;
   /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
   enrich?: boolean;
 }
@@ -50,6 +56,41 @@ export interface NativeIssue {
   systemCode: number | null;
   hint: string | null;
   atEvent: number;
+  /** A summary: this many more of the same problem in the same input were not reported one by one. */
+  repeated: number;
+}
+
+/** An input a replay source opened (before any of its events), and what identifies it. */
+export interface NativeInput {
+  atEvent: number;
+  index: number;
+  name: string;
+  headLength: number;
+  /** FNV-1a 64 of its first headLength bytes, hex. */
+  headHash: string;
+  /** The input of the resume point it was found to be (by its first bytes), -1 for a new one. */
+  resumed: number;
+}
+
+/** Every record of input `index` ending at or before `end` (decimal) was delivered or skipped. */
+export interface NativeProgress {
+  index: number;
+  end: string;
+  done: boolean;
+}
+
+/**
+ * A coalescing epoch that ended: `folds` in all, of which those numbered from `first` + 1 travel in
+ * this run; they end after the record ending at `end` in input `endInput` (a live log: the record
+ * ID); once the last is consumed, the inputs stand at `progress`.
+ */
+export interface NativeEpoch {
+  seq: string;
+  folds: number;
+  first: number;
+  endInput: number;
+  end: string;
+  progress: NativeProgress[];
 }
 
 /** The position resumed from was gone (log cleared or overwritten): records may have been missed. */
@@ -70,12 +111,17 @@ export interface NativeBatch {
   issues: NativeIssue[];
   gaps: NativeGap[];
   policyChanges: NativePolicyChange[];
+  inputs: NativeInput[];
+  epochs: NativeEpoch[];
+  /** How far every input stood after the batch's last event; null when folds were still held. */
+  progress: NativeProgress[] | null;
 }
 
 /** Event 4719. `changes` bits: 1 success added, 2 success removed, 4 failure added, 8 failure removed. */
 export interface NativePolicyChange {
   atEvent: number;
-  recordId: number;
+  /** Decimal. */
+  recordId: string;
   timeMs: number;
   subcategoryGuid: string;
   changes: number;
@@ -110,7 +156,8 @@ export type SlotName =
   | 'layerName' | 'interfaceIndex' | 'applicationPath' | 'filterName' | 'filterDescription' | 'filterProvider'
   | 'ruleName' | 'processName' | 'services' | 'count' | 'firstTimeMs' | 'lastTimeMs' | 'provider' | 'providerGuid'
   | 'channel' | 'level' | 'task' | 'opcode' | 'keywords' | 'activityId' | 'userId' | 'writerProcessId'
-  | 'writerThreadId' | 'timeCreated' | 'dataCount' | 'header';
+  | 'writerThreadId' | 'timeCreated' | 'input' | 'end' | 'epoch' | 'epochIndex' | 'recordIdText' | 'dataCount'
+  | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 
@@ -140,5 +187,5 @@ export declare const auditQuery: ((guids: string[]) => number[]) | undefined;
 /** Windows only: sets each subcategory to exactly `bits` (0 = none). Throws `{ code, systemCode }`. */
 export declare const auditSet: ((entries: Array<{ guid: string; bits: number }>) => void) | undefined;
 
-/** The bookmark XML for a record of the Security log (what EvtRender(EvtRenderBookmark) gives). */
-export declare function bookmarkXml(recordId: number): string;
+/** The bookmark XML for a record of the Security log (what EvtRender(EvtRenderBookmark) gives); decimal record ID. */
+export declare function bookmarkXml(recordId: string): string;

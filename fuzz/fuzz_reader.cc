@@ -35,6 +35,10 @@ class CheckingSink final : public wfp::RecordSink {
   }
   void OnGap(std::string) override {}
   void OnStartAfter(uint64_t) override {}
+  void OnInputOpened(uint32_t, std::string_view, std::string_view) override {}
+  void OnInputsKnown() override {}
+  void OnInputEnded(uint32_t, uint64_t) override {}
+  void OnProgress() override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
@@ -58,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const char* bytes = reinterpret_cast<const char*>(data + 1);
   const size_t n = size - 1;
   CheckingSink sink(n);
-  wfp::XmlPump pump("fuzz");
+  wfp::XmlPump pump("fuzz", 0);
   const size_t cut = split < n ? split : n;
   pump.Feed(bytes, cut, sink);
   pump.Feed(bytes + cut, n - cut, sink);

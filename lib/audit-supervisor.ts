@@ -25,7 +25,8 @@ export interface AuditStatus {
 
 /** Event 4719: someone (Group Policy, auditpol, another tool) changed an audit subcategory. */
 export interface PolicyChange {
-  recordId: number;
+  /** A number, or its decimal text above 2^53. */
+  recordId: number | string;
   time: Date;
   subcategoryGuid: string;
   /** 'connection' or 'packetDrop' for the subcategories WFP uses; null for the others. */

@@ -1,4 +1,5 @@
-import type { NativeBatch, NativeGap, NativeIssue, NativePolicyChange, SlotName } from '../binding';
+import type { NativeBatch, NativeGap, NativeInput, NativeIssue, NativePolicyChange, SlotName } from '../binding';
+import type { EventPlace } from './bookmark';
 import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint } from './types';
 
 type Slots = Readonly<Record<SlotName, number>>;
@@ -12,6 +13,7 @@ export class BatchDecoder {
   readonly #strings: string[];
   readonly #s: Slots;
   #offset = 0;
+  #last = 0;
   readonly #numbers_ = new Map<number, number | null>();
 
   constructor(batch: NativeBatch, slots: Slots) {
@@ -30,6 +32,23 @@ export class BatchDecoder {
       this.#numbers_.set(index, v);
     }
     return v;
+  }
+
+  /** Where the event next() returned last was read, for the bookmark. */
+  place(event: BlockEvent): EventPlace {
+    const n = this.#numbers;
+    const o = this.#last;
+    const s = this.#s;
+    const input = n[o + s.input];
+    const epoch = n[o + s.epoch];
+    return {
+      input: input === input ? input : null,
+      end: input === input ? String(n[o + s.end]) : null,
+      recordId: event.recordId,
+      timeCreated: event.system.timeCreated,
+      epoch: epoch === epoch ? String(epoch) : null,
+      epochIndex: epoch === epoch ? n[o + s.epochIndex] : null,
+    };
   }
 
   next(): BlockEvent {
@@ -60,10 +79,11 @@ export class BatchDecoder {
     const first = o + s.header;
     for (let i = 0; i < count; i++) data[strs[n[first + 2 * i]]] = strs[n[first + 2 * i + 1]];
     this.#offset = first + 2 * count;
+    this.#last = o;
     const folded = n[o + s.count];
     const event: BlockEvent = {
       eventId: n[o + s.eventId],
-      recordId: n[o + s.recordId],
+      recordId: str(s.recordIdText) ?? n[o + s.recordId],
       time: new Date(n[o + s.timeMs]),
       computer: strs[n[o + s.computer]],
       version: n[o + s.version],
@@ -124,7 +144,8 @@ export class BatchDecoder {
 
 /** What a batch carries besides events, each delivered at its place among them. */
 export interface BatchHandlers {
-  event(event: BlockEvent): void;
+  event(event: BlockEvent, place: EventPlace): void;
+  input(input: NativeInput): void;
   issue(issue: NativeIssue): void;
   gap(gap: NativeGap): void;
   policyChange(change: NativePolicyChange): void;
@@ -139,11 +160,13 @@ export interface BatchHandlers {
  */
 export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
   const decoder = new BatchDecoder(batch, slots);
-  const { issues, gaps, policyChanges, events } = batch;
+  const { issues, gaps, policyChanges, events, inputs } = batch;
+  let nextInput = 0;
   let nextIssue = 0;
   let nextGap = 0;
   let nextChange = 0;
   const upTo = (at: number) => {
+    while (nextInput < inputs.length && inputs[nextInput].atEvent <= at) handlers.input(inputs[nextInput++]);
     while (nextIssue < issues.length && issues[nextIssue].atEvent <= at && handlers.open()) handlers.issue(issues[nextIssue++]);
     while (nextGap < gaps.length && gaps[nextGap].atEvent <= at && handlers.open()) handlers.gap(gaps[nextGap++]);
     while (nextChange < policyChanges.length && policyChanges[nextChange].atEvent <= at && handlers.open())
@@ -152,7 +175,8 @@ export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHa
   for (let i = 0; i < events; i++) {
     upTo(i);
     if (!handlers.open()) return;
-    handlers.event(decoder.next());
+    const event = decoder.next();
+    handlers.event(event, decoder.place(event));
   }
   upTo(events);
 }

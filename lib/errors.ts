@@ -25,6 +25,7 @@ export type WfpErrorCode =
   | 'ERR_EVENTLOG_QUERY'
   | 'ERR_EVENTLOG'
   | 'ERR_INVALID_BOOKMARK'
+  | 'ERR_BOOKMARK_INPUT'
   // audit policy functions
   | 'ERR_ELEVATION_REQUIRED'
   | 'ERR_AUDIT_POLICY'
@@ -51,6 +52,8 @@ export interface WfpErrorDetails {
   hint?: string | null;
   /** Whether the watcher stops after it: from the native error table, or JS_ERROR_CODES. */
   fatal?: boolean;
+  /** A summary of a flood: this many more of the same problem in the same input. */
+  repeated?: number;
   cause?: unknown;
 }
 
@@ -64,6 +67,11 @@ export class WfpBlocksError extends Error {
   readonly hint: string | null;
   /** True when the watcher went on after it (a bad record, a missing file among several). */
   readonly recoverable: boolean;
+  /**
+   * 0, or, for the summary of a flood, how many more problems of this code in this input were
+   * counted instead of reported one by one (the first few of each kind are reported in full).
+   */
+  readonly repeated: number;
 
   constructor(code: WfpErrorCode, message: string, details: WfpErrorDetails = {}) {
     const where = details.input != null ? ` (${details.input}${details.offset != null ? ` at offset ${details.offset}` : ''})` : '';
@@ -75,6 +83,7 @@ export class WfpBlocksError extends Error {
     this.systemCode = details.systemCode ?? null;
     this.hint = details.hint ?? null;
     this.recoverable = !(details.fatal ?? (JS_ERROR_CODES as Record<string, boolean>)[code] ?? true);
+    this.repeated = details.repeated ?? 0;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AuditPolicyStore } from './audit';
 import { WfpOptionError } from './errors';
+import { parseBookmark, type BookmarkState } from './bookmark';
 import { isLive, resolveSource, type ResolvedSource, type SourceOption } from './sources';
 import { BLOCK_KINDS, type BlockKind } from './types';
 
@@ -43,10 +44,12 @@ export interface WatchOptions {
   highWaterMark?: number;
   /**
    * Flood control: fold repeats of the same block (kind, direction, application, protocol, remote
-   * address and port, local port, filter) within `windowMs` into one event with `count`,
-   * `firstTime` and `lastTime`, natively, before they reach JavaScript. Off by default.
+   * address and port, local port, filter) into one event with `count`, `firstTime` and `lastTime`,
+   * natively, before they reach JavaScript. No fold spans more than `windowMs` of event time, in any
+   * input order. Folds go out together, in epochs (see the README); at most `maxHeld` (default 4096)
+   * are held at once. Off by default.
    */
-  coalesce?: { windowMs: number };
+  coalesce?: { windowMs: number; maxHeld?: number };
   /**
    * Live sources on Windows: add `applicationPath`, `filter`, `ruleName`, `processName` and
    * `services`, looked up when each event arrives. Default true. Never for replays: their records
@@ -58,16 +61,19 @@ export interface WatchOptions {
 export interface ResolvedOptions {
   source: ResolvedSource;
   audit: AuditWatchOptions;
-  from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string; recordId: number };
+  from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string; state: BookmarkState };
   includeAllowed: boolean;
   kinds: BlockKind[];
   signal: AbortSignal | undefined;
   highWaterMark: number;
-  coalesceMs: number;
+  /** null when not coalescing. */
+  coalesce: { windowMs: number; maxHeld: number } | null;
   enrich: boolean;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 2048;
+/** The most folds coalescing holds at once: an epoch ends when it is reached (memory stays flat). */
+const DEFAULT_COALESCE_MAX_HELD = 4096;
 
 const AUDIT_MODES: readonly AuditMode[] = ['check', 'enable', 'ignore'];
 
@@ -87,17 +93,16 @@ function resolveAudit(audit: unknown): AuditWatchOptions {
   return { mode: a.mode as AuditMode, stateFile: a.stateFile, restoreOnSignals: a.restoreOnSignals, store: a.store };
 }
 
-function resolveFrom(from: unknown, source: ResolvedSource): ResolvedOptions['from'] {
+function resolveFrom(from: unknown, source: ResolvedSource, coalesce: ResolvedOptions['coalesce']): ResolvedOptions['from'] {
   const live = isLive(source);
   if (from === undefined) return { type: live ? 'now' : 'oldest' };
   if (from === 'oldest' || (from === 'now' && live)) return { type: from };
-  const bookmark = typeof from === 'object' && from !== null ? (from as { bookmark?: unknown }).bookmark : undefined;
-  const recordId = typeof bookmark === 'string' ? /<Bookmark\b[^>]*\bRecordId=['"](\d+)['"]/.exec(bookmark)?.[1] : undefined;
-  if (recordId === undefined) {
+  if (typeof from !== 'object' || from === null || !('bookmark' in from)) {
     const allowed = live ? "'now', 'oldest'" : "'oldest' (a replay reads its input from the start)";
     throw new WfpOptionError('from', from, `${allowed} or { bookmark } with a bookmark a watcher gave out`);
   }
-  return { type: 'bookmark', bookmark: bookmark as string, recordId: Number(recordId) };
+  const bookmark = (from as { bookmark: unknown }).bookmark;
+  return { type: 'bookmark', bookmark: bookmark as string, state: parseBookmark(bookmark, source.type, coalesce) };
 }
 
 export function resolveOptions(options: unknown): ResolvedOptions {
@@ -129,21 +134,24 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof hwm !== 'number' || !Number.isInteger(hwm) || hwm < 1 || hwm > 1_000_000) {
     throw new WfpOptionError('highWaterMark', hwm, 'an integer from 1 to 1000000');
   }
-  let coalesceMs = 0;
+  let coalesce: ResolvedOptions['coalesce'] = null;
   if (o.coalesce !== undefined) {
-    const windowMs = (o.coalesce as { windowMs?: unknown } | null)?.windowMs;
+    const { windowMs, maxHeld = DEFAULT_COALESCE_MAX_HELD } = (o.coalesce ?? {}) as { windowMs?: unknown; maxHeld?: unknown };
     if (typeof windowMs !== 'number' || !(windowMs > 0) || windowMs > 3_600_000) {
-      throw new WfpOptionError('coalesce', o.coalesce, '{ windowMs } with windowMs from 1 to 3600000');
+      throw new WfpOptionError('coalesce', o.coalesce, '{ windowMs } with windowMs from 1 to 3600000, and maxHeld, if given, the most folds held at once');
     }
-    coalesceMs = windowMs;
+    if (typeof maxHeld !== 'number' || !Number.isInteger(maxHeld) || maxHeld < 1 || maxHeld > 1_000_000) {
+      throw new WfpOptionError('coalesce.maxHeld', maxHeld, 'an integer from 1 to 1000000');
+    }
+    coalesce = { windowMs, maxHeld };
   }
   if (o.enrich !== undefined && typeof o.enrich !== 'boolean') throw new WfpOptionError('enrich', o.enrich, 'a boolean');
   return {
     source,
-    coalesceMs,
+    coalesce,
     enrich: (o.enrich as boolean | undefined) ?? true,
     audit: resolveAudit(o.audit),
-    from: resolveFrom(o.from, source),
+    from: resolveFrom(o.from, source, coalesce),
     includeAllowed: (o.includeAllowed as boolean | undefined) ?? false,
     kinds,
     signal: o.signal as AbortSignal | undefined,

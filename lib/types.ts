@@ -36,7 +36,8 @@ export interface SystemFields {
 /** One WFP audit record of 5031 or 5150-5159, normalised. See the README for each field. */
 export interface BlockEvent {
   eventId: number;
-  recordId: number;
+  /** EventRecordID: a number, or its decimal text when it is above 2^53 (a number cannot hold it exactly). */
+  recordId: number | string;
   /** TimeCreated/@SystemTime (UTC), to the millisecond. */
   time: Date;
   computer: string;

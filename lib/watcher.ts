@@ -4,9 +4,10 @@ import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeW
 import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
 import { selectedEvents } from './catalog';
+import { DeliveryPosition, resumeOptions, type EventPlace } from './bookmark';
 import { deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
-import { iterateEvents } from './iterator';
+import { EventFeed, type FeedOwner } from './iterator';
 import type { ResolvedOptions } from './options';
 import { isLive, nativeOptions, streamName } from './sources';
 import type { BlockEvent } from './types';
@@ -48,7 +49,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #iteratorsPaused = 0;
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
-  #lastRecordId: number | null = null;
+  readonly #position: DeliveryPosition;
+  readonly #signal: AbortSignal | undefined;
+  /** The loops iterating the watcher; the first one's takes decide the bookmark. */
+  readonly #feeds: EventFeed[] = [];
   #audit: AuditSupervisor | null = null;
 
   /** @internal Use watchBlocks(). */
@@ -57,13 +61,19 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#highWaterMark = options.highWaterMark;
     const { source, signal } = options;
+    this.#signal = signal;
+    this.#position = new DeliveryPosition(source.type, options.coalesce, options.from.type === 'bookmark' ? options.from.state : null,
+      (recordId) => (this.#binding as NativeBinding).bookmarkXml(recordId));
 
     if (signal) {
       if (signal.aborted) {
         this.#endSoon(null);
         return;
       }
-      const onAbort = () => void this.close();
+      const onAbort = () => {
+        for (const feed of [...this.#feeds]) feed.abort(signal.reason);
+        void this.close();
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       this.#detach.push(() => signal.removeEventListener('abort', onAbort));
     }
@@ -108,22 +118,23 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       includeAllowed: options.includeAllowed,
       highWaterMark: options.highWaterMark,
       policyChanges: !live || options.audit.mode !== 'ignore',
-      coalesceMs: options.coalesceMs,
-      afterRecordId: from.type === 'bookmark' ? from.recordId : undefined,
+      coalesceMs: options.coalesce?.windowMs ?? 0,
+      coalesceMaxHeld: options.coalesce?.maxHeld,
       enrich: options.enrich,
+      ...(from.type === 'bookmark' ? resumeOptions(from.state) : {}),
     };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
   }
 
   /**
-   * An opaque string for the position after the last event emitted, to persist and pass back as
-   * `from: { bookmark }` so that a restarted watcher neither loses nor repeats records (the live log
-   * resumes after it; a replay skips up to it). Null before the first event.
+   * A string for the position after the last event the application received (the last 'block'
+   * listener call, or the last event a `for await` loop took), to persist and pass back as
+   * `from: { bookmark }`: a restarted watcher neither loses nor repeats records. Null before the
+   * first event (for a replay: before its inputs were opened). See the README for what it covers.
    */
   get bookmark(): string | null {
-    if (this.#lastRecordId === null || !this.#binding) return null;
-    return this.#binding.bookmarkXml(this.#lastRecordId);
+    return this.#position.bookmark();
   }
 
   /** Whether the watcher has stopped ('close' was emitted). */
@@ -135,6 +146,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   close(): Promise<void> {
     if (this.#state === 'open') {
       this.#state = 'closing';
+      for (const feed of [...this.#feeds]) feed.end(true);
       this.#release();
       if (this.#native) this.#native.close();
       else this.#endSoon(null);
@@ -172,10 +184,21 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
    * (listen for 'error' to see them). Leaving the loop early closes the watcher.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<BlockEvent> {
-    return iterateEvents(this, this.#highWaterMark, (paused) => {
-      this.#iteratorsPaused += paused ? 1 : -1;
-      this.#applyPause();
-    });
+    const owner: FeedOwner = {
+      consumed: (place) => feed === this.#feeds[0] && this.#position.consumed(place),
+      progressed: (progress) => feed === this.#feeds[0] && this.#position.progress(progress),
+      setPaused: (paused) => {
+        this.#iteratorsPaused += paused ? 1 : -1;
+        this.#applyPause();
+      },
+      close: () => this.close(),
+      detach: (f) => this.#feeds.splice(this.#feeds.indexOf(f) >>> 0, 1),
+    };
+    const feed = new EventFeed(owner, this.#highWaterMark);
+    if (this.#signal?.aborted) feed.abort(this.#signal.reason);
+    else if (this.#state !== 'open') feed.end(this.#state === 'closing');
+    else this.#feeds.push(feed);
+    return feed;
   }
 
   #applyPause(): void {
@@ -208,25 +231,36 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #onMessage(message: NativeMessage): void {
     if ('numbers' in message) {
       if (this.#state !== 'open' || !this.#binding) return;
+      for (const epoch of message.epochs) this.#position.epochEnded(epoch);
       deliverBatch(message, this.#binding.slots, {
         open: () => this.#state === 'open',
-        event: (event) => {
-          this.#lastRecordId = event.recordId;
-          this.#emitSafely('block', event);
-        },
+        input: (input) => this.#position.inputOpened(input),
+        event: (event, place) => this.#deliver(event, place),
         issue: (issue) => this.#emitNativeIssue(issue),
         gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
         policyChange: (change) => this.#emitPolicyChange(change),
       });
+      if (message.progress && this.#state === 'open') {
+        if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(message.progress);
+        else this.#position.progress(message.progress);
+      }
       return;
     }
     if (message.drained && this.#state === 'open') this.#resumeStream?.();
     if (message.ended) this.#finish();
   }
 
+  // 'block' listeners are called with it; loops get it to take. What counts as delivered is what a
+  // loop took, or, with no loop, what the listeners were called with.
+  #deliver(event: BlockEvent, place: EventPlace): void {
+    this.#emitSafely('block', event);
+    if (this.#feeds.length) for (const feed of this.#feeds) feed.push(event, place);
+    else this.#position.consumed(place);
+  }
+
   #emitPolicyChange(native: NativePolicyChange): void {
     const change: PolicyChange = {
-      recordId: native.recordId,
+      recordId: Number.isSafeInteger(Number(native.recordId)) ? Number(native.recordId) : native.recordId,
       time: new Date(native.timeMs),
       subcategoryGuid: native.subcategoryGuid,
       subcategory: policySubcategory(native.subcategoryGuid),
@@ -240,8 +274,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   }
 
   #emitNativeIssue(issue: NativeIssue): void {
-    const { input, offset, systemCode, hint, fatal } = issue;
-    this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal }));
+    const { input, offset, systemCode, hint, fatal, repeated } = issue;
+    const error = new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal, repeated });
+    this.#emitSafely('error', error);
+    if (fatal) for (const feed of this.#feeds) feed.fail(error);
   }
 
   #emitIssue(code: WfpErrorCode, message: string, input: string | null, offset: number | null, cause?: unknown): void {
@@ -252,6 +288,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   // A listener's exception reaches the process as an uncaught exception, as it would from any
   // EventEmitter, without cutting the rest of the batch short.
   #emitSafely<K extends keyof BlockWatcherEvents>(name: K, ...args: BlockWatcherEvents[K]): void {
+    // A loop takes the errors (it throws the fatal one): without a listener they are not thrown again.
+    if (name === 'error' && this.#feeds.length > 0 && this.listenerCount('error') === 0) return;
     try {
       (this.emit as (n: K, ...a: BlockWatcherEvents[K]) => boolean)(name, ...args);
     } catch (error) {
@@ -265,7 +303,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   // caller can attach listeners first.
   #endSoon(error: WfpBlocksError | null): void {
     process.nextTick(() => {
-      if (error && this.#state === 'open') this.#emitSafely('error', error);
+      if (error && this.#state === 'open') {
+        this.#emitSafely('error', error);
+        for (const feed of this.#feeds) feed.fail(error);
+      }
       this.#finish();
     });
   }
@@ -276,6 +317,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   #finish(): void {
     if (this.#state === 'closed') return;
+    for (const feed of [...this.#feeds]) feed.end(false);
     this.#audit?.stop();
     this.#state = 'closed';
     this.#release();

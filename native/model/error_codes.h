@@ -33,6 +33,8 @@ inline constexpr ErrorCode kErrChannelNotFound{"ERR_CHANNEL_NOT_FOUND", true};
 inline constexpr ErrorCode kErrEventLogQuery{"ERR_EVENTLOG_QUERY", true};
 inline constexpr ErrorCode kErrEventLog{"ERR_EVENTLOG", true};
 inline constexpr ErrorCode kErrInvalidBookmark{"ERR_INVALID_BOOKMARK", true};
+// The bookmark resumed from does not fit the inputs (one is missing, replaced, or shorter than it says).
+inline constexpr ErrorCode kErrBookmarkInput{"ERR_BOOKMARK_INPUT", true};
 // Audit policy calls (thrown by the audit functions; fatal for a watcher that was to enable auditing).
 inline constexpr ErrorCode kErrElevationRequired{"ERR_ELEVATION_REQUIRED", true};
 inline constexpr ErrorCode kErrAuditPolicy{"ERR_AUDIT_POLICY", true};
@@ -42,7 +44,8 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrForeignProvider, &kErrMissingField,     &kErrBadField,           &kErrEmptyInput,
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
-    &kErrEventLog,       &kErrInvalidBookmark,   &kErrElevationRequired,  &kErrAuditPolicy,
+    &kErrEventLog,       &kErrInvalidBookmark,   &kErrBookmarkInput,      &kErrElevationRequired,
+    &kErrAuditPolicy,
 };
 
 }  // namespace wfp

@@ -11,6 +11,7 @@
 #include "node/watcher.h"
 #include "pipeline/batch.h"
 #include "sources/source_options.h"
+#include "util/decimal.h"
 
 namespace {
 
@@ -73,14 +74,15 @@ Napi::Object SourceTypes(Napi::Env env) {
   return types;
 }
 
-// The bookmark a watcher gives out after a record: the XML Windows renders for it.
+// The bookmark a live watcher gives out after a record: the XML Windows renders for it.
 Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "bookmarkXml(recordId)").ThrowAsJavaScriptException();
+  uint64_t recordId = 0;
+  if (info.Length() < 1 || !info[0].IsString() || !wfp::ParseDecimal(info[0].As<Napi::String>().Utf8Value(), recordId)) {
+    Napi::TypeError::New(env, "bookmarkXml(recordId): the record ID as decimal text").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  return Napi::String::New(env, wfp::BookmarkXml(static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue())));
+  return Napi::String::New(env, wfp::BookmarkXml(recordId));
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -19,9 +19,11 @@
 
 #include "enrich/enricher.h"
 #include "model/event_catalog.h"
+#include "node/batch_value.h"
 #include "node/napi_options.h"
 #include "pipeline/pipeline.h"
 #include "sources/source_options.h"
+#include "util/decimal.h"
 #include "util/thread_name.h"
 
 namespace wfp {
@@ -80,97 +82,6 @@ void FinalizeTsfn(napi_env env, void* data, void*) {
   delete holder;
 }
 
-// Small helpers over raw napi_* calls; each returns false at the first failure.
-bool SetNamed(napi_env env, napi_value obj, const char* key, napi_value value) {
-  return napi_set_named_property(env, obj, key, value) == napi_ok;
-}
-
-bool MakeString(napi_env env, const std::string& s, napi_value* out) {
-  return napi_create_string_utf8(env, s.data(), s.size(), out) == napi_ok;
-}
-
-bool MakeIssues(napi_env env, const std::vector<BatchIssue>& issues, napi_value* out) {
-  if (napi_create_array_with_length(env, issues.size(), out) != napi_ok) return false;
-  for (size_t i = 0; i < issues.size(); ++i) {
-    const BatchIssue& issue = issues[i];
-    napi_value obj, code, fatal, message, input, offset, at;
-    if (napi_create_object(env, &obj) != napi_ok || !MakeString(env, issue.code->name, &code) ||
-        napi_get_boolean(env, issue.code->fatal, &fatal) != napi_ok ||
-        !MakeString(env, issue.message, &message) || napi_create_uint32(env, issue.atEvent, &at) != napi_ok)
-      return false;
-    if (issue.input.empty() ? napi_get_null(env, &input) != napi_ok : !MakeString(env, issue.input, &input))
-      return false;
-    if (issue.offset < 0 ? napi_get_null(env, &offset) != napi_ok
-                         : napi_create_double(env, static_cast<double>(issue.offset), &offset) != napi_ok)
-      return false;
-    napi_value systemCode, hint;
-    if (issue.systemCode < 0 ? napi_get_null(env, &systemCode) != napi_ok
-                             : napi_create_double(env, static_cast<double>(issue.systemCode), &systemCode) != napi_ok)
-      return false;
-    if (issue.hint.empty() ? napi_get_null(env, &hint) != napi_ok : !MakeString(env, issue.hint, &hint)) return false;
-    if (!SetNamed(env, obj, "systemCode", systemCode) || !SetNamed(env, obj, "hint", hint)) return false;
-    if (!SetNamed(env, obj, "code", code) || !SetNamed(env, obj, "fatal", fatal) || !SetNamed(env, obj, "message", message) ||
-        !SetNamed(env, obj, "input", input) || !SetNamed(env, obj, "offset", offset) ||
-        !SetNamed(env, obj, "atEvent", at) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
-      return false;
-  }
-  return true;
-}
-
-bool MakeGaps(napi_env env, const std::vector<BatchGap>& gaps, napi_value* out) {
-  if (napi_create_array_with_length(env, gaps.size(), out) != napi_ok) return false;
-  for (size_t i = 0; i < gaps.size(); ++i) {
-    napi_value obj, at, message;
-    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, gaps[i].atEvent, &at) != napi_ok ||
-        !MakeString(env, gaps[i].message, &message) || !SetNamed(env, obj, "atEvent", at) ||
-        !SetNamed(env, obj, "message", message) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
-      return false;
-  }
-  return true;
-}
-
-bool MakePolicyChanges(napi_env env, const std::vector<BatchPolicyChange>& changes, napi_value* out) {
-  if (napi_create_array_with_length(env, changes.size(), out) != napi_ok) return false;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const BatchPolicyChange& c = changes[i];
-    napi_value obj, at, recordId, time, guid, bits;
-    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, c.atEvent, &at) != napi_ok ||
-        napi_create_double(env, static_cast<double>(c.recordId), &recordId) != napi_ok ||
-        napi_create_double(env, c.timeMs, &time) != napi_ok || !MakeString(env, c.subcategoryGuid, &guid) ||
-        napi_create_uint32(env, c.changes, &bits) != napi_ok)
-      return false;
-    if (!SetNamed(env, obj, "atEvent", at) || !SetNamed(env, obj, "recordId", recordId) ||
-        !SetNamed(env, obj, "timeMs", time) || !SetNamed(env, obj, "subcategoryGuid", guid) ||
-        !SetNamed(env, obj, "changes", bits) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
-      return false;
-  }
-  return true;
-}
-
-bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
-  napi_value strings, buffer, numbers, events, issues, gaps, policyChanges;
-  void* bytes = nullptr;
-  const size_t size = batch.numbers.size() * sizeof(double);
-  if (napi_create_object(env, out) != napi_ok || !MakeString(env, batch.strings, &strings) ||
-      napi_create_arraybuffer(env, size, &bytes, &buffer) != napi_ok ||
-      napi_create_typedarray(env, napi_float64_array, batch.numbers.size(), buffer, 0, &numbers) != napi_ok ||
-      napi_create_uint32(env, batch.events, &events) != napi_ok || !MakeIssues(env, batch.issues, &issues) ||
-      !MakeGaps(env, batch.gaps, &gaps) ||
-      !MakePolicyChanges(env, batch.policyChanges, &policyChanges))
-    return false;
-  if (size) std::memcpy(bytes, batch.numbers.data(), size);
-  return SetNamed(env, *out, "strings", strings) && SetNamed(env, *out, "numbers", numbers) &&
-         SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues) && SetNamed(env, *out, "gaps", gaps) &&
-         SetNamed(env, *out, "policyChanges", policyChanges);
-}
-
-bool MakeSignal(napi_env env, bool drained, bool ended, napi_value* out) {
-  napi_value d, e;
-  return napi_create_object(env, out) == napi_ok && napi_get_boolean(env, drained, &d) == napi_ok &&
-         napi_get_boolean(env, ended, &e) == napi_ok && SetNamed(env, *out, "drained", d) &&
-         SetNamed(env, *out, "ended", e);
-}
-
 // Calls the JS callback. An exception it throws goes to the process as uncaught, like any event
 // listener's, instead of vanishing (Node 20 otherwise only prints a deprecation warning).
 bool Invoke(napi_env env, napi_value callback, napi_value arg) {
@@ -194,13 +105,13 @@ void CallJs(napi_env env, napi_value callback, void* context, void*) {
     napi_handle_scope scope;
     if (napi_open_handle_scope(env, &scope) != napi_ok) return;
     napi_value value;
-    bool ok = MakeBatch(env, batch, &value) && Invoke(env, callback, value);
+    bool ok = MakeBatchValue(env, batch, &value) && Invoke(env, callback, value);
     napi_close_handle_scope(env, scope);
     if (!ok) return;
   }
   if (taken.ended || (taken.drained && !core.closing)) {
     napi_value value;
-    if (MakeSignal(env, taken.drained, taken.ended, &value)) Invoke(env, callback, value);
+    if (MakeSignalValue(env, taken.drained, taken.ended, &value)) Invoke(env, callback, value);
   }
 }
 
@@ -213,6 +124,68 @@ void RunThread(Core* core) {
 }
 
 }  // namespace
+
+// A 64-bit unsigned option, given as decimal text (a JavaScript number cannot hold every one).
+std::optional<uint64_t> ReadDecimal(OptionReader& options, const char* name) {
+  std::optional<std::string> text = options.String(name);
+  uint64_t v = 0;
+  if (!text) return std::nullopt;
+  if (!ParseDecimal(*text, v)) {
+    options.Fail(std::string(name) + " must be a decimal number below 2^64");
+    return std::nullopt;
+  }
+  return v;
+}
+
+// Where a replay resumes: `resumeInputs`, one "headLength headHash offset done" per input of the
+// bookmark (hash in hex, done 0 or 1), and `resumeEpoch`, "input end delivered" when an epoch was
+// partly delivered. lib/bookmark.ts writes them.
+ResumePoint ReadResume(OptionReader& options) {
+  ResumePoint resume;
+  auto words = [](const std::string& text) {
+    std::vector<std::string_view> out;
+    std::string_view rest(text);
+    while (!rest.empty()) {
+      const size_t space = rest.find(' ');
+      out.push_back(rest.substr(0, space));
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    return out;
+  };
+  auto hex = [](std::string_view text, uint64_t& v) {
+    if (text.empty() || text.size() > 16) return false;
+    v = 0;
+    for (char c : text) {
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) return false;
+      v = v * 16 + static_cast<uint64_t>(d);
+    }
+    return true;
+  };
+  for (const std::string& entry : options.Strings("resumeInputs").value_or(std::vector<std::string>{})) {
+    const std::vector<std::string_view> w = words(entry);
+    ResumeInput input;
+    if (w.size() != 4 || !ParseDecimal(w[0], input.identity.headLength) || !hex(w[1], input.identity.headHash) ||
+        !ParseDecimal(w[2], input.offset) || (w[3] != "0" && w[3] != "1")) {
+      options.Fail("resumeInputs entries must be 'headLength headHash offset done'");
+      return resume;
+    }
+    input.done = w[3] == "1";
+    resume.inputs.push_back(input);
+  }
+  if (std::optional<std::string> epoch = options.String("resumeEpoch")) {
+    const std::vector<std::string_view> w = words(*epoch);
+    uint64_t index = 0;
+    if (w.size() != 3 || !ParseDecimal(w[0], index) || index > UINT32_MAX || !ParseDecimal(w[1], resume.epochEnd) ||
+        !ParseDecimal(w[2], resume.epochDelivered)) {
+      options.Fail("resumeEpoch must be 'input end delivered'");
+      return resume;
+    }
+    resume.inEpoch = true;
+    resume.epochInput = static_cast<uint32_t>(index);
+  }
+  return resume;
+}
 
 // Throws a TypeError; a constructor that returns after it leaves the JS `new` throwing.
 void Fail(Napi::Env env, const std::string& message) {
@@ -254,8 +227,13 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   PipelineOptions pipeline;
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
-  pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
+  pipeline.afterRecordId = ReadDecimal(options, "afterRecordId").value_or(0);
+  pipeline.resume = ReadResume(options);
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
+  if (std::optional<double> held = options.Number("coalesceMaxHeld")) {
+    if (!(*held >= 1 && *held <= 1e7)) options.Fail("coalesceMaxHeld must be a number from 1 to 10000000");
+    else pipeline.coalesceMaxHeld = static_cast<size_t>(*held);
+  }
   const bool enrich = options.Bool("enrich").value_or(false);
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;

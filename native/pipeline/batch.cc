@@ -129,12 +129,28 @@ double BatchBuilder::InternAt(size_t position, std::string_view s) {
   return index;
 }
 
-void BatchBuilder::Add(const BlockEvent& e) { Add(e, 0, NAN, NAN); }
+void BatchBuilder::Add(const BlockEvent& e, const Position& at) {
+  AddEvent(e, 0, NAN, NAN);
+  double* s = batch_.numbers.data() + last_;
+  if (at.end != kNoOffset && at.offset != kNoOffset) {
+    s[kInput] = at.inputIndex;
+    s[kEnd] = static_cast<double>(at.end);
+  }
+}
 
-void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, double lastMs) {
+void BatchBuilder::AddFold(const BlockEvent& e, uint64_t count, double firstMs, double lastMs, uint64_t epoch,
+                           uint64_t index) {
+  AddEvent(e, count, firstMs, lastMs);
+  double* s = batch_.numbers.data() + last_;
+  s[kEpoch] = static_cast<double>(epoch);
+  s[kEpochIndex] = static_cast<double>(index);
+}
+
+void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs, double lastMs) {
   const EventRecord& r = *e.record;
   std::vector<double>& n = batch_.numbers;
   const size_t at = n.size();
+  last_ = at;
   n.resize(at + kHeaderSlots + 2 * r.data.size());
   double* s = n.data() + at;
 
@@ -160,8 +176,10 @@ void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, doub
   };
 
   s[kEventId] = r.eventId;
+  constexpr uint64_t kExactInDouble = uint64_t{1} << 53;
   s[kRecordId] = static_cast<double>(r.recordId);
-  s[kTimeMs] = e.timeMs;
+  s[kRecordIdText] = r.recordId > kExactInDouble ? Intern(std::to_string(r.recordId)) : -1.0;
+  s[kTimeMs] = count ? firstMs : e.timeMs;
   s[kVersion] = r.version;
   s[kComputer] = InternAt(kComputer, r.computer);
   s[kKind] = InternName(kindNames_[static_cast<size_t>(e.kind)], kKindNames[static_cast<size_t>(e.kind)]);
@@ -204,6 +222,7 @@ void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, doub
   system(kWriterThreadId, r.writerThreadId);
   system(kTimeCreated, r.systemTime);
   s[kCount] = count ? static_cast<double>(count) : NAN;
+  s[kInput] = s[kEnd] = s[kEpoch] = s[kEpochIndex] = NAN;
   s[kFirstTimeMs] = firstMs;
   s[kLastTimeMs] = lastMs;
   ++batch_.events;
@@ -216,9 +235,18 @@ void BatchBuilder::AddPolicyChange(BatchPolicyChange change) {
 
 void BatchBuilder::AddGap(std::string message) { batch_.gaps.push_back(BatchGap{batch_.events, std::move(message)}); }
 
-void BatchBuilder::AddIssue(BatchIssue issue) {
-  issue.atEvent = batch_.events;
-  batch_.issues.push_back(std::move(issue));
+void BatchBuilder::AddIssue(Issue issue) { batch_.issues.push_back(BatchIssue{batch_.events, std::move(issue)}); }
+
+void BatchBuilder::AddInput(BatchInput input) {
+  input.atEvent = batch_.events;
+  batch_.inputs.push_back(std::move(input));
+}
+
+void BatchBuilder::AddEpoch(BatchEpoch epoch) { batch_.epochs.push_back(std::move(epoch)); }
+
+void BatchBuilder::SetProgress(std::vector<BatchProgress> progress) {
+  batch_.hasProgress = true;
+  batch_.progress = std::move(progress);
 }
 
 }  // namespace wfp

@@ -13,6 +13,7 @@
 
 #include "model/block_event.h"
 #include "model/error_codes.h"
+#include "model/event_source.h"
 #include "model/event_catalog.h"
 
 namespace wfp {
@@ -21,7 +22,11 @@ namespace wfp {
 // index into the batch's strings, or -1 for null; number slots hold NaN for null. kLocal and kRemote
 // hold 0 (none), 1 (source) or 2 (destination); the enrichment slots are strings, -1 when absent;
 // kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing); kProvider
-// to kTimeCreated are the record's System values as written (string slots, -1 when absent). After
+// to kTimeCreated are the record's System values as written (string slots, -1 when absent); kInput and
+// kEnd say where the record was read (the input's index, the end of the record there; NaN for live
+// sources), kEpoch and kEpochIndex which coalescing epoch a fold belongs to and its number in it (NaN
+// when not coalescing); kRecordIdText holds the record ID as decimal text when a double cannot hold it
+// exactly (above 2^53), -1 otherwise. After
 // kHeaderSlots come kDataCount pairs of string indices (EventData name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
@@ -69,6 +74,11 @@ namespace wfp {
   X(kWriterProcessId, "writerProcessId") \
   X(kWriterThreadId, "writerThreadId") \
   X(kTimeCreated, "timeCreated") \
+  X(kInput, "input") \
+  X(kEnd, "end") \
+  X(kEpoch, "epoch") \
+  X(kEpochIndex, "epochIndex") \
+  X(kRecordIdText, "recordIdText") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 
@@ -82,12 +92,35 @@ enum Slot : uint32_t {
 // `atEvent` events of the batch.
 struct BatchIssue {
   uint32_t atEvent = 0;
-  const ErrorCode* code = nullptr;
-  std::string message;
-  std::string input;    // file name or stream name; empty when not about an input
-  int64_t offset = -1;  // byte offset in that input, -1 when not applicable
-  int64_t systemCode = -1;  // the OS error code behind it, -1 when none
-  std::string hint;         // what to do about it, when known
+  Issue issue;
+};
+
+// An input a replay source opened, before any of its events: what a bookmark identifies it by.
+struct BatchInput {
+  uint32_t atEvent = 0;
+  uint32_t index = 0;
+  std::string name;
+  InputIdentity identity;
+  int64_t resumed = -1;  // the input of the resume point it was found to be, -1 for a new one
+};
+
+// How far an input was handled: every record ending at or before `end` was delivered or skipped.
+struct BatchProgress {
+  uint32_t index = 0;
+  uint64_t end = 0;
+  bool done = false;  // read to its end
+};
+
+// A coalescing epoch that ended: `folds` folds in all, of which this run delivers those numbered
+// from `first` + 1 (the earlier ones went out before a resume). They end after the record ending at
+// `end` in input `endInput`; once the last is consumed, the inputs stand at `progress`.
+struct BatchEpoch {
+  uint64_t seq = 0;
+  uint64_t folds = 0;
+  uint64_t first = 0;
+  uint32_t endInput = 0;
+  uint64_t end = 0;
+  std::vector<BatchProgress> progress;
 };
 
 // The position resumed from was gone: records may have been missed (not an error).
@@ -112,25 +145,41 @@ struct Batch {
   std::vector<BatchIssue> issues;
   std::vector<BatchGap> gaps;
   std::vector<BatchPolicyChange> policyChanges;
+  std::vector<BatchInput> inputs;
+  std::vector<BatchEpoch> epochs;
+  // When set, how far every input stood after the batch's last event (nothing held in between).
+  bool hasProgress = false;
+  std::vector<BatchProgress> progress;
+
+  // What counts toward the high-water mark: events, and the problems and changes that travel with them.
+  size_t weight() const { return events + issues.size() + policyChanges.size(); }
 };
 
 class BatchBuilder {
  public:
   BatchBuilder();
-  void Add(const BlockEvent& event);
-  // A coalesced event: `count` records from `firstMs` to `lastMs`.
-  void Add(const BlockEvent& event, uint64_t count, double firstMs, double lastMs);
-  void AddIssue(BatchIssue issue);
+  // An event read at `at`.
+  void Add(const BlockEvent& event, const Position& at);
+  // A coalesced event: `count` records from `firstMs` to `lastMs`, fold number `index` of epoch `epoch`.
+  void AddFold(const BlockEvent& event, uint64_t count, double firstMs, double lastMs, uint64_t epoch, uint64_t index);
+  void AddIssue(Issue issue);
   void AddGap(std::string message);
   void AddPolicyChange(BatchPolicyChange change);
+  void AddInput(BatchInput input);
+  void AddEpoch(BatchEpoch epoch);
+  void SetProgress(std::vector<BatchProgress> progress);
+  // Events and everything else the batch carries: what counts toward its size and the high-water mark.
+  size_t weight() const { return batch_.weight(); }
   uint32_t events() const { return batch_.events; }
   bool empty() const {
-    return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty();
+    return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty() &&
+           batch_.inputs.empty() && batch_.epochs.empty() && !batch_.hasProgress;
   }
   // Hands over the batch built so far and starts a new one.
   Batch Take();
 
  private:
+  void AddEvent(const BlockEvent& event, uint64_t count, double firstMs, double lastMs);
   uint32_t Intern(std::string_view s);
   double InternAt(size_t position, std::string_view s);
   // A name from the fixed tables of event_catalog.h: interned once per batch into `cached`.
@@ -150,6 +199,7 @@ class BatchBuilder {
     bool valid;
   };
   std::vector<Recent> recent_;  // the string last interned at each position
+  size_t last_ = 0;             // where the last event's slots start in batch_.numbers
   int32_t kindNames_[std::size(kKindNames)];
   int32_t actionNames_[std::size(kActionNames)];
   int32_t directionNames_[std::size(kDirectionNames)];

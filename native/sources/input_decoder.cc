@@ -10,13 +10,15 @@ namespace {
 struct InputFormat {
   size_t headBytes;  // how many first bytes `matches` looks at
   bool (*matches)(std::string_view head);
-  std::unique_ptr<RecordDecoder> (*create)(std::string input);
+  std::unique_ptr<RecordDecoder> (*create)(std::string input, uint32_t index);
 };
 
 // Tried in order; event XML takes whatever no other format claims.
 constexpr InputFormat kFormats[] = {
     {0, [](std::string_view) { return true; },
-     [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<XmlPump>(std::move(input)); }},
+     [](std::string input, uint32_t index) -> std::unique_ptr<RecordDecoder> {
+       return std::make_unique<XmlPump>(std::move(input), index);
+     }},
 };
 
 constexpr size_t MaxHeadBytes() {
@@ -31,7 +33,7 @@ void InputDecoder::Choose(bool eof) {
   if (decoder_ || (!eof && head_.size() < MaxHeadBytes())) return;
   for (const InputFormat& f : kFormats) {
     if (f.matches(head_)) {
-      decoder_ = f.create(input_);
+      decoder_ = f.create(input_, index_);
       return;
     }
   }

@@ -48,7 +48,7 @@ void XmlPump::Drain(bool eof, RecordSink& sink) {
     switch (reader_.Next(eof, record_, issue_, offset)) {
       case XmlEventReader::Step::Record:
         sawContent_ = true;
-        sink.OnRecord(record_, Position{input_, offset, reader_.consumed()});
+        sink.OnRecord(record_, Position{input_, index_, offset, reader_.consumed()});
         break;
       case XmlEventReader::Step::Issue:
         sawContent_ = true;

@@ -15,16 +15,18 @@ namespace wfp {
 
 class XmlPump final : public RecordDecoder {
  public:
-  explicit XmlPump(std::string input) : input_(std::move(input)) {}
+  XmlPump(std::string input, uint32_t index) : input_(std::move(input)), index_(index) {}
 
   void Feed(const char* data, size_t size, RecordSink& sink) override;
   void Finish(RecordSink& sink) override;
+  uint64_t end() const override { return reader_.consumed(); }
 
  private:
   void Deliver(const char* data, size_t size, RecordSink& sink);
   void Drain(bool eof, RecordSink& sink);
 
   std::string input_;
+  uint32_t index_;
   XmlEventReader reader_;
   EventRecord record_;
   ReadIssue issue_;
