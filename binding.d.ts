@@ -113,8 +113,11 @@ export interface NativeBatch {
   policyChanges: NativePolicyChange[];
   inputs: NativeInput[];
   epochs: NativeEpoch[];
-  /** How far every input stood after the batch's last event; null when folds were still held. */
-  progress: NativeProgress[] | null;
+  /**
+   * How far every input stood after the first `atEvent` events of the batch: only where nothing was
+   * held, so every record before it was delivered or had nothing to deliver.
+   */
+  progress: Array<{ atEvent: number; inputs: NativeProgress[] }>;
 }
 
 /** Event 4719. `changes` bits: 1 success added, 2 success removed, 4 failure added, 8 failure removed. */

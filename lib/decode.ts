@@ -1,4 +1,4 @@
-import type { NativeBatch, NativeGap, NativeInput, NativeIssue, NativePolicyChange, SlotName } from '../binding';
+import type { NativeBatch, NativeGap, NativeInput, NativeIssue, NativePolicyChange, NativeProgress, SlotName } from '../binding';
 import type { EventPlace } from './bookmark';
 import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint } from './types';
 
@@ -149,6 +149,8 @@ export interface BatchHandlers {
   issue(issue: NativeIssue): void;
   gap(gap: NativeGap): void;
   policyChange(change: NativePolicyChange): void;
+  /** Every input stands at least at `progress` once the events before it were consumed. */
+  progress(progress: NativeProgress[]): void;
   /** Checked before each event: false stops the delivery (a listener closed the watcher). */
   open(): boolean;
 }
@@ -160,7 +162,8 @@ export interface BatchHandlers {
  */
 export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
   const decoder = new BatchDecoder(batch, slots);
-  const { issues, gaps, policyChanges, events, inputs } = batch;
+  const { issues, gaps, policyChanges, events, inputs, progress } = batch;
+  let nextProgress = 0;
   let nextInput = 0;
   let nextIssue = 0;
   let nextGap = 0;
@@ -171,6 +174,8 @@ export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHa
     while (nextGap < gaps.length && gaps[nextGap].atEvent <= at && handlers.open()) handlers.gap(gaps[nextGap++]);
     while (nextChange < policyChanges.length && policyChanges[nextChange].atEvent <= at && handlers.open())
       handlers.policyChange(policyChanges[nextChange++]);
+    while (nextProgress < progress.length && progress[nextProgress].atEvent <= at && handlers.open())
+      handlers.progress(progress[nextProgress++].inputs);
   };
   for (let i = 0; i < events; i++) {
     upTo(i);

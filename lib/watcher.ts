@@ -144,9 +144,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   /** Stops the watcher. Settles once its thread has stopped; no event is emitted after that. */
   close(): Promise<void> {
+    // Also after the input ended by itself: a loop yields nothing it holds once close() is called.
+    for (const feed of [...this.#feeds]) feed.end(true);
     if (this.#state === 'open') {
       this.#state = 'closing';
-      for (const feed of [...this.#feeds]) feed.end(true);
       this.#release();
       if (this.#native) this.#native.close();
       else this.#endSoon(null);
@@ -239,11 +240,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
         issue: (issue) => this.#emitNativeIssue(issue),
         gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
         policyChange: (change) => this.#emitPolicyChange(change),
+        progress: (progress) => {
+          if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(progress);
+          else this.#position.progress(progress);
+        },
       });
-      if (message.progress && this.#state === 'open') {
-        if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(message.progress);
-        else this.#position.progress(message.progress);
-      }
       return;
     }
     if (message.drained && this.#state === 'open') this.#resumeStream?.();
@@ -252,10 +253,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   // 'block' listeners are called with it; loops get it to take. What counts as delivered is what a
   // loop took, or, with no loop, what the listeners were called with.
+  // The bookmark moves first, so that a listener that saves it has the event it was called with in it.
   #deliver(event: BlockEvent, place: EventPlace): void {
+    if (this.#feeds.length === 0) this.#position.consumed(place);
     this.#emitSafely('block', event);
-    if (this.#feeds.length) for (const feed of this.#feeds) feed.push(event, place);
-    else this.#position.consumed(place);
+    for (const feed of this.#feeds) feed.push(event, place);
   }
 
   #emitPolicyChange(native: NativePolicyChange): void {

@@ -127,8 +127,9 @@ bool MakeBatchValue(napi_env env, const Batch& batch, napi_value* out) {
         .Decimal("end", e.end)
         .Set("progress", MakeArray(env, e.progress, Progress));
   }));
-  if (batch.hasProgress) o.Set("progress", MakeArray(env, batch.progress, Progress));
-  else o.Null("progress");
+  o.Set("progress", MakeArray(env, batch.progress, [env](JsObject& x, const Batch::ProgressMark& m) {
+    x.Number("atEvent", m.atEvent).Set("inputs", MakeArray(env, m.inputs, Progress));
+  }));
   if (!o.ok()) return false;
   *out = o.value();
   return true;

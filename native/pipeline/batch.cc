@@ -244,9 +244,8 @@ void BatchBuilder::AddInput(BatchInput input) {
 
 void BatchBuilder::AddEpoch(BatchEpoch epoch) { batch_.epochs.push_back(std::move(epoch)); }
 
-void BatchBuilder::SetProgress(std::vector<BatchProgress> progress) {
-  batch_.hasProgress = true;
-  batch_.progress = std::move(progress);
+void BatchBuilder::AddProgress(std::vector<BatchProgress> progress) {
+  batch_.progress.push_back(Batch::ProgressMark{batch_.events, std::move(progress)});
 }
 
 }  // namespace wfp

@@ -147,9 +147,13 @@ struct Batch {
   std::vector<BatchPolicyChange> policyChanges;
   std::vector<BatchInput> inputs;
   std::vector<BatchEpoch> epochs;
-  // When set, how far every input stood after the batch's last event (nothing held in between).
-  bool hasProgress = false;
-  std::vector<BatchProgress> progress;
+  // How far every input stood after the first `atEvent` events of the batch (set only where nothing
+  // was held: every record before it was delivered or had nothing to deliver).
+  struct ProgressMark {
+    uint32_t atEvent = 0;
+    std::vector<BatchProgress> inputs;
+  };
+  std::vector<ProgressMark> progress;
 
   // What counts toward the high-water mark: events, and the problems and changes that travel with them.
   size_t weight() const { return events + issues.size() + policyChanges.size(); }
@@ -167,13 +171,13 @@ class BatchBuilder {
   void AddPolicyChange(BatchPolicyChange change);
   void AddInput(BatchInput input);
   void AddEpoch(BatchEpoch epoch);
-  void SetProgress(std::vector<BatchProgress> progress);
+  void AddProgress(std::vector<BatchProgress> progress);
   // Events and everything else the batch carries: what counts toward its size and the high-water mark.
   size_t weight() const { return batch_.weight(); }
   uint32_t events() const { return batch_.events; }
   bool empty() const {
     return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty() &&
-           batch_.inputs.empty() && batch_.epochs.empty() && !batch_.hasProgress;
+           batch_.inputs.empty() && batch_.epochs.empty() && batch_.progress.empty();
   }
   // Hands over the batch built so far and starts a new one.
   Batch Take();

@@ -96,6 +96,12 @@ void Pipeline::OnInputEnded(uint32_t index, uint64_t end) {
   input.done = true;
   input.progress = std::max(input.progress, end);
   Summarise(input.name, false);
+  MarkProgress();
+}
+
+// Where nothing is held, how far each input stands goes with the batch (see Batch::progress).
+void Pipeline::MarkProgress() {
+  if (!emittingEpoch_ && (!coalescer_ || coalescer_->empty()) && !inputs_.empty()) builder_.AddProgress(Progress());
 }
 
 void Pipeline::Fail(const ErrorCode& code, std::string message) {
@@ -249,16 +255,15 @@ void Pipeline::Finish() {
   if (!stopped_) {
     EndEpoch();
     Summarise(std::string(), true);
-    // The last word on how far each input was read, for the bookmark.
-    if (!inputs_.empty()) builder_.SetProgress(Progress());
+    MarkProgress();  // the last word on how far each input was read, for the bookmark
   }
   Flush();
 }
 
 void Pipeline::Flush() {
-  if (!emittingEpoch_ && (!coalescer_ || coalescer_->empty()) && !inputs_.empty() && !builder_.empty())
-    builder_.SetProgress(Progress());
-  if (!builder_.empty()) queue_.Push(builder_.Take());
+  if (builder_.empty()) return;
+  MarkProgress();
+  queue_.Push(builder_.Take());
 }
 
 }  // namespace wfp

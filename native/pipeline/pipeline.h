@@ -97,6 +97,7 @@ class Pipeline final : public RecordSink {
   void Summarise(const std::string& input, bool all);
   void Flush();
   std::vector<BatchProgress> Progress() const;
+  void MarkProgress();
   bool Full() const { return builder_.weight() >= batchSize_; }
   void Fail(const ErrorCode& code, std::string message);
 
