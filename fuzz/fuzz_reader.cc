@@ -23,12 +23,12 @@ class CheckingSink final : public wfp::RecordSink {
     Check(at.offset);
     wfp::BlockEvent event;
     wfp::NormalizeIssue issue;
-    if (wfp::Normalize(record, selection_, event, issue) == wfp::Normalized::Event) builder_.Add(event);
+    if (wfp::Normalize(record, selection_, event, issue) == wfp::Normalized::Event) builder_.Add(event, at);
     wfp::PolicyChange change;
     if (wfp::RecognizePolicyChange(record, change) && change.changes > 15) std::abort();
     if (builder_.events() >= 64) builder_.Take();
   }
-  void OnEvent(const wfp::BlockEvent& event, const wfp::Position&) override { builder_.Add(event); }
+  void OnEvent(const wfp::BlockEvent& event, const wfp::Position& at) override { builder_.Add(event, at); }
   void OnIssue(wfp::Issue issue) override {
     if (issue.message.empty() || !issue.code) std::abort();
     if (issue.offset >= 0) Check(static_cast<uint64_t>(issue.offset));

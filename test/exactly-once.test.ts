@@ -377,6 +377,31 @@ describe('bad bookmarks: a typed error that says which, before anything is read'
       expect(() => watchBlocks({ source: { replay: file }, from: { bookmark: bookmark() } })).toThrow(message);
     });
   }
+  it('mutated bookmarks: each is read or refused with a WfpOptionError, never anything else', () => {
+    const rand = random(99);
+    const samples = [good, "<BookmarkList><Bookmark Channel='Security' RecordId='5' IsCurrent='true'/></BookmarkList>"];
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      let b = samples[i % 2];
+      for (let m = 1 + Math.floor(rand() * 4); m > 0; m--) {
+        const at = Math.floor(rand() * b.length);
+        const op = rand();
+        if (op < 0.3) b = b.slice(0, at) + b.slice(at + 1);
+        else if (op < 0.6) b = b.slice(0, at) + String.fromCharCode(32 + Math.floor(rand() * 95)) + b.slice(at + 1);
+        else if (op < 0.8) b = b.slice(0, at) + b.slice(at, at + 20) + b.slice(at);
+        else b = b.slice(0, at);
+      }
+      const source = b.startsWith('<') ? 'eventlog' : { replay: file };
+      try {
+        watchBlocks({ source: source as never, from: { bookmark: b }, audit: 'ignore' }).close();
+      } catch (e) {
+        expect((e as { code?: string }).code, b).toBe('ERR_INVALID_OPTION');
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
+  });
+
   it('pointing past the end of its input', async () => {
     const d = tempDir();
     const copy = path.join(d, 'short.xml');

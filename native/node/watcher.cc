@@ -22,6 +22,7 @@
 #include "node/batch_value.h"
 #include "node/napi_options.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/resume_point.h"
 #include "sources/source_options.h"
 #include "util/decimal.h"
 #include "util/thread_name.h"
@@ -137,52 +138,19 @@ std::optional<uint64_t> ReadDecimal(OptionReader& options, const char* name) {
   return v;
 }
 
-// Where a replay resumes: `resumeInputs`, one "headLength headHash offset done" per input of the
-// bookmark (hash in hex, done 0 or 1), and `resumeEpoch`, "input end delivered" when an epoch was
-// partly delivered. lib/bookmark.ts writes them.
+// Where a replay resumes (pipeline/resume_point.h reads the text lib/bookmark.ts writes).
 ResumePoint ReadResume(OptionReader& options) {
   ResumePoint resume;
-  auto words = [](const std::string& text) {
-    std::vector<std::string_view> out;
-    std::string_view rest(text);
-    while (!rest.empty()) {
-      const size_t space = rest.find(' ');
-      out.push_back(rest.substr(0, space));
-      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-    }
-    return out;
-  };
-  auto hex = [](std::string_view text, uint64_t& v) {
-    if (text.empty() || text.size() > 16) return false;
-    v = 0;
-    for (char c : text) {
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      if (d < 0) return false;
-      v = v * 16 + static_cast<uint64_t>(d);
-    }
-    return true;
-  };
   for (const std::string& entry : options.Strings("resumeInputs").value_or(std::vector<std::string>{})) {
-    const std::vector<std::string_view> w = words(entry);
-    ResumeInput input;
-    if (w.size() != 4 || !ParseDecimal(w[0], input.identity.headLength) || !hex(w[1], input.identity.headHash) ||
-        !ParseDecimal(w[2], input.offset) || (w[3] != "0" && w[3] != "1")) {
+    std::optional<ResumeInput> input = ParseResumeInput(entry);
+    if (!input) {
       options.Fail("resumeInputs entries must be 'headLength headHash offset done'");
       return resume;
     }
-    input.done = w[3] == "1";
-    resume.inputs.push_back(input);
+    resume.inputs.push_back(*input);
   }
   if (std::optional<std::string> epoch = options.String("resumeEpoch")) {
-    const std::vector<std::string_view> w = words(*epoch);
-    uint64_t index = 0;
-    if (w.size() != 3 || !ParseDecimal(w[0], index) || index > UINT32_MAX || !ParseDecimal(w[1], resume.epochEnd) ||
-        !ParseDecimal(w[2], resume.epochDelivered)) {
-      options.Fail("resumeEpoch must be 'input end delivered'");
-      return resume;
-    }
-    resume.inEpoch = true;
-    resume.epochInput = static_cast<uint32_t>(index);
+    if (!ParseResumeEpoch(*epoch, resume)) options.Fail("resumeEpoch must be 'input end delivered'");
   }
   return resume;
 }

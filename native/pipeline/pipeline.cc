@@ -75,6 +75,10 @@ void Pipeline::OnInputOpened(uint32_t index, std::string_view name, std::string_
 }
 
 void Pipeline::OnInputsKnown() {
+  if (resume_.inEpoch && !recordIdsAscend_ && resume_.epochInput >= resume_.inputs.size()) {
+    Fail(kErrBookmarkInput, "the bookmark's coalescing epoch ends in an input it does not name");
+    return;
+  }
   for (size_t i = 0; i < resume_.inputs.size(); ++i) {
     const ResumeInput& r = resume_.inputs[i];
     if (resumeClaimed_[i] || (r.done && !(resume_.inEpoch && resume_.epochInput == i))) continue;

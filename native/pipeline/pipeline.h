@@ -20,25 +20,9 @@
 #include "pipeline/batch.h"
 #include "pipeline/coalescer.h"
 #include "pipeline/delivery_queue.h"
+#include "pipeline/resume_point.h"
 
 namespace wfp {
-
-// Where a watcher resumes a replay: for each input of the bookmark, by its identity (not its name),
-// the position up to which everything was delivered; with coalescing, the epoch that was partly
-// delivered.
-struct ResumeInput {
-  InputIdentity identity;
-  uint64_t offset = 0;
-  bool done = false;  // it had been read to its end
-};
-
-struct ResumePoint {
-  std::vector<ResumeInput> inputs;
-  bool inEpoch = false;
-  uint32_t epochInput = 0;     // index in `inputs` of the input the epoch ended in
-  uint64_t epochEnd = 0;       // the end of the epoch's last record there
-  uint64_t epochDelivered = 0; // how many of the epoch's folds were delivered
-};
 
 struct PipelineOptions {
   EventSelection selection;
