@@ -81,11 +81,14 @@ export interface NativeProgress {
 
 /**
  * A coalescing epoch that ended: `folds` in all, of which those numbered from `first` + 1 travel in
- * this run; they end after the record ending at `end` in input `endInput` (a live log: the record
- * ID); once the last is consumed, the inputs stand at `progress`.
+ * this run; they end after the record ending at `end` in input `endInput` (a live log: after the
+ * record ID `end`, the epoch having begun after `start`); once the last is consumed, the inputs
+ * stand at `progress`.
  */
 export interface NativeEpoch {
   seq: string;
+  /** A live log: the record ID just before the epoch's first record (decimal). */
+  start: string;
   folds: number;
   first: number;
   endInput: number;

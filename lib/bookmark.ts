@@ -273,6 +273,7 @@ export class DeliveryPosition {
         if (this.#isLive) this.#recordId = epoch.end;
       } else {
         this.#epoch = { input: this.#isLive ? 0 : this.#bookmarkIndex(epoch.endInput), end: epoch.end, delivered: place.epochIndex };
+        if (this.#isLive) this.#recordId = epoch.start;
       }
       return;
     }

@@ -123,7 +123,15 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       enrich: options.enrich,
       ...(from.type === 'bookmark' ? resumeOptions(from.state) : {}),
     };
-    this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
+    // A live log resumes after the Windows bookmark of the last record delivered, or from the oldest
+    // record when an epoch that began with its first record was cut (record ID 0).
+    const start =
+      from.type !== 'bookmark' || from.state.recordId === undefined
+        ? from
+        : from.state.recordId === '0'
+          ? ({ type: 'oldest' } as const)
+          : { type: 'bookmark' as const, bookmark: this.#binding.bookmarkXml(from.state.recordId) };
+    this.#native = new this.#binding.Watcher(nativeOptions(source, common, start), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
   }
 

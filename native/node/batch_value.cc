@@ -121,6 +121,7 @@ bool MakeBatchValue(napi_env env, const Batch& batch, napi_value* out) {
   }));
   o.Set("epochs", MakeArray(env, batch.epochs, [env](JsObject& x, const BatchEpoch& e) {
     x.Decimal("seq", e.seq)
+        .Decimal("start", e.start)
         .Number("folds", static_cast<double>(e.folds))
         .Number("first", static_cast<double>(e.first))
         .Number("endInput", e.endInput)

@@ -113,9 +113,11 @@ struct BatchProgress {
 
 // A coalescing epoch that ended: `folds` folds in all, of which this run delivers those numbered
 // from `first` + 1 (the earlier ones went out before a resume). They end after the record ending at
-// `end` in input `endInput`; once the last is consumed, the inputs stand at `progress`.
+// `end` in input `endInput` (a live log: after record ID `end`; the epoch began after `start`); once
+// the last is consumed, the inputs stand at `progress`.
 struct BatchEpoch {
   uint64_t seq = 0;
+  uint64_t start = 0;  // a live log: the record ID just before the epoch's first record
   uint64_t folds = 0;
   uint64_t first = 0;
   uint32_t endInput = 0;

@@ -145,6 +145,7 @@ void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
     }
   }
   Advance(at);
+  if (record.hasRecordId) lastRecordId_ = record.recordId;
   if (forcedEpoch_ && at.inputIndex == forcedInput_ && PlaceOf(&record, at) == forcedEnd_) EndEpoch();
   if (Full()) Flush();
 }
@@ -153,6 +154,7 @@ void Pipeline::OnEvent(const BlockEvent& event, const Position& at) {
   if (AlreadyHandled(event.record, at)) return;
   Add(event, at);
   Advance(at);
+  if (event.record && event.record->hasRecordId) lastRecordId_ = event.record->recordId;
   if (forcedEpoch_ && at.inputIndex == forcedInput_ && PlaceOf(event.record, at) == forcedEnd_) EndEpoch();
   if (Full()) Flush();
 }
@@ -185,9 +187,13 @@ void Pipeline::EndEpoch() {
   dropFolds_ = 0;
   if (!coalescer_ || coalescer_->empty()) return;
   std::vector<std::unique_ptr<HeldEvent>> folds = coalescer_->TakeAll();
-  BatchEpoch epoch{++epochs_, folds.size(), std::min<uint64_t>(dropped, folds.size()), lastAt_.inputIndex,
+  BatchEpoch epoch{++epochs_, 0, folds.size(), std::min<uint64_t>(dropped, folds.size()), lastAt_.inputIndex,
                    lastAt_.end, Progress()};
-  if (lastAt_.end == kNoOffset) epoch.end = floor_;  // a live log: the last record ID handed on
+  if (lastAt_.end == kNoOffset) {  // a live log: by record IDs, which only grow
+    epoch.end = lastRecordId_;
+    const EventRecord* first = folds.front()->event().record;
+    epoch.start = first && first->recordId ? first->recordId - 1 : 0;
+  }
   const uint64_t seq = epoch.seq, first = epoch.first;
   if (builder_.empty()) batchStarted_ = Clock::now();
   builder_.AddEpoch(std::move(epoch));

@@ -103,6 +103,7 @@ class Pipeline final : public RecordSink {
   uint64_t dropFolds_ = 0;           // folds of the resumed epoch that were delivered before
   bool emittingEpoch_ = false;       // batches flushed meanwhile hold part of an epoch: no progress yet
   Position lastAt_;                  // the last record's position, for an epoch's end
+  uint64_t lastRecordId_ = 0;        // and its record ID (a live log's epochs end by record ID)
   uint32_t batchSize_;
   DeliveryQueue& queue_;
   BatchBuilder builder_;
