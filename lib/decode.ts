@@ -1,5 +1,5 @@
-import type { NativeBatch, NativeGap, NativeIssue, NativePolicyChange, SlotName } from '../binding';
-import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint } from './types';
+import type { NativeBatch, NativeGap, NativeIssue, NativePolicyChange, NativeRuleChange, SlotName } from '../binding';
+import type { BlockAction, BlockEvent, BlockKind, DecidedBy, Direction, Endpoint, EventChannel, RuleChange, RuleChangeKind } from './types';
 
 type Slots = Readonly<Record<SlotName, number>>;
 
@@ -83,6 +83,8 @@ export class BatchDecoder {
       layerId: num(s.layerId),
       layerName: str(s.layerName),
       interfaceIndex: num(s.interfaceIndex),
+      decidedBy: strs[n[o + s.decidedBy]] as DecidedBy,
+      ruleId: str(s.ruleId),
       data,
       system: {
         provider: str(s.provider),
@@ -113,6 +115,18 @@ export class BatchDecoder {
     if (processName !== null) event.processName = processName;
     const services = str(s.services);
     if (services !== null) event.services = services.split(',');
+    const change = str(s.change);
+    if (change !== null) {
+      event.lastChange = {
+        eventId: n[o + s.changeEventId],
+        recordId: n[o + s.changeRecordId],
+        time: new Date(n[o + s.changeTimeMs]),
+        change: change as RuleChangeKind,
+        name: str(s.changeName),
+        user: { sid: str(s.changeUserSid), name: str(s.changeUserName) },
+        application: str(s.changeApplication),
+      };
+    }
     if (folded === folded) {
       event.count = folded;
       event.firstTime = new Date(n[o + s.firstTimeMs]);
@@ -122,32 +136,65 @@ export class BatchDecoder {
   }
 }
 
+/** A change event as JavaScript sees it. */
+export function decodeRuleChange(c: NativeRuleChange): RuleChange {
+  const f = (name: string): string | null => c.fields[name] ?? null;
+  const providerKey = f('providerKey');
+  const providerName = f('providerName');
+  return {
+    eventId: c.eventId,
+    recordId: c.recordId,
+    time: new Date(c.timeMs),
+    computer: c.computer,
+    channel: c.channel as EventChannel,
+    change: c.change as RuleChangeKind,
+    ruleId: f('ruleId'),
+    filterId: c.filterId === c.filterId ? c.filterId : null,
+    key: f('key'),
+    name: f('name'),
+    profiles: f('profiles'),
+    setting: f('setting'),
+    value: f('value'),
+    values: c.values,
+    provider: providerKey === null && providerName === null ? null : { key: providerKey, name: providerName },
+    user: { sid: f('userSid'), name: f('userName') },
+    application: f('application'),
+    pid: c.pid === c.pid ? c.pid : null,
+    reason: f('reason'),
+    data: c.data,
+  };
+}
+
 /** What a batch carries besides events, each delivered at its place among them. */
 export interface BatchHandlers {
   event(event: BlockEvent): void;
   issue(issue: NativeIssue): void;
   gap(gap: NativeGap): void;
   policyChange(change: NativePolicyChange): void;
+  ruleChange(change: NativeRuleChange): void;
   /** Checked before each event: false stops the delivery (a listener closed the watcher). */
   open(): boolean;
 }
 
 /**
- * Delivers a batch in input order: the issues, gaps and policy changes that came after the first
+ * Delivers a batch in input order: the issues, gaps, policy and rule changes that came after the first
  * `atEvent` events of the batch are delivered right before event number `atEvent`; those after the
  * last event, after it.
  */
 export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
   const decoder = new BatchDecoder(batch, slots);
-  const { issues, gaps, policyChanges, events } = batch;
+  const { issues, gaps, policyChanges, ruleChanges, events } = batch;
   let nextIssue = 0;
   let nextGap = 0;
   let nextChange = 0;
+  let nextRuleChange = 0;
   const upTo = (at: number) => {
     while (nextIssue < issues.length && issues[nextIssue].atEvent <= at && handlers.open()) handlers.issue(issues[nextIssue++]);
     while (nextGap < gaps.length && gaps[nextGap].atEvent <= at && handlers.open()) handlers.gap(gaps[nextGap++]);
     while (nextChange < policyChanges.length && policyChanges[nextChange].atEvent <= at && handlers.open())
       handlers.policyChange(policyChanges[nextChange++]);
+    while (nextRuleChange < ruleChanges.length && ruleChanges[nextRuleChange].atEvent <= at && handlers.open())
+      handlers.ruleChange(ruleChanges[nextRuleChange++]);
   };
   for (let i = 0; i < events; i++) {
     upTo(i);

@@ -4,12 +4,12 @@ import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeW
 import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
 import { selectedEvents } from './catalog';
-import { deliverBatch } from './decode';
+import { decodeRuleChange, deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { iterateEvents } from './iterator';
 import type { ResolvedOptions } from './options';
 import { isLive, nativeOptions, streamName } from './sources';
-import type { BlockEvent } from './types';
+import type { BlockEvent, RuleChange } from './types';
 
 export type { AuditStatus, PolicyChange } from './audit-supervisor';
 
@@ -23,6 +23,8 @@ export interface BlockWatcherEvents {
   block: [event: BlockEvent];
   audit: [status: AuditStatus];
   policyChange: [change: PolicyChange];
+  /** With `includeChanges`: a firewall rule, setting or WFP object change among the records, in input order. */
+  ruleChange: [change: RuleChange];
   /** 'eventlog' source: reading resumed from the oldest record because the bookmarked one was gone. */
   gap: [gap: GapInfo];
   /** Recoverable problems (`error.recoverable`) and the fatal error that ends the watcher. */
@@ -111,6 +113,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       coalesceMs: options.coalesceMs,
       afterRecordId: from.type === 'bookmark' ? from.recordId : undefined,
       enrich: options.enrich,
+      ruleChanges: options.includeChanges,
     };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
@@ -217,6 +220,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
         issue: (issue) => this.#emitNativeIssue(issue),
         gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
         policyChange: (change) => this.#emitPolicyChange(change),
+        ruleChange: (change) => this.#emitSafely('ruleChange', decodeRuleChange(change)),
       });
       return;
     }

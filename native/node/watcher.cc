@@ -147,8 +147,48 @@ bool MakePolicyChanges(napi_env env, const std::vector<BatchPolicyChange>& chang
   return true;
 }
 
+// { name: value } from pairs; the first of a repeated name wins, as the normaliser reads fields.
+bool MakeRecord(napi_env env, const std::vector<std::pair<std::string, std::string>>& pairs, napi_value* out) {
+  if (napi_create_object(env, out) != napi_ok) return false;
+  for (const auto& [name, value] : pairs) {
+    bool has = false;
+    napi_value key, v;
+    if (!MakeString(env, name, &key) || napi_has_own_property(env, *out, key, &has) != napi_ok) return false;
+    if (has) continue;
+    if (!MakeString(env, value, &v) || napi_set_property(env, *out, key, v) != napi_ok) return false;
+  }
+  return true;
+}
+
+bool MakeRuleChanges(napi_env env, const std::vector<BatchRuleChange>& changes, napi_value* out) {
+  if (napi_create_array_with_length(env, changes.size(), out) != napi_ok) return false;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const BatchRuleChange& c = changes[i];
+    napi_value obj, at, eventId, recordId, time, kind, channel, computer, fields, values, data, filterId, pid;
+    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, c.atEvent, &at) != napi_ok ||
+        napi_create_uint32(env, c.eventId, &eventId) != napi_ok ||
+        napi_create_double(env, static_cast<double>(c.recordId), &recordId) != napi_ok ||
+        napi_create_double(env, c.timeMs, &time) != napi_ok ||
+        !MakeString(env, std::string(kChangeNames[static_cast<size_t>(c.kind)]), &kind) ||
+        !MakeString(env, std::string(kChannelNames[static_cast<size_t>(c.channel)]), &channel) ||
+        !MakeString(env, c.computer, &computer) || !MakeRecord(env, c.fields, &fields) ||
+        !MakeRecord(env, c.values, &values) || !MakeRecord(env, c.data, &data) ||
+        napi_create_double(env, c.filterId, &filterId) != napi_ok || napi_create_double(env, c.pid, &pid) != napi_ok)
+      return false;
+    if (!SetNamed(env, obj, "atEvent", at) || !SetNamed(env, obj, "eventId", eventId) ||
+        !SetNamed(env, obj, "recordId", recordId) || !SetNamed(env, obj, "timeMs", time) ||
+        !SetNamed(env, obj, "change", kind) || !SetNamed(env, obj, "channel", channel) ||
+        !SetNamed(env, obj, "computer", computer) || !SetNamed(env, obj, "fields", fields) ||
+        !SetNamed(env, obj, "values", values) || !SetNamed(env, obj, "data", data) ||
+        !SetNamed(env, obj, "filterId", filterId) || !SetNamed(env, obj, "pid", pid) ||
+        napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
+      return false;
+  }
+  return true;
+}
+
 bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
-  napi_value strings, buffer, numbers, events, issues, gaps, policyChanges;
+  napi_value strings, buffer, numbers, events, issues, gaps, policyChanges, ruleChanges;
   void* bytes = nullptr;
   const size_t size = batch.numbers.size() * sizeof(double);
   if (napi_create_object(env, out) != napi_ok || !MakeString(env, batch.strings, &strings) ||
@@ -156,12 +196,12 @@ bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
       napi_create_typedarray(env, napi_float64_array, batch.numbers.size(), buffer, 0, &numbers) != napi_ok ||
       napi_create_uint32(env, batch.events, &events) != napi_ok || !MakeIssues(env, batch.issues, &issues) ||
       !MakeGaps(env, batch.gaps, &gaps) ||
-      !MakePolicyChanges(env, batch.policyChanges, &policyChanges))
+      !MakePolicyChanges(env, batch.policyChanges, &policyChanges) || !MakeRuleChanges(env, batch.ruleChanges, &ruleChanges))
     return false;
   if (size) std::memcpy(bytes, batch.numbers.data(), size);
   return SetNamed(env, *out, "strings", strings) && SetNamed(env, *out, "numbers", numbers) &&
          SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues) && SetNamed(env, *out, "gaps", gaps) &&
-         SetNamed(env, *out, "policyChanges", policyChanges);
+         SetNamed(env, *out, "policyChanges", policyChanges) && SetNamed(env, *out, "ruleChanges", ruleChanges);
 }
 
 bool MakeSignal(napi_env env, bool drained, bool ended, napi_value* out) {
@@ -254,6 +294,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   PipelineOptions pipeline;
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
+  pipeline.ruleChanges = options.Bool("ruleChanges").value_or(false);
   pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   const bool enrich = options.Bool("enrich").value_or(false);

@@ -6,6 +6,7 @@
 // no Node-API and no OS code.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "model/block_event.h"
 #include "model/error_codes.h"
 #include "model/event_catalog.h"
+#include "model/rule_change.h"
 
 namespace wfp {
 
@@ -21,8 +23,10 @@ namespace wfp {
 // index into the batch's strings, or -1 for null; number slots hold NaN for null. kLocal and kRemote
 // hold 0 (none), 1 (source) or 2 (destination); the enrichment slots are strings, -1 when absent;
 // kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing); kProvider
-// to kTimeCreated are the record's System values as written (string slots, -1 when absent). After
-// kHeaderSlots come kDataCount pairs of string indices (EventData name, value).
+// to kTimeCreated are the record's System values as written (string slots, -1 when absent); kDecidedBy
+// and kRuleId say what decided the event; kChange* are the last change of that rule or filter (kChange is
+// its kind's name, -1 when none). After kHeaderSlots come kDataCount pairs of string indices (EventData
+// name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
   X(kRecordId, "recordId") \
@@ -69,6 +73,16 @@ namespace wfp {
   X(kWriterProcessId, "writerProcessId") \
   X(kWriterThreadId, "writerThreadId") \
   X(kTimeCreated, "timeCreated") \
+  X(kDecidedBy, "decidedBy") \
+  X(kRuleId, "ruleId") \
+  X(kChange, "change") \
+  X(kChangeEventId, "changeEventId") \
+  X(kChangeRecordId, "changeRecordId") \
+  X(kChangeTimeMs, "changeTimeMs") \
+  X(kChangeName, "changeName") \
+  X(kChangeUserSid, "changeUserSid") \
+  X(kChangeUserName, "changeUserName") \
+  X(kChangeApplication, "changeApplication") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 
@@ -105,6 +119,23 @@ struct BatchPolicyChange {
   uint8_t changes = 0;  // PolicyChangeBits
 };
 
+// A change event (model/rule_change.h) met among the records, in order with them; owned copies.
+struct BatchRuleChange {
+  uint32_t atEvent = 0;
+  uint32_t eventId = 0;
+  uint64_t recordId = 0;
+  double timeMs = 0;
+  ChangeKind kind = ChangeKind::RuleAdded;
+  Channel channel = Channel::Security;
+  std::string computer;
+  // Named text fields of RuleChange (ruleId, key, name, ...), absent ones left out.
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::pair<std::string, std::string>> values;
+  std::vector<std::pair<std::string, std::string>> data;  // every EventData field, unnamed ones by position
+  double filterId = NAN;
+  double pid = NAN;
+};
+
 struct Batch {
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
@@ -112,6 +143,7 @@ struct Batch {
   std::vector<BatchIssue> issues;
   std::vector<BatchGap> gaps;
   std::vector<BatchPolicyChange> policyChanges;
+  std::vector<BatchRuleChange> ruleChanges;
 };
 
 class BatchBuilder {
@@ -123,9 +155,11 @@ class BatchBuilder {
   void AddIssue(BatchIssue issue);
   void AddGap(std::string message);
   void AddPolicyChange(BatchPolicyChange change);
+  void AddRuleChange(const RuleChange& change);
   uint32_t events() const { return batch_.events; }
   bool empty() const {
-    return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty();
+    return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty() &&
+           batch_.ruleChanges.empty();
   }
   // Hands over the batch built so far and starts a new one.
   Batch Take();
@@ -153,6 +187,8 @@ class BatchBuilder {
   int32_t kindNames_[std::size(kKindNames)];
   int32_t actionNames_[std::size(kActionNames)];
   int32_t directionNames_[std::size(kDirectionNames)];
+  int32_t decidedByNames_[std::size(kDecidedByNames)];
+  int32_t changeNames_[std::size(kChangeNames)];
 };
 
 }  // namespace wfp

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "model/block_event.h"
+#include "model/rule_change.h"
 
 namespace wfp {
 
@@ -38,6 +39,7 @@ class HeldEvent {
   std::deque<std::string> strings_;  // stable addresses
   EventRecord record_;
   Enrichment enrichment_;
+  ChangeNote lastChange_;
   BlockEvent event_;
 };
 

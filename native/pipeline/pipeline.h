@@ -1,6 +1,6 @@
 // The sink every source feeds: normalises records (or takes events a source normalised itself),
-// batches the events with the problems met on the way (in input order), and pushes the batches into
-// the delivery queue. Plain C++ with no Node-API and no OS code.
+// recognises the change events and correlates blocks with them, batches the events with the problems
+// and changes met on the way (in input order), and pushes the batches into the delivery queue. Plain C++ with no Node-API and no OS code.
 #pragma once
 
 #include <memory>
@@ -10,7 +10,9 @@
 #include "model/event_source.h"
 #include "model/normalizer.h"
 #include "model/policy_change.h"
+#include "model/rule_change.h"
 #include "pipeline/batch.h"
+#include "pipeline/change_correlator.h"
 #include "pipeline/coalescer.h"
 #include "pipeline/delivery_queue.h"
 
@@ -19,6 +21,10 @@ namespace wfp {
 struct PipelineOptions {
   EventSelection selection;
   bool policyChanges = false;  // also report audit policy changes (4719) met among the records
+  // Also report the firewall rule, setting and WFP object changes met among the records. Blocks carry the
+  // last change of their rule or filter either way.
+  bool ruleChanges = false;
+  size_t correlationCapacity = ChangeCorrelator::kDefaultCapacity;
   // Records up to this ID are skipped (resuming after a bookmark); 0 skips nothing.
   uint64_t afterRecordId = 0;
   // The source's record IDs only grow (a live log): a record at or below one already seen is a repeat.
@@ -55,6 +61,8 @@ class Pipeline final : public RecordSink {
   std::unique_ptr<Enricher> enricher_;
   Enrichment enrichment_;
   bool policyChanges_;
+  bool ruleChanges_;
+  ChangeCorrelator correlator_;
   uint64_t floor_;  // records at or below this ID are skipped
   bool recordIdsAscend_;
   std::unique_ptr<Coalescer> coalescer_;
@@ -65,6 +73,7 @@ class Pipeline final : public RecordSink {
   BlockEvent event_;
   NormalizeIssue issue_;
   PolicyChange policyChange_;
+  RuleChange ruleChange_;
 };
 
 }  // namespace wfp
