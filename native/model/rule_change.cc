@@ -52,12 +52,11 @@ std::optional<sv> RuleOrigin(sv v) {
   }
 }
 
-std::string ProfileNames(uint32_t bits) {
-  if ((bits & 7u) == 7u) return "All";
-  std::string out;
-  for (auto [bit, name] : {std::pair<uint32_t, sv>{1, "Domain"}, {2, "Private"}, {4, "Public"}})
-    if (bits & bit) out.append(out.empty() ? "" : ",").append(name);
-  return out;
+// FW_PROFILE_TYPE bits: 1 Domain, 2 Private (Standard), 4 Public; 0x7FFFFFFF is all of them.
+std::optional<sv> ProfileNames(uint32_t bits) {
+  static constexpr sv kNames[] = {"", "Domain", "Private", "Domain,Private", "Public", "Domain,Public", "Private,Public", "All"};
+  if ((bits & 7u) == 0) return std::nullopt;
+  return kNames[bits & 7u];
 }
 
 // FW_PROFILE_CONFIG of [MS-FASP] 2.2.38: the SettingType of 2003 and 2082.
@@ -183,14 +182,9 @@ bool RecognizeRuleChange(const EventRecord& r, RuleChange& out) {
   }
 
   // The firewall's log writes numbers where the Security log writes words.
-  std::optional<sv> profiles = first({"Profiles"});
-  if (profiles) {
-    if (std::optional<uint32_t> bits = ParseU32(*profiles)) {
-      out.profileNames = ProfileNames(*bits);
-      out.profiles = sv(out.profileNames);
-    } else {
-      out.profiles = profiles;
-    }
+  if (std::optional<sv> profiles = first({"Profiles"})) {
+    std::optional<uint32_t> bits = ParseU32(*profiles);
+    out.profiles = bits ? ProfileNames(*bits).value_or(*profiles) : *profiles;
   }
   if (out.setting && (r.eventId == 2003 || r.eventId == 2082)) out.setting = ProfileSetting(*out.setting).value_or(*out.setting);
   if (std::optional<sv> action = first({"Action"})) value("action", FirewallAction(*action).value_or(*action));

@@ -39,7 +39,6 @@ struct RuleChange {
   // The rule's or WFP object's properties as the record gives them (the new state; a deleted object's
   // last state), with Windows' codes decoded: action, direction, protocol, application, ...
   std::vector<std::pair<std::string_view, std::string>> values;
-  std::string profileNames;  // what `profiles` points to when it was decoded
 };
 
 // A change event of the catalogue from its own provider, with a valid SystemTime; false for anything else.
