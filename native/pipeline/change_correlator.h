@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <list>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -29,15 +30,21 @@ class ChangeCorrelator {
 
  private:
   struct Entry {
-    std::string key;
+    bool isRule;
+    std::string rule;  // rule ID, lower-cased and trimmed
+    uint64_t filter;   // run-time filter ID
     ChangeNote note;
   };
-  void Put(std::string key, const ChangeNote& note);
-  const ChangeNote* Get(const std::string& key, double atMs) const;
+  using Position = std::list<Entry>::iterator;
+  void Put(Entry entry);
+  void Drop(Position at);
+  const ChangeNote* Found(const Entry* entry, double atMs) const;
 
   size_t capacity_;
   std::list<Entry> order_;  // oldest noted first
-  std::unordered_map<std::string, std::list<Entry>::iterator> byKey_;
+  // Blocks are looked up by filter ID on every event: a number key spares building a string.
+  std::unordered_map<std::string, Position> byRule_;
+  std::unordered_map<uint64_t, Position> byFilter_;
 };
 
 }  // namespace wfp
