@@ -1,7 +1,8 @@
 // A firewall rule as the rule stores keep it: the registry value named by the rule's ID whose data is a
 // rule string, "v2.30|Action=Block|Active=TRUE|Dir=Out|Protocol=6|App=...|Name=...|" ([MS-GPFAS] 2.2.2.19,
-// "Firewall Rule and the Firewall Rule Grammar Rule"; the local store, Group Policy and MDM use the same
-// grammar). Parsed into the fields a block's rule identity needs; keys this does not read are kept in
+// "Firewall Rule and the Firewall Rule Grammar Rule", for Group Policy; the local store's values are
+// written the same way, as Microsoft's troubleshooting article that edits one shows; the MDM store's are
+// expected to be but were not seen here). Parsed into the fields a block's rule identity needs; keys this does not read are kept in
 // order. Names such as "@FirewallAPI.dll,-28775" are indirect strings, kept as written (resolving them is
 // the live lookup's job). Plain C++ with no Node-API and no OS code: the Windows code reads the stores.
 #pragma once
