@@ -20,6 +20,8 @@ export interface NativeCommonOptions {
   coalesceMaxHeld?: number;
   /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
   enrich?: boolean;
+  /** Also report the firewall rule, setting and WFP object changes met among the records. */
+  ruleChanges?: boolean;
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */
@@ -121,6 +123,28 @@ export interface NativeBatch {
    * held, so every record before it was delivered or had nothing to deliver.
    */
   progress: Array<{ atEvent: number; inputs: NativeProgress[] }>;
+  ruleChanges: NativeRuleChange[];
+}
+
+/**
+ * A change event (native/model/rule_change.h). `fields` holds RuleChange's text fields that the record
+ * has (ruleId, key, name, profiles, setting, value, providerKey, providerName, userSid, userName,
+ * application, reason); `values` the decoded rule or filter properties; `data` every EventData field.
+ * `filterId` and `pid` are NaN when absent.
+ */
+export interface NativeRuleChange {
+  atEvent: number;
+  eventId: number;
+  recordId: number;
+  timeMs: number;
+  change: string;
+  channel: string;
+  computer: string;
+  fields: Record<string, string>;
+  values: Record<string, string>;
+  data: Record<string, string>;
+  filterId: number;
+  pid: number;
 }
 
 /** Event 4719. `changes` bits: 1 success added, 2 success removed, 4 failure added, 8 failure removed. */
@@ -162,8 +186,9 @@ export type SlotName =
   | 'layerName' | 'interfaceIndex' | 'applicationPath' | 'filterName' | 'filterDescription' | 'filterProvider'
   | 'ruleName' | 'processName' | 'services' | 'count' | 'firstTimeMs' | 'lastTimeMs' | 'provider' | 'providerGuid'
   | 'channel' | 'level' | 'task' | 'opcode' | 'keywords' | 'activityId' | 'userId' | 'writerProcessId'
-  | 'writerThreadId' | 'timeCreated' | 'input' | 'end' | 'epoch' | 'epochIndex' | 'recordIdText' | 'dataCount'
-  | 'header';
+  | 'writerThreadId' | 'timeCreated' | 'input' | 'end' | 'epoch' | 'epochIndex' | 'recordIdText' | 'decidedBy'
+  | 'ruleId' | 'change' | 'changeEventId' | 'changeRecordId' | 'changeTimeMs' | 'changeName' | 'changeUserSid'
+  | 'changeUserName' | 'changeApplication' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 
@@ -173,15 +198,19 @@ export declare const errorCodes: Readonly<Record<string, boolean>>;
 /** The event catalogue of native/model/event_catalog.h (lib/catalog.ts mirrors it; a test compares them). */
 export declare const catalog: {
   kinds: string[];
+  decidedBy: string[];
+  changes: string[];
   subcategories: Array<{ key: string; guid: string; name: string }>;
   events: Array<{
     id: number;
-    role: 'traffic' | 'policyChange';
+    role: 'traffic' | 'policyChange' | 'ruleChange';
     kind: string | null;
     action: string | null;
-    subcategory: string;
-    outcome: 'success' | 'failure';
+    subcategory: string | null;
+    outcome: 'success' | 'failure' | null;
     title: string;
+    change: string | null;
+    channel: string;
   }>;
 };
 

@@ -29,7 +29,7 @@ export interface PolicyChange {
   recordId: number | string;
   time: Date;
   subcategoryGuid: string;
-  /** 'connection' or 'packetDrop' for the subcategories WFP uses; null for the others. */
+  /** The AUDIT_SUBCATEGORIES key for the subcategories this library uses (blocks, rule changes); null for the others. */
   subcategory: AuditSubcategory | null;
   successAdded: boolean;
   successRemoved: boolean;

@@ -1,6 +1,15 @@
-import type { NativeBatch, NativeGap, NativeInput, NativeIssue, NativePolicyChange, NativeProgress, SlotName } from '../binding';
+import type {
+  NativeBatch,
+  NativeGap,
+  NativeInput,
+  NativeIssue,
+  NativePolicyChange,
+  NativeProgress,
+  NativeRuleChange,
+  SlotName,
+} from '../binding';
 import type { EventPlace } from './bookmark';
-import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint } from './types';
+import type { BlockAction, BlockEvent, BlockKind, DecidedBy, Direction, Endpoint, EventChannel, RuleChange, RuleChangeKind } from './types';
 
 type Slots = Readonly<Record<SlotName, number>>;
 
@@ -103,6 +112,8 @@ export class BatchDecoder {
       layerId: num(s.layerId),
       layerName: str(s.layerName),
       interfaceIndex: num(s.interfaceIndex),
+      decidedBy: strs[n[o + s.decidedBy]] as DecidedBy,
+      ruleId: str(s.ruleId),
       data,
       system: {
         provider: str(s.provider),
@@ -133,6 +144,18 @@ export class BatchDecoder {
     if (processName !== null) event.processName = processName;
     const services = str(s.services);
     if (services !== null) event.services = services.split(',');
+    const change = str(s.change);
+    if (change !== null) {
+      event.lastChange = {
+        eventId: n[o + s.changeEventId],
+        recordId: n[o + s.changeRecordId],
+        time: new Date(n[o + s.changeTimeMs]),
+        change: change as RuleChangeKind,
+        name: str(s.changeName),
+        user: { sid: str(s.changeUserSid), name: str(s.changeUserName) },
+        application: str(s.changeApplication),
+      };
+    }
     if (folded === folded) {
       event.count = folded;
       event.firstTime = new Date(n[o + s.firstTimeMs]);
@@ -140,6 +163,35 @@ export class BatchDecoder {
     }
     return event;
   }
+}
+
+/** A change event as JavaScript sees it. */
+export function decodeRuleChange(c: NativeRuleChange): RuleChange {
+  const f = (name: string): string | null => c.fields[name] ?? null;
+  const providerKey = f('providerKey');
+  const providerName = f('providerName');
+  return {
+    eventId: c.eventId,
+    recordId: c.recordId,
+    time: new Date(c.timeMs),
+    computer: c.computer,
+    channel: c.channel as EventChannel,
+    change: c.change as RuleChangeKind,
+    ruleId: f('ruleId'),
+    filterId: c.filterId === c.filterId ? c.filterId : null,
+    key: f('key'),
+    name: f('name'),
+    profiles: f('profiles'),
+    setting: f('setting'),
+    value: f('value'),
+    values: c.values,
+    provider: providerKey === null && providerName === null ? null : { key: providerKey, name: providerName },
+    user: { sid: f('userSid'), name: f('userName') },
+    application: f('application'),
+    pid: c.pid === c.pid ? c.pid : null,
+    reason: f('reason'),
+    data: c.data,
+  };
 }
 
 /** What a batch carries besides events, each delivered at its place among them. */
@@ -151,29 +203,33 @@ export interface BatchHandlers {
   policyChange(change: NativePolicyChange): void;
   /** Every input stands at least at `progress` once the events before it were consumed. */
   progress(progress: NativeProgress[]): void;
+  ruleChange(change: NativeRuleChange): void;
   /** Checked before each event: false stops the delivery (a listener closed the watcher). */
   open(): boolean;
 }
 
 /**
- * Delivers a batch in input order: the issues, gaps and policy changes that came after the first
+ * Delivers a batch in input order: the issues, gaps, policy and rule changes that came after the first
  * `atEvent` events of the batch are delivered right before event number `atEvent`; those after the
  * last event, after it.
  */
 export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
   const decoder = new BatchDecoder(batch, slots);
-  const { issues, gaps, policyChanges, events, inputs, progress } = batch;
+  const { issues, gaps, policyChanges, ruleChanges, events, inputs, progress } = batch;
   let nextProgress = 0;
   let nextInput = 0;
   let nextIssue = 0;
   let nextGap = 0;
   let nextChange = 0;
+  let nextRuleChange = 0;
   const upTo = (at: number) => {
     while (nextInput < inputs.length && inputs[nextInput].atEvent <= at) handlers.input(inputs[nextInput++]);
     while (nextIssue < issues.length && issues[nextIssue].atEvent <= at && handlers.open()) handlers.issue(issues[nextIssue++]);
     while (nextGap < gaps.length && gaps[nextGap].atEvent <= at && handlers.open()) handlers.gap(gaps[nextGap++]);
     while (nextChange < policyChanges.length && policyChanges[nextChange].atEvent <= at && handlers.open())
       handlers.policyChange(policyChanges[nextChange++]);
+    while (nextRuleChange < ruleChanges.length && ruleChanges[nextRuleChange].atEvent <= at && handlers.open())
+      handlers.ruleChange(ruleChanges[nextRuleChange++]);
     while (nextProgress < progress.length && progress[nextProgress].atEvent <= at && handlers.open())
       handlers.progress(progress[nextProgress++].inputs);
   };

@@ -18,7 +18,10 @@ import type { BlockEvent, Endpoint } from './types';
  *   the IANA keyword and `network.iana_number` the number as a string; `source` is the side that sent
  *   the first packet, as the log records it; `process.executable` the path as logged; `rule.id` the
  *   WFP filter's run-time ID, and `rule.uuid`/`rule.name` the FilterOrigin (a firewall rule ID, or a
- *   default filter's name).
+ *   default filter's name); `rule.category` what decided it (`decidedBy`) and `rule.ruleset` "Windows
+ *   Defender Firewall" when that is a firewall rule or default filter; `event.reason` says the same in a
+ *   sentence (ECS: "the reason why this event happened, according to the source"), with the last change
+ *   of that rule or filter when the watcher read one.
  */
 export interface EcsDocument {
   '@timestamp': string;
@@ -34,13 +37,14 @@ export interface EcsDocument {
     outcome: 'success' | 'failure';
     module: 'system';
     dataset: 'system.security';
+    reason?: string;
   };
   host: { name: string };
   network?: { direction?: string; transport?: string; iana_number?: string; type?: 'ipv4' | 'ipv6' };
   source?: EcsEndpoint;
   destination?: EcsEndpoint;
   process?: { pid?: number; executable?: string; name?: string };
-  rule?: { id?: string; uuid?: string; name?: string };
+  rule?: { id?: string; uuid?: string; name?: string; category?: string; ruleset?: string };
   winlog: {
     channel: 'Security';
     computer_name: string;
@@ -83,6 +87,33 @@ const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}
 /** ICMP and ICMPv6 have no ports: WFP logs the ICMP type and code in the port fields (kept in winlog.event_data). */
 export const hasPorts = (e: BlockEvent): boolean => e.protocol !== 1 && e.protocol !== 58;
 
+const DEFAULT_FILTER_NAMES: Partial<Record<BlockEvent['decidedBy'], string>> = {
+  'appcontainer-loopback': 'AppContainer loopback',
+  'boot-time-default': 'boot time default',
+  'quarantine-default': 'quarantine default',
+  'query-user-default': 'query user default',
+  stealth: 'stealth',
+  'uwp-default': 'UWP default',
+  'wsh-default': 'Windows Service Hardening default',
+};
+
+/** What decided the event, in a sentence, with the last change of that rule or filter when known. */
+export function decisionReason(e: BlockEvent): string {
+  const verb = e.action === 'block' ? 'blocked' : 'permitted';
+  const filter = DEFAULT_FILTER_NAMES[e.decidedBy];
+  let reason: string;
+  if (e.decidedBy === 'rule') reason = `${verb} by firewall rule ${e.ruleId}`;
+  else if (filter) reason = `${verb} by the firewall's ${filter} filter`;
+  else if (e.filterId !== null) reason = `${verb} by WFP filter ${e.filterId}`;
+  else reason = `${verb} by the Windows Filtering Platform`;
+  const c = e.lastChange;
+  if (c) {
+    const who = [c.user.name ?? c.user.sid, c.application].filter((x) => x !== null).join(' via ');
+    reason += `; last change: ${c.change}${c.name ? ` (${c.name})` : ''} at ${c.time.toISOString()}${who ? ` by ${who}` : ''}`;
+  }
+  return reason;
+}
+
 function endpoint(e: Endpoint | null, withPort: boolean): EcsEndpoint | undefined {
   if (!e) return undefined;
   const out: EcsEndpoint = { address: e.address };
@@ -107,6 +138,7 @@ export function toEcs(e: BlockEvent): EcsDocument {
       outcome,
       module: 'system',
       dataset: 'system.security',
+      reason: decisionReason(e),
     },
     host: { name: e.computer },
     winlog: {
@@ -144,11 +176,13 @@ export function toEcs(e: BlockEvent): EcsDocument {
       doc.process.name = windowsBaseName(e.application);
     }
   }
-  if (e.filterId !== null || e.filterOrigin) {
+  if (e.filterId !== null || e.filterOrigin || e.decidedBy !== 'unknown') {
     doc.rule = {};
     if (e.filterId !== null) doc.rule.id = String(e.filterId);
     if (e.filterOrigin && GUID.test(e.filterOrigin)) doc.rule.uuid = e.filterOrigin;
     else if (e.filterOrigin) doc.rule.name = e.filterOrigin;
+    if (e.decidedBy !== 'unknown') doc.rule.category = e.decidedBy;
+    if (e.decidedBy !== 'unknown' && e.decidedBy !== 'other-provider') doc.rule.ruleset = 'Windows Defender Firewall';
   }
   return doc;
 }

@@ -7,6 +7,8 @@ export const {
   WfpBlocksError,
   WfpOptionError,
   BLOCK_KINDS,
+  DECIDED_BY,
+  RULE_CHANGE_KINDS,
   AUDIT_SUBCATEGORIES,
   defaultAuditStateFile,
   enableBlockAuditing,

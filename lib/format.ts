@@ -18,6 +18,7 @@ const COLUMNS = [
   ['REMOTE', 32],
   ['PID', 6],
   ['FILTER', 8],
+  ['DECIDED', 18],
 ] as const;
 
 function endpoint(e: Endpoint | null): string {
@@ -47,6 +48,7 @@ export function tableRow(event: BlockEvent): string {
     endpoint(event.remote ?? (event.local ? null : event.destination)),
     event.pid === null ? '-' : String(event.pid),
     event.filterId === null ? '-' : String(event.filterId),
+    event.decidedBy,
   ];
   const app = event.application === null ? '-' : event.application.slice(event.application.lastIndexOf('\\') + 1);
   return `${cells.map((cell, i) => fit(cell, COLUMNS[i][1])).join(' ')} ${app}\n`;

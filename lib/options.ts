@@ -56,6 +56,12 @@ export interface WatchOptions {
    * come from another time, often another machine.
    */
   enrich?: boolean;
+  /**
+   * Also emit 'ruleChange' for the firewall rule, setting and WFP object changes among the records
+   * (Security log 4944-4958 and 5440-5450, the firewall's own log). Default false. Blocks carry the last
+   * change of their rule or filter (`lastChange`) either way.
+   */
+  includeChanges?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -69,6 +75,7 @@ export interface ResolvedOptions {
   /** null when not coalescing. */
   coalesce: { windowMs: number; maxHeld: number } | null;
   enrich: boolean;
+  includeChanges: boolean;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 2048;
@@ -109,7 +116,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark', 'coalesce', 'enrich']);
+  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark', 'coalesce', 'enrich', 'includeChanges']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -146,10 +153,14 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     coalesce = { windowMs, maxHeld };
   }
   if (o.enrich !== undefined && typeof o.enrich !== 'boolean') throw new WfpOptionError('enrich', o.enrich, 'a boolean');
+  if (o.includeChanges !== undefined && typeof o.includeChanges !== 'boolean') {
+    throw new WfpOptionError('includeChanges', o.includeChanges, 'a boolean');
+  }
   return {
     source,
     coalesce,
     enrich: (o.enrich as boolean | undefined) ?? true,
+    includeChanges: (o.includeChanges as boolean | undefined) ?? false,
     audit: resolveAudit(o.audit),
     from: resolveFrom(o.from, source, coalesce),
     includeAllowed: (o.includeAllowed as boolean | undefined) ?? false,

@@ -66,6 +66,19 @@ export function toOtelLogRecord(e: BlockEvent): OtelLogRecord {
   set('wfp.layer.id', e.layerId);
   set('wfp.layer.name', e.layerName);
   set('wfp.interface.index', e.interfaceIndex);
+  set('wfp.decided_by', e.decidedBy);
+  set('wfp.rule.id', e.ruleId);
+  const c = e.lastChange;
+  if (c) {
+    set('wfp.last_change.kind', c.change);
+    set('wfp.last_change.time', c.time.toISOString());
+    set('wfp.last_change.event_id', c.eventId);
+    set('wfp.last_change.record_id', c.recordId);
+    set('wfp.last_change.name', c.name);
+    set('wfp.last_change.user.id', c.user.sid);
+    set('wfp.last_change.user.name', c.user.name);
+    set('wfp.last_change.application', c.application);
+  }
   set('windows.event.task', taskName(e));
   set('windows.event.outcome', auditOutcome(e));
   for (const [key, value] of Object.entries(e.data)) a[`windows.event_data.${key}`] = value;

@@ -5,12 +5,12 @@ import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange
 import { loadBinding, type NativeBinding } from './binding';
 import { selectedEvents } from './catalog';
 import { DeliveryPosition, resumeOptions, type EventPlace } from './bookmark';
-import { deliverBatch } from './decode';
+import { decodeRuleChange, deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { EventFeed, type FeedOwner } from './iterator';
 import type { ResolvedOptions } from './options';
 import { isLive, nativeOptions, streamName } from './sources';
-import type { BlockEvent } from './types';
+import type { BlockEvent, RuleChange } from './types';
 
 export type { AuditStatus, PolicyChange } from './audit-supervisor';
 
@@ -24,6 +24,8 @@ export interface BlockWatcherEvents {
   block: [event: BlockEvent];
   audit: [status: AuditStatus];
   policyChange: [change: PolicyChange];
+  /** With `includeChanges`: a firewall rule, setting or WFP object change among the records, in input order. */
+  ruleChange: [change: RuleChange];
   /** 'eventlog' source: reading resumed from the oldest record because the bookmarked one was gone. */
   gap: [gap: GapInfo];
   /** Recoverable problems (`error.recoverable`) and the fatal error that ends the watcher. */
@@ -122,6 +124,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       coalesceMaxHeld: options.coalesce?.maxHeld,
       enrich: options.enrich,
       ...(from.type === 'bookmark' ? resumeOptions(from.state) : {}),
+      ruleChanges: options.includeChanges,
     };
     // A live log resumes after the Windows bookmark of the last record delivered, or from the oldest
     // record when an epoch that began with its first record was cut (record ID 0).
@@ -252,6 +255,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
           if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(progress);
           else this.#position.progress(progress);
         },
+        ruleChange: (change) => this.#emitSafely('ruleChange', decodeRuleChange(change)),
       });
       return;
     }

@@ -14,6 +14,9 @@ import { fixtureFiles, tempDir } from './helpers';
 
 const CONNECTION = '{0CCE9226-69AE-11D9-BED3-505054503030}';
 const PACKET_DROP = '{0CCE9225-69AE-11D9-BED3-505054503030}';
+const MPSSVC_RULE_LEVEL = '{0CCE9232-69AE-11D9-BED3-505054503030}';
+const WFP_POLICY_CHANGE = '{0CCE9233-69AE-11D9-BED3-505054503030}';
+const OTHER_POLICY_CHANGE = '{0CCE9234-69AE-11D9-BED3-505054503030}';
 const SUCCESS = 1;
 const FAILURE = 2;
 
@@ -34,12 +37,46 @@ class MemoryStore implements AuditPolicyStore {
 const stateFile = () => path.join(tempDir(), 'state', 'audit-state.json');
 
 describe('audit policy decisions, against an in-memory policy store', () => {
-  it('reads both subcategories by GUID', () => {
-    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE });
+  it('reads every subcategory by GUID', () => {
+    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE, [OTHER_POLICY_CHANGE]: SUCCESS });
     expect(getAuditPolicy({ store })).toEqual({
       connection: { success: false, failure: true },
       packetDrop: { success: true, failure: true },
+      ruleChange: { success: false, failure: false },
+      wfpPolicyChange: { success: false, failure: false },
+      otherPolicyChange: { success: true, failure: false },
     });
+  });
+
+  it('rule and filter changes: success only, only when asked, restored exactly', () => {
+    const cases: Array<[object, Record<string, number>]> = [
+      [{ ruleChanges: true }, { [CONNECTION]: FAILURE, [MPSSVC_RULE_LEVEL]: SUCCESS, [WFP_POLICY_CHANGE]: SUCCESS }],
+      [{ filterChanges: true }, { [CONNECTION]: FAILURE, [OTHER_POLICY_CHANGE]: SUCCESS }],
+      [
+        { ruleChanges: true, filterChanges: true },
+        { [CONNECTION]: FAILURE, [MPSSVC_RULE_LEVEL]: SUCCESS, [WFP_POLICY_CHANGE]: SUCCESS, [OTHER_POLICY_CHANGE]: SUCCESS },
+      ],
+    ];
+    for (const [options, expected] of cases) {
+      const store = new MemoryStore({});
+      const file = stateFile();
+      const change = enableBlockAuditing({ store, stateFile: file, ...options });
+      expect(store.policy).toEqual(expected);
+      expect(JSON.parse(readFileSync(file, 'utf8')).turnedOn).toEqual(change.turnedOn);
+      restoreAuditPolicy(change, { store });
+      expect(Object.values(store.policy).every((bits) => bits === 0)).toBe(true);
+      expect(existsSync(file)).toBe(false);
+    }
+    // A failure bit someone set on MPSSVC Rule-Level (4951-4953, 4957, 4958 are Audit Failure) is kept.
+    const store = new MemoryStore({ [MPSSVC_RULE_LEVEL]: FAILURE, [WFP_POLICY_CHANGE]: SUCCESS });
+    const change = enableBlockAuditing({ store, stateFile: stateFile(), ruleChanges: true });
+    expect(change.turnedOn).toEqual([
+      { subcategory: 'connection', guid: CONNECTION, success: false, failure: true },
+      { subcategory: 'ruleChange', guid: MPSSVC_RULE_LEVEL, success: true, failure: false },
+    ]);
+    expect(store.sets).toEqual([[{ guid: CONNECTION, bits: FAILURE }, { guid: MPSSVC_RULE_LEVEL, bits: SUCCESS | FAILURE }]]);
+    restoreAuditPolicy(change, { store });
+    expect(store.policy).toEqual({ [CONNECTION]: 0, [MPSSVC_RULE_LEVEL]: FAILURE, [WFP_POLICY_CHANGE]: SUCCESS });
   });
 
   it('turns on only the bits that are off, and restores exactly those', () => {
@@ -194,7 +231,14 @@ describe('event 4719 (audit policy changed) in the fixtures', () => {
     watcher.on('policyChange', (c) => changes.push(c));
     await new Promise((r) => watcher.once('close', r));
     expect(changes.map(({ time, subcategory, ...rest }) => rest)).toEqual(expected);
-    expect(changes.every((c) => c.subcategory === null)).toBe(true); // none of these is a WFP subcategory
+    // Real 4719s that turned off MPSSVC Rule-Level and Other Policy Change Events name those subcategories;
+    // no other one of these is a subcategory this library uses.
+    const ours: Record<string, string> = { [MPSSVC_RULE_LEVEL]: 'ruleChange', [OTHER_POLICY_CHANGE]: 'otherPolicyChange' };
+    expect(changes.map((c) => c.subcategory)).toEqual(changes.map((c) => ours[c.subcategoryGuid.toUpperCase()] ?? null));
+    expect(changes.filter((c) => c.subcategory !== null).map((c) => [c.subcategory, c.successRemoved])).toEqual([
+      ['ruleChange', true],
+      ['otherPolicyChange', true],
+    ]);
     expect(changes[0].time).toBeInstanceOf(Date);
   });
 

@@ -26,9 +26,9 @@ describe('wfp-blocks replay', () => {
     const r = cli(['replay', ...files]);
     expect(r.status).toBe(0);
     const rows = r.stdout.trimEnd().split('\n');
-    expect(rows[0]).toMatch(/^TIME\s+ID\s+ACTION\s+KIND\s+DIR\s+PROTO\s+LOCAL\s+REMOTE\s+PID\s+FILTER\s+APPLICATION$/);
+    expect(rows[0]).toMatch(/^TIME\s+ID\s+ACTION\s+KIND\s+DIR\s+PROTO\s+LOCAL\s+REMOTE\s+PID\s+FILTER\s+DECIDED\s+APPLICATION$/);
     expect(rows).toHaveLength(1 + 3 + 5);
-    expect(rows[3]).toMatch(/^2019-04-19T07:36:55\.955Z 5159\s+block\s+bind\s+-\s+tcp\s+0\.0\.0\.0:5555\s+-\s+7924\s+84614\s+nc\.exe$/);
+    expect(rows[3]).toMatch(/^2019-04-19T07:36:55\.955Z 5159\s+block\s+bind\s+-\s+tcp\s+0\.0\.0\.0:5555\s+-\s+7924\s+84614\s+unknown\s+nc\.exe$/);
   });
 
   it('--format ecs and --format otel print one document per line, in input order', async () => {

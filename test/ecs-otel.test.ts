@@ -35,6 +35,11 @@ describe('toEcs', () => {
       expect(d.event.category).toEqual(['network']);
       expect(d.event.type).toContain(e.action === 'block' ? 'denied' : 'allowed');
       expect(d.host.name).toBe(e.computer);
+      if (e.decidedBy === 'unknown') {
+        const verb = e.action === 'block' ? 'blocked' : 'permitted';
+        expect(d.event.reason).toBe(e.filterId === null ? `${verb} by the Windows Filtering Platform` : `${verb} by WFP filter ${e.filterId}`);
+        expect(d.rule?.category).toBeUndefined();
+      }
       expect(d.winlog).toMatchObject({
         channel: 'Security',
         event_id: String(e.eventId),
@@ -91,8 +96,20 @@ describe('toEcs', () => {
     }
 
     const [ruleId, defaultFilter] = events.slice(-2).map(toEcs);
-    expect(ruleId.rule).toEqual({ id: '206474', uuid: '{A549B7CF-0542-4B67-93F9-EEBCDD584377}' });
-    expect(defaultFilter.rule).toEqual({ id: '206474', name: 'Query User Default' });
+    expect(ruleId.rule).toEqual({
+      id: '206474',
+      uuid: '{A549B7CF-0542-4B67-93F9-EEBCDD584377}',
+      category: 'rule',
+      ruleset: 'Windows Defender Firewall',
+    });
+    expect(ruleId.event.reason).toBe('blocked by firewall rule {A549B7CF-0542-4B67-93F9-EEBCDD584377}');
+    expect(defaultFilter.rule).toEqual({
+      id: '206474',
+      name: 'Query User Default',
+      category: 'query-user-default',
+      ruleset: 'Windows Defender Firewall',
+    });
+    expect(defaultFilter.event.reason).toBe("blocked by the firewall's query user default filter");
   });
 });
 
@@ -116,6 +133,8 @@ describe('toOtelLogRecord and OTLP/JSON', () => {
       expect(a['process.pid']).toBe(e.pid ?? undefined);
       expect(a['process.executable.path']).toBe(e.application ?? undefined);
       for (const [k, v] of Object.entries(e.data)) expect(a[`windows.event_data.${k}`]).toBe(v);
+      expect(a['wfp.decided_by']).toBe(e.decidedBy);
+      expect(a['wfp.rule.id']).toBe(e.ruleId ?? undefined);
     }
   });
 

@@ -28,6 +28,33 @@ const LAYER = {
 };
 const PROTOCOL = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' };
 
+// The README's decidedBy table: FilterOrigin names of the firewall's default filters (any case and
+// spacing), a rule ID (a GUID, one token, or a query-user rule), else unknown.
+const DEFAULT_FILTERS = {
+  'appcontainer loopback': 'appcontainer-loopback',
+  'boot time default': 'boot-time-default',
+  'quarantine default': 'quarantine-default',
+  'query user default': 'query-user-default',
+  stealth: 'stealth',
+  'uwp default': 'uwp-default',
+  'universal windows platform default': 'uwp-default',
+  'universal windows platform (uwp) default': 'uwp-default',
+  'wsh default': 'wsh-default',
+  'windows service hardening default': 'wsh-default',
+  'windows service hardening (wsh) default': 'wsh-default',
+};
+
+export function decisionFor(filterOrigin) {
+  if (filterOrigin === undefined) return { decidedBy: 'unknown', ruleId: null };
+  const origin = filterOrigin.trim();
+  const words = origin.toLowerCase().split(/\s+/).join(' ');
+  if (DEFAULT_FILTERS[words]) return { decidedBy: DEFAULT_FILTERS[words], ruleId: null };
+  if (origin === '' || origin === '-' || words === 'unknown') return { decidedBy: 'unknown', ruleId: null };
+  const guid = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(origin);
+  if (guid || /^(TCP|UDP) Query User\{/i.test(origin) || !/\s/.test(origin)) return { decidedBy: 'rule', ruleId: origin };
+  return { decidedBy: 'unknown', ruleId: null };
+}
+
 function toMs(systemTime) {
   // 2016-06-29T15:24:34.346000000Z or 2021-12-06 07:35:44.3515332 (UTC without a zone)
   const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?Z?$/.exec(systemTime);
@@ -84,6 +111,7 @@ export function expectedFor(xml) {
       layerId: data.LayerRTID === undefined ? null : Number(data.LayerRTID),
       layerName: data.LayerName === undefined ? null : (LAYER[data.LayerName] ?? data.LayerName),
       interfaceIndex: data.InterfaceIndex === undefined ? null : Number(data.InterfaceIndex),
+      ...decisionFor(data.FilterOrigin),
       data,
       system: {
         provider: text(system.Provider?.['@Name']),

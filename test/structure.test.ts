@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENTS, BLOCK_KINDS, SUBCATEGORIES } from '../dist/catalog.js';
+import { EVENTS, BLOCK_KINDS, DECIDED_BY, RULE_CHANGE_KINDS, SUBCATEGORIES } from '../dist/catalog.js';
 import { JS_ERROR_CODES } from '../dist/errors.js';
 import { SOURCE_TYPES } from '../dist/sources.js';
 
@@ -25,6 +25,8 @@ function unionMembers(file: string, typeName: string): string[] {
 describe('one place per fact', () => {
   it('lib/catalog.ts is the native event catalogue', () => {
     expect(binding.catalog.kinds).toEqual(BLOCK_KINDS);
+    expect(binding.catalog.decidedBy).toEqual(DECIDED_BY);
+    expect(binding.catalog.changes).toEqual(RULE_CHANGE_KINDS);
     expect(binding.catalog.subcategories).toEqual(SUBCATEGORIES);
     expect(binding.catalog.events).toEqual(EVENTS);
   });

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/decided_by.h"
 #include "model/event_record.h"
 
 namespace wfp {
@@ -24,6 +25,8 @@ struct Endpoint {
   std::string_view address;
   std::optional<uint32_t> port;
 };
+
+struct ChangeNote;  // model/rule_change.h
 
 // What the live sources add on Windows, best-effort: each field is absent when its lookup failed.
 struct Enrichment {
@@ -55,7 +58,10 @@ struct BlockEvent {
   std::optional<uint64_t> layerId;
   std::optional<std::string_view> layerName;  // decoded %% token, or the text as logged
   std::optional<uint32_t> interfaceIndex;
+  DecidedBy decidedBy = DecidedBy::Unknown;
+  std::optional<std::string_view> ruleId;  // decidedBy Rule: the firewall rule's ID
   const Enrichment* enrichment = nullptr;
+  const ChangeNote* lastChange = nullptr;  // the last change read of the rule or filter that decided it
 };
 
 // Calls `f(std::string_view&)` for every string view the event holds outside its record, so that a
@@ -69,6 +75,7 @@ void ForEachView(BlockEvent& e, F&& f) {
   f(e.destination.address);
   if (e.filterOrigin) f(*e.filterOrigin);
   if (e.layerName) f(*e.layerName);
+  if (e.ruleId) f(*e.ruleId);
 }
 
 // The same for a record: every System string and every EventData name and value.
@@ -85,7 +92,7 @@ void ForEachView(EventRecord& r, F&& f) {
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
-static_assert(sizeof(BlockEvent) == 256, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
+static_assert(sizeof(BlockEvent) == 296, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
 static_assert(sizeof(EventRecord) == 272, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
 #endif
 

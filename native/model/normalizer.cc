@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "model/decided_by.h"
 #include "model/record_values.h"
 
 namespace wfp {
@@ -181,6 +182,10 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
 
   out.filterId = filterId ? ParseNumber(filterId->value) : std::nullopt;
   out.filterOrigin = filterOrigin ? std::optional<sv>(filterOrigin->value) : std::nullopt;
+  const Decision decision = DecideByOrigin(out.filterOrigin);
+  out.decidedBy = decision.by;
+  out.ruleId = decision.ruleId;
+  out.lastChange = nullptr;
   out.layerId = layerId ? ParseNumber(layerId->value) : std::nullopt;
   out.layerName = std::nullopt;
   if (layerName) {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wfp {
@@ -66,6 +67,24 @@ napi_value MakeArray(napi_env env, const std::vector<T>& items, F make) {
   return array;
 }
 
+// { name: value } from pairs; the first of a repeated name wins, as the normaliser reads fields.
+napi_value MakeRecord(napi_env env, const std::vector<std::pair<std::string, std::string>>& pairs) {
+  napi_value object;
+  if (napi_create_object(env, &object) != napi_ok) return nullptr;
+  for (const auto& [name, value] : pairs) {
+    bool has = false;
+    napi_value key, v;
+    if (napi_create_string_utf8(env, name.data(), name.size(), &key) != napi_ok ||
+        napi_has_own_property(env, object, key, &has) != napi_ok)
+      return nullptr;
+    if (has) continue;
+    if (napi_create_string_utf8(env, value.data(), value.size(), &v) != napi_ok ||
+        napi_set_property(env, object, key, v) != napi_ok)
+      return nullptr;
+  }
+  return object;
+}
+
 void Progress(JsObject& o, const BatchProgress& p) { o.Number("index", p.index).Decimal("end", p.end).Boolean("done", p.done); }
 
 char HexDigit(unsigned v) { return static_cast<char>(v < 10 ? '0' + v : 'a' + v - 10); }
@@ -110,6 +129,20 @@ bool MakeBatchValue(napi_env env, const Batch& batch, napi_value* out) {
         .Number("timeMs", c.timeMs)
         .String("subcategoryGuid", c.subcategoryGuid)
         .Number("changes", c.changes);
+  }));
+  o.Set("ruleChanges", MakeArray(env, batch.ruleChanges, [env](JsObject& x, const BatchRuleChange& c) {
+    x.Number("atEvent", c.atEvent)
+        .Number("eventId", c.eventId)
+        .Number("recordId", static_cast<double>(c.recordId))
+        .Number("timeMs", c.timeMs)
+        .String("change", kChangeNames[static_cast<size_t>(c.kind)])
+        .String("channel", kChannelNames[static_cast<size_t>(c.channel)])
+        .String("computer", c.computer)
+        .Set("fields", MakeRecord(env, c.fields))
+        .Set("values", MakeRecord(env, c.values))
+        .Set("data", MakeRecord(env, c.data))
+        .Number("filterId", c.filterId)
+        .Number("pid", c.pid);
   }));
   o.Set("inputs", MakeArray(env, batch.inputs, [](JsObject& x, const BatchInput& i) {
     x.Number("atEvent", i.atEvent)

@@ -195,6 +195,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   PipelineOptions pipeline;
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
+  pipeline.ruleChanges = options.Bool("ruleChanges").value_or(false);
   pipeline.afterRecordId = ReadDecimal(options, "afterRecordId").value_or(0);
   pipeline.resume = ReadResume(options);
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);

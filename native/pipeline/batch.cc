@@ -59,6 +59,8 @@ void BatchBuilder::Start() {
   for (int32_t& i : kindNames_) i = -1;
   for (int32_t& i : actionNames_) i = -1;
   for (int32_t& i : directionNames_) i = -1;
+  for (int32_t& i : decidedByNames_) i = -1;
+  for (int32_t& i : changeNames_) i = -1;
 }
 
 Batch BatchBuilder::Take() {
@@ -221,6 +223,24 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   system(kWriterProcessId, r.writerProcessId);
   system(kWriterThreadId, r.writerThreadId);
   system(kTimeCreated, r.systemTime);
+  const size_t decidedBy = static_cast<size_t>(e.decidedBy);
+  s[kDecidedBy] = InternName(decidedByNames_[decidedBy], kDecidedByNames[decidedBy]);
+  str(kRuleId, e.ruleId);
+  const ChangeNote* c = e.lastChange;
+  auto note = [&](Slot slot, const std::optional<std::string>& v) { s[slot] = c && v ? InternAt(slot, *v) : -1.0; };
+  if (c) {
+    const size_t kind = static_cast<size_t>(c->kind);
+    s[kChange] = InternName(changeNames_[kind], kChangeNames[kind]);
+  } else {
+    s[kChange] = -1.0;
+  }
+  s[kChangeEventId] = c ? c->eventId : NAN;
+  s[kChangeRecordId] = c ? static_cast<double>(c->recordId) : NAN;
+  s[kChangeTimeMs] = c ? c->timeMs : NAN;
+  note(kChangeName, c ? c->name : std::nullopt);
+  note(kChangeUserSid, c ? c->userSid : std::nullopt);
+  note(kChangeUserName, c ? c->userName : std::nullopt);
+  note(kChangeApplication, c ? c->application : std::nullopt);
   s[kCount] = count ? static_cast<double>(count) : NAN;
   s[kInput] = s[kEnd] = s[kEpoch] = s[kEpochIndex] = NAN;
   s[kFirstTimeMs] = firstMs;
@@ -231,6 +251,41 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
 void BatchBuilder::AddPolicyChange(BatchPolicyChange change) {
   change.atEvent = batch_.events;
   batch_.policyChanges.push_back(std::move(change));
+}
+
+void BatchBuilder::AddRuleChange(const RuleChange& c) {
+  const EventRecord& r = *c.record;
+  BatchRuleChange out;
+  out.atEvent = batch_.events;
+  out.eventId = r.eventId;
+  out.recordId = r.recordId;
+  out.timeMs = c.timeMs;
+  out.kind = c.kind;
+  out.channel = c.channel;
+  out.computer = std::string(r.computer);
+  auto field = [&](const char* name, const std::optional<std::string_view>& v) {
+    if (v) out.fields.emplace_back(name, std::string(*v));
+  };
+  field("ruleId", c.ruleId);
+  field("key", c.key);
+  field("name", c.name);
+  field("profiles", c.profiles);
+  field("setting", c.setting);
+  field("value", c.value);
+  field("providerKey", c.providerKey);
+  field("providerName", c.providerName);
+  field("userSid", c.userSid);
+  field("userName", c.userName);
+  field("application", c.application);
+  field("reason", c.reason);
+  for (const auto& [name, value] : c.values) out.values.emplace_back(std::string(name), value);
+  for (size_t i = 0; i < r.data.size(); ++i) {
+    const DataField& f = r.data[i];
+    out.data.emplace_back(f.name.empty() ? std::to_string(i) : std::string(f.name), std::string(f.value));
+  }
+  out.filterId = c.filterId ? static_cast<double>(*c.filterId) : NAN;
+  out.pid = c.pid ? static_cast<double>(*c.pid) : NAN;
+  batch_.ruleChanges.push_back(std::move(out));
 }
 
 void BatchBuilder::AddGap(std::string message) { batch_.gaps.push_back(BatchGap{batch_.events, std::move(message)}); }

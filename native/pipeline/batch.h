@@ -6,6 +6,7 @@
 // no Node-API and no OS code.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "model/error_codes.h"
 #include "model/event_source.h"
 #include "model/event_catalog.h"
+#include "model/rule_change.h"
 
 namespace wfp {
 
@@ -26,8 +28,9 @@ namespace wfp {
 // kEnd say where the record was read (the input's index, the end of the record there; NaN for live
 // sources), kEpoch and kEpochIndex which coalescing epoch a fold belongs to and its number in it (NaN
 // when not coalescing); kRecordIdText holds the record ID as decimal text when a double cannot hold it
-// exactly (above 2^53), -1 otherwise. After
-// kHeaderSlots come kDataCount pairs of string indices (EventData name, value).
+// exactly (above 2^53), -1 otherwise; kDecidedBy and kRuleId say what decided the event; kChange* are the
+// last change of that rule or filter (kChange is its kind's name, -1 when none). After kHeaderSlots
+// come kDataCount pairs of string indices (EventData name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
   X(kRecordId, "recordId") \
@@ -79,6 +82,16 @@ namespace wfp {
   X(kEpoch, "epoch") \
   X(kEpochIndex, "epochIndex") \
   X(kRecordIdText, "recordIdText") \
+  X(kDecidedBy, "decidedBy") \
+  X(kRuleId, "ruleId") \
+  X(kChange, "change") \
+  X(kChangeEventId, "changeEventId") \
+  X(kChangeRecordId, "changeRecordId") \
+  X(kChangeTimeMs, "changeTimeMs") \
+  X(kChangeName, "changeName") \
+  X(kChangeUserSid, "changeUserSid") \
+  X(kChangeUserName, "changeUserName") \
+  X(kChangeApplication, "changeApplication") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 
@@ -140,6 +153,23 @@ struct BatchPolicyChange {
   uint8_t changes = 0;  // PolicyChangeBits
 };
 
+// A change event (model/rule_change.h) met among the records, in order with them; owned copies.
+struct BatchRuleChange {
+  uint32_t atEvent = 0;
+  uint32_t eventId = 0;
+  uint64_t recordId = 0;
+  double timeMs = 0;
+  ChangeKind kind = ChangeKind::RuleAdded;
+  Channel channel = Channel::Security;
+  std::string computer;
+  // Named text fields of RuleChange (ruleId, key, name, ...), absent ones left out.
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::pair<std::string, std::string>> values;
+  std::vector<std::pair<std::string, std::string>> data;  // every EventData field, unnamed ones by position
+  double filterId = NAN;
+  double pid = NAN;
+};
+
 struct Batch {
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
@@ -158,7 +188,10 @@ struct Batch {
   std::vector<ProgressMark> progress;
 
   // What counts toward the high-water mark: events, and the problems and changes that travel with them.
-  size_t weight() const { return events + issues.size() + policyChanges.size(); }
+  std::vector<BatchRuleChange> ruleChanges;
+
+  // What counts toward the high-water mark: events, and the problems and changes that travel with them.
+  size_t weight() const { return events + issues.size() + policyChanges.size() + ruleChanges.size(); }
 };
 
 class BatchBuilder {
@@ -177,9 +210,10 @@ class BatchBuilder {
   // Events and everything else the batch carries: what counts toward its size and the high-water mark.
   size_t weight() const { return batch_.weight(); }
   uint32_t events() const { return batch_.events; }
+  void AddRuleChange(const RuleChange& change);
   bool empty() const {
     return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty() &&
-           batch_.inputs.empty() && batch_.epochs.empty() && batch_.progress.empty();
+           batch_.ruleChanges.empty() && batch_.inputs.empty() && batch_.epochs.empty() && batch_.progress.empty();
   }
   // Hands over the batch built so far and starts a new one.
   Batch Take();
@@ -209,6 +243,8 @@ class BatchBuilder {
   int32_t kindNames_[std::size(kKindNames)];
   int32_t actionNames_[std::size(kActionNames)];
   int32_t directionNames_[std::size(kDirectionNames)];
+  int32_t decidedByNames_[std::size(kDecidedByNames)];
+  int32_t changeNames_[std::size(kChangeNames)];
 };
 
 }  // namespace wfp

@@ -31,6 +31,10 @@ HeldEvent::HeldEvent(const BlockEvent& event) : event_(event) {
     enrichment_ = *event.enrichment;
     event_.enrichment = &enrichment_;
   }
+  if (event.lastChange) {
+    lastChange_ = *event.lastChange;
+    event_.lastChange = &lastChange_;
+  }
   ForEachView(event_, [this](std::string_view& v) { v = Keep(v); });
   firstMs = lastMs = event.timeMs;
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "model/block_event.h"
+#include "model/rule_change.h"
 
 namespace wfp {
 
@@ -43,6 +44,7 @@ class HeldEvent {
   std::deque<std::string> strings_;  // stable addresses
   EventRecord record_;
   Enrichment enrichment_;
+  ChangeNote lastChange_;
   BlockEvent event_;
 };
 

@@ -19,6 +19,8 @@ Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
     : selection_(options.selection),
       enricher_(std::move(options.enricher)),
       policyChanges_(options.policyChanges),
+      ruleChanges_(options.ruleChanges),
+      correlator_(options.correlationCapacity),
       floor_(options.afterRecordId),
       recordIdsAscend_(options.recordIdsAscend),
       resume_(std::move(options.resume)),
@@ -123,7 +125,8 @@ void Pipeline::Advance(const Position& at) {
 }
 
 bool Pipeline::Wants(uint32_t eventId) const {
-  return selection_.Contains(eventId) || (policyChanges_ && eventId == kAuditPolicyChangedEventId);
+  return selection_.Contains(eventId) || (policyChanges_ && eventId == kAuditPolicyChangedEventId) ||
+         FindChangeEvent(eventId) != nullptr;
 }
 
 void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
@@ -131,6 +134,9 @@ void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
   if (policyChanges_ && record.eventId == kAuditPolicyChangedEventId && RecognizePolicyChange(record, policyChange_)) {
     builder_.AddPolicyChange(BatchPolicyChange{0, record.recordId, policyChange_.timeMs,
                                                std::string(policyChange_.subcategoryGuid), policyChange_.changes});
+  } else if (FindChangeEvent(record.eventId) && RecognizeRuleChange(record, ruleChange_)) {
+    correlator_.Note(ruleChange_);
+    if (ruleChanges_) builder_.AddRuleChange(ruleChange_);
   } else {
     switch (Normalize(record, selection_, event_, issue_)) {
       case Normalized::Event:
@@ -161,13 +167,17 @@ void Pipeline::OnEvent(const BlockEvent& event, const Position& at) {
 
 void Pipeline::Add(const BlockEvent& event, const Position& at) {
   const BlockEvent* e = &event;
-  BlockEvent enriched;
-  if (enricher_) {
-    enrichment_ = Enrichment{};
-    enricher_->Enrich(event, enrichment_);
-    enriched = event;
-    enriched.enrichment = &enrichment_;
-    e = &enriched;
+  BlockEvent annotated;
+  const ChangeNote* lastChange = correlator_.Find(event);
+  if (enricher_ || lastChange) {
+    annotated = event;
+    annotated.lastChange = lastChange;
+    if (enricher_) {
+      enrichment_ = Enrichment{};
+      enricher_->Enrich(event, enrichment_);
+      annotated.enrichment = &enrichment_;
+    }
+    e = &annotated;
   }
   if (!coalescer_) {
     if (builder_.empty()) batchStarted_ = Clock::now();

@@ -1,9 +1,9 @@
 // The sink every source feeds: normalises records (or takes events a source normalised itself),
 // batches the events with the problems met on the way (in input order), and pushes the batches into
 // the delivery queue. It is also the one place that decides which records were already delivered
-// before (a resume, a resubscription), and it keeps what it holds bounded: problems count toward a
-// batch like events, and repeats of one problem in one input are summarised. Plain C++ with no
-// Node-API and no OS code.
+// before (a resume, a resubscription), it recognises the change events and correlates blocks with
+// them, and it keeps what it holds bounded: problems count toward a batch like events, and repeats of
+// one problem in one input are summarised. Plain C++ with no Node-API and no OS code.
 #pragma once
 
 #include <chrono>
@@ -17,7 +17,9 @@
 #include "model/event_source.h"
 #include "model/normalizer.h"
 #include "model/policy_change.h"
+#include "model/rule_change.h"
 #include "pipeline/batch.h"
+#include "pipeline/change_correlator.h"
 #include "pipeline/coalescer.h"
 #include "pipeline/delivery_queue.h"
 #include "pipeline/resume_point.h"
@@ -27,6 +29,10 @@ namespace wfp {
 struct PipelineOptions {
   EventSelection selection;
   bool policyChanges = false;  // also report audit policy changes (4719) met among the records
+  // Also report the firewall rule, setting and WFP object changes met among the records. Blocks carry the
+  // last change of their rule or filter either way.
+  bool ruleChanges = false;
+  size_t correlationCapacity = ChangeCorrelator::kDefaultCapacity;
   // Live sources: records up to this ID are skipped (resuming after a bookmark); 0 skips nothing.
   uint64_t afterRecordId = 0;
   // The source's record IDs only grow (a live log): a record at or below one already seen is a repeat.
@@ -89,6 +95,8 @@ class Pipeline final : public RecordSink {
   std::unique_ptr<Enricher> enricher_;
   Enrichment enrichment_;
   bool policyChanges_;
+  bool ruleChanges_;
+  ChangeCorrelator correlator_;
   uint64_t floor_;  // live sources: records at or below this ID are skipped
   bool recordIdsAscend_;
   ResumePoint resume_;
@@ -117,6 +125,7 @@ class Pipeline final : public RecordSink {
   BlockEvent event_;
   NormalizeIssue issue_;
   PolicyChange policyChange_;
+  RuleChange ruleChange_;
 };
 
 }  // namespace wfp
