@@ -1,5 +1,5 @@
 import type { NativeBatch, NativeGap, NativeIssue, NativePolicyChange, SlotName } from '../binding';
-import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint } from './types';
+import type { BlockAction, BlockEvent, BlockKind, Direction, Endpoint, SidesBy } from './types';
 
 type Slots = Readonly<Record<SlotName, number>>;
 
@@ -65,6 +65,7 @@ export class BatchDecoder {
       destination,
       local: side(s.local),
       remote: side(s.remote),
+      sidesBy: str(s.sidesBy) as SidesBy | null,
       filterId: num(s.filterId),
       filterOrigin: str(s.filterOrigin),
       layerId: num(s.layerId),

@@ -20,7 +20,7 @@ export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails
 export type { AuditMode, AuditWatchOptions, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
 export { toEcs, type EcsDocument, type EcsEndpoint } from './ecs';
 export { toOtelLogRecord, toOtlpJson, type OtelLogRecord } from './otel';
-export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint } from './types';
+export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint, type SidesBy } from './types';
 
 /**
  * Starts watching for traffic the Windows Filtering Platform blocked (and, with includeAllowed,

@@ -59,6 +59,7 @@ void BatchBuilder::Start() {
   for (int32_t& i : kindNames_) i = -1;
   for (int32_t& i : actionNames_) i = -1;
   for (int32_t& i : directionNames_) i = -1;
+  for (int32_t& i : sidesByNames_) i = -1;
 }
 
 Batch BatchBuilder::Take() {
@@ -193,6 +194,8 @@ void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, doub
   s[kCount] = count ? static_cast<double>(count) : NAN;
   s[kFirstTimeMs] = firstMs;
   s[kLastTimeMs] = lastMs;
+  const size_t sidesBy = static_cast<size_t>(e.sidesBy);
+  s[kSidesBy] = e.sidesBy == SidesBy::None ? -1.0 : InternName(sidesByNames_[sidesBy], kSidesByNames[sidesBy]);
   ++batch_.events;
 }
 

@@ -20,7 +20,8 @@ namespace wfp {
 // Slots of one event in Batch::numbers, and the name each has in JavaScript. String slots hold an
 // index into the batch's strings, or -1 for null; number slots hold NaN for null. kLocal and kRemote
 // hold 0 (none), 1 (source) or 2 (destination); the enrichment slots are strings, -1 when absent;
-// kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing). After
+// kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing); kSidesBy
+// names the rule that decided kLocal and kRemote (-1 when none did). After
 // kHeaderSlots come kDataCount pairs of string indices (EventData name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
@@ -56,6 +57,7 @@ namespace wfp {
   X(kCount, "count") \
   X(kFirstTimeMs, "firstTimeMs") \
   X(kLastTimeMs, "lastTimeMs") \
+  X(kSidesBy, "sidesBy") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 
@@ -140,6 +142,7 @@ class BatchBuilder {
   int32_t kindNames_[std::size(kKindNames)];
   int32_t actionNames_[std::size(kActionNames)];
   int32_t directionNames_[std::size(kDirectionNames)];
+  int32_t sidesByNames_[std::size(kSidesByNames)];
 };
 
 }  // namespace wfp

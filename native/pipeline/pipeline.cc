@@ -5,6 +5,7 @@ namespace wfp {
 Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
     : selection_(options.selection),
       enricher_(std::move(options.enricher)),
+      localAddresses_(std::move(options.localAddresses)),
       policyChanges_(options.policyChanges),
       floor_(options.afterRecordId),
       recordIdsAscend_(options.recordIdsAscend),
@@ -36,6 +37,7 @@ void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
   }
   switch (Normalize(record, selection_, event_, issue_)) {
     case Normalized::Event:
+      if (localAddresses_) localAddresses_->Decide(event_);
       Add(event_);
       break;
     case Normalized::Issue:

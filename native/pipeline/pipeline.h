@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "enrich/enricher.h"
+#include "enrich/local_addresses.h"
 #include "model/event_catalog.h"
 #include "model/event_source.h"
 #include "model/normalizer.h"
@@ -25,6 +26,8 @@ struct PipelineOptions {
   bool recordIdsAscend = false;
   double coalesceMs = 0;  // > 0 folds repeats within that window (see Coalescer)
   std::unique_ptr<Enricher> enricher;  // adds machine state to each event (live sources on Windows); may be null
+  // Decides which endpoint of a record is this host's from its addresses; may be null (the direction rule alone).
+  std::unique_ptr<LocalAddresses> localAddresses;
   uint32_t batchSize = 1024;
 };
 
@@ -53,6 +56,7 @@ class Pipeline final : public RecordSink {
 
   EventSelection selection_;
   std::unique_ptr<Enricher> enricher_;
+  std::unique_ptr<LocalAddresses> localAddresses_;
   Enrichment enrichment_;
   bool policyChanges_;
   uint64_t floor_;  // records at or below this ID are skipped

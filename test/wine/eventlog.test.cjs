@@ -1,7 +1,7 @@
 // The real 'eventlog' source, running in Windows node under Wine against the stand-in wevtapi.dll.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { fixtureLines, securityLog, run, replayOf, waitFor, watchBlocks } = require('./helpers.cjs');
+const { fixtureLines, securityLog, run, replayOf, waitFor, watchBlocks, STANDIN } = require('./helpers.cjs');
 
 const ALL_IDS = 'EventID=5031 or EventID=5150 or EventID=5151 or EventID=5152 or EventID=5153 or EventID=5154 or ' +
   'EventID=5155 or EventID=5156 or EventID=5157 or EventID=5158 or EventID=5159';
@@ -123,4 +123,24 @@ test('enrichment: device paths through QueryDosDevice; lookups that cannot answe
 test('replay works under Windows node too', async () => {
   const events = await replayOf(require('node:path').join(__dirname, 'fixtures', 'evtx-omerbenamram-evtx.xml'));
   assert.deepEqual(events.map((e) => e.recordId), [319457771, 319457855, 319457856]);
+});
+
+test("live: this machine's interface addresses decide local and remote, also where the log has them reversed", { skip: !STANDIN && 'needs the stand-in log' }, async () => {
+  // Wine's GetAdaptersAddresses reports the Linux host's addresses; os.networkInterfaces() reads the same.
+  const own = Object.values(require('node:os').networkInterfaces()).flat().find((a) => a.family === 'IPv4').address;
+  const pair = require('node:fs')
+    .readFileSync(require('node:path').join(__dirname, 'fixtures', 'evtx-omerbenamram-evtx.xml'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l, i) => l.replaceAll('169.46.6.101', own).replace(/<EventRecordID>\d+</, `<EventRecordID>${8001 + i}<`));
+  securityLog(pair);
+  const got = await run({ from: 'oldest', kinds: ['packet', 'connection'] }, (events) => events.length === 3);
+  assert.deepEqual(got.events.map((e) => [e.eventId, e.local?.address, e.sidesBy]), [
+    [5152, own, 'interface'],
+    [5152, own, 'interface'],
+    [5157, own, 'interface'], // logged with Source = this host although inbound
+  ]);
+  securityLog(fixtureLines()); // another machine's addresses: the direction rule decides
+  const other = await run({ from: 'oldest', includeAllowed: true }, (events) => events.length === 77);
+  assert.ok(other.events.every((e) => e.sidesBy === 'direction' || e.sidesBy === 'kind'));
 });
