@@ -1,16 +1,22 @@
-// Lifecycle of the Windows build under Wine: workers and process exit with a live eventlog watcher.
+// Lifecycle of the Windows build (under Wine, and on a real Windows runner): workers and process exit
+// with a live eventlog watcher.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const { Worker } = require('node:worker_threads');
-const { fixtureLines, securityLog } = require('./helpers.cjs');
+const { fixtureLines, securityLog, STANDIN } = require('./helpers.cjs');
 
+// Under Wine the stand-in's log streams records; on a real Windows runner the watcher waits on the real
+// log, and the worker goes on once it is subscribed.
 const workerBody = `
   const { parentPort } = require('node:worker_threads');
   const { watchBlocks } = require('wfp-blocks');
-  const w = watchBlocks({ from: 'oldest', includeAllowed: true });
+  const w = watchBlocks(${STANDIN} ? { from: 'oldest', includeAllowed: true } : { kinds: ['connection'] });
   let n = 0;
-  w.on('block', () => { if (++n === 10) parentPort.postMessage('streaming'); if (n === 20 && process.env.EXIT_IN_WORKER) process.exit(7); });
+  const streaming = () => parentPort.postMessage('streaming');
+  const exit = () => process.env.EXIT_IN_WORKER && process.exit(7);
+  w.on('block', () => { if (++n === 10) streaming(); if (n === 20) exit(); });
+  if (!${STANDIN}) setTimeout(() => { streaming(); exit(); }, 500);
 `;
 
 test('a worker with a waiting eventlog watcher survives terminate(), again and again', async () => {
