@@ -1,7 +1,9 @@
 // This machine's interface addresses for the live sources (enrich/local_addresses.h). Read with
 // GetAdaptersAddresses, and read again after NotifyUnicastIpAddressChange says an address came or went
-// (its callback runs on a system thread and only marks the set stale); where that registration fails,
-// read again at most every kRereadMs. Only built for Windows; under Wine both calls are Wine's own,
+// (it reports IPv6 changes that NotifyIpInterfaceChange was seen to miss). Its callback runs on system
+// threads, not always one at a time (Mullvad found), and only marks the set stale: it takes no lock, so
+// CancelMibChangeNotify2, which waits for running callbacks, cannot deadlock with it (libtelio's bug).
+// Where the registration fails, the set is read again at most every kRereadMs. Only built for Windows; under Wine both calls are Wine's own,
 // which report the Linux host's addresses.
 #include <winsock2.h>
 #include <ws2ipdef.h>
