@@ -49,7 +49,9 @@ test('close() during a wait settles promptly and nothing follows it', async () =
   securityLog(fixtureLines().slice(0, 3));
   const watcher = watchBlocks(STANDIN ? { from: 'oldest', includeAllowed: true } : { kinds: ['connection'] });
   let n = 0;
+  const errors = [];
   watcher.on('block', () => n++);
+  watcher.on('error', (e) => errors.push(e));
   if (STANDIN) await waitFor(() => n === 3, 'the backlog');
   else await new Promise((r) => setTimeout(r, 1000)); // the real log: subscribed, waiting
   const started = Date.now();
@@ -58,6 +60,7 @@ test('close() during a wait settles promptly and nothing follows it', async () =
   const after = n;
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(n, after);
+  assert.deepEqual(errors, []);
 });
 
 test('resume from a bookmark: a restarted watcher neither loses nor repeats records', { skip: !STANDIN && 'needs the stand-in log' }, async () => {

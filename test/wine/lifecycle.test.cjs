@@ -12,6 +12,7 @@ const workerBody = `
   const { parentPort } = require('node:worker_threads');
   const { watchBlocks } = require('wfp-blocks');
   const w = watchBlocks(${STANDIN} ? { from: 'oldest', includeAllowed: true } : { kinds: ['connection'] });
+  w.on('error', (e) => parentPort.postMessage('error ' + e.code));
   let n = 0;
   const streaming = () => parentPort.postMessage('streaming');
   const exit = () => process.env.EXIT_IN_WORKER && process.exit(7);
@@ -24,7 +25,7 @@ test('a worker with a waiting eventlog watcher survives terminate(), again and a
   for (let i = 0; i < 5; i++) {
     const worker = new Worker(workerBody, { eval: true });
     await new Promise((resolve, reject) => {
-      worker.once('message', resolve);
+      worker.once('message', (m) => (m === 'streaming' ? resolve() : reject(new Error(m))));
       worker.once('error', reject);
     });
     await worker.terminate();
@@ -45,6 +46,7 @@ test("an unref'd eventlog watcher lets the process exit; a ref'd one keeps it un
   const script = (ref) => `
     const { watchBlocks } = require('wfp-blocks');
     const w = watchBlocks({ includeAllowed: true });
+    w.on('error', (e) => console.error(e.code));
     ${ref ? "setTimeout(() => { console.log('alive'); w.close(); }, 500).unref();" : 'w.unref();'}
   `;
   const unref = spawnSync(process.execPath, ['-e', script(false)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
