@@ -188,7 +188,7 @@ export type SlotName =
   | 'channel' | 'level' | 'task' | 'opcode' | 'keywords' | 'activityId' | 'userId' | 'writerProcessId'
   | 'writerThreadId' | 'timeCreated' | 'input' | 'end' | 'epoch' | 'epochIndex' | 'recordIdText' | 'decidedBy'
   | 'ruleId' | 'change' | 'changeEventId' | 'changeRecordId' | 'changeTimeMs' | 'changeName' | 'changeUserSid'
-  | 'changeUserName' | 'changeApplication' | 'dataCount' | 'header';
+  | 'changeUserName' | 'changeApplication' | 'sidesBy' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 

@@ -30,16 +30,9 @@ class CountingSink final : public wfp::RecordSink {
   }
   void OnEvent(const wfp::BlockEvent&, const wfp::Position&) override { ++counts.events; }
   void OnIssue(wfp::Issue) override { ++counts.issues; }
-  void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
-  void OnInputOpened(uint32_t, std::string_view, std::string_view) override {}
-  void OnInputsKnown() override {}
-  void OnInputEnded(uint32_t, uint64_t) override {}
-  void OnProgress() override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
-  bool Wants(uint32_t) const override { return true; }
 
   struct Counts {
     uint64_t records = 0, events = 0, issues = 0, bytes = 0;

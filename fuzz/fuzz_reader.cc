@@ -33,16 +33,9 @@ class CheckingSink final : public wfp::RecordSink {
     if (issue.message.empty() || !issue.code) std::abort();
     if (issue.offset >= 0) Check(static_cast<uint64_t>(issue.offset));
   }
-  void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
-  void OnInputOpened(uint32_t, std::string_view, std::string_view) override {}
-  void OnInputsKnown() override {}
-  void OnInputEnded(uint32_t, uint64_t) override {}
-  void OnProgress() override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
-  bool Wants(uint32_t) const override { return true; }
 
  private:
   void Check(uint64_t offset) {

@@ -9,7 +9,18 @@ import type {
   SlotName,
 } from '../binding';
 import type { EventPlace } from './bookmark';
-import type { BlockAction, BlockEvent, BlockKind, DecidedBy, Direction, Endpoint, EventChannel, RuleChange, RuleChangeKind } from './types';
+import type {
+  BlockAction,
+  BlockEvent,
+  BlockKind,
+  DecidedBy,
+  Direction,
+  Endpoint,
+  EventChannel,
+  RuleChange,
+  RuleChangeKind,
+  SidesBy,
+} from './types';
 
 type Slots = Readonly<Record<SlotName, number>>;
 
@@ -107,6 +118,7 @@ export class BatchDecoder {
       destination,
       local: side(s.local),
       remote: side(s.remote),
+      sidesBy: str(s.sidesBy) as SidesBy | null,
       filterId: num(s.filterId),
       filterOrigin: str(s.filterOrigin),
       layerId: num(s.layerId),

@@ -19,6 +19,7 @@ export type WfpErrorCode =
   | 'ERR_FOLLOW_UNAVAILABLE'
   | 'ERR_EVENTLOG_TRANSIENT'
   | 'ERR_EVENTLOG_RECORD'
+  | 'ERR_EVENTLOG_METADATA'
   // fatal: the watcher cannot run
   | 'ERR_ACCESS_DENIED'
   | 'ERR_CHANNEL_NOT_FOUND'

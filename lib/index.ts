@@ -34,6 +34,7 @@ export {
   type LastChange,
   type RuleChange,
   type RuleChangeKind,
+  type SidesBy,
   type SystemFields,
 } from './types';
 

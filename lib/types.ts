@@ -11,6 +11,13 @@ export {
   type RuleChangeKind,
 } from './catalog';
 export type Direction = 'inbound' | 'outbound' | 'forward' | 'bidirectional';
+/**
+ * Which rule decided `local` and `remote`: `'kind'` (listen and bind carry only the local pair),
+ * `'direction'` (Source is the remote peer inbound, the local side outbound), `'interface'` (live: one
+ * endpoint is one of this machine's interface addresses), `'learned'` (replays: one endpoint is an address
+ * the computer's own listens, binds, outbound connections or packet drops showed earlier).
+ */
+export type SidesBy = 'kind' | 'direction' | 'interface' | 'learned';
 
 export interface Endpoint {
   /** As logged: IPv4, IPv6 (`::`, `fe80::…`), or a MAC address for 5150/5151. */
@@ -64,10 +71,12 @@ export interface BlockEvent {
   application: string | null;
   source: Endpoint | null;
   destination: Endpoint | null;
-  /** The local side: Dest for inbound, Source for outbound, Source for listen and bind (same object). */
+  /** The local side, `source` or `destination` (the same object); `sidesBy` says which rule decided. */
   local: Endpoint | null;
-  /** The remote side: Source for inbound, Dest for outbound; null for listen and bind (same object). */
+  /** The remote side, `source` or `destination` (the same object); null for listen and bind. */
   remote: Endpoint | null;
+  /** The rule that decided `local` and `remote`; null when neither is known. */
+  sidesBy: SidesBy | null;
   /** FilterRTID: the WFP filter's run-time ID at the time of the event. */
   filterId: number | null;
   /** FilterOrigin (Windows 11 / Server 2022): a firewall rule ID or a default filter's name. */

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { AUDIT_RECHECK_MS, AuditSupervisor } from '../dist/audit-supervisor.js';
+import { EVENTS } from '../dist/catalog.js';
 import {
   enableBlockAuditing,
   getAuditPolicy,
@@ -253,5 +255,90 @@ describe('event 4719 (audit policy changed) in the fixtures', () => {
     await new Promise((r) => watcher.once('close', r));
     expect(changes).toHaveLength(1);
     expect(changes[0].subcategory).toBe('connection');
+  });
+});
+
+describe("'enable' against Group Policy: a revert is reported and re-applied", () => {
+  type Status = import('../dist/audit-supervisor.js').AuditStatus;
+  const blocks = () => EVENTS.filter((e) => e.role === 'traffic' && e.kind === 'connection' && e.action === 'block');
+  const change = (over: Partial<PolicyChange>): PolicyChange => ({
+    recordId: 1, time: new Date(), subcategoryGuid: CONNECTION, subcategory: 'connection',
+    successAdded: false, successRemoved: false, failureAdded: false, failureRemoved: false, ...over,
+  });
+  const supervise = (store: MemoryStore) => {
+    const statuses: Status[] = [];
+    const errors: WfpBlocksError[] = [];
+    const supervisor = new AuditSupervisor({ mode: 'enable', store, stateFile: stateFile() }, blocks(), (s) => statuses.push(s), (e) => errors.push(e));
+    supervisor.start();
+    return { supervisor, statuses, errors };
+  };
+
+  it('the periodic recheck finds the revert, says so, turns it on again; close restores all it turned on', () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+      const { supervisor, statuses, errors } = supervise(store);
+      vi.runAllTicks();
+      expect(store.policy[CONNECTION]).toBe(FAILURE);
+      expect(statuses).toEqual([]);
+      store.policy[CONNECTION] = 0; // Group Policy re-applies its own settings, without a 4719 seen
+      vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      expect(statuses.map((s) => [s.status, s.reason, s.reverted])).toEqual([
+        ['off', 'recheck', true],
+        ['on', 'reapplied', false],
+      ]);
+      expect(statuses[0].missing.map((m) => [m.guid, m.failure])).toEqual([[CONNECTION, true]]);
+      expect(store.policy[CONNECTION]).toBe(FAILURE);
+      supervisor.stop();
+      expect(store.policy[CONNECTION]).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a 4719 that turns it off re-applies it at once; one that turns something else off changes nothing', () => {
+    const store = new MemoryStore({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0 });
+    const { supervisor, statuses } = supervise(store);
+    store.policy[CONNECTION] = SUCCESS; // failure removed by someone; Windows logs 4719
+    supervisor.onPolicyChange(change({ failureRemoved: true }));
+    expect(statuses.map((s) => [s.status, s.reason, s.reverted])).toEqual([
+      ['off', 'policy-changed', true],
+      ['on', 'reapplied', false],
+    ]);
+    expect(store.policy[CONNECTION]).toBe(SUCCESS | FAILURE);
+    supervisor.onPolicyChange(change({ subcategoryGuid: '{0CCE922B-69AE-11D9-BED3-505054503030}', subcategory: null, failureRemoved: true }));
+    expect(statuses.length).toBe(2);
+    supervisor.stop();
+    expect(store.policy[CONNECTION]).toBe(SUCCESS); // the success bit someone else set stays
+  });
+
+  it('a domain policy that keeps winning: every revert is reported, also when re-applying does not hold', () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+      const { supervisor, statuses } = supervise(store);
+      for (let refresh = 0; refresh < 2; refresh++) {
+        store.policy[CONNECTION] = 0;
+        vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      }
+      expect(statuses.filter((s) => s.reverted).length).toBe(2);
+      // Now the policy refuses the change outright (the set does not take).
+      const stuck = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 }, false, true);
+      stuck.policy[CONNECTION] = FAILURE;
+      const held = supervise(stuck);
+      stuck.policy[CONNECTION] = 0;
+      vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      expect(held.statuses.map((s) => [s.status, s.reverted, s.error?.code])).toEqual([
+        ['off', true, 'ERR_AUDIT_POLICY'],
+        ['off', true, 'ERR_AUDIT_POLICY'],
+      ]);
+      expect(held.errors).toEqual([]);
+      held.supervisor.stop();
+      supervisor.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

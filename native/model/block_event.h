@@ -19,6 +19,10 @@ enum class Action : uint8_t { Block, Allow };
 enum class Direction : uint8_t { None, Inbound, Outbound, Forward, Bidirectional };
 // Which logged endpoint is the local or the remote side of the traffic.
 enum class Side : uint8_t { None, Source, Destination };
+// Which rule decided the sides: the kind (listen and bind carry only the local pair), the direction
+// (Source is the remote peer inbound, the local side outbound), this host's interface addresses (live
+// sources), or the addresses learned from the computer's own unambiguous records (replays).
+enum class SidesBy : uint8_t { None, Kind, Direction, Interface, Learned };
 
 struct Endpoint {
   bool present = false;
@@ -53,6 +57,7 @@ struct BlockEvent {
   Endpoint destination;
   Side local = Side::None;
   Side remote = Side::None;
+  SidesBy sidesBy = SidesBy::None;
   std::optional<uint64_t> filterId;
   std::optional<std::string_view> filterOrigin;
   std::optional<uint64_t> layerId;

@@ -27,6 +27,9 @@ inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false
 inline constexpr ErrorCode kErrEventLogTransient{"ERR_EVENTLOG_TRANSIENT", false};
 // One record the event log could not render or hand over: the source reads on.
 inline constexpr ErrorCode kErrEventLogRecord{"ERR_EVENTLOG_RECORD", false};
+// The installed publisher's metadata could not be read: the legacy source names insertion strings
+// from its built-in table.
+inline constexpr ErrorCode kErrEventLogMetadata{"ERR_EVENTLOG_METADATA", false};
 // The source cannot go on.
 inline constexpr ErrorCode kErrAccessDenied{"ERR_ACCESS_DENIED", true};
 inline constexpr ErrorCode kErrChannelNotFound{"ERR_CHANNEL_NOT_FOUND", true};
@@ -45,7 +48,7 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
     &kErrEventLog,       &kErrInvalidBookmark,   &kErrBookmarkInput,      &kErrElevationRequired,
-    &kErrAuditPolicy,
+    &kErrAuditPolicy,    &kErrEventLogMetadata,
 };
 
 }  // namespace wfp

@@ -1,6 +1,6 @@
 // The event catalogue: every event ID this library reads, what it means (kind, action; or the change it
 // reports), where and how Windows logs it (log, audit subcategory and outcome) and its title; the audit
-// subcategories by GUID; and the names of kinds, actions, directions, deciders and changes. The one place these facts live: the TypeScript layer
+// subcategories by GUID; and the names of kinds, actions, directions, deciders, changes and side rules. The one place these facts live: the TypeScript layer
 // mirrors them in lib/catalog.ts, which a test checks against this table. Plain C++ with no Node-API
 // and no OS code.
 #pragma once
@@ -17,6 +17,7 @@ namespace wfp {
 inline constexpr std::string_view kKindNames[] = {"connection", "packet", "listen", "bind", "accept", "mac"};
 inline constexpr std::string_view kActionNames[] = {"block", "allow"};
 inline constexpr std::string_view kDirectionNames[] = {"", "inbound", "outbound", "forward", "bidirectional"};
+inline constexpr std::string_view kSidesByNames[] = {"", "kind", "direction", "interface", "learned"};
 inline constexpr size_t kKindCount = std::size(kKindNames);
 
 // What kind of filter decided an event (DecidedBy in model/decided_by.h, in this order): a firewall rule,

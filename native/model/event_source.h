@@ -79,19 +79,21 @@ class RecordSink {
   // An event the source built itself; its views need only last for the call.
   virtual void OnEvent(const BlockEvent& event, const Position& at) = 0;
   virtual void OnIssue(Issue issue) = 0;
+  // The rest tell the sink how reading goes; a sink that needs none of it (a test's, a benchmark's)
+  // keeps these defaults.
   // Not an error: the position resumed from was gone (log cleared or overwritten); the source went on
   // from the oldest record, so records may have been missed.
-  virtual void OnGap(std::string message) = 0;
+  virtual void OnGap(std::string message) {}
   // A live source found where 'now' is: records at or below this record ID are not reported.
-  virtual void OnStartAfter(uint64_t recordId) = 0;
+  virtual void OnStartAfter(uint64_t recordId) {}
   // A replay source opened input `index`, whose first bytes (up to InputIdentity::kIdentityBytes) are
   // `head`. A source announces all its inputs, then OnInputsKnown(), before it hands on any record.
-  virtual void OnInputOpened(uint32_t index, std::string_view name, std::string_view head) = 0;
-  virtual void OnInputsKnown() = 0;
+  virtual void OnInputOpened(uint32_t index, std::string_view name, std::string_view head) {}
+  virtual void OnInputsKnown() {}
   // Input `index` was read to its end, which is at `end` (in the decoder's offsets).
-  virtual void OnInputEnded(uint32_t index, uint64_t end) = 0;
+  virtual void OnInputEnded(uint32_t index, uint64_t end) {}
   // The source read more and goes on reading: a batch that waited long enough should go out now.
-  virtual void OnProgress() = 0;
+  virtual void OnProgress() {}
   // The source is about to wait for more input: whatever is batched should go out now.
   virtual void OnIdle() = 0;
   // How long the source may wait before calling OnIdle() again (held events fall due); none: forever.
@@ -99,7 +101,7 @@ class RecordSink {
   virtual bool Stopping() const = 0;
   // Whether records of this event ID are of any use: a reader may skip the others before decoding
   // their strings.
-  virtual bool Wants(uint32_t eventId) const = 0;
+  virtual bool Wants(uint32_t eventId) const { return true; }
 
  protected:
   ~RecordSink() = default;

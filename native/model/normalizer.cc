@@ -169,6 +169,7 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
 
   // Source and Dest follow the first packet: inbound, Source is the remote peer; outbound, the local
   // side (checked on thousands of real records). Listen and bind events carry only the local pair.
+  // Where the host's own addresses are known, the pipeline may decide otherwise (model/sides.h).
   out.local = out.remote = Side::None;
   if (out.kind == Kind::Listen || out.kind == Kind::Bind) {
     if (out.source.present) out.local = Side::Source;
@@ -179,6 +180,9 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
     out.local = out.source.present ? Side::Source : Side::None;
     out.remote = out.destination.present ? Side::Destination : Side::None;
   }
+  out.sidesBy = out.local == Side::None && out.remote == Side::None ? SidesBy::None
+                : out.kind == Kind::Listen || out.kind == Kind::Bind ? SidesBy::Kind
+                                                                      : SidesBy::Direction;
 
   out.filterId = filterId ? ParseNumber(filterId->value) : std::nullopt;
   out.filterOrigin = filterOrigin ? std::optional<sv>(filterOrigin->value) : std::nullopt;

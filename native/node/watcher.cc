@@ -207,6 +207,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;
   pipeline.enricher = type->live && enrich ? CreateSystemEnricher() : nullptr;
+  pipeline.localAddresses = type->live ? CreateInterfaceAddresses() : CreateLearnedAddresses();
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
   SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr};
 

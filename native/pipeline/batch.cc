@@ -61,6 +61,7 @@ void BatchBuilder::Start() {
   for (int32_t& i : directionNames_) i = -1;
   for (int32_t& i : decidedByNames_) i = -1;
   for (int32_t& i : changeNames_) i = -1;
+  for (int32_t& i : sidesByNames_) i = -1;
 }
 
 Batch BatchBuilder::Take() {
@@ -245,6 +246,8 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   s[kInput] = s[kEnd] = s[kEpoch] = s[kEpochIndex] = NAN;
   s[kFirstTimeMs] = firstMs;
   s[kLastTimeMs] = lastMs;
+  const size_t sidesBy = static_cast<size_t>(e.sidesBy);
+  s[kSidesBy] = e.sidesBy == SidesBy::None ? -1.0 : InternName(sidesByNames_[sidesBy], kSidesByNames[sidesBy]);
   ++batch_.events;
 }
 

@@ -29,8 +29,9 @@ namespace wfp {
 // sources), kEpoch and kEpochIndex which coalescing epoch a fold belongs to and its number in it (NaN
 // when not coalescing); kRecordIdText holds the record ID as decimal text when a double cannot hold it
 // exactly (above 2^53), -1 otherwise; kDecidedBy and kRuleId say what decided the event; kChange* are the
-// last change of that rule or filter (kChange is its kind's name, -1 when none). After kHeaderSlots
-// come kDataCount pairs of string indices (EventData name, value).
+// last change of that rule or filter (kChange is its kind's name, -1 when none); kSidesBy names the
+// rule that decided kLocal and kRemote (-1 when none did). After kHeaderSlots come kDataCount pairs of
+// string indices (EventData name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
   X(kRecordId, "recordId") \
@@ -92,6 +93,7 @@ namespace wfp {
   X(kChangeUserSid, "changeUserSid") \
   X(kChangeUserName, "changeUserName") \
   X(kChangeApplication, "changeApplication") \
+  X(kSidesBy, "sidesBy") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 
@@ -245,6 +247,7 @@ class BatchBuilder {
   int32_t directionNames_[std::size(kDirectionNames)];
   int32_t decidedByNames_[std::size(kDecidedByNames)];
   int32_t changeNames_[std::size(kChangeNames)];
+  int32_t sidesByNames_[std::size(kSidesByNames)];
 };
 
 }  // namespace wfp

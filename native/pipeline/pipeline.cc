@@ -18,6 +18,7 @@ uint64_t PlaceOf(const EventRecord* record, const Position& at) {
 Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
     : selection_(options.selection),
       enricher_(std::move(options.enricher)),
+      localAddresses_(std::move(options.localAddresses)),
       policyChanges_(options.policyChanges),
       ruleChanges_(options.ruleChanges),
       correlator_(options.correlationCapacity),
@@ -140,6 +141,7 @@ void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
   } else {
     switch (Normalize(record, selection_, event_, issue_)) {
       case Normalized::Event:
+        if (localAddresses_) localAddresses_->Decide(event_);
         Add(event_, at);
         break;
       case Normalized::Issue:

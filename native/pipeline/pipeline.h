@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "enrich/enricher.h"
+#include "enrich/local_addresses.h"
 #include "model/event_catalog.h"
 #include "model/event_source.h"
 #include "model/normalizer.h"
@@ -41,6 +42,8 @@ struct PipelineOptions {
   double coalesceMs = 0;  // > 0 folds repeats (see Coalescer)
   size_t coalesceMaxHeld = 4096;
   std::unique_ptr<Enricher> enricher;  // adds machine state to each event (live sources on Windows); may be null
+  // Decides which endpoint of a record is this host's from its addresses; may be null (the direction rule alone).
+  std::unique_ptr<LocalAddresses> localAddresses;
   uint32_t batchSize = 1024;
 };
 
@@ -93,6 +96,7 @@ class Pipeline final : public RecordSink {
 
   EventSelection selection_;
   std::unique_ptr<Enricher> enricher_;
+  std::unique_ptr<LocalAddresses> localAddresses_;
   Enrichment enrichment_;
   bool policyChanges_;
   bool ruleChanges_;

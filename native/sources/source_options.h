@@ -3,6 +3,7 @@
 // sources and their parsers have no Node-API. Plain C++ with no OS code.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -50,10 +51,12 @@ enum class StartAt { Now, Oldest, Bookmark };
 
 struct LiveStart {
   StartAt at = StartAt::Now;
-  std::string bookmark;  // with StartAt::Bookmark
+  std::string bookmark;      // with StartAt::Bookmark
+  uint64_t recordId = 0;     // with StartAt::Bookmark: the bookmarked record (the TypeScript layer reads it)
 };
 
-// Reads `from` ('now', 'oldest', 'bookmark') and `bookmark`; fails the reader on anything else.
+// Reads `from` ('now', 'oldest', 'bookmark'), `bookmark` and `afterRecordId`; fails the reader on
+// anything else.
 LiveStart ReadLiveStart(OptionReader& options);
 
 // One kind of source: its name (the same at every level: the binding's `source` option, the
