@@ -24,7 +24,6 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/resume_point.h"
 #include "sources/source_options.h"
-#include "util/decimal.h"
 #include "util/thread_name.h"
 
 namespace wfp {
@@ -126,18 +125,6 @@ void RunThread(Core* core) {
 
 }  // namespace
 
-// A 64-bit unsigned option, given as decimal text (a JavaScript number cannot hold every one).
-std::optional<uint64_t> ReadDecimal(OptionReader& options, const char* name) {
-  std::optional<std::string> text = options.String(name);
-  uint64_t v = 0;
-  if (!text) return std::nullopt;
-  if (!ParseDecimal(*text, v)) {
-    options.Fail(std::string(name) + " must be a decimal number below 2^64");
-    return std::nullopt;
-  }
-  return v;
-}
-
 // Where a replay resumes (pipeline/resume_point.h reads the text lib/bookmark.ts writes).
 ResumePoint ReadResume(OptionReader& options) {
   ResumePoint resume;
@@ -196,7 +183,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
   pipeline.ruleChanges = options.Bool("ruleChanges").value_or(false);
-  pipeline.afterRecordId = ReadDecimal(options, "afterRecordId").value_or(0);
+  pipeline.afterRecordId = options.Decimal("afterRecordId").value_or(0);
   pipeline.resume = ReadResume(options);
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   if (std::optional<double> held = options.Number("coalesceMaxHeld")) {

@@ -13,6 +13,7 @@
 
 #include "model/event_catalog.h"
 #include "model/event_source.h"
+#include "util/decimal.h"
 
 namespace wfp {
 
@@ -25,6 +26,17 @@ class OptionReader {
   virtual std::optional<bool> Bool(const char* name) = 0;
   virtual std::optional<double> Number(const char* name) = 0;
   virtual std::optional<std::vector<std::string>> Strings(const char* name) = 0;
+  // A 64-bit unsigned option, given as decimal text (a JavaScript number cannot hold every one).
+  std::optional<uint64_t> Decimal(const char* name) {
+    std::optional<std::string> text = String(name);
+    uint64_t v = 0;
+    if (!text) return std::nullopt;
+    if (!ParseDecimal(*text, v)) {
+      Fail(std::string(name) + " must be a decimal number below 2^64");
+      return std::nullopt;
+    }
+    return v;
+  }
 
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }

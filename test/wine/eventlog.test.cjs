@@ -88,7 +88,7 @@ test("a bookmark whose record is gone: a 'gap' event, then everything from the o
 });
 
 test('an invalid bookmark option is a TypeError naming it', () => {
-  assert.throws(() => watchBlocks({ from: { bookmark: 'not a bookmark' } }), { code: 'ERR_INVALID_OPTION', option: 'from' });
+  assert.throws(() => watchBlocks({ from: { bookmark: 'not a bookmark' } }), { code: 'ERR_INVALID_OPTION', option: 'from.bookmark' });
 });
 
 test("the 'legacy' source reads the publisher's templates once, opens, waits and closes cleanly (Wine's event log never signals)", async () => {
