@@ -14,6 +14,18 @@ export interface NativeCommonOptions {
   coalesceMs?: number;
   /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
   enrich?: boolean;
+  /** Report only the events that match every criterion given (native/pipeline/event_filter.h). */
+  filterSinceMs?: number;
+  filterUntilMs?: number;
+  filterEventIds?: string[];
+  filterDirections?: string[];
+  filterActions?: string[];
+  /** Substrings, or globs with * and ?, of the application path (case-insensitive). */
+  filterApplications?: string[];
+  /** Addresses or CIDR blocks, matched against either endpoint. */
+  filterAddresses?: string[];
+  /** Ports or ranges ('1024-65535'), matched against either endpoint. */
+  filterPorts?: string[];
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */

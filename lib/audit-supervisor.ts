@@ -1,6 +1,6 @@
 import {
   AUDIT_SUBCATEGORIES,
-  enableBlockAuditing,
+  enableAuditingFor,
   getAuditPolicy,
   missingAuditing,
   restoreAuditPolicy,
@@ -10,7 +10,7 @@ import {
 } from './audit';
 import type { EventInfo } from './catalog';
 import type { WfpBlocksError } from './errors';
-import type { AuditWatchOptions } from './options';
+import type { ResolvedAuditOptions } from './options';
 
 /** Whether the auditing a watcher needs is on. Emitted when it is not, and whenever that changes. */
 export interface AuditStatus {
@@ -52,7 +52,7 @@ export function policySubcategory(guid: string): AuditSubcategory | null {
  * logging it.
  */
 export class AuditSupervisor {
-  readonly #options: AuditWatchOptions;
+  readonly #options: ResolvedAuditOptions;
   readonly #events: readonly EventInfo[];
   readonly #emitStatus: (status: AuditStatus) => void;
   readonly #emitError: (error: WfpBlocksError) => void;
@@ -62,7 +62,7 @@ export class AuditSupervisor {
   #detach: Array<() => void> = [];
 
   constructor(
-    options: AuditWatchOptions,
+    options: ResolvedAuditOptions,
     events: readonly EventInfo[],
     emitStatus: (status: AuditStatus) => void,
     emitError: (error: WfpBlocksError) => void,
@@ -78,9 +78,8 @@ export class AuditSupervisor {
     const { mode, stateFile, store, restoreOnSignals } = this.#options;
     if (mode === 'ignore') return;
     if (mode === 'enable') {
-      const packetDrops = this.#events.some((e) => e.subcategory === 'packetDrop');
-      const allowed = this.#events.some((e) => e.action === 'allow');
-      this.#change = enableBlockAuditing({ packetDrops, allowed, stateFile, store });
+      // Exactly the bits the watcher's own events need, never more.
+      this.#change = enableAuditingFor(this.#events, { stateFile, store } as Parameters<typeof enableAuditingFor>[1]);
       if (restoreOnSignals) this.#restoreOnSignals();
     }
     process.nextTick(() => this.#check('start'));
@@ -104,7 +103,7 @@ export class AuditSupervisor {
     if (this.#stopped) return;
     let status: AuditStatus;
     try {
-      const policy = getAuditPolicy({ store: this.#options.store });
+      const policy = getAuditPolicy({ store: this.#options.store } as Parameters<typeof getAuditPolicy>[0]);
       const missing = missingAuditing(policy, this.#events);
       status = { status: missing.length ? 'off' : 'on', missing, policy, error: null, reason };
     } catch (error) {
@@ -137,7 +136,7 @@ export class AuditSupervisor {
     this.#change = null;
     if (!change) return;
     try {
-      restoreAuditPolicy(change, { store: this.#options.store });
+      restoreAuditPolicy(change, { store: this.#options.store } as Parameters<typeof restoreAuditPolicy>[1]);
     } catch (error) {
       this.#emitError(error as WfpBlocksError);
     }

@@ -70,6 +70,15 @@ export const EVENTS: readonly EventInfo[] = [
 
 const BY_ID = new Map(EVENTS.map((e) => [e.id, e]));
 
+/**
+ * The kinds a live watcher reads by default: those "Filtering Platform Connection" audits. Packet
+ * drops ("Filtering Platform Packet Drop": 5150-5153) are very noisy, so they are opt-in, and the
+ * default watch, the auditing it asks for and a plain `enableBlockAuditing()` agree.
+ */
+export const DEFAULT_LIVE_KINDS: readonly BlockKind[] = BLOCK_KINDS.filter((kind) =>
+  EVENTS.every((e) => e.kind !== kind || e.subcategory !== 'packetDrop'),
+);
+
 /** The catalogue entry of an event ID, if this library reads it. */
 export const eventInfo = (id: number): EventInfo | undefined => BY_ID.get(id);
 

@@ -11,13 +11,12 @@ export {
   type AuditChange,
   type AuditOptions,
   type AuditPolicy,
-  type AuditPolicyStore,
   type AuditSetting,
   type AuditSubcategory,
   type EnableOptions,
 } from './audit';
 export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
-export type { AuditMode, AuditWatchOptions, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
+export type { AuditMode, AuditWatchOptions, BlockFilter, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
 export { toEcs, type EcsDocument, type EcsEndpoint } from './ecs';
 export { toOtelLogRecord, toOtlpJson, type OtelLogRecord } from './otel';
 export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint, type SystemFields } from './types';

@@ -111,6 +111,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       coalesceMs: options.coalesceMs,
       afterRecordId: from.type === 'bookmark' ? from.recordId : undefined,
       enrich: options.enrich,
+      ...options.filter,
     };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);

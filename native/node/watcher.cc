@@ -212,6 +212,24 @@ void RunThread(Core* core) {
   napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
 }
 
+// The `filter*` options (lib/filter.ts has validated them for users; these checks guard the boundary).
+void ReadFilter(OptionReader& options, EventFilter& filter) {
+  if (std::optional<double> since = options.Number("filterSinceMs")) filter.SetSince(*since);
+  if (std::optional<double> until = options.Number("filterUntilMs")) filter.SetUntil(*until);
+  const struct {
+    const char* name;
+    bool (EventFilter::*add)(std::string_view);
+  } lists[] = {
+      {"filterEventIds", &EventFilter::AddEventId},         {"filterDirections", &EventFilter::AddDirection},
+      {"filterActions", &EventFilter::AddAction},           {"filterApplications", &EventFilter::AddApplication},
+      {"filterAddresses", &EventFilter::AddAddress},        {"filterPorts", &EventFilter::AddPorts},
+  };
+  for (const auto& list : lists) {
+    for (const std::string& value : options.Strings(list.name).value_or(std::vector<std::string>{}))
+      if (!(filter.*list.add)(value)) options.Fail(std::string(list.name) + " contains an invalid value: " + value);
+  }
+}
+
 }  // namespace
 
 // Throws a TypeError; a constructor that returns after it leaves the JS `new` throwing.
@@ -256,6 +274,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
   pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
+  ReadFilter(options, pipeline.filter);
   const bool enrich = options.Bool("enrich").value_or(false);
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;

@@ -4,6 +4,7 @@ namespace wfp {
 
 Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
     : selection_(options.selection),
+      filter_(std::move(options.filter)),
       enricher_(std::move(options.enricher)),
       policyChanges_(options.policyChanges),
       floor_(options.afterRecordId),
@@ -53,6 +54,7 @@ void Pipeline::OnEvent(const BlockEvent& event, const Position&) {
 }
 
 void Pipeline::Add(const BlockEvent& event) {
+  if (!filter_.Matches(event)) return;
   const BlockEvent* e = &event;
   BlockEvent enriched;
   if (enricher_) {

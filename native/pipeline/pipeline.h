@@ -13,6 +13,7 @@
 #include "pipeline/batch.h"
 #include "pipeline/coalescer.h"
 #include "pipeline/delivery_queue.h"
+#include "pipeline/event_filter.h"
 
 namespace wfp {
 
@@ -24,6 +25,7 @@ struct PipelineOptions {
   // The source's record IDs only grow (a live log): a record at or below one already seen is a repeat.
   bool recordIdsAscend = false;
   double coalesceMs = 0;  // > 0 folds repeats within that window (see Coalescer)
+  EventFilter filter;     // only matching events go on (before enrichment and coalescing)
   std::unique_ptr<Enricher> enricher;  // adds machine state to each event (live sources on Windows); may be null
   uint32_t batchSize = 1024;
 };
@@ -52,6 +54,7 @@ class Pipeline final : public RecordSink {
   void AddReady();
 
   EventSelection selection_;
+  EventFilter filter_;
   std::unique_ptr<Enricher> enricher_;
   Enrichment enrichment_;
   bool policyChanges_;
