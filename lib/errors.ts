@@ -84,11 +84,14 @@ export class WfpOptionError extends TypeError {
   readonly code = 'ERR_INVALID_OPTION';
   readonly option: string;
   readonly value: unknown;
+  /** What the option must be (the message's middle part). */
+  readonly expected: string;
 
   constructor(option: string, value: unknown, expected: string) {
     super(`ERR_INVALID_OPTION: options.${option} must be ${expected}, got ${describe(value)}`);
     this.option = option;
     this.value = value;
+    this.expected = expected;
   }
 }
 

@@ -115,6 +115,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
+    if (source.type === 'files') {
+      for (const dir of source.emptyDirectories) {
+        process.nextTick(() => this.#emitIssue('ERR_EMPTY_INPUT', `directory ${dir} holds no .xml or .evtx file`, dir, null));
+      }
+    }
   }
 
   /**

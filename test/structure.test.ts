@@ -58,7 +58,8 @@ describe('one place per fact', () => {
     const script = `
       const cjs = require(${JSON.stringify(path.join(ROOT, 'dist/index.js'))});
       import(${JSON.stringify(path.join(ROOT, 'dist/esm.mjs'))}).then((esm) => {
-        const keys = (o) => Object.keys(o).filter((k) => k !== 'default').sort();
+        // Node also lists the CommonJS marker __esModule among a CommonJS module's named exports.
+        const keys = (o) => Object.keys(o).filter((k) => k !== 'default' && k !== '__esModule').sort();
         const differ = keys(esm).join() !== keys(cjs).join() || keys(cjs).some((k) => esm[k] !== cjs[k]);
         console.log(JSON.stringify({ differ, esm: keys(esm), cjs: keys(cjs) }));
       });`;

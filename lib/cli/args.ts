@@ -135,7 +135,25 @@ export function flagHelp(flags: readonly Flag[]): string {
     return [names, f.help] as const;
   });
   const width = Math.min(30, Math.max(...rows.map(([n]) => n.length)));
+  const indent = ' '.repeat(width + 4);
   return rows
-    .map(([names, text]) => (names.length > width ? `  ${names}\n  ${' '.repeat(width)}  ${text}` : `  ${names.padEnd(width)}  ${text}`))
+    .map(([names, text]) => {
+      const body = wrap(text, 100 - indent.length).join(`\n${indent}`);
+      return names.length > width ? `  ${names}\n${indent}${body}` : `  ${names.padEnd(width)}  ${body}`;
+    })
     .join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line];
 }
