@@ -61,6 +61,9 @@ export interface NativeIssue {
   /** The Win32 (or errno) value behind an OS failure. */
   systemCode: number | null;
   hint: string | null;
+  /** Where `offset` is, as line and column (1-based; the column counts bytes), when known. */
+  line: number | null;
+  column: number | null;
   atEvent: number;
 }
 

@@ -246,8 +246,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   }
 
   #emitNativeIssue(issue: NativeIssue): void {
-    const { input, offset, systemCode, hint, fatal } = issue;
-    this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal }));
+    const { input, offset, line, column, systemCode, hint, fatal } = issue;
+    this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, line, column, systemCode, hint, fatal }));
   }
 
   #emitIssue(code: WfpErrorCode, message: string, input: string | null, offset: number | null, cause?: unknown): void {

@@ -21,6 +21,9 @@ inline constexpr ErrorCode kErrForeignProvider{"ERR_FOREIGN_PROVIDER", false};
 inline constexpr ErrorCode kErrMissingField{"ERR_MISSING_FIELD", false};
 inline constexpr ErrorCode kErrBadField{"ERR_BAD_FIELD", false};
 inline constexpr ErrorCode kErrEmptyInput{"ERR_EMPTY_INPUT", false};
+// An input in none of the formats this build reads (the message says what it looks like), or a
+// compressed one that is corrupt.
+inline constexpr ErrorCode kErrUnreadableInput{"ERR_UNREADABLE_INPUT", false};
 inline constexpr ErrorCode kErrFileNotFound{"ERR_FILE_NOT_FOUND", false};
 inline constexpr ErrorCode kErrFileRead{"ERR_FILE_READ", false};
 inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false};
@@ -43,6 +46,7 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
     &kErrEventLog,       &kErrInvalidBookmark,   &kErrElevationRequired,  &kErrAuditPolicy,
+    &kErrUnreadableInput,
 };
 
 }  // namespace wfp

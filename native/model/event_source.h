@@ -35,6 +35,8 @@ struct Issue {
   int64_t offset = -1;      // byte offset in that input, -1 when not applicable
   int64_t systemCode = -1;  // the OS error code behind it (Win32 or errno), -1 when none
   std::string hint;         // what to do about it, when known
+  int64_t line = -1;        // the offset's line (1-based) and column (1-based, in bytes), -1 when unknown
+  int64_t column = -1;
 };
 
 class RecordSink {

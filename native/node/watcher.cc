@@ -109,6 +109,14 @@ bool MakeIssues(napi_env env, const std::vector<BatchIssue>& issues, napi_value*
       return false;
     if (issue.hint.empty() ? napi_get_null(env, &hint) != napi_ok : !MakeString(env, issue.hint, &hint)) return false;
     if (!SetNamed(env, obj, "systemCode", systemCode) || !SetNamed(env, obj, "hint", hint)) return false;
+    napi_value line, column;
+    if (issue.line < 0 ? napi_get_null(env, &line) != napi_ok
+                       : napi_create_double(env, static_cast<double>(issue.line), &line) != napi_ok)
+      return false;
+    if (issue.column < 0 ? napi_get_null(env, &column) != napi_ok
+                         : napi_create_double(env, static_cast<double>(issue.column), &column) != napi_ok)
+      return false;
+    if (!SetNamed(env, obj, "line", line) || !SetNamed(env, obj, "column", column)) return false;
     if (!SetNamed(env, obj, "code", code) || !SetNamed(env, obj, "fatal", fatal) || !SetNamed(env, obj, "message", message) ||
         !SetNamed(env, obj, "input", input) || !SetNamed(env, obj, "offset", offset) ||
         !SetNamed(env, obj, "atEvent", at) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)

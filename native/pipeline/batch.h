@@ -88,6 +88,8 @@ struct BatchIssue {
   int64_t offset = -1;  // byte offset in that input, -1 when not applicable
   int64_t systemCode = -1;  // the OS error code behind it, -1 when none
   std::string hint;         // what to do about it, when known
+  int64_t line = -1;        // where `offset` is, as line and column (1-based), -1 when unknown
+  int64_t column = -1;
 };
 
 // The position resumed from was gone: records may have been missed (not an error).

@@ -75,7 +75,7 @@ void Pipeline::Add(const BlockEvent& event) {
 
 void Pipeline::OnIssue(Issue issue) {
   builder_.AddIssue(BatchIssue{0, issue.code, std::move(issue.message), std::move(issue.input), issue.offset,
-                               issue.systemCode, std::move(issue.hint)});
+                               issue.systemCode, std::move(issue.hint), issue.line, issue.column});
 }
 
 void Pipeline::OnGap(std::string message) { builder_.AddGap(std::move(message)); }

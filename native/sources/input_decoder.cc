@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "sources/gzip_input.h"
+#include "sources/unreadable_input.h"
 #include "xml/xml_pump.h"
 
 namespace wfp {
@@ -13,8 +15,16 @@ struct InputFormat {
   std::unique_ptr<RecordDecoder> (*create)(std::string input);
 };
 
+template <typename Decoder>
+std::unique_ptr<RecordDecoder> Create(std::string input) {
+  return std::make_unique<Decoder>(std::move(input));
+}
+
 // Tried in order; event XML takes whatever no other format claims.
 constexpr InputFormat kFormats[] = {
+    {2, &GzipInput::Matches, &Create<GzipInput>},
+    // Keep last but one: says what an input is when no reader above claims it and it is not XML.
+    {UnreadableInput::kHeadBytes, &UnreadableInput::Matches, &Create<UnreadableInput>},
     {0, [](std::string_view) { return true; },
      [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<XmlPump>(std::move(input)); }},
 };
