@@ -18,7 +18,10 @@ export {
 export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
 export type { AuditMode, AuditWatchOptions, BlockFilter, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
 export { toEcs, type EcsDocument, type EcsEndpoint } from './ecs';
-export { toOtelLogRecord, toOtlpJson, type OtelLogRecord } from './otel';
+export { toOtelLogRecord, toOtlpJson, type OtelLogRecord, type OtlpKeyValue, type OtlpLogsRequest, type OtlpOptions, type OtlpValue } from './otel';
+export { communityId, type Flow } from './community-id';
+export { Summarizer, DIMENSIONS, type BlockSummary, type Dimension, type SummaryCount, type TimelinePoint } from './summary';
+export { summaryToHtml, type HtmlReportOptions } from './summary-html';
 export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint, type SystemFields } from './types';
 
 /**
