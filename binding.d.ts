@@ -26,6 +26,10 @@ export interface NativeCommonOptions {
   filterAddresses?: string[];
   /** Ports or ranges ('1024-65535'), matched against either endpoint. */
   filterPorts?: string[];
+  /** Batches carry the events' lines in this format (native/pipeline/event_formats.h) instead of slots. */
+  format?: 'json' | 'ecs' | 'otel';
+  /** otel: the instrumentation scope's version. */
+  packageVersion?: string;
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */
@@ -79,6 +83,8 @@ export interface NativeGap {
  * string indices (EventData name, value). String slots are indices (-1 = null), number slots NaN = null.
  */
 export interface NativeBatch {
+  /** A formatted watcher: the `events` events' lines, one after another, as UTF-8. */
+  text?: Uint8Array;
   strings: string;
   numbers: Float64Array;
   events: number;

@@ -130,6 +130,8 @@ export interface BatchHandlers {
   policyChange(change: NativePolicyChange): void;
   /** Checked before each event: false stops the delivery (a listener closed the watcher). */
   open(): boolean;
+  /** A formatted watcher's batch: the lines of its `count` events. */
+  text?(text: Uint8Array, count: number): void;
 }
 
 /**
@@ -138,6 +140,14 @@ export interface BatchHandlers {
  * last event, after it.
  */
 export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
+  if (batch.text !== undefined || (batch.events === 0 && handlers.text)) {
+    // Formatted: the lines go first, then what was met on the way (only stderr tells about those).
+    if (batch.text !== undefined && handlers.open()) handlers.text?.(batch.text, batch.events);
+    for (const issue of batch.issues) if (handlers.open()) handlers.issue(issue);
+    for (const gap of batch.gaps) if (handlers.open()) handlers.gap(gap);
+    for (const change of batch.policyChanges) if (handlers.open()) handlers.policyChange(change);
+    return;
+  }
   const decoder = new BatchDecoder(batch, slots);
   const { issues, gaps, policyChanges, events } = batch;
   let nextIssue = 0;

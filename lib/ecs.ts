@@ -283,11 +283,8 @@ export function toEcs(e: BlockEvent): EcsDocument {
   const relate = (ip: string | undefined) => {
     if (ip !== undefined && ip !== '-' && !related.includes(ip)) related.push(ip);
   };
+  if (e.source) doc.source = endpoint(e.source, sourceIp?.replace(IPV4_MAPPED, '$1'));
   if (e.destination) doc.destination = endpoint(e.destination, destinationIp);
-  if (e.source) {
-    const unmapped = sourceIp?.replace(IPV4_MAPPED, '$1');
-    doc.source = endpoint(e.source, unmapped);
-  }
   relate(destinationIp);
   relate(sourceIp);
   relate(doc.source?.ip);

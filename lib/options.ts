@@ -70,6 +70,8 @@ export interface WatchOptions {
 
 export interface ResolvedOptions {
   source: ResolvedSource;
+  /** @internal The CLI's machine formats: the native thread writes the lines, and they arrive here instead of 'block'. */
+  text?: { format: 'json' | 'ecs' | 'otel'; onText(text: Uint8Array, count: number): void };
   audit: ResolvedAuditOptions;
   filter: NativeFilter;
   from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string; recordId: number };

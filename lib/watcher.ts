@@ -7,6 +7,7 @@ import { selectedEvents } from './catalog';
 import { deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { iterateEvents } from './iterator';
+import { PACKAGE_VERSION } from './otel';
 import type { ResolvedOptions } from './options';
 import { isLive, nativeOptions, streamName } from './sources';
 import type { BlockEvent } from './types';
@@ -50,6 +51,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #resumeStream: (() => void) | null = null;
   #lastRecordId: number | null = null;
   #audit: AuditSupervisor | null = null;
+  #onText: ((text: Uint8Array, count: number) => void) | null = null;
 
   /** @internal Use watchBlocks(). */
   constructor(options: ResolvedOptions) {
@@ -112,7 +114,9 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       afterRecordId: from.type === 'bookmark' ? from.recordId : undefined,
       enrich: options.enrich,
       ...options.filter,
+      ...(options.text ? { format: options.text.format, packageVersion: PACKAGE_VERSION } : {}),
     };
+    this.#onText = options.text?.onText ?? null;
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
     if (source.type === 'files') {
@@ -223,6 +227,15 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
         issue: (issue) => this.#emitNativeIssue(issue),
         gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
         policyChange: (change) => this.#emitPolicyChange(change),
+        text: (text, count) => {
+          try {
+            this.#onText?.(text, count);
+          } catch (error) {
+            process.nextTick(() => {
+              throw error;
+            });
+          }
+        },
       });
       return;
     }
@@ -289,4 +302,16 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#resolveClosed();
     this.#emitSafely('close');
   }
+}
+
+/**
+ * @internal A watcher whose events arrive as lines of `format`, written on its native thread
+ * (what the CLI prints); `onText` gets each batch of lines. Everything else is as for watchBlocks().
+ */
+export function watchText(
+  options: ResolvedOptions,
+  format: 'json' | 'ecs' | 'otel',
+  onText: (text: Uint8Array, count: number) => void,
+): BlockWatcher {
+  return new BlockWatcher({ ...options, text: { format, onText } });
 }

@@ -1,9 +1,8 @@
 /** `wfp-blocks replay`: exported logs (files, directories, standard input) to the terminal or NDJSON. */
-import { watchBlocks } from '../index';
 import { has, UsageError, type Flag, type ParsedArgs } from './args';
 import type { Command, Io } from './command';
 import { cliError, FORMAT_FLAGS, formatOf, OPTION_FLAGS, watchOptionsOf } from './flags';
-import { printEvents } from './output';
+import { startPrinting } from './output';
 
 const FLAGS: readonly Flag[] = [
   ...FORMAT_FLAGS,
@@ -42,12 +41,12 @@ export const replay: Command = {
   async run(parsed, io) {
     const format = formatOf(parsed);
     const options = { ...watchOptionsOf(parsed), source: replaySource(parsed, io, has(parsed, 'follow')) };
-    let watcher;
+    let printing;
     try {
-      watcher = watchBlocks(options);
+      printing = startPrinting(options, format, io, 'replay');
     } catch (error) {
       throw cliError(error, parsed);
     }
-    return printEvents(watcher, format, io, 'replay');
+    return printing;
   },
 };

@@ -1,9 +1,8 @@
 /** `wfp-blocks watch`: the live Security log (Windows), with what is wrong said plainly elsewhere. */
-import { watchBlocks } from '../index';
 import { UsageError, has, valueOf, type Flag } from './args';
 import { PROGRAM, say, type Command } from './command';
 import { cliError, FORMAT_FLAGS, formatOf, OPTION_FLAGS, watchOptionsOf } from './flags';
-import { printEvents } from './output';
+import { startPrinting } from './output';
 import { OFF_WINDOWS_HINT } from './text';
 
 const FLAGS: readonly Flag[] = [
@@ -36,18 +35,15 @@ export const watch: Command = {
       say(io, `ERR_UNSUPPORTED_PLATFORM: the live Security log exists only on Windows (this is ${process.platform}); ${OFF_WINDOWS_HINT}`, 'watch');
       return 1;
     }
-    let watcher;
+    const options = {
+      ...watchOptionsOf(parsed),
+      source: 'eventlog' as const,
+      from: (valueOf(parsed, 'from') ?? 'now') as 'now' | 'oldest',
+      audit: { mode: has(parsed, 'enable-audit') ? ('enable' as const) : ('check' as const), restoreOnSignals: true },
+    };
+    if (format === 'table' && io.stdout.isTTY) say(io, 'watching the Security log; Ctrl+C stops', 'watch');
     try {
-      watcher = watchBlocks({
-        ...watchOptionsOf(parsed),
-        source: 'eventlog',
-        from: (valueOf(parsed, 'from') ?? 'now') as 'now' | 'oldest',
-        audit: { mode: has(parsed, 'enable-audit') ? 'enable' : 'check', restoreOnSignals: true },
-      });
-    } catch (error) {
-      throw cliError(error, parsed);
-    }
-    watcher.on('audit', (status) => {
+      return await startPrinting(options, format, io, 'watch', (watcher) => watcher.on('audit', (status) => {
       if (status.status === 'off') {
         for (const m of status.missing) {
           say(io, `auditing is off for ${m.name} ${m.guid} (${auditBits(m)}): Windows writes no such events.`, 'watch');
@@ -58,8 +54,9 @@ export const watch: Command = {
       } else {
         say(io, 'auditing is on again', 'watch');
       }
-    });
-    if (format === 'table' && io.stdout.isTTY) say(io, 'watching the Security log; Ctrl+C stops', 'watch');
-    return printEvents(watcher, format, io, 'watch');
+    }));
+    } catch (error) {
+      throw cliError(error, parsed);
+    }
   },
 };

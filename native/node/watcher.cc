@@ -156,7 +156,7 @@ bool MakePolicyChanges(napi_env env, const std::vector<BatchPolicyChange>& chang
 }
 
 bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
-  napi_value strings, buffer, numbers, events, issues, gaps, policyChanges;
+  napi_value strings, buffer, numbers, events, issues, gaps, policyChanges, text;
   void* bytes = nullptr;
   const size_t size = batch.numbers.size() * sizeof(double);
   if (napi_create_object(env, out) != napi_ok || !MakeString(env, batch.strings, &strings) ||
@@ -167,6 +167,11 @@ bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
       !MakePolicyChanges(env, batch.policyChanges, &policyChanges))
     return false;
   if (size) std::memcpy(bytes, batch.numbers.data(), size);
+  // A formatted watcher's lines go as bytes: JavaScript writes them out without decoding them.
+  if (!batch.text.empty() &&
+      (napi_create_buffer_copy(env, batch.text.size(), batch.text.data(), nullptr, &text) != napi_ok ||
+       !SetNamed(env, *out, "text", text)))
+    return false;
   return SetNamed(env, *out, "strings", strings) && SetNamed(env, *out, "numbers", numbers) &&
          SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues) && SetNamed(env, *out, "gaps", gaps) &&
          SetNamed(env, *out, "policyChanges", policyChanges);
@@ -283,6 +288,10 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   ReadFilter(options, pipeline.filter);
+  if (std::optional<std::string> format = options.String("format")) {
+    if (!ParseEventFormat(*format, pipeline.format)) options.Fail("format must be 'json', 'ecs' or 'otel'");
+    pipeline.formatContext.packageVersion = options.String("packageVersion").value_or("");
+  }
   const bool enrich = options.Bool("enrich").value_or(false);
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;

@@ -1,5 +1,6 @@
 #include "pipeline/batch.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -51,6 +52,7 @@ BatchBuilder::BatchBuilder() { Start(); }
 
 void BatchBuilder::Start() {
   batch_ = Batch{};
+  batch_.text.reserve(text_ ? 1 << 20 : 0);
   batch_.strings.reserve(64 * 1024);
   batch_.numbers.reserve(64 * 1024);
   stored_.clear();
@@ -206,6 +208,17 @@ void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, doub
   s[kCount] = count ? static_cast<double>(count) : NAN;
   s[kFirstTimeMs] = firstMs;
   s[kLastTimeMs] = lastMs;
+  ++batch_.events;
+}
+
+void BatchBuilder::AddFormatted(EventFormat format, const BlockEvent& event, const Fold& fold, FormatContext& context) {
+  if (format == EventFormat::Otel) {
+    context.nowMs = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  }
+  text_ = true;
+  AppendFormatted(format, event, fold, context, batch_.text);
   ++batch_.events;
 }
 

@@ -14,6 +14,7 @@
 #include "model/block_event.h"
 #include "model/error_codes.h"
 #include "model/event_catalog.h"
+#include "pipeline/event_formats.h"
 
 namespace wfp {
 
@@ -108,6 +109,7 @@ struct BatchPolicyChange {
 };
 
 struct Batch {
+  std::string text;     // a formatted watcher: the events' lines (then strings and numbers stay empty)
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
   uint32_t events = 0;
@@ -122,6 +124,8 @@ class BatchBuilder {
   void Add(const BlockEvent& event);
   // A coalesced event: `count` records from `firstMs` to `lastMs`.
   void Add(const BlockEvent& event, uint64_t count, double firstMs, double lastMs);
+  // An event as its line in `format` (a formatted watcher's batches carry text, not slots).
+  void AddFormatted(EventFormat format, const BlockEvent& event, const Fold& fold, FormatContext& context);
   void AddIssue(BatchIssue issue);
   void AddGap(std::string message);
   void AddPolicyChange(BatchPolicyChange change);
@@ -142,6 +146,7 @@ class BatchBuilder {
   std::string_view StringAt(uint32_t index) const;  // string `index` of the batch
 
   Batch batch_;
+  bool text_ = false;  // set by the first AddFormatted(): reserve room for text from then on
   struct Stored {
     uint32_t offset, length, hash;  // where string i is in batch_.strings
   };

@@ -5,6 +5,8 @@ namespace wfp {
 Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
     : selection_(options.selection),
       filter_(std::move(options.filter)),
+      format_(options.format),
+      formatContext_(std::move(options.formatContext)),
       enricher_(std::move(options.enricher)),
       policyChanges_(options.policyChanges),
       floor_(options.afterRecordId),
@@ -68,9 +70,15 @@ void Pipeline::Add(const BlockEvent& event) {
     coalescer_->Add(*e, Coalescer::Clock::now(), ready_);
     AddReady();
   } else {
-    builder_.Add(*e);
+    Emit(*e, Fold{});
   }
   if (builder_.events() >= batchSize_) Flush();
+}
+
+void Pipeline::Emit(const BlockEvent& event, const Fold& fold) {
+  if (format_ != EventFormat::Objects) builder_.AddFormatted(format_, event, fold, formatContext_);
+  else if (fold.count) builder_.Add(event, fold.count, fold.firstMs, fold.lastMs);
+  else builder_.Add(event);
 }
 
 void Pipeline::OnIssue(Issue issue) {
@@ -81,7 +89,7 @@ void Pipeline::OnIssue(Issue issue) {
 void Pipeline::OnGap(std::string message) { builder_.AddGap(std::move(message)); }
 
 void Pipeline::AddReady() {
-  for (const auto& held : ready_) builder_.Add(held->event(), held->count, held->firstMs, held->lastMs);
+  for (const auto& held : ready_) Emit(held->event(), Fold{held->count, held->firstMs, held->lastMs});
   ready_.clear();
 }
 

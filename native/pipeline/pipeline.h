@@ -26,6 +26,8 @@ struct PipelineOptions {
   bool recordIdsAscend = false;
   double coalesceMs = 0;  // > 0 folds repeats within that window (see Coalescer)
   EventFilter filter;     // only matching events go on (before enrichment and coalescing)
+  EventFormat format = EventFormat::Objects;  // Json, Ecs, Otel: batches carry the events' lines
+  FormatContext formatContext;
   std::unique_ptr<Enricher> enricher;  // adds machine state to each event (live sources on Windows); may be null
   uint32_t batchSize = 1024;
 };
@@ -52,9 +54,12 @@ class Pipeline final : public RecordSink {
   void Add(const BlockEvent& event);
   void Flush();
   void AddReady();
+  void Emit(const BlockEvent& event, const Fold& fold);
 
   EventSelection selection_;
   EventFilter filter_;
+  EventFormat format_;
+  FormatContext formatContext_;
   std::unique_ptr<Enricher> enricher_;
   Enrichment enrichment_;
   bool policyChanges_;
