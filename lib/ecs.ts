@@ -35,7 +35,8 @@ import {
  *   computed, `source.ip` loses an IPv4-mapped prefix (`::ffff:10.0.0.1` → `10.0.0.1`) and is
  *   added to `related.ip`, and `ecs.version` is 8.11.0.
  *
- * Kept from this library where the integration has nothing: `message` (the event's title; the
+ * Kept from this library where the integration has nothing: `event.action` for a record whose Task
+ * number names no WFP subcategory (the subcategory of its kind), `message` (the event's title; the
  * agent renders the full message text, which needs the publisher's DLLs), `event.category` and
  * `event.type` for the other event IDs, `source`/`destination`/`process`/`network` for the event
  * IDs its pipeline does not map, `source.address`/`destination.address`, `network.type`,
@@ -81,7 +82,8 @@ export interface EcsDocument {
     provider_name: string;
     provider_guid?: string;
     version?: number;
-    task: string;
+    /** The record's Task by name; absent for a Task number that is none of the WFP subcategories'. */
+    task?: string;
     keywords?: string[];
     opcode?: string;
     activity_id?: string;
@@ -118,10 +120,12 @@ const MOVED = new Set(['DestAddress', 'SourceAddress', 'DestPort', 'SourcePort',
 /** The event's title as Windows gives it. */
 export const eventTitle = (eventId: number): string => eventInfo(eventId)?.title ?? `Windows Filtering Platform event ${eventId}.`;
 
-/** The task's name: the record's Task number where known, else the subcategory the kind belongs to. */
+/** The name of the record's Task, when it is one of the WFP subcategories' (what the agent renders). */
+export const recordTask = (e: BlockEvent): string | undefined => (e.system?.task != null ? TASKS[e.system.task] : undefined);
+
+/** The task's name: the record's where known, else the subcategory the event's kind belongs to. */
 export const taskName = (e: BlockEvent): string =>
-  (e.system?.task != null ? TASKS[e.system.task] : undefined) ??
-  (e.kind === 'packet' || e.kind === 'mac' ? 'Filtering Platform Packet Drop' : 'Filtering Platform Connection');
+  recordTask(e) ?? (e.kind === 'packet' || e.kind === 'mac' ? 'Filtering Platform Packet Drop' : 'Filtering Platform Connection');
 
 function keywordBits(e: BlockEvent): bigint | null {
   const k = e.system?.keywords;
@@ -174,7 +178,7 @@ function endpoint(e: Endpoint, ip: string | undefined): EcsEndpoint {
 export function toEcs(e: BlockEvent): EcsDocument {
   const mapped = MAPPED[e.eventId];
   const system = e.system;
-  const task = taskName(e);
+  const task = recordTask(e);
   const outcome = auditOutcome(e);
   const allow = e.action === 'allow';
 
@@ -203,10 +207,10 @@ export function toEcs(e: BlockEvent): EcsDocument {
     event_id: String(e.eventId),
     record_id: String(e.recordId),
     provider_name: system?.provider ?? PROVIDER,
-    task,
     api: 'wineventlog',
     time_created: rfc3339Nano(system?.timeCreated ?? e.time.toISOString()),
   };
+  if (task) winlog.task = task;
   if (system?.providerGuid) winlog.provider_guid = system.providerGuid;
   if (e.version) winlog.version = e.version;
   const bits = keywordBits(e);
@@ -238,7 +242,7 @@ export function toEcs(e: BlockEvent): EcsDocument {
           : ['info', allow ? 'allowed' : 'denied'],
       code: String(e.eventId),
       provider: system?.provider ?? PROVIDER,
-      action: mapped ? mapped.action : task,
+      action: mapped?.action ?? task ?? taskName(e),
       outcome,
       module: 'system',
       dataset: 'system.security',

@@ -294,12 +294,18 @@ sv Outcome(const BlockEvent& e) {
   return info && info->outcome == Outcome::Success ? "success" : "failure";
 }
 
-sv TaskName(const BlockEvent& e) {
+// The record's Task by name, when it is one of the WFP subcategories'.
+sv RecordTask(const BlockEvent& e) {
   if (std::optional<double> task = SystemNumber(e.record->task)) {
     if (*task == 12809) return "Filtering Platform Packet Drop";
     if (*task == 12810) return "Filtering Platform Connection";
     if (*task == 13572) return "Filtering Platform Policy Change";
   }
+  return sv();
+}
+
+sv TaskName(const BlockEvent& e) {
+  if (sv task = RecordTask(e); !task.empty()) return task;
   return e.kind == Kind::Packet || e.kind == Kind::Mac ? "Filtering Platform Packet Drop" : "Filtering Platform Connection";
 }
 
@@ -472,7 +478,7 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
   const Mapped* mapped = nullptr;
   for (const Mapped& m : kMapped)
     if (m.id == r.eventId) mapped = &m;
-  const sv task = TaskName(e);
+  const sv task = RecordTask(e);
   const bool allow = e.action == Action::Allow;
   const sv provider = r.provider.empty() ? sv("Microsoft-Windows-Security-Auditing") : r.provider;
   Json j(out);
@@ -488,7 +494,7 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
   }
   j.CloseArray();
   j.Key("code").Str(std::to_string(r.eventId));
-  j.Key("provider").Str(provider).Key("action").Str(mapped ? mapped->action : task).Key("outcome").Str(Outcome(e));
+  j.Key("provider").Str(provider).Key("action").Str(mapped ? mapped->action : !task.empty() ? task : TaskName(e)).Key("outcome").Str(Outcome(e));
   j.Key("module").Str("system").Key("dataset").Str("system.security").Close();
   j.Key("host").Open().Key("name").Str(r.computer).Close();
 
@@ -501,7 +507,7 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     AppendJsNumber(id, Num(r.recordId));
     j.Str(id);
   }
-  j.Key("provider_name").Str(provider).Key("task").Str(task).Key("api").Str("wineventlog");
+  j.Key("provider_name").Str(provider).Key("api").Str("wineventlog");
   j.Key("time_created");
   {
     // rfc3339Nano(): Go's form of the SystemTime (matched trimmed), trailing zeros of the fraction dropped.
@@ -530,6 +536,7 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
       j.Str(original);
     }
   }
+  if (!task.empty()) j.Key("task").Str(task);
   if (!r.providerGuid.empty()) j.Key("provider_guid").Str(r.providerGuid);
   if (r.version) j.Key("version").Num(r.version);
   if (std::optional<uint64_t> bits = KeywordBits(r.keywords)) {
