@@ -87,9 +87,11 @@ const std::vector<DataEntry>& JsData(const EventRecord& r) {
   for (DataEntry& e : entries)  // push_back may have moved `owned` strings: point the keys at them again
     if (!e.owned.empty()) e.key = e.owned;
   if (indexKeys) {
-    std::stable_sort(entries.begin(), entries.end(), [](const DataEntry& a, const DataEntry& b) {
+    // Moving an entry moves its `owned` characters: compare by `owned` where there is one.
+    auto key = [](const DataEntry& e) { return e.owned.empty() ? e.key : sv(e.owned); };
+    std::stable_sort(entries.begin(), entries.end(), [&](const DataEntry& a, const DataEntry& b) {
       uint32_t x = 0, y = 0;
-      const bool ax = IsArrayIndex(a.key, x), bx = IsArrayIndex(b.key, y);
+      const bool ax = IsArrayIndex(key(a), x), bx = IsArrayIndex(key(b), y);
       if (ax != bx) return ax;
       return ax && x < y;
     });
