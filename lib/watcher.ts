@@ -121,7 +121,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
     if (source.type === 'files') {
       for (const dir of source.emptyDirectories) {
-        process.nextTick(() => this.#emitIssue('ERR_EMPTY_INPUT', `directory ${dir} holds no .xml or .evtx file`, dir, null));
+        const error = new WfpBlocksError('ERR_EMPTY_INPUT', `directory ${dir} holds no .xml or .evtx file`, { input: dir, fatal: false });
+        process.nextTick(() => this.#state === 'open' && this.#emitSafely('error', error));
       }
     }
   }
