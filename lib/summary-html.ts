@@ -87,8 +87,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}h2 small{co
 .timeline{width:100%;height:auto;background:#fafafa}.timeline .blocked{fill:#c62828}.timeline .allowed{fill:#2e7d32}
 .axis{stroke:#999}.tick{font-size:11px;fill:#555}.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
 table{border-collapse:collapse;width:100%}td,th{padding:3px 8px;text-align:left;border-bottom:1px solid #eee}
-td.count,td.share{text-align:right;white-space:nowrap}td.value{max-width:520px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;direction:rtl;text-align:left}
-td.bar{width:30%}td.bar span{display:block;height:10px;background:#c62828;border-radius:2px}
+td.count,td.share{text-align:right;white-space:nowrap}td.value{width:55%;word-break:break-all;font-family:ui-monospace,monospace;font-size:13px}table{table-layout:fixed}th:nth-child(2),th:nth-child(3){width:9%}
+td.bar{width:27%}td.bar span{display:block;height:10px;background:#c62828;border-radius:2px}
 </style></head><body>
 <h1>${escape(title)}</h1>
 <p class="meta">${escape(span)}${options.inputs?.length ? ` &middot; ${escape(options.inputs.join(', '))}` : ''}${options.generatedAt ? ` &middot; generated ${escape(options.generatedAt.toISOString())}` : ''}</p>
