@@ -180,6 +180,16 @@ const children = {
     };
   },
 
+  /** The CLI printing FORMAT for a file to /dev/null: the whole process, start to exit. */
+  async cli(file, format, expected) {
+    const start = process.hrtime.bigint();
+    const out = require('node:fs').openSync('/dev/null', 'w');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'replay', '-a', '-o', format, file], { stdio: ['ignore', out, 'pipe'] });
+    const s = seconds(start);
+    if (r.status !== 0) throw new Error(`wfp-blocks replay -o ${format} failed: ${r.stderr}`);
+    return { format, seconds: s, eventsPerSec: Math.round(Number(expected) / s) };
+  },
+
   /** CPU used by an open follow-mode watcher while nothing arrives. */
   async idle(dir, durationMs) {
     const { watchBlocks } = require(path.join(ROOT, 'dist', 'index.js'));
@@ -222,6 +232,7 @@ async function main() {
     const batched = child('handoff', small, '2048');
     const baseline = child('baseline', small);
     const floor = child('floor', small);
+    const formats = Object.fromEntries(['json', 'ecs', 'otel', 'table'].map((f) => [f, child('cli', big, f, String(RECORDS))]));
     const follow = child('follow', dir, '5000');
     const idle = child('idle', dir, '10000');
 
@@ -238,6 +249,10 @@ async function main() {
       followP99Ms: Number(follow.p99.toFixed(3)),
       idleCpuPct: Number(idle.cpuPct.toFixed(3)),
       jsCallsPerEvent: Number((handoff.calls / handoff.events).toFixed(6)),
+      cliJsonEventsPerSec: formats.json.eventsPerSec,
+      cliEcsEventsPerSec: formats.ecs.eventsPerSec,
+      cliOtelEventsPerSec: formats.otel.eventsPerSec,
+      cliTableEventsPerSec: formats.table.eventsPerSec,
     };
     const machine = {
       cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -267,6 +282,9 @@ async function main() {
         `  peak RSS, 1 ms/event for 3,000 events  ${figures.peakRssSlowMb} MB   lost ${figures.lost}`,
         `  follow latency at ${follow.ratePerSec}/s          p50 ${figures.followP50Ms} ms   p99 ${figures.followP99Ms} ms   (${follow.delivered}/${follow.records} delivered)`,
         `  idle follow watcher, 10 s              ${figures.idleCpuPct}% CPU`,
+        ...Object.values(formats).map(
+          (f) => `  wfp-blocks replay -o ${f.format.padEnd(5)} > /dev/null  ${f.eventsPerSec.toLocaleString('en')} events/s   (${f.seconds.toFixed(2)} s, whole process)`,
+        ),
       ].join('\n') + '\n',
     );
   } finally {
