@@ -22,6 +22,22 @@ export interface NativeCommonOptions {
   enrich?: boolean;
   /** Also report the firewall rule, setting and WFP object changes met among the records. */
   ruleChanges?: boolean;
+  /** Report only the events that match every criterion given (native/pipeline/event_filter.h). */
+  filterSinceMs?: number;
+  filterUntilMs?: number;
+  filterEventIds?: string[];
+  filterDirections?: string[];
+  filterActions?: string[];
+  /** Substrings, or globs with * and ?, of the application path (case-insensitive). */
+  filterApplications?: string[];
+  /** Addresses or CIDR blocks, matched against either endpoint. */
+  filterAddresses?: string[];
+  /** Ports or ranges ('1024-65535'), matched against either endpoint. */
+  filterPorts?: string[];
+  /** Batches carry the events' lines in this format (native/pipeline/event_formats.h) instead of slots. */
+  format?: 'json' | 'ecs' | 'otel';
+  /** otel: the instrumentation scope's version. */
+  packageVersion?: string;
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */
@@ -57,6 +73,9 @@ export interface NativeIssue {
   /** The Win32 (or errno) value behind an OS failure. */
   systemCode: number | null;
   hint: string | null;
+  /** Where `offset` is, as line and column (1-based; the column counts bytes), when known. */
+  line: number | null;
+  column: number | null;
   atEvent: number;
   /** A summary: this many more of the same problem in the same input were not reported one by one. */
   repeated: number;
@@ -110,6 +129,8 @@ export interface NativeGap {
  * string indices (EventData name, value). String slots are indices (-1 = null), number slots NaN = null.
  */
 export interface NativeBatch {
+  /** A formatted watcher: the `events` events' lines, one after another, as UTF-8. */
+  text?: Uint8Array;
   strings: string;
   numbers: Float64Array;
   events: number;
@@ -199,6 +220,8 @@ export declare const errorCodes: Readonly<Record<string, boolean>>;
 export declare const catalog: {
   kinds: string[];
   decidedBy: string[];
+  /** The default filter each decidedBy names, as a sentence says it (empty for the others). */
+  decidedByFilterNames: string[];
   changes: string[];
   subcategories: Array<{ key: string; guid: string; name: string }>;
   events: Array<{

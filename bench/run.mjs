@@ -204,6 +204,14 @@ const children = {
     const totalMs = Number(process.hrtime.bigint() - start) / 1e6;
     delay.disable();
     return { firstProblemMs, totalMs, problems, maxDelayMs: delay.max / 1e6, peakRssMb: peakRssMb() };
+  /** The CLI printing FORMAT for a file to /dev/null: the whole process, start to exit. */
+  async cli(file, format, expected) {
+    const start = process.hrtime.bigint();
+    const out = require('node:fs').openSync('/dev/null', 'w');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'replay', '-a', '-o', format, file], { stdio: ['ignore', out, 'pipe'] });
+    const s = seconds(start);
+    if (r.status !== 0) throw new Error(`wfp-blocks replay -o ${format} failed: ${r.stderr}`);
+    return { format, seconds: s, eventsPerSec: Math.round(Number(expected) / s) };
   },
 
   /** CPU used by an open follow-mode watcher while nothing arrives. */
@@ -248,6 +256,7 @@ async function main() {
     const batched = child('handoff', small, '2048');
     const baseline = child('baseline', small);
     const floor = child('floor', small);
+    const formats = Object.fromEntries(['json', 'ecs', 'otel', 'table'].map((f) => [f, child('cli', big, f, String(RECORDS))]));
     const follow = child('follow', dir, '5000');
     const idle = child('idle', dir, '10000');
     const flood = child('flood', dir);
@@ -269,6 +278,10 @@ async function main() {
       floodTotalMs: Math.round(flood.totalMs),
       floodMaxEventLoopDelayMs: Number(flood.maxDelayMs.toFixed(1)),
       floodPeakRssMb: flood.peakRssMb,
+      cliJsonEventsPerSec: formats.json.eventsPerSec,
+      cliEcsEventsPerSec: formats.ecs.eventsPerSec,
+      cliOtelEventsPerSec: formats.otel.eventsPerSec,
+      cliTableEventsPerSec: formats.table.eventsPerSec,
     };
     const machine = {
       cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -299,6 +312,9 @@ async function main() {
         `  follow latency at ${follow.ratePerSec}/s          p50 ${figures.followP50Ms} ms   p99 ${figures.followP99Ms} ms   (${follow.delivered}/${follow.records} delivered)`,
         `  idle follow watcher, 10 s              ${figures.idleCpuPct}% CPU`,
         `  flood of 1,000,000 bad records         first problem after ${figures.floodFirstProblemMs} ms of ${figures.floodTotalMs} ms; event loop held up ${figures.floodMaxEventLoopDelayMs} ms at most; peak RSS ${figures.floodPeakRssMb} MB (${flood.problems.toLocaleString('en')} problems counted)`,
+        ...Object.values(formats).map(
+          (f) => `  wfp-blocks replay -o ${f.format.padEnd(5)} > /dev/null  ${f.eventsPerSec.toLocaleString('en')} events/s   (${f.seconds.toFixed(2)} s, whole process)`,
+        ),
       ].join('\n') + '\n',
     );
   } finally {

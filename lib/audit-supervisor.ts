@@ -1,6 +1,6 @@
 import {
   AUDIT_SUBCATEGORIES,
-  enableBlockAuditing,
+  enableAuditingFor,
   getAuditPolicy,
   missingAuditing,
   restoreAuditPolicy,
@@ -10,7 +10,7 @@ import {
 } from './audit';
 import type { EventInfo } from './catalog';
 import type { WfpBlocksError } from './errors';
-import type { AuditWatchOptions } from './options';
+import type { ResolvedAuditOptions } from './options';
 
 /** Whether the auditing a watcher needs is on. Emitted when it is not, and whenever that changes. */
 export interface AuditStatus {
@@ -76,7 +76,7 @@ export function policySubcategory(guid: string): AuditSubcategory | null {
  * at each of its refreshes; events in between are not logged by Windows.
  */
 export class AuditSupervisor {
-  readonly #options: AuditWatchOptions;
+  readonly #options: ResolvedAuditOptions;
   readonly #events: readonly EventInfo[];
   readonly #emitStatus: (status: AuditStatus) => void;
   readonly #emitError: (error: WfpBlocksError) => void;
@@ -86,7 +86,7 @@ export class AuditSupervisor {
   #detach: Array<() => void> = [];
 
   constructor(
-    options: AuditWatchOptions,
+    options: ResolvedAuditOptions,
     events: readonly EventInfo[],
     emitStatus: (status: AuditStatus) => void,
     emitError: (error: WfpBlocksError) => void,
@@ -126,7 +126,7 @@ export class AuditSupervisor {
     if (this.#stopped) return;
     let status: AuditStatus;
     try {
-      const policy = getAuditPolicy({ store: this.#options.store });
+      const policy = getAuditPolicy({ store: this.#options.store } as Parameters<typeof getAuditPolicy>[0]);
       const missing = missingAuditing(policy, this.#events);
       status = { status: missing.length ? 'off' : 'on', missing, policy, error: null, reason, reverted: false };
     } catch (error) {
@@ -159,11 +159,10 @@ export class AuditSupervisor {
     this.#check('reapplied');
   }
 
+  // Exactly the bits the watcher's own events need, never more.
   #enable(): AuditChange {
     const { stateFile, store } = this.#options;
-    const packetDrops = this.#events.some((e) => e.subcategory === 'packetDrop');
-    const allowed = this.#events.some((e) => e.action === 'allow');
-    return enableBlockAuditing({ packetDrops, allowed, stateFile, store });
+    return enableAuditingFor(this.#events, { stateFile, store } as Parameters<typeof enableAuditingFor>[1]);
   }
 
   #restoreOnSignals(): void {
@@ -187,7 +186,7 @@ export class AuditSupervisor {
     this.#change = null;
     if (!change) return;
     try {
-      restoreAuditPolicy(change, { store: this.#options.store });
+      restoreAuditPolicy(change, { store: this.#options.store } as Parameters<typeof restoreAuditPolicy>[1]);
     } catch (error) {
       this.#emitError(error as WfpBlocksError);
     }

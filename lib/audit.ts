@@ -49,9 +49,13 @@ export interface AuditChange {
 export interface AuditOptions {
   /** Crash-safety record. Default: WFP_BLOCKS_AUDIT_STATE, else %ProgramData%\wfp-blocks\audit-state.json (tmp elsewhere). */
   stateFile?: string;
-  /** Test seam: the policy store. Default: the system's (Windows only). */
+}
+
+/** @internal The options with the policy store tests give instead of the system's (not public API). */
+interface WithStore {
   store?: AuditPolicyStore;
 }
+const storeOf = (options: object): AuditPolicyStore => (options as WithStore).store ?? systemStore();
 
 export interface EnableOptions extends AuditOptions {
   /** Also Filtering Platform Packet Drop (5152, 5153; 5150, 5151): very noisy, so off by default. */
@@ -142,7 +146,7 @@ function readPolicy(store: AuditPolicyStore): Record<AuditSubcategory, number> {
 
 /** The success and failure state of each subcategory of AUDIT_SUBCATEGORIES. */
 export function getAuditPolicy(options: AuditOptions = {}): AuditPolicy {
-  const bits = readPolicy(options.store ?? systemStore());
+  const bits = readPolicy(storeOf(options));
   return Object.fromEntries(NAMES.map((n) => [n, toSetting(bits[n])])) as AuditPolicy;
 }
 
@@ -191,9 +195,17 @@ function subtract(from: Recorded, remove: Recorded): Recorded {
  * before changing anything, and returns the change for restoreAuditPolicy().
  */
 export function enableBlockAuditing(options: EnableOptions = {}): AuditChange {
-  const store = options.store ?? systemStore();
+  return enableAuditingFor(enabledEvents(options), options);
+}
+
+/**
+ * Turns on exactly the audit bits that make Windows log `events` (each event's outcome in its
+ * subcategory), only those that are off: what a watcher with `audit: 'enable'` needs for its kinds.
+ */
+export function enableAuditingFor(events: readonly EventInfo[], options: AuditOptions = {}): AuditChange {
+  const store = storeOf(options);
   const stateFile = options.stateFile ?? defaultAuditStateFile();
-  const wanted = auditBitsFor(enabledEvents(options));
+  const wanted = auditBitsFor(events);
   const current = readPolicy(store);
   const turnedOn: Recorded = NAMES.flatMap((subcategory) => {
     const missing = wanted[subcategory] & ~current[subcategory];
@@ -233,7 +245,7 @@ export function restoreAuditPolicy(change?: AuditChange | null, options: AuditOp
   const restoring = change ? change.turnedOn : recorded;
   const restored: AuditChange = { turnedOn: restoring, stateFile, at: new Date().toISOString() };
   if (restoring.length === 0) return restored;
-  const store = options.store ?? systemStore();
+  const store = storeOf(options);
   const current = readPolicy(store);
   store.set(restoring.map((e) => ({ guid: e.guid, bits: current[e.subcategory] & ~toBits(e) })));
   writeState(stateFile, subtract(recorded, restoring));

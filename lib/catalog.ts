@@ -29,6 +29,17 @@ export const DECIDED_BY = [
 ] as const;
 export type DecidedBy = (typeof DECIDED_BY)[number];
 
+/** The default filter a `decidedBy` names, as a sentence says it ("blocked by the firewall's stealth filter"). */
+export const DECIDED_BY_FILTER_NAMES: Readonly<Partial<Record<DecidedBy, string>>> = {
+  'appcontainer-loopback': 'AppContainer loopback',
+  'boot-time-default': 'boot time default',
+  'quarantine-default': 'quarantine default',
+  'query-user-default': 'query user default',
+  stealth: 'stealth',
+  'uwp-default': 'UWP default',
+  'wsh-default': 'Windows Service Hardening default',
+};
+
 /** What a change event reports. */
 export const RULE_CHANGE_KINDS = [
   'rule-added',
@@ -201,6 +212,14 @@ const BY_ID = new Map(EVENTS.map((e) => [e.id, e]));
 /** The change events whose auditing the audit helpers turn on (Audit Success only), by subcategory. */
 export const changeEvents = (subcategories: readonly SubcategoryKey[]): EventInfo[] =>
   EVENTS.filter((e) => e.role === 'ruleChange' && e.outcome === 'success' && e.subcategory !== null && subcategories.includes(e.subcategory));
+/**
+ * The kinds a live watcher reads by default: those "Filtering Platform Connection" audits. Packet
+ * drops ("Filtering Platform Packet Drop": 5150-5153) are very noisy, so they are opt-in, and the
+ * default watch, the auditing it asks for and a plain `enableBlockAuditing()` agree.
+ */
+export const DEFAULT_LIVE_KINDS: readonly BlockKind[] = BLOCK_KINDS.filter((kind) =>
+  EVENTS.every((e) => e.kind !== kind || e.subcategory !== 'packetDrop'),
+);
 
 /** The catalogue entry of an event ID, if this library reads it. */
 export const eventInfo = (id: number): EventInfo | undefined => BY_ID.get(id);

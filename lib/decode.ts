@@ -218,6 +218,8 @@ export interface BatchHandlers {
   ruleChange(change: NativeRuleChange): void;
   /** Checked before each event: false stops the delivery (a listener closed the watcher). */
   open(): boolean;
+  /** A formatted watcher's batch: the lines of its `count` events. */
+  text?(text: Uint8Array, count: number): void;
 }
 
 /**
@@ -226,6 +228,15 @@ export interface BatchHandlers {
  * last event, after it.
  */
 export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
+  if (batch.text !== undefined) {
+    // Formatted: the lines go first, then what was met on the way (only stderr tells about those).
+    if (handlers.open()) handlers.text?.(batch.text, batch.events);
+    for (const issue of batch.issues) if (handlers.open()) handlers.issue(issue);
+    for (const gap of batch.gaps) if (handlers.open()) handlers.gap(gap);
+    for (const change of batch.policyChanges) if (handlers.open()) handlers.policyChange(change);
+    for (const change of batch.ruleChanges) if (handlers.open()) handlers.ruleChange(change);
+    return;
+  }
   const decoder = new BatchDecoder(batch, slots);
   const { issues, gaps, policyChanges, ruleChanges, events, inputs, progress } = batch;
   let nextProgress = 0;

@@ -14,6 +14,7 @@ export type WfpErrorCode =
   | 'ERR_MISSING_FIELD'
   | 'ERR_BAD_FIELD'
   | 'ERR_EMPTY_INPUT'
+  | 'ERR_UNREADABLE_INPUT'
   | 'ERR_FILE_NOT_FOUND'
   | 'ERR_FILE_READ'
   | 'ERR_FOLLOW_UNAVAILABLE'
@@ -47,6 +48,9 @@ export interface WfpErrorDetails {
   input?: string | null;
   /** Byte offset in that input where the bad record (or garbage) starts. */
   offset?: number | null;
+  /** The same place as line and column (1-based; the column counts bytes), for readers of text inputs. */
+  line?: number | null;
+  column?: number | null;
   /** The Win32 error code behind an operating-system failure. */
   systemCode?: number | null;
   /** What to do about it, when known (for access denied: elevation or Event Log Readers). */
@@ -64,6 +68,9 @@ export class WfpBlocksError extends Error {
   readonly code: WfpErrorCode;
   readonly input: string | null;
   readonly offset: number | null;
+  /** Line and column of `offset` (1-based; the column counts bytes); null when not known. */
+  readonly line: number | null;
+  readonly column: number | null;
   readonly systemCode: number | null;
   readonly hint: string | null;
   /** True when the watcher went on after it (a bad record, a missing file among several). */
@@ -75,12 +82,15 @@ export class WfpBlocksError extends Error {
   readonly repeated: number;
 
   constructor(code: WfpErrorCode, message: string, details: WfpErrorDetails = {}) {
-    const where = details.input != null ? ` (${details.input}${details.offset != null ? ` at offset ${details.offset}` : ''})` : '';
+    const at = details.offset != null ? ` at offset ${details.offset}${details.line != null ? `, line ${details.line}, column ${details.column}` : ''}` : '';
+    const where = details.input != null ? ` (${details.input}${at})` : '';
     const hint = details.hint ? ` Hint: ${details.hint}.` : '';
     super(`${code}: ${message}${where}${hint}`, details.cause !== undefined ? { cause: details.cause } : undefined);
     this.code = code;
     this.input = details.input ?? null;
     this.offset = details.offset ?? null;
+    this.line = details.line ?? null;
+    this.column = details.column ?? null;
     this.systemCode = details.systemCode ?? null;
     this.hint = details.hint ?? null;
     this.recoverable = !(details.fatal ?? (JS_ERROR_CODES as Record<string, boolean>)[code] ?? true);
@@ -94,11 +104,14 @@ export class WfpOptionError extends TypeError {
   readonly code = 'ERR_INVALID_OPTION';
   readonly option: string;
   readonly value: unknown;
+  /** What the option must be (the message's middle part). */
+  readonly expected: string;
 
   constructor(option: string, value: unknown, expected: string) {
     super(`ERR_INVALID_OPTION: options.${option} must be ${expected}, got ${describe(value)}`);
     this.option = option;
     this.value = value;
+    this.expected = expected;
   }
 }
 

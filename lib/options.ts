@@ -1,8 +1,12 @@
 import type { AuditPolicyStore } from './audit';
+import { DEFAULT_LIVE_KINDS } from './catalog';
 import { WfpOptionError } from './errors';
 import { parseBookmark, type BookmarkState } from './bookmark';
+import { resolveFilter, type BlockFilter, type NativeFilter } from './filter';
 import { isLive, resolveSource, type ResolvedSource, type SourceOption } from './sources';
 import { BLOCK_KINDS, type BlockKind } from './types';
+
+export type { BlockFilter } from './filter';
 
 export type { ReplaySourceOptions, SourceOption } from './sources';
 
@@ -17,7 +21,10 @@ export interface AuditWatchOptions {
   stateFile?: string;
   /** 'enable': also restore the policy on SIGINT and SIGTERM before the process goes. */
   restoreOnSignals?: boolean;
-  /** Test seam: the policy store. Default: the system's. */
+}
+
+/** @internal The audit options as resolved, with the policy store tests give instead of the system's. */
+export interface ResolvedAuditOptions extends AuditWatchOptions {
   store?: AuditPolicyStore;
 }
 
@@ -36,8 +43,14 @@ export interface WatchOptions {
   from?: StartOption;
   /** Also report permitted traffic (5154, 5156, 5158). Default false. */
   includeAllowed?: boolean;
-  /** Only these kinds. Default: all. */
+  /**
+   * Only these kinds. Default for the live sources: `connection`, `listen`, `bind` and `accept`, the
+   * kinds "Filtering Platform Connection" audits; packet drops (`packet`, `mac`: "Filtering Platform
+   * Packet Drop", very noisy) are opt-in. Default for a replay: all kinds (the records exist already).
+   */
   kinds?: readonly BlockKind[];
+  /** Only the events that match, decided on the native thread (see BlockFilter). */
+  filter?: BlockFilter;
   /** Closes the watcher when aborted. */
   signal?: AbortSignal;
   /** How many events may wait for JavaScript before the watcher stops reading. Default 2048. */
@@ -66,7 +79,10 @@ export interface WatchOptions {
 
 export interface ResolvedOptions {
   source: ResolvedSource;
-  audit: AuditWatchOptions;
+  /** @internal The CLI's machine formats: the native thread writes the lines, and they arrive here instead of 'block'. */
+  text?: { format: 'json' | 'ecs' | 'otel'; onText(text: Uint8Array, count: number): void };
+  audit: ResolvedAuditOptions;
+  filter: NativeFilter;
   from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string; state: BookmarkState };
   includeAllowed: boolean;
   kinds: BlockKind[];
@@ -84,10 +100,10 @@ const DEFAULT_COALESCE_MAX_HELD = 4096;
 
 const AUDIT_MODES: readonly AuditMode[] = ['check', 'enable', 'ignore'];
 
-function resolveAudit(audit: unknown): AuditWatchOptions {
+function resolveAudit(audit: unknown): ResolvedAuditOptions {
   if (audit === undefined) return { mode: 'check' };
   if (typeof audit === 'string' && AUDIT_MODES.includes(audit as AuditMode)) return { mode: audit as AuditMode };
-  const a = audit as Partial<AuditWatchOptions> | null;
+  const a = audit as Partial<ResolvedAuditOptions> | null;
   if (typeof a !== 'object' || a === null || !AUDIT_MODES.includes(a.mode as AuditMode)) {
     throw new WfpOptionError('audit', audit, "'check', 'enable', 'ignore' or { mode, stateFile?, restoreOnSignals? }");
   }
@@ -116,7 +132,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark', 'coalesce', 'enrich', 'includeChanges']);
+  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'filter', 'signal', 'highWaterMark', 'coalesce', 'enrich', 'includeChanges']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -125,7 +141,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (o.includeAllowed !== undefined && typeof o.includeAllowed !== 'boolean') {
     throw new WfpOptionError('includeAllowed', o.includeAllowed, 'a boolean');
   }
-  let kinds = [...BLOCK_KINDS];
+  let kinds = isLive(source) ? [...DEFAULT_LIVE_KINDS] : [...BLOCK_KINDS];
   if (o.kinds !== undefined) {
     if (!Array.isArray(o.kinds) || o.kinds.length === 0) {
       throw new WfpOptionError('kinds', o.kinds, `a non-empty array of ${BLOCK_KINDS.join(', ')}`);
@@ -156,14 +172,16 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (o.includeChanges !== undefined && typeof o.includeChanges !== 'boolean') {
     throw new WfpOptionError('includeChanges', o.includeChanges, 'a boolean');
   }
+  const includeAllowed = (o.includeAllowed as boolean | undefined) ?? false;
   return {
     source,
+    filter: resolveFilter(o.filter, includeAllowed),
     coalesce,
     enrich: (o.enrich as boolean | undefined) ?? true,
     includeChanges: (o.includeChanges as boolean | undefined) ?? false,
     audit: resolveAudit(o.audit),
     from: resolveFrom(o.from, source, coalesce),
-    includeAllowed: (o.includeAllowed as boolean | undefined) ?? false,
+    includeAllowed,
     kinds,
     signal: o.signal as AbortSignal | undefined,
     highWaterMark: hwm,

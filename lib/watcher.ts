@@ -8,6 +8,7 @@ import { DeliveryPosition, resumeOptions, type EventPlace } from './bookmark';
 import { decodeRuleChange, deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { EventFeed, type FeedOwner } from './iterator';
+import { PACKAGE_VERSION } from './otel';
 import type { ResolvedOptions } from './options';
 import { isLive, nativeOptions, streamName } from './sources';
 import type { BlockEvent, RuleChange } from './types';
@@ -56,6 +57,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   /** The loops iterating the watcher; the first one's takes decide the bookmark. */
   readonly #feeds: EventFeed[] = [];
   #audit: AuditSupervisor | null = null;
+  #onText: ((text: Uint8Array, count: number) => void) | null = null;
 
   /** @internal Use watchBlocks(). */
   constructor(options: ResolvedOptions) {
@@ -125,7 +127,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       enrich: options.enrich,
       ...(from.type === 'bookmark' ? resumeOptions(from.state) : {}),
       ruleChanges: options.includeChanges,
+      ...options.filter,
+      ...(options.text ? { format: options.text.format, packageVersion: PACKAGE_VERSION } : {}),
     };
+    this.#onText = options.text?.onText ?? null;
     // A live log resumes after the Windows bookmark of the last record delivered, or from the oldest
     // record when an epoch that began with its first record was cut (record ID 0).
     const start =
@@ -136,6 +141,12 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
           : { type: 'bookmark' as const, bookmark: this.#binding.bookmarkXml(from.state.recordId) };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, start), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
+    if (source.type === 'files') {
+      for (const dir of source.emptyDirectories) {
+        const error = new WfpBlocksError('ERR_EMPTY_INPUT', `directory ${dir} holds no .xml or .evtx file`, { input: dir, fatal: false });
+        process.nextTick(() => this.#state === 'open' && this.#emitSafely('error', error));
+      }
+    }
   }
 
   /**
@@ -256,6 +267,15 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
           else this.#position.progress(progress);
         },
         ruleChange: (change) => this.#emitSafely('ruleChange', decodeRuleChange(change)),
+        text: (text, count) => {
+          try {
+            this.#onText?.(text, count);
+          } catch (error) {
+            process.nextTick(() => {
+              throw error;
+            });
+          }
+        },
       });
       return;
     }
@@ -288,8 +308,17 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   }
 
   #emitNativeIssue(issue: NativeIssue): void {
-    const { input, offset, systemCode, hint, fatal, repeated } = issue;
-    const error = new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal, repeated });
+    const { input, offset, line, column, systemCode, hint, fatal, repeated } = issue;
+    const error = new WfpBlocksError(issue.code as WfpErrorCode, issue.message, {
+      input,
+      offset,
+      line,
+      column,
+      systemCode,
+      hint,
+      fatal,
+      repeated,
+    });
     this.#emitSafely('error', error);
     if (fatal) for (const feed of this.#feeds) feed.fail(error);
   }
@@ -339,4 +368,16 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#resolveClosed();
     this.#emitSafely('close');
   }
+}
+
+/**
+ * @internal A watcher whose events arrive as lines of `format`, written on its native thread
+ * (what the CLI prints); `onText` gets each batch of lines. Everything else is as for watchBlocks().
+ */
+export function watchText(
+  options: ResolvedOptions,
+  format: 'json' | 'ecs' | 'otel',
+  onText: (text: Uint8Array, count: number) => void,
+): BlockWatcher {
+  return new BlockWatcher({ ...options, text: { format, onText } });
 }

@@ -1,17 +1,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { AUDIT_RECHECK_MS, AuditSupervisor } from '../dist/audit-supervisor.js';
-import { EVENTS } from '../dist/catalog.js';
 import {
   enableBlockAuditing,
   getAuditPolicy,
   restoreAuditPolicy,
   watchBlocks,
   WfpBlocksError,
-  type AuditPolicyStore,
   type PolicyChange,
 } from '../dist/index.js';
+import type { AuditPolicyStore } from '../dist/audit.js';
+import { AUDIT_RECHECK_MS, AuditSupervisor } from '../dist/audit-supervisor.js';
+import { BLOCK_KINDS, DEFAULT_LIVE_KINDS, EVENTS, selectedEvents } from '../dist/catalog.js';
+import { resolveOptions } from '../dist/options.js';
 import { fixtureFiles, tempDir } from './helpers';
 
 const CONNECTION = '{0CCE9226-69AE-11D9-BED3-505054503030}';
@@ -204,6 +205,43 @@ describe.skipIf(process.platform === 'win32')('the audit functions on Linux', ()
     it(`${name} throws a typed unsupported-platform error`, () => {
       expect(call).toThrow(WfpBlocksError);
       expect(call).toThrow(/ERR_UNSUPPORTED_PLATFORM/);
+    });
+  }
+});
+
+describe('packet drops are opt-in, and --enable-audit turns on only what the kinds asked for need', () => {
+  it('live watchers read connection, listen, bind and accept by default; a replay reads every kind', () => {
+    expect(DEFAULT_LIVE_KINDS).toEqual(['connection', 'listen', 'bind', 'accept']);
+    expect(resolveOptions({ source: 'eventlog' }).kinds).toEqual(DEFAULT_LIVE_KINDS);
+    expect(resolveOptions({ source: { replay: 'x.xml' } }).kinds).toEqual(BLOCK_KINDS);
+  });
+
+  it('the default watch needs exactly what a plain enableBlockAuditing() turns on', () => {
+    const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    const plain = enableBlockAuditing({ store, stateFile: stateFile() } as Parameters<typeof enableBlockAuditing>[0]);
+    const watcherStore = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    const supervisor = new AuditSupervisor({ mode: 'enable', stateFile: stateFile(), store: watcherStore }, selectedEvents(DEFAULT_LIVE_KINDS, false), () => {}, () => {});
+    supervisor.start();
+    expect(watcherStore.policy).toEqual(store.policy);
+    expect(plain.turnedOn).toEqual([{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }]);
+    supervisor.stop();
+    expect(watcherStore.policy).toEqual({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+  });
+
+  for (const [kinds, includeAllowed, expected] of [
+    [['packet'], false, { [CONNECTION]: 0, [PACKET_DROP]: SUCCESS | FAILURE }], // 5152 failure, 5153 success
+    [['mac'], false, { [CONNECTION]: 0, [PACKET_DROP]: FAILURE }],
+    [['bind'], false, { [CONNECTION]: FAILURE, [PACKET_DROP]: 0 }],
+    [['bind'], true, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: 0 }],
+    [['connection', 'packet'], true, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: SUCCESS | FAILURE }],
+  ] as const) {
+    it(`kinds ${kinds.join(',')}${includeAllowed ? ' with allowed' : ''}: only the bits their events need`, () => {
+      const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+      const supervisor = new AuditSupervisor({ mode: 'enable', stateFile: stateFile(), store }, selectedEvents(kinds, includeAllowed), () => {}, () => {});
+      supervisor.start();
+      expect(store.policy).toEqual(expected);
+      supervisor.stop();
+      expect(store.policy).toEqual({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
     });
   }
 });

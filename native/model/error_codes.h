@@ -21,6 +21,9 @@ inline constexpr ErrorCode kErrForeignProvider{"ERR_FOREIGN_PROVIDER", false};
 inline constexpr ErrorCode kErrMissingField{"ERR_MISSING_FIELD", false};
 inline constexpr ErrorCode kErrBadField{"ERR_BAD_FIELD", false};
 inline constexpr ErrorCode kErrEmptyInput{"ERR_EMPTY_INPUT", false};
+// An input in none of the formats this build reads (the message says what it looks like), or a
+// compressed one that is corrupt.
+inline constexpr ErrorCode kErrUnreadableInput{"ERR_UNREADABLE_INPUT", false};
 inline constexpr ErrorCode kErrFileNotFound{"ERR_FILE_NOT_FOUND", false};
 inline constexpr ErrorCode kErrFileRead{"ERR_FILE_READ", false};
 inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false};
@@ -48,7 +51,7 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
     &kErrEventLog,       &kErrInvalidBookmark,   &kErrBookmarkInput,      &kErrElevationRequired,
-    &kErrAuditPolicy,    &kErrEventLogMetadata,
+    &kErrAuditPolicy,    &kErrEventLogMetadata,  &kErrUnreadableInput,
 };
 
 }  // namespace wfp

@@ -26,6 +26,12 @@ inline constexpr size_t kKindCount = std::size(kKindNames);
 inline constexpr std::string_view kDecidedByNames[] = {
     "unknown",   "rule",     "appcontainer-loopback", "boot-time-default", "quarantine-default",
     "query-user-default", "stealth", "uwp-default", "wsh-default", "other-provider"};
+// The default filter each one names, as a sentence says it ("blocked by the firewall's stealth filter");
+// empty for the others.
+inline constexpr std::string_view kDecidedByFilterNames[] = {
+    "", "", "AppContainer loopback", "boot time default", "quarantine default", "query user default", "stealth",
+    "UWP default", "Windows Service Hardening default", ""};
+static_assert(std::size(kDecidedByFilterNames) == std::size(kDecidedByNames), "a filter name per DecidedBy");
 
 // What a change event reports (ChangeKind, in this order). The WFP object events (5446-5450) name the
 // added object; their ChangeType turns it into the deleted one.

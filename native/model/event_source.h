@@ -70,6 +70,8 @@ struct Issue {
   bool fatal = false;
   // A summary: this many more of the same problem in the same input were not reported one by one.
   uint64_t repeated = 0;
+  int64_t line = -1;        // the offset's line (1-based) and column (1-based, in bytes), -1 when unknown
+  int64_t column = -1;
 };
 
 class RecordSink {

@@ -75,6 +75,7 @@ Napi::Object Catalog(Napi::Env env) {
   }
   catalog.Set("kinds", kinds);
   catalog.Set("decidedBy", names(wfp::kDecidedByNames));
+  catalog.Set("decidedByFilterNames", names(wfp::kDecidedByFilterNames));
   catalog.Set("changes", names(wfp::kChangeNames));
   catalog.Set("subcategories", subcategories);
   catalog.Set("events", events);

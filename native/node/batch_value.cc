@@ -118,6 +118,8 @@ bool MakeBatchValue(napi_env env, const Batch& batch, napi_value* out) {
         .NumberOrNull("offset", i.offset)
         .NumberOrNull("systemCode", i.systemCode)
         .StringOrNull("hint", i.hint)
+        .NumberOrNull("line", i.line)
+        .NumberOrNull("column", i.column)
         .Number("repeated", static_cast<double>(i.repeated));
   }));
   o.Set("gaps", MakeArray(env, batch.gaps, [](JsObject& x, const BatchGap& g) {
@@ -164,6 +166,12 @@ bool MakeBatchValue(napi_env env, const Batch& batch, napi_value* out) {
   o.Set("progress", MakeArray(env, batch.progress, [env](JsObject& x, const Batch::ProgressMark& m) {
     x.Number("atEvent", m.atEvent).Set("inputs", MakeArray(env, m.inputs, Progress));
   }));
+  // A formatted watcher's lines go as bytes: JavaScript writes them out without decoding them.
+  if (!batch.text.empty()) {
+    napi_value text;
+    if (napi_create_buffer_copy(env, batch.text.size(), batch.text.data(), nullptr, &text) != napi_ok) return false;
+    o.Set("text", text);
+  }
   if (!o.ok()) return false;
   *out = o.value();
   return true;

@@ -123,6 +123,24 @@ void RunThread(Core* core) {
   napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
 }
 
+// The `filter*` options (lib/filter.ts has validated them for users; these checks guard the boundary).
+void ReadFilter(OptionReader& options, EventFilter& filter) {
+  if (std::optional<double> since = options.Number("filterSinceMs")) filter.SetSince(*since);
+  if (std::optional<double> until = options.Number("filterUntilMs")) filter.SetUntil(*until);
+  const struct {
+    const char* name;
+    bool (EventFilter::*add)(std::string_view);
+  } lists[] = {
+      {"filterEventIds", &EventFilter::AddEventId},         {"filterDirections", &EventFilter::AddDirection},
+      {"filterActions", &EventFilter::AddAction},           {"filterApplications", &EventFilter::AddApplication},
+      {"filterAddresses", &EventFilter::AddAddress},        {"filterPorts", &EventFilter::AddPorts},
+  };
+  for (const auto& list : lists) {
+    for (const std::string& value : options.Strings(list.name).value_or(std::vector<std::string>{}))
+      if (!(filter.*list.add)(value)) options.Fail(std::string(list.name) + " contains an invalid value: " + value);
+  }
+}
+
 }  // namespace
 
 // Where a replay resumes (pipeline/resume_point.h reads the text lib/bookmark.ts writes).
@@ -189,6 +207,11 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   if (std::optional<double> held = options.Number("coalesceMaxHeld")) {
     if (!(*held >= 1 && *held <= 1e7)) options.Fail("coalesceMaxHeld must be a number from 1 to 10000000");
     else pipeline.coalesceMaxHeld = static_cast<size_t>(*held);
+  }
+  ReadFilter(options, pipeline.filter);
+  if (std::optional<std::string> format = options.String("format")) {
+    if (!ParseEventFormat(*format, pipeline.format)) options.Fail("format must be 'json', 'ecs' or 'otel'");
+    pipeline.formatContext.packageVersion = options.String("packageVersion").value_or("");
   }
   const bool enrich = options.Bool("enrich").value_or(false);
   if (options.failed()) { Fail(env, options.error()); return; }

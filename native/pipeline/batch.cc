@@ -1,5 +1,6 @@
 #include "pipeline/batch.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -51,6 +52,7 @@ BatchBuilder::BatchBuilder() { Start(); }
 
 void BatchBuilder::Start() {
   batch_ = Batch{};
+  batch_.text.reserve(text_ ? 1 << 20 : 0);
   batch_.strings.reserve(64 * 1024);
   batch_.numbers.reserve(64 * 1024);
   stored_.clear();
@@ -179,9 +181,8 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   };
 
   s[kEventId] = r.eventId;
-  constexpr uint64_t kExactInDouble = uint64_t{1} << 53;
   s[kRecordId] = static_cast<double>(r.recordId);
-  s[kRecordIdText] = r.recordId > kExactInDouble ? Intern(std::to_string(r.recordId)) : -1.0;
+  s[kRecordIdText] = RecordIdNeedsText(r.recordId) ? Intern(std::to_string(r.recordId)) : -1.0;
   s[kTimeMs] = count ? firstMs : e.timeMs;
   s[kVersion] = r.version;
   s[kComputer] = InternAt(kComputer, r.computer);
@@ -248,6 +249,17 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   s[kLastTimeMs] = lastMs;
   const size_t sidesBy = static_cast<size_t>(e.sidesBy);
   s[kSidesBy] = e.sidesBy == SidesBy::None ? -1.0 : InternName(sidesByNames_[sidesBy], kSidesByNames[sidesBy]);
+  ++batch_.events;
+}
+
+void BatchBuilder::AddFormatted(EventFormat format, const BlockEvent& event, const Fold& fold, FormatContext& context) {
+  if (format == EventFormat::Otel) {
+    context.nowMs = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  }
+  text_ = true;
+  AppendFormatted(format, event, fold, context, batch_.text);
   ++batch_.events;
 }
 

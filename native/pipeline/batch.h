@@ -17,6 +17,7 @@
 #include "model/event_source.h"
 #include "model/event_catalog.h"
 #include "model/rule_change.h"
+#include "pipeline/event_formats.h"
 
 namespace wfp {
 
@@ -173,6 +174,7 @@ struct BatchRuleChange {
 };
 
 struct Batch {
+  std::string text;     // a formatted watcher: the events' lines (then strings and numbers stay empty)
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
   uint32_t events = 0;
@@ -203,6 +205,8 @@ class BatchBuilder {
   void Add(const BlockEvent& event, const Position& at);
   // A coalesced event: `count` records from `firstMs` to `lastMs`, fold number `index` of epoch `epoch`.
   void AddFold(const BlockEvent& event, uint64_t count, double firstMs, double lastMs, uint64_t epoch, uint64_t index);
+  // An event as its line in `format` (a formatted watcher's batches carry text, not slots).
+  void AddFormatted(EventFormat format, const BlockEvent& event, const Fold& fold, FormatContext& context);
   void AddIssue(Issue issue);
   void AddGap(std::string message);
   void AddPolicyChange(BatchPolicyChange change);
@@ -231,6 +235,7 @@ class BatchBuilder {
   std::string_view StringAt(uint32_t index) const;  // string `index` of the batch
 
   Batch batch_;
+  bool text_ = false;  // set by the first AddFormatted(): reserve room for text from then on
   struct Stored {
     uint32_t offset, length, hash;  // where string i is in batch_.strings
   };

@@ -17,6 +17,9 @@ uint64_t PlaceOf(const EventRecord* record, const Position& at) {
 
 Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
     : selection_(options.selection),
+      filter_(std::move(options.filter)),
+      format_(options.format),
+      formatContext_(std::move(options.formatContext)),
       enricher_(std::move(options.enricher)),
       localAddresses_(std::move(options.localAddresses)),
       policyChanges_(options.policyChanges),
@@ -168,6 +171,7 @@ void Pipeline::OnEvent(const BlockEvent& event, const Position& at) {
 }
 
 void Pipeline::Add(const BlockEvent& event, const Position& at) {
+  if (!filter_.Matches(event)) return;
   const BlockEvent* e = &event;
   BlockEvent annotated;
   const ChangeNote* lastChange = correlator_.Find(event);
@@ -181,11 +185,7 @@ void Pipeline::Add(const BlockEvent& event, const Position& at) {
     }
     e = &annotated;
   }
-  if (!coalescer_) {
-    if (builder_.empty()) batchStarted_ = Clock::now();
-    builder_.Add(*e, at);
-    return;
-  }
+  if (!coalescer_) return Emit(*e, at);
   const Clock::time_point now = Clock::now();
   if (!coalescer_->Add(*e, now)) {
     EndEpoch();
@@ -211,8 +211,7 @@ void Pipeline::EndEpoch() {
   builder_.AddEpoch(std::move(epoch));
   emittingEpoch_ = true;
   for (uint64_t i = first; i < folds.size(); ++i) {
-    const HeldEvent& held = *folds[i];
-    builder_.AddFold(held.event(), held.count, held.firstMs, held.lastMs, seq, i + 1);
+    EmitFold(*folds[i], seq, i + 1);
     if (Full()) Flush();
   }
   emittingEpoch_ = false;
@@ -222,6 +221,20 @@ std::vector<BatchProgress> Pipeline::Progress() const {
   std::vector<BatchProgress> progress;
   for (uint32_t i = 0; i < inputs_.size(); ++i) progress.push_back(BatchProgress{i, inputs_[i].progress, inputs_[i].done});
   return progress;
+}
+
+// A formatted watcher's batches carry the events' lines instead of slots (and no positions: the CLI
+// prints them and takes no bookmark).
+void Pipeline::Emit(const BlockEvent& event, const Position& at) {
+  if (builder_.empty()) batchStarted_ = Clock::now();
+  if (format_ != EventFormat::Objects) builder_.AddFormatted(format_, event, Fold{}, formatContext_);
+  else builder_.Add(event, at);
+}
+
+void Pipeline::EmitFold(const HeldEvent& held, uint64_t epoch, uint64_t index) {
+  if (format_ != EventFormat::Objects)
+    builder_.AddFormatted(format_, held.event(), Fold{held.count, held.firstMs, held.lastMs}, formatContext_);
+  else builder_.AddFold(held.event(), held.count, held.firstMs, held.lastMs, epoch, index);
 }
 
 void Pipeline::OnIssue(Issue issue) {

@@ -24,6 +24,7 @@
 #include "pipeline/coalescer.h"
 #include "pipeline/delivery_queue.h"
 #include "pipeline/resume_point.h"
+#include "pipeline/event_filter.h"
 
 namespace wfp {
 
@@ -41,6 +42,9 @@ struct PipelineOptions {
   ResumePoint resume;  // replays
   double coalesceMs = 0;  // > 0 folds repeats (see Coalescer)
   size_t coalesceMaxHeld = 4096;
+  EventFilter filter;     // only matching events go on (before enrichment and coalescing)
+  EventFormat format = EventFormat::Objects;  // Json, Ecs, Otel: batches carry the events' lines
+  FormatContext formatContext;
   std::unique_ptr<Enricher> enricher;  // adds machine state to each event (live sources on Windows); may be null
   // Decides which endpoint of a record is this host's from its addresses; may be null (the direction rule alone).
   std::unique_ptr<LocalAddresses> localAddresses;
@@ -93,8 +97,14 @@ class Pipeline final : public RecordSink {
   void MarkProgress();
   bool Full() const { return builder_.weight() >= batchSize_; }
   void Fail(const ErrorCode& code, std::string message);
+  // To the batch: an event (read at `at`), or fold `index` of epoch `epoch`, as slots or as a line.
+  void Emit(const BlockEvent& event, const Position& at);
+  void EmitFold(const HeldEvent& held, uint64_t epoch, uint64_t index);
 
   EventSelection selection_;
+  EventFilter filter_;
+  EventFormat format_;
+  FormatContext formatContext_;
   std::unique_ptr<Enricher> enricher_;
   std::unique_ptr<LocalAddresses> localAddresses_;
   Enrichment enrichment_;

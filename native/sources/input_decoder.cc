@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "sources/gzip_input.h"
+#include "sources/unreadable_input.h"
 #include "xml/xml_pump.h"
 
 namespace wfp {
@@ -13,12 +15,17 @@ struct InputFormat {
   std::unique_ptr<RecordDecoder> (*create)(std::string input, uint32_t index);
 };
 
+template <typename Decoder>
+std::unique_ptr<RecordDecoder> Create(std::string input, uint32_t index) {
+  return std::make_unique<Decoder>(std::move(input), index);
+}
+
 // Tried in order; event XML takes whatever no other format claims.
 constexpr InputFormat kFormats[] = {
-    {0, [](std::string_view) { return true; },
-     [](std::string input, uint32_t index) -> std::unique_ptr<RecordDecoder> {
-       return std::make_unique<XmlPump>(std::move(input), index);
-     }},
+    {2, &GzipInput::Matches, &Create<GzipInput>},
+    // Keep last but one: says what an input is when no reader above claims it and it is not XML.
+    {UnreadableInput::kHeadBytes, &UnreadableInput::Matches, &Create<UnreadableInput>},
+    {0, [](std::string_view) { return true; }, &Create<XmlPump>},
 };
 
 constexpr size_t MaxHeadBytes() {

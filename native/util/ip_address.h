@@ -27,10 +27,10 @@ inline bool ParseIpv4(std::string_view s, uint8_t out[4]) {
   uint32_t value = 0, digits = 0;
   for (size_t i = 0; i <= s.size(); ++i) {
     if (i == s.size() || s[i] == '.') {
-      if (!digits || value > 255 || part > 3) return false;
+      if (!digits || value > 255 || part > 3) return false;  // (leading zeros were refused below)
       out[part++] = static_cast<uint8_t>(value);
       value = digits = 0;
-    } else if (s[i] >= '0' && s[i] <= '9' && digits < 3) {
+    } else if (s[i] >= '0' && s[i] <= '9' && digits < 3 && !(digits == 1 && value == 0)) {
       value = value * 10 + static_cast<uint32_t>(s[i] - '0');
       ++digits;
     } else {
@@ -45,10 +45,11 @@ inline int HexDigit(char c) {
 }
 }  // namespace ip_detail
 
-// Nothing for text that is not an address (a MAC address of 5150/5151, "-", a name).
+// Nothing for text that is not an address (a MAC address of 5150/5151, "-", a name). What Node's
+// net.isIP() takes, as the native formats must agree with it: no leading zeros in IPv4 ("010.0.0.1"
+// is octal to some parsers), no brackets; a zone ("fe80::1%12") is dropped.
 inline std::optional<IpAddress> ParseIpAddress(std::string_view s) {
-  if (const size_t zone = s.find('%'); zone != std::string_view::npos) s = s.substr(0, zone);  // fe80::1%12
-  if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
+  if (const size_t zone = s.find('%'); zone != std::string_view::npos) s = s.substr(0, zone);
   IpAddress ip{};
   if (s.find(':') == std::string_view::npos) {
     uint8_t v4[4];

@@ -5,10 +5,10 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { fixtureLines, securityLog, run, replayOf, waitFor, watchBlocks, STANDIN } = require('./helpers.cjs');
 
-const ALL_IDS = 'EventID=5031 or EventID=5150 or EventID=5151 or EventID=5152 or EventID=5153 or EventID=5154 or ' +
-  'EventID=5155 or EventID=5156 or EventID=5157 or EventID=5158 or EventID=5159';
-const BLOCK_IDS = 'EventID=5031 or EventID=5150 or EventID=5151 or EventID=5152 or EventID=5153 or EventID=5155 or ' +
-  'EventID=5157 or EventID=5159';
+// A live watcher's default kinds leave out packet drops (5150-5153): they are opt-in.
+const ALL_IDS = 'EventID=5031 or EventID=5154 or EventID=5155 or EventID=5156 or EventID=5157 or EventID=5158 or EventID=5159';
+const BLOCK_IDS = 'EventID=5031 or EventID=5155 or EventID=5157 or EventID=5159';
+const PACKET_IDS = 'EventID=5150 or EventID=5151 or EventID=5152 or EventID=5153';
 const query = (ids) =>
   `<QueryList><Query Id="0" Path="Security"><Select Path="Security">*[System[(${ids})]]</Select></Query></QueryList>`;
 
@@ -23,11 +23,14 @@ test('records arrive in order through EvtSubscribe, EvtNext and EvtRender, as th
   assert.ok(calls.some((c) => /^EvtNext size=\d+ returned=\d+$/.test(c) && !c.endsWith('returned=0')), 'EvtNext delivered records');
 });
 
-test('Windows filters by event ID: by default the query asks for blocks only', { skip: !STANDIN && 'needs the stand-in log' }, async () => {
-  const log = securityLog(fixtureLines());
+test('Windows filters by event ID: by default the query asks for blocks only, packet drops when asked for', { skip: !STANDIN && 'needs the stand-in log' }, async () => {
+  let log = securityLog(fixtureLines());
   const got = await run({ from: 'oldest', audit: 'ignore' }, (events) => events.length === 5);
   assert.deepEqual(got.events.map((e) => e.eventId), [5157, 5157, 5157, 5157, 5157]);
   assert.equal(log.calls()[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(BLOCK_IDS)}`);
+  log = securityLog(fixtureLines());
+  await run({ from: 'oldest', audit: 'ignore', kinds: ['connection', 'packet', 'mac'] }, (events) => events.length === 5);
+  assert.equal(log.calls()[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(`${PACKET_IDS} or EventID=5157`)}`);
 });
 
 test("'now' delivers records written after the start, woken by the subscription's signal", { skip: !STANDIN && 'needs the stand-in log' }, async () => {
