@@ -8,6 +8,7 @@
 #include "model/error_codes.h"
 #include "model/event_catalog.h"
 #include "node/audit_binding.h"
+#include "node/napi_errors.h"
 #include "node/watcher.h"
 #include "pipeline/batch.h"
 #include "sources/source_options.h"
@@ -95,8 +96,7 @@ Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t recordId = 0;
   if (info.Length() < 1 || !info[0].IsString() || !wfp::ParseDecimal(info[0].As<Napi::String>().Utf8Value(), recordId)) {
-    Napi::TypeError::New(env, "bookmarkXml(recordId): the record ID as decimal text").ThrowAsJavaScriptException();
-    return env.Undefined();
+    return wfp::ThrowTypeError(env, "bookmarkXml(recordId): the record ID as decimal text");
   }
   return Napi::String::New(env, wfp::BookmarkXml(recordId));
 }

@@ -20,6 +20,7 @@
 #include "enrich/enricher.h"
 #include "model/event_catalog.h"
 #include "node/batch_value.h"
+#include "node/napi_errors.h"
 #include "node/napi_options.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/resume_point.h"
@@ -160,10 +161,9 @@ ResumePoint ReadResume(OptionReader& options) {
   return resume;
 }
 
-// Throws a TypeError; a constructor that returns after it leaves the JS `new` throwing.
-void Fail(Napi::Env env, const std::string& message) {
-  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
-}
+// Throws a TypeError (unless an exception is pending); a constructor that returns after it leaves the
+// JS `new` throwing.
+void Fail(Napi::Env env, const std::string& message) { ThrowTypeError(env, message); }
 
 struct Watcher::State {
   CoreRef core;
@@ -276,8 +276,7 @@ Napi::Value Watcher::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   StreamInput* stream = state_->core->source->streamInput();
   if (!stream || info.Length() < 1 || !info[0].IsTypedArray()) {
-    Napi::TypeError::New(env, "write(chunk) needs a stream watcher and a Uint8Array").ThrowAsJavaScriptException();
-    return env.Undefined();
+    return ThrowTypeError(env, "write(chunk) needs a stream watcher and a Uint8Array");
   }
   Napi::Uint8Array chunk = info[0].As<Napi::Uint8Array>();
   return Napi::Boolean::New(env, stream->Write(reinterpret_cast<const char*>(chunk.Data()), chunk.ByteLength()));
