@@ -14,6 +14,8 @@ export interface NativeCommonOptions {
   coalesceMs?: number;
   /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
   enrich?: boolean;
+  /** Inputs that log local time (the firewall's own log): minutes east of UTC; absent: this machine's zone. */
+  utcOffsetMinutes?: number;
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */
@@ -36,7 +38,16 @@ export interface NativeLiveOptions extends NativeCommonOptions {
   bookmark?: string;
 }
 
-export type NativeOptions = NativeFilesOptions | NativeStreamOptions | NativeLiveOptions;
+/** Windows only: WFP net events (FwpmNetEventSubscribe / FwpmNetEventEnum); `bookmark` is one this source gave. */
+export interface NativeNetEventsOptions extends NativeCommonOptions {
+  source: 'netevents';
+  from: 'now' | 'oldest' | 'bookmark';
+  bookmark?: string;
+  /** Where the engine options it changes are recorded before they change, for restoring after a crash. */
+  engineStateFile: string;
+}
+
+export type NativeOptions = NativeFilesOptions | NativeStreamOptions | NativeLiveOptions | NativeNetEventsOptions;
 
 /** A problem the native side met; it happened after `atEvent` events of its batch. */
 export interface NativeIssue {
@@ -108,7 +119,8 @@ export type SlotName =
   | 'protocol' | 'protocolName' | 'pid' | 'application' | 'sourceAddress' | 'sourcePort'
   | 'destAddress' | 'destPort' | 'local' | 'remote' | 'filterId' | 'filterOrigin' | 'layerId'
   | 'layerName' | 'interfaceIndex' | 'applicationPath' | 'filterName' | 'filterDescription' | 'filterProvider'
-  | 'ruleName' | 'processName' | 'services' | 'count' | 'firstTimeMs' | 'lastTimeMs' | 'dataCount' | 'header';
+  | 'ruleName' | 'processName' | 'services' | 'count' | 'firstTimeMs' | 'lastTimeMs' | 'userSid' | 'packageSid'
+  | 'loopback' | 'reauthReason' | 'originalProfile' | 'currentProfile' | 'bookmark' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 

@@ -12,6 +12,8 @@ export class BatchDecoder {
   readonly #strings: string[];
   readonly #s: Slots;
   #offset = 0;
+  /** The bookmark the source made for the position after the event next() returned last, if it makes them. */
+  bookmark: string | null = null;
 
   constructor(batch: NativeBatch, slots: Slots) {
     this.#numbers = batch.numbers;
@@ -86,6 +88,19 @@ export class BatchDecoder {
     if (processName !== null) event.processName = processName;
     const services = str(s.services);
     if (services !== null) event.services = services.split(',');
+    const userSid = str(s.userSid);
+    if (userSid !== null) event.userSid = userSid;
+    const packageSid = str(s.packageSid);
+    if (packageSid !== null) event.packageSid = packageSid;
+    const loopback = num(s.loopback);
+    if (loopback !== null) event.loopback = loopback === 1;
+    const reauthReason = num(s.reauthReason);
+    if (reauthReason !== null) event.reauthReason = reauthReason;
+    const originalProfile = num(s.originalProfile);
+    if (originalProfile !== null) event.originalProfile = originalProfile;
+    const currentProfile = num(s.currentProfile);
+    if (currentProfile !== null) event.currentProfile = currentProfile;
+    this.bookmark = str(s.bookmark);
     if (folded === folded) {
       event.count = folded;
       event.firstTime = new Date(n[o + s.firstTimeMs]);
@@ -97,7 +112,8 @@ export class BatchDecoder {
 
 /** What a batch carries besides events, each delivered at its place among them. */
 export interface BatchHandlers {
-  event(event: BlockEvent): void;
+  /** `bookmark`: the source's own bookmark after this event, or null (the record ID makes it). */
+  event(event: BlockEvent, bookmark: string | null): void;
   issue(issue: NativeIssue): void;
   gap(gap: NativeGap): void;
   policyChange(change: NativePolicyChange): void;
@@ -125,7 +141,8 @@ export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHa
   for (let i = 0; i < events; i++) {
     upTo(i);
     if (!handlers.open()) return;
-    handlers.event(decoder.next());
+    const event = decoder.next();
+    handlers.event(event, decoder.bookmark);
   }
   upTo(events);
 }

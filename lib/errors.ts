@@ -19,12 +19,15 @@ export type WfpErrorCode =
   | 'ERR_FOLLOW_UNAVAILABLE'
   | 'ERR_EVENTLOG_TRANSIENT'
   | 'ERR_EVENTLOG_RECORD'
+  | 'ERR_NETEVENTS_TRANSIENT'
+  | 'ERR_EVENTS_LOST'
   // fatal: the watcher cannot run
   | 'ERR_ACCESS_DENIED'
   | 'ERR_CHANNEL_NOT_FOUND'
   | 'ERR_EVENTLOG_QUERY'
   | 'ERR_EVENTLOG'
   | 'ERR_INVALID_BOOKMARK'
+  | 'ERR_NETEVENTS'
   // audit policy functions
   | 'ERR_ELEVATION_REQUIRED'
   | 'ERR_AUDIT_POLICY'

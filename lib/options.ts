@@ -53,18 +53,27 @@ export interface WatchOptions {
    * come from another time, often another machine.
    */
   enrich?: boolean;
+  /**
+   * Inputs that log local time, not UTC (the firewall's own log, pfirewall.log): the UTC offset of the
+   * machine that wrote them, in minutes east of UTC (120 for UTC+2), or 'system' (the default): this
+   * machine's time zone, with its daylight-saving rules, for each timestamp.
+   */
+  utcOffset?: number | 'system';
 }
 
 export interface ResolvedOptions {
   source: ResolvedSource;
   audit: AuditWatchOptions;
-  from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string; recordId: number };
+  /** `recordId`: the Security log's record a bookmark names (the netevents source's bookmarks name none). */
+  from: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string; recordId?: number };
   includeAllowed: boolean;
   kinds: BlockKind[];
   signal: AbortSignal | undefined;
   highWaterMark: number;
   coalesceMs: number;
   enrich: boolean;
+  /** null: this machine's time zone. */
+  utcOffsetMinutes: number | null;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 2048;
@@ -92,6 +101,13 @@ function resolveFrom(from: unknown, source: ResolvedSource): ResolvedOptions['fr
   if (from === undefined) return { type: live ? 'now' : 'oldest' };
   if (from === 'oldest' || (from === 'now' && live)) return { type: from };
   const bookmark = typeof from === 'object' && from !== null ? (from as { bookmark?: unknown }).bookmark : undefined;
+  if (source.type === 'netevents') {
+    // The netevents source's own bookmark (native/sources/net_event.h, NetEventBookmark).
+    if (typeof bookmark === 'string' && /^wfp-netevents\/1;t=\d{1,20};n=[1-9]\d{0,9};h=[0-9a-f]{8}$/.test(bookmark)) {
+      return { type: 'bookmark', bookmark };
+    }
+    throw new WfpOptionError('from', from, "'now', 'oldest' or { bookmark } with a bookmark a netevents watcher gave out");
+  }
   const recordId = typeof bookmark === 'string' ? /<Bookmark\b[^>]*\bRecordId=['"](\d+)['"]/.exec(bookmark)?.[1] : undefined;
   if (recordId === undefined) {
     const allowed = live ? "'now', 'oldest'" : "'oldest' (a replay reads its input from the start)";
@@ -104,7 +120,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark', 'coalesce', 'enrich']);
+  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'signal', 'highWaterMark', 'coalesce', 'enrich', 'utcOffset']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -138,6 +154,10 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     coalesceMs = windowMs;
   }
   if (o.enrich !== undefined && typeof o.enrich !== 'boolean') throw new WfpOptionError('enrich', o.enrich, 'a boolean');
+  const utcOffset = o.utcOffset ?? 'system';
+  if (utcOffset !== 'system' && (typeof utcOffset !== 'number' || !Number.isInteger(utcOffset) || Math.abs(utcOffset) > 18 * 60)) {
+    throw new WfpOptionError('utcOffset', o.utcOffset, "'system' or whole minutes east of UTC, from -1080 to 1080");
+  }
   return {
     source,
     coalesceMs,
@@ -148,5 +168,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     kinds,
     signal: o.signal as AbortSignal | undefined,
     highWaterMark: hwm,
+    utcOffsetMinutes: utcOffset === 'system' ? null : utcOffset,
   };
 }

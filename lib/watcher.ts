@@ -8,7 +8,7 @@ import { deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { iterateEvents } from './iterator';
 import type { ResolvedOptions } from './options';
-import { isLive, nativeOptions, streamName } from './sources';
+import { isLive, nativeOptions, readsSecurityLog, streamName } from './sources';
 import type { BlockEvent } from './types';
 
 export type { AuditStatus, PolicyChange } from './audit-supervisor';
@@ -49,6 +49,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
   #lastRecordId: number | null = null;
+  #lastSourceBookmark: string | null = null;
   #audit: AuditSupervisor | null = null;
 
   /** @internal Use watchBlocks(). */
@@ -69,10 +70,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     }
     const live = isLive(source);
     if (process.platform !== 'win32' && live) {
+      const what = readsSecurityLog(source) ? 'the Windows Security log' : "the Windows Filtering Platform's net events";
       this.#endSoon(
         new WfpBlocksError(
           'ERR_UNSUPPORTED_PLATFORM',
-          `the '${source.type}' source reads the Windows Security log and cannot run on ${process.platform}; ` +
+          `the '${source.type}' source reads ${what} and cannot run on ${process.platform}; ` +
             'use { source: { replay: files } } to read exported logs',
         ),
       );
@@ -88,7 +90,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       );
       return;
     }
-    if (live) {
+    if (readsSecurityLog(source)) {
       this.#audit = new AuditSupervisor(
         options.audit,
         selectedEvents(options.kinds, options.includeAllowed),
@@ -107,10 +109,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       kinds: options.kinds,
       includeAllowed: options.includeAllowed,
       highWaterMark: options.highWaterMark,
-      policyChanges: !live || options.audit.mode !== 'ignore',
+      policyChanges: !live || (readsSecurityLog(source) && options.audit.mode !== 'ignore'),
       coalesceMs: options.coalesceMs,
       afterRecordId: from.type === 'bookmark' ? from.recordId : undefined,
       enrich: options.enrich,
+      utcOffsetMinutes: options.utcOffsetMinutes ?? undefined,
     };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
@@ -122,6 +125,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
    * resumes after it; a replay skips up to it). Null before the first event.
    */
   get bookmark(): string | null {
+    // A source that makes its own bookmarks (netevents) gave one with the event.
+    if (this.#lastSourceBookmark !== null) return this.#lastSourceBookmark;
     if (this.#lastRecordId === null || !this.#binding) return null;
     return this.#binding.bookmarkXml(this.#lastRecordId);
   }
@@ -210,8 +215,9 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       if (this.#state !== 'open' || !this.#binding) return;
       deliverBatch(message, this.#binding.slots, {
         open: () => this.#state === 'open',
-        event: (event) => {
+        event: (event, bookmark) => {
           this.#lastRecordId = event.recordId;
+          this.#lastSourceBookmark = bookmark;
           this.#emitSafely('block', event);
         },
         issue: (issue) => this.#emitNativeIssue(issue),

@@ -1,11 +1,11 @@
 // Windows enrichment for the live sources, on the watcher's thread. Every lookup is best-effort and
-// bounded: a failure leaves its field empty. Only built for Windows; under Wine the WFP engine does not
-// open (FwpmEngineOpen0 returns 1764) and the fixtures' devices and PIDs are not this machine's, so
-// the Wine suite can only check that lookups fail soft. The real Windows workflow checks the values.
+// bounded: a failure leaves its field empty. Only built for Windows; under Wine the WFP engine is the
+// stand-in fwpuclnt.dll's (test/wine/), which knows the filters a test gives it, and the fixtures'
+// devices and PIDs are not this machine's, so the Wine suite checks filter names and that the other
+// lookups fail soft. The real Windows workflow checks the values.
 #include <windows.h>
 
 #include <fwpmu.h>
-#include <rpc.h>
 #include <shlwapi.h>
 
 #include <chrono>
@@ -15,6 +15,7 @@
 
 #include "enrich/device_map.h"
 #include "enrich/enricher.h"
+#include "win/wfp_engine.h"
 #include "win/wide.h"
 
 namespace wfp {
@@ -78,9 +79,7 @@ struct FilterInfo {
 
 class WindowsEnricher final : public Enricher {
  public:
-  ~WindowsEnricher() override {
-    if (engine_) FwpmEngineClose0(engine_);
-  }
+  explicit WindowsEnricher(std::shared_ptr<WfpEngine> engine) : engine_(std::move(engine)) {}
 
   void Enrich(const BlockEvent& e, Enrichment& out) override {
     const Clock::time_point now = Clock::now();
@@ -201,17 +200,20 @@ class WindowsEnricher final : public Enricher {
   FilterInfo Filter(uint64_t id, Clock::time_point now) {
     if (const FilterInfo* cached = filters_.Find(id, now)) return *cached;
     FilterInfo info;
-    if (!engine_ && now - lastEngineTry_ > kRefreshAtMost) {
+    // The session the watcher's WFP source uses too; a failed open is retried at most every 10 s.
+    HANDLE engine = nullptr;
+    if (engineOpen_ || now - lastEngineTry_ > kRefreshAtMost) {
       lastEngineTry_ = now;
-      FWPM_SESSION0 session{};
-      if (FwpmEngineOpen0(nullptr, RPC_C_AUTHN_WINNT, nullptr, &session, &engine_) != ERROR_SUCCESS) engine_ = nullptr;
+      unsigned long code = 0;
+      engine = static_cast<HANDLE>(engine_->Open(code));
+      engineOpen_ = engine != nullptr;
     }
     FWPM_FILTER0* filter = nullptr;
-    if (engine_ && FwpmFilterGetById0(engine_, id, &filter) == ERROR_SUCCESS && filter) {
+    if (engine && FwpmFilterGetById0(engine, id, &filter) == ERROR_SUCCESS && filter) {
       if (filter->displayData.name) info.name = Narrowed(filter->displayData.name);
       if (filter->displayData.description) info.description = Narrowed(filter->displayData.description);
       FWPM_PROVIDER0* provider = nullptr;
-      if (filter->providerKey && FwpmProviderGetByKey0(engine_, filter->providerKey, &provider) == ERROR_SUCCESS && provider) {
+      if (filter->providerKey && FwpmProviderGetByKey0(engine, filter->providerKey, &provider) == ERROR_SUCCESS && provider) {
         if (provider->displayData.name) info.provider = Narrowed(provider->displayData.name);
         FwpmFreeMemory0(reinterpret_cast<void**>(&provider));
       }
@@ -250,13 +252,18 @@ class WindowsEnricher final : public Enricher {
   Clock::time_point lastDeviceRefresh_{};
   std::unordered_map<uint64_t, std::string> services_;
   Clock::time_point lastServiceRefresh_{};
-  HANDLE engine_ = nullptr;
+  std::shared_ptr<WfpEngine> engine_;
+  bool engineOpen_ = false;
   Clock::time_point lastEngineTry_{};
   LruCache<uint64_t, FilterInfo> filters_;
 };
 
 }  // namespace
 
-std::unique_ptr<Enricher> CreateSystemEnricher() { return std::make_unique<WindowsEnricher>(); }
+std::shared_ptr<WfpEngine> CreateSharedWfpEngine() { return std::make_shared<WfpEngine>(); }
+
+std::unique_ptr<Enricher> CreateSystemEnricher(std::shared_ptr<WfpEngine> engine) {
+  return std::make_unique<WindowsEnricher>(engine ? std::move(engine) : CreateSharedWfpEngine());
+}
 
 }  // namespace wfp

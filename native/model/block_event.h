@@ -36,6 +36,17 @@ struct Enrichment {
   std::optional<std::string> services;         // services hosted by the process, comma-separated
 };
 
+// What a WFP net event says beyond the fields a Security-log record has (the 'netevents' source); each
+// field is absent when the event does not carry it.
+struct NetEventDetails {
+  std::optional<std::string> userSid;     // the header's userId, as S-1-...
+  std::optional<std::string> packageSid;  // the AppContainer package SID (never the Nobody SID S-1-0-0)
+  std::optional<bool> loopback;
+  std::optional<uint32_t> reauthReason;
+  std::optional<uint32_t> originalProfile;
+  std::optional<uint32_t> currentProfile;
+};
+
 struct BlockEvent {
   const EventRecord* record = nullptr;  // System fields and every EventData field
   double timeMs = 0;                    // milliseconds since the Unix epoch
@@ -56,6 +67,10 @@ struct BlockEvent {
   std::optional<std::string_view> layerName;  // decoded %% token, or the text as logged
   std::optional<uint32_t> interfaceIndex;
   const Enrichment* enrichment = nullptr;
+  const NetEventDetails* netEvent = nullptr;
+  // Where a restarted watcher resumes after this event, when the source makes its own bookmarks (the
+  // watcher makes one from the record ID otherwise).
+  std::optional<std::string_view> bookmark;
 };
 
 // Calls `f(std::string_view&)` for every string view the event holds outside its record, so that a
@@ -69,6 +84,7 @@ void ForEachView(BlockEvent& e, F&& f) {
   f(e.destination.address);
   if (e.filterOrigin) f(*e.filterOrigin);
   if (e.layerName) f(*e.layerName);
+  if (e.bookmark) f(*e.bookmark);
 }
 
 // The same for a record: every System string and every EventData name and value.
@@ -84,7 +100,7 @@ void ForEachView(EventRecord& r, F&& f) {
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
-static_assert(sizeof(BlockEvent) == 256, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
+static_assert(sizeof(BlockEvent) == 288, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
 static_assert(sizeof(EventRecord) == 216, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
 #endif
 

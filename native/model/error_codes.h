@@ -27,12 +27,17 @@ inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false
 inline constexpr ErrorCode kErrEventLogTransient{"ERR_EVENTLOG_TRANSIENT", false};
 // One record the event log could not render or hand over: the source reads on.
 inline constexpr ErrorCode kErrEventLogRecord{"ERR_EVENTLOG_RECORD", false};
+// The WFP engine failed for now (BFE stopped or restarting, an RPC failure): the source reconnects.
+inline constexpr ErrorCode kErrNetEventsTransient{"ERR_NETEVENTS_TRANSIENT", false};
+// Events were lost before the watcher could read them: its hand-off was full, or the log says so.
+inline constexpr ErrorCode kErrEventsLost{"ERR_EVENTS_LOST", false};
 // The source cannot go on.
 inline constexpr ErrorCode kErrAccessDenied{"ERR_ACCESS_DENIED", true};
 inline constexpr ErrorCode kErrChannelNotFound{"ERR_CHANNEL_NOT_FOUND", true};
 inline constexpr ErrorCode kErrEventLogQuery{"ERR_EVENTLOG_QUERY", true};
 inline constexpr ErrorCode kErrEventLog{"ERR_EVENTLOG", true};
 inline constexpr ErrorCode kErrInvalidBookmark{"ERR_INVALID_BOOKMARK", true};
+inline constexpr ErrorCode kErrNetEvents{"ERR_NETEVENTS", true};
 // Audit policy calls (thrown by the audit functions; fatal for a watcher that was to enable auditing).
 inline constexpr ErrorCode kErrElevationRequired{"ERR_ELEVATION_REQUIRED", true};
 inline constexpr ErrorCode kErrAuditPolicy{"ERR_AUDIT_POLICY", true};
@@ -43,6 +48,7 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
     &kErrEventLog,       &kErrInvalidBookmark,   &kErrElevationRequired,  &kErrAuditPolicy,
+    &kErrNetEventsTransient, &kErrEventsLost,    &kErrNetEvents,
 };
 
 }  // namespace wfp

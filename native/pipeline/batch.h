@@ -20,7 +20,9 @@ namespace wfp {
 // Slots of one event in Batch::numbers, and the name each has in JavaScript. String slots hold an
 // index into the batch's strings, or -1 for null; number slots hold NaN for null. kLocal and kRemote
 // hold 0 (none), 1 (source) or 2 (destination); the enrichment slots are strings, -1 when absent;
-// kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing). After
+// kCount, kFirstTimeMs and kLastTimeMs describe a coalesced event (NaN when not coalescing); kUserSid
+// to kCurrentProfile are what a WFP net event adds (-1 / NaN elsewhere; kLoopback 0 or 1); kBookmark
+// is the source's own bookmark after the event (-1: the watcher makes it from the record ID). After
 // kHeaderSlots come kDataCount pairs of string indices (EventData name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
@@ -56,6 +58,13 @@ namespace wfp {
   X(kCount, "count") \
   X(kFirstTimeMs, "firstTimeMs") \
   X(kLastTimeMs, "lastTimeMs") \
+  X(kUserSid, "userSid") \
+  X(kPackageSid, "packageSid") \
+  X(kLoopback, "loopback") \
+  X(kReauthReason, "reauthReason") \
+  X(kOriginalProfile, "originalProfile") \
+  X(kCurrentProfile, "currentProfile") \
+  X(kBookmark, "bookmark") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 

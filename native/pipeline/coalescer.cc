@@ -30,6 +30,10 @@ HeldEvent::HeldEvent(const BlockEvent& event, std::chrono::steady_clock::time_po
     enrichment_ = *event.enrichment;
     event_.enrichment = &enrichment_;
   }
+  if (event.netEvent) {
+    netEvent_ = *event.netEvent;
+    event_.netEvent = &netEvent_;
+  }
   ForEachView(event_, [this](std::string_view& v) { v = Keep(v); });
   firstMs = lastMs = event.timeMs;
 }

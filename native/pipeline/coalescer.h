@@ -38,6 +38,7 @@ class HeldEvent {
   std::deque<std::string> strings_;  // stable addresses
   EventRecord record_;
   Enrichment enrichment_;
+  NetEventDetails netEvent_;
   BlockEvent event_;
 };
 

@@ -1,19 +1,31 @@
-// Picks the decoder for one input from its first bytes, never from its name, and feeds it: event XML
-// (UTF-8 or UTF-16, the fallback for anything else). A format is a line in the table of
-// input_decoder.cc: what its first bytes look like, and its decoder. Plain C++ with no Node-API and
-// no OS code.
+// Picks the decoder for one input from its first bytes, never from its name, and feeds it: the
+// firewall's own log (pfirewall.log), or event XML (UTF-8 or UTF-16, the fallback for anything else).
+// A format is a line in the table of input_decoder.cc: what its first bytes look like, and its
+// decoder. Plain C++ with no Node-API and no OS code.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "model/event_source.h"
+#include "sources/source_options.h"
 
 namespace wfp {
 
+// What a decoder may need to know about an input beyond its bytes.
+struct InputOptions {
+  // Inputs that log local time: minutes east of UTC of the machine that wrote them; none: this one's zone.
+  std::optional<int32_t> utcOffsetMinutes;
+};
+
+// Reads `utcOffsetMinutes`.
+InputOptions ReadInputOptions(OptionReader& options);
+
 class InputDecoder final : public RecordDecoder {
  public:
-  explicit InputDecoder(std::string input) : input_(std::move(input)) {}
+  InputDecoder(std::string input, InputOptions options) : input_(std::move(input)), options_(options) {}
 
   void Feed(const char* data, size_t size, RecordSink& sink) override;
   void Finish(RecordSink& sink) override;
@@ -25,6 +37,7 @@ class InputDecoder final : public RecordDecoder {
   void Choose(bool eof);
 
   std::string input_;
+  InputOptions options_;
   std::string head_;  // the first bytes, until a format is chosen
   std::unique_ptr<RecordDecoder> decoder_;
 };

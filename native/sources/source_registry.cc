@@ -7,6 +7,7 @@
 #ifdef _WIN32
 #include "sources/eventlog_source.h"
 #include "sources/legacy_source.h"
+#include "sources/netevents_source.h"
 #endif
 
 namespace wfp {
@@ -18,6 +19,7 @@ constexpr SourceType kSourceTypes[] = {
 #ifdef _WIN32
     {"eventlog", true, &EventLogSource::Create},
     {"legacy", true, &LegacySource::Create},
+    {"netevents", true, &NetEventsSource::Create},
 #endif
 };
 
