@@ -428,6 +428,7 @@ void NetEventsSource::Run(RecordSink& sink) {
     return;
   }
   mapper_ = std::make_unique<NetEventMapper>(ComputerName());
+  startedAt_ = Now();
   if (startBookmark_) cursor_.Restore(*startBookmark_);
   // Unsubscribed and restored when the thread ends, not when the watcher object is collected later.
   struct OnExit {
@@ -501,7 +502,6 @@ NetEventsSource::Outcome NetEventsSource::Subscribe(RecordSink& sink, void* engi
   if (rc != ERROR_SUCCESS) return Failed(sink, "FwpmNetEventSubscribe", rc);
   subscription_ = handle;
   subscribedAt_ = Now();
-  if (!firstSubscribedAt_) firstSubscribedAt_ = subscribedAt_;
   return Outcome::Ok;
 }
 
@@ -545,9 +545,9 @@ NetEventsSource::Outcome NetEventsSource::List(RecordSink& sink, void* engine, b
                               : "the bookmarked net event is no longer in the filter engine's buffer (it holds about "
                                 "100 to 150 events and is emptied at reboot); reading goes on from the oldest one after it");
     first = r.first;
-  } else if (reconnecting) {
+  } else if (reconnecting && start_.at == StartAt::Now) {
     // Nothing was delivered yet: what the buffer holds since the watcher started.
-    while (first < keys.size() && keys[first].first < firstSubscribedAt_) ++first;
+    while (first < keys.size() && keys[first].first < startedAt_) ++first;
   }
   std::vector<std::pair<uint64_t, uint32_t>> delivered(keys.begin() + static_cast<std::ptrdiff_t>(first), keys.end());
   for (size_t i = first; i < listed.size() && !sink.Stopping(); ++i) Deliver(sink, listed[i], keys[i].second);

@@ -69,7 +69,7 @@ class NetEventsSource final : public EventSource {
   CallbackContext context_;
   fwp::NetEventApi api_;
   void* subscription_ = nullptr;  // HANDLE from FwpmNetEventSubscribe
-  uint64_t firstSubscribedAt_ = 0;  // FILETIME of the first subscription (where 'now' began)
+  uint64_t startedAt_ = 0;  // FILETIME at which the watcher started: where 'now' begins
   uint64_t subscribedAt_ = 0;
   NetEventCursor cursor_;
   NetEventOverlap overlap_;

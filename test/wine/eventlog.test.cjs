@@ -106,7 +106,7 @@ test('enrichment: device paths through QueryDosDevice; lookups that cannot answe
   assert.equal(enriched.events.length, 77);
   assert.deepEqual(enriched.errors, []);
   for (const [i, e] of enriched.events.entries()) {
-    assert.equal(e.filter, undefined); // FwpmEngineOpen0 fails under Wine
+    assert.equal(e.filter, undefined); // the stand-in fwpuclnt.dll knows no filter unless a test gives it some
     const { applicationPath, processName, services, ruleName, filter, ...core } = e;
     assert.deepEqual(JSON.parse(JSON.stringify(core)), JSON.parse(JSON.stringify(plain.events[i])));
   }
