@@ -154,7 +154,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     coalesceMs = windowMs;
   }
   if (o.enrich !== undefined && typeof o.enrich !== 'boolean') throw new WfpOptionError('enrich', o.enrich, 'a boolean');
-  const utcOffset = o.utcOffset ?? 'system';
+  const utcOffset = o.utcOffset === undefined ? 'system' : o.utcOffset;
   if (utcOffset !== 'system' && (typeof utcOffset !== 'number' || !Number.isInteger(utcOffset) || Math.abs(utcOffset) > 18 * 60)) {
     throw new WfpOptionError('utcOffset', o.utcOffset, "'system' or whole minutes east of UTC, from -1080 to 1080");
   }
