@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <random>
+#include <type_traits>
 
 #include "win/wide.h"
 #include "win/win32_errors.h"
@@ -165,8 +166,7 @@ void CALLBACK OnNetEvent(void* context, const Event* event) {
   if (!c || !event) return;
   try {
     NetEventFacts facts;
-    constexpr int version = std::is_same_v<Event, FWPM_NET_EVENT1> ? 1 : std::is_same_v<Event, fwp::NetEvent2> ? 2 : 0;
-    if (!CopyFacts(*event, version ? version : 5, facts)) return;
+    if (!CopyFacts(*event, c->version, facts)) return;
     c->handoff->Push(std::move(facts));
   } catch (...) {
     return;  // out of memory: the event is lost, as one that finds the hand-off full
@@ -427,6 +427,7 @@ void NetEventsSource::Run(RecordSink& sink) {
                        std::string(kInput)});
     return;
   }
+  context_.version = api_.version;
   mapper_ = std::make_unique<NetEventMapper>(ComputerName());
   startedAt_ = Now();
   if (startBookmark_) cursor_.Restore(*startBookmark_);

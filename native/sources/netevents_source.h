@@ -37,7 +37,8 @@ class NetEventsSource final : public EventSource {
   // What the WFP callback is given: where to put the event and whom to wake.
   struct CallbackContext {
     NetEventHandoff* handoff;
-    void* signal;  // HANDLE
+    void* signal;      // HANDLE
+    int version = 0;   // of the FWPM_NET_EVENT structures the subscription delivers
   };
 
  private:
