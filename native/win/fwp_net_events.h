@@ -138,11 +138,17 @@ static_assert(offsetof(ClassifyDropMac0, mediaType) == 12 && offsetof(ClassifyDr
 static_assert(offsetof(NetEventHeader2, userId) == offsetof(FWPM_NET_EVENT_HEADER0, userId) &&
               sizeof(FWPM_NET_EVENT_HEADER0) == offsetof(NetEventHeader2, addressFamily));
 static_assert(offsetof(ClassifyDrop2, isLoopback) == offsetof(FWPM_NET_EVENT_CLASSIFY_DROP1, isLoopback));
-#if defined(NTDDI_WIN10_RS5) && NTDDI_VERSION >= NTDDI_WIN10_RS5
-static_assert(sizeof(NetEvent3) == sizeof(FWPM_NET_EVENT5) && offsetof(NetEvent3, detail) == offsetof(FWPM_NET_EVENT5, classifyDrop));
+// The SDK's own declarations (MSVC; MinGW-w64 has none of these): FWPM_NET_EVENT3 has the layout of 4 and 5.
+#if defined(_MSC_VER) && defined(NTDDI_WINTHRESHOLD) && NTDDI_VERSION >= NTDDI_WINTHRESHOLD
+static_assert(sizeof(NetEvent3) == sizeof(FWPM_NET_EVENT3) && offsetof(NetEvent3, type) == offsetof(FWPM_NET_EVENT3, type) &&
+              offsetof(NetEvent3, detail) == offsetof(FWPM_NET_EVENT3, classifyDrop));
+static_assert(sizeof(NetEvent2) == sizeof(FWPM_NET_EVENT2) && offsetof(NetEvent2, detail) == offsetof(FWPM_NET_EVENT2, classifyDrop));
 static_assert(sizeof(NetEventHeader3) == sizeof(FWPM_NET_EVENT_HEADER3) &&
               offsetof(NetEventHeader3, common) + offsetof(NetEventHeader2, packageSid) ==
-                  offsetof(FWPM_NET_EVENT_HEADER3, packageSid));
+                  offsetof(FWPM_NET_EVENT_HEADER3, packageSid) &&
+              offsetof(NetEventHeader3, effectiveName) == offsetof(FWPM_NET_EVENT_HEADER3, effectiveName));
+static_assert(sizeof(NetEventHeader2) == sizeof(FWPM_NET_EVENT_HEADER2) &&
+              offsetof(NetEventHeader2, packageSid) == offsetof(FWPM_NET_EVENT_HEADER2, packageSid));
 static_assert(sizeof(ClassifyDrop2) == sizeof(FWPM_NET_EVENT_CLASSIFY_DROP2) &&
               sizeof(ClassifyDropMac0) == sizeof(FWPM_NET_EVENT_CLASSIFY_DROP_MAC0) &&
               offsetof(ClassifyDropMac0, filterId) == offsetof(FWPM_NET_EVENT_CLASSIFY_DROP_MAC0, filterId) &&
