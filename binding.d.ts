@@ -38,6 +38,8 @@ export interface NativeCommonOptions {
   format?: 'json' | 'ecs' | 'otel';
   /** otel: the instrumentation scope's version. */
   packageVersion?: string;
+  /** Inputs that log local time (the firewall's own log): minutes east of UTC; absent: this machine's zone. */
+  utcOffsetMinutes?: number;
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */
@@ -60,7 +62,16 @@ export interface NativeLiveOptions extends NativeCommonOptions {
   bookmark?: string;
 }
 
-export type NativeOptions = NativeFilesOptions | NativeStreamOptions | NativeLiveOptions;
+/** Windows only: WFP net events (FwpmNetEventSubscribe / FwpmNetEventEnum); `bookmark` is one this source gave. */
+export interface NativeNetEventsOptions extends NativeCommonOptions {
+  source: 'netevents';
+  from: 'now' | 'oldest' | 'bookmark';
+  bookmark?: string;
+  /** Where the engine options it changes are recorded before they change, for restoring after a crash. */
+  engineStateFile: string;
+}
+
+export type NativeOptions = NativeFilesOptions | NativeStreamOptions | NativeLiveOptions | NativeNetEventsOptions;
 
 /** A problem the native side met; it happened after `atEvent` events of its batch. */
 export interface NativeIssue {
@@ -209,7 +220,8 @@ export type SlotName =
   | 'channel' | 'level' | 'task' | 'opcode' | 'keywords' | 'activityId' | 'userId' | 'writerProcessId'
   | 'writerThreadId' | 'timeCreated' | 'input' | 'end' | 'epoch' | 'epochIndex' | 'recordIdText' | 'decidedBy'
   | 'ruleId' | 'change' | 'changeEventId' | 'changeRecordId' | 'changeTimeMs' | 'changeName' | 'changeUserSid'
-  | 'changeUserName' | 'changeApplication' | 'sidesBy' | 'dataCount' | 'header';
+  | 'changeUserName' | 'changeApplication' | 'sidesBy' | 'userSid' | 'packageSid' | 'loopback' | 'reauthReason'
+  | 'originalProfile' | 'currentProfile' | 'bookmark' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 

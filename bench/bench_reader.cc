@@ -1,7 +1,8 @@
 // The native stages alone, without the hand-off to JavaScript, on one thread: files through the XML
 // reader and the normaliser, then the same with the batch builder (the wire format the hand-off
-// carries) added. Each stage runs three times; the median is reported, in JSON. Built by
-// `npm run bench` (CMake option WFP_BENCH).
+// carries) added; and the 'netevents' source's mapping of net events (the blocks of the same records,
+// as WFP would report them) to BlockEvents, alone and with the batch builder. Each stage runs three
+// times; the median is reported, in JSON. Built by `npm run bench` (CMake option WFP_BENCH).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,19 +10,24 @@
 #include <string>
 #include <vector>
 
+#include "net_event_from_record.h"
 #include "pipeline/batch.h"
 #include "model/event_catalog.h"
 #include "model/normalizer.h"
 #include "sources/input_file.h"
+#include "sources/net_event.h"
 #include "xml/xml_pump.h"
 
 namespace {
 
 class CountingSink final : public wfp::RecordSink {
  public:
-  explicit CountingSink(bool batch) : batch_(batch) {}
+  explicit CountingSink(bool batch, std::vector<wfp::NetEventFacts>* netEvents = nullptr) : batch_(batch), netEvents_(netEvents) {}
   void OnRecord(const wfp::EventRecord& record, const wfp::Position&) override {
     ++counts.records;
+    if (netEvents_ && netEvents_->size() < kNetEventSample) {
+      if (std::optional<wfp::NetEventFacts> f = wfp::test::NetEventFromRecord(record)) netEvents_->push_back(std::move(*f));
+    }
     if (wfp::Normalize(record, selection_, event_, issue_) != wfp::Normalized::Event) return;
     ++counts.events;
     if (!batch_) return;
@@ -37,9 +43,11 @@ class CountingSink final : public wfp::RecordSink {
   struct Counts {
     uint64_t records = 0, events = 0, issues = 0, bytes = 0;
   } counts;
+  static constexpr size_t kNetEventSample = 1 << 16;
 
  private:
   bool batch_;
+  std::vector<wfp::NetEventFacts>* netEvents_;
   wfp::EventSelection selection_ = wfp::EventSelection::Everything();
   wfp::BlockEvent event_;
   wfp::NormalizeIssue issue_;
@@ -86,16 +94,48 @@ Stage Measure(int files, char** names, bool batch) {
   return Stage{rates[1], counts};
 }
 
+// Maps `facts` over and over, `total` events in all, as the netevents source does for each event it
+// drains (with the batch builder, optionally); the median events per second of three passes.
+double MeasureNetEvents(const std::vector<wfp::NetEventFacts>& facts, uint64_t total, bool batch) {
+  std::vector<double> rates;
+  for (int pass = 0; pass < 3; ++pass) {
+    wfp::NetEventMapper mapper("bench.example");
+    wfp::BatchBuilder builder;
+    wfp::BlockEvent event;
+    uint64_t mapped = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (uint64_t i = 0; i < total; ++i) {
+      if (!mapper.Map(facts[i % facts.size()], event)) continue;
+      ++mapped;
+      if (!batch) continue;
+      builder.Add(event);
+      if (builder.events() >= 1024) builder.Take();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    rates.push_back(static_cast<double>(mapped) / seconds);
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[1];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const Stage normalised = Measure(argc - 1, argv + 1, false);
   const Stage batched = Measure(argc - 1, argv + 1, true);
+  std::vector<wfp::NetEventFacts> facts;
+  {
+    CountingSink collect(false, &facts);
+    Run(argc - 1, argv + 1, collect);
+  }
   const CountingSink::Counts& s = batched.counts;
+  const double netEvents = facts.empty() ? 0 : MeasureNetEvents(facts, s.events, false);
+  const double netEventsBatched = facts.empty() ? 0 : MeasureNetEvents(facts, s.events, true);
   std::printf("{\"records\":%llu,\"events\":%llu,\"issues\":%llu,\"bytes\":%llu,\"recordsPerSec\":%.0f,"
-              "\"withBatchRecordsPerSec\":%.0f}\n",
+              "\"withBatchRecordsPerSec\":%.0f,\"netEventSample\":%zu,\"netEventsPerSec\":%.0f,"
+              "\"netEventsWithBatchPerSec\":%.0f}\n",
               static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.events),
               static_cast<unsigned long long>(s.issues), static_cast<unsigned long long>(s.bytes),
-              normalised.recordsPerSec, batched.recordsPerSec);
+              normalised.recordsPerSec, batched.recordsPerSec, facts.size(), netEvents, netEventsBatched);
   return 0;
 }

@@ -1,16 +1,21 @@
 // libFuzzer target for the platform-neutral core: feeds arbitrary bytes, split at a point the input
 // chooses, through the byte-order detection, the XML reader, the normaliser and the batch builder,
-// and checks what each promises (offsets move forward and stay inside the input, events are built).
-// It also reads the bytes with and without learned record shapes: the two must give the same.
+// and through the firewall-log decoder, and checks what each promises (offsets move forward and stay
+// inside the input, events are built). It also reads the bytes with and without learned record
+// shapes (the two must give the same), and as a net-event bookmark and an engine-option record (what
+// parses must survive its own round trip).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "fwlog/fwlog_decoder.h"
 #include "pipeline/batch.h"
 #include "model/event_catalog.h"
 #include "model/normalizer.h"
 #include "model/policy_change.h"
+#include "sources/engine_options.h"
+#include "sources/net_event.h"
 #include "xml/xml_pump.h"
 #include "reader_transcript.h"
 
@@ -61,7 +66,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   pump.Feed(bytes + cut, n - cut, sink);
   pump.Finish(sink);
 
+  wfp::FirewallLogDecoder fwlog("fuzz", split % 2 ? std::optional<int32_t>(-300) : std::nullopt);
+  fwlog.Feed(bytes, cut, sink);
+  fwlog.Feed(bytes + cut, n - cut, sink);
+  fwlog.Finish(sink);
+
   const std::string_view input(bytes, n);
+  if (std::optional<wfp::NetEventBookmark> b = wfp::NetEventBookmark::Parse(input))
+    if (!(wfp::NetEventBookmark::Parse(b->Format()) == b)) std::abort();
+  if (std::optional<wfp::EngineOptionRecord> r = wfp::EngineOptionRecord::Parse(input))
+    if (!wfp::EngineOptionRecord::Parse(r->Serialize())) std::abort();
   const size_t chunk = split == 0 ? n : split;
   wfp::XmlEventReader withShapes, without(false);
   if (wfp::ReaderTranscript(withShapes, input, chunk) != wfp::ReaderTranscript(without, input, chunk)) std::abort();

@@ -8,6 +8,8 @@ import type { SourceType } from './sources';
  *
  * - The live sources ('eventlog', 'legacy') give the XML Windows renders for the last record
  *   delivered (EvtRender(EvtRenderBookmark)): one log on one machine, whose record IDs only grow.
+ * - The 'netevents' source gives its own: the time, ordinal and hash of the last net event delivered
+ *   (native/sources/net_event.h, NetEventBookmark), found again in the engine's buffer.
  * - Replays (files and streams) give a position: for each input, found again by its first bytes (not
  *   its name, so a renamed file is found), the byte offset after the last record delivered from it,
  *   with that record's ID and time. A replaced or truncated file has other first bytes: it is a new
@@ -55,6 +57,8 @@ export interface BookmarkState {
   source: SourceType;
   /** Live sources: the last record ID delivered. */
   recordId?: string;
+  /** 'netevents': the source's bookmark of the last net event delivered. */
+  netEvent?: string;
   /** Replays. */
   inputs: BookmarkInput[];
   epoch?: BookmarkEpoch;
@@ -63,12 +67,14 @@ export interface BookmarkState {
 }
 
 const isLiveType = (type: SourceType) => type === 'eventlog' || type === 'legacy';
+const NET_EVENT_BOOKMARK = /^wfp-netevents\/1;t=\d{1,20};n=[1-9]\d{0,9};h=[0-9a-f]{8}$/;
 
 /**
  * The string for a bookmark state: Windows's XML for a live log between epochs (made by `bookmarkXml`,
  * the binding's), JSON otherwise.
  */
 export function formatBookmark(state: BookmarkState, bookmarkXml: (recordId: string) => string): string | null {
+  if (state.source === 'netevents') return state.netEvent ?? null;
   if (isLiveType(state.source)) {
     if (state.recordId === undefined) return null;
     if (!state.epoch) return bookmarkXml(state.recordId);
@@ -133,6 +139,11 @@ export function parseBookmark(
   if (typeof text !== 'string' || text === '') return fail('not a non-empty string');
   if (text.length > MAX_BOOKMARK_BYTES) return fail(`longer than ${MAX_BOOKMARK_BYTES} characters`);
   const trimmed = text.trim();
+  if (source === 'netevents' || trimmed.startsWith('wfp-netevents/')) {
+    if (source !== 'netevents') return fail(`it is a 'netevents' watcher's bookmark, and this is '${source}'`);
+    if (!NET_EVENT_BOOKMARK.test(trimmed)) return fail("this is a 'netevents' watcher and it is not one of its bookmarks (wfp-netevents/1;t=…;n=…;h=…)");
+    return { source, netEvent: trimmed, inputs: [] };
+  }
   if (trimmed.startsWith('<')) {
     if (!isLiveType(source)) return fail(`it is a live log's bookmark, and this is a '${source}' replay`);
     const xml = readBookmarkXml(trimmed);
@@ -211,6 +222,8 @@ export interface EventPlace {
   timeCreated: string;
   epoch: string | null;
   epochIndex: number | null;
+  /** The source's own bookmark after the event ('netevents'), else null. */
+  sourceBookmark: string | null;
 }
 
 /**
@@ -225,6 +238,7 @@ export class DeliveryPosition {
   readonly #resumed: readonly BookmarkInput[];
   readonly #carried: BookmarkInput[];
   #recordId: string | undefined;
+  #netEvent: string | undefined;
   #epoch: BookmarkEpoch | undefined;
   readonly #epochs = new Map<string, NativeEpoch>();
   readonly #bookmarkXml: (recordId: string) => string;
@@ -241,6 +255,7 @@ export class DeliveryPosition {
     this.#resumed = resumed ? resumed.inputs : [];
     this.#carried = [...this.#resumed];
     this.#recordId = resumed?.recordId;
+    this.#netEvent = resumed?.netEvent;
     this.#epoch = resumed?.epoch;
   }
 
@@ -263,6 +278,10 @@ export class DeliveryPosition {
 
   /** The event at `place` was consumed. */
   consumed(place: EventPlace): void {
+    if (place.sourceBookmark !== null) {
+      this.#netEvent = place.sourceBookmark;
+      return;
+    }
     if (place.epoch !== null && place.epochIndex !== null) {
       const epoch = this.#epochs.get(place.epoch);
       if (!epoch) return;
@@ -313,6 +332,7 @@ export class DeliveryPosition {
     return formatBookmark({
       source: this.#source,
       recordId: this.#recordId,
+      netEvent: this.#netEvent,
       inputs: [...inputs, ...this.#carried],
       epoch: this.#epoch,
       coalesce: this.#epoch && this.#coalesce ? this.#coalesce : undefined,

@@ -68,6 +68,7 @@ export class BatchDecoder {
       timeCreated: event.system.timeCreated,
       epoch: epoch === epoch ? String(epoch) : null,
       epochIndex: epoch === epoch ? n[o + s.epochIndex] : null,
+      sourceBookmark: this.#strings[n[o + s.bookmark]] ?? null,
     };
   }
 
@@ -168,6 +169,18 @@ export class BatchDecoder {
         application: str(s.changeApplication),
       };
     }
+    const userSid = str(s.userSid);
+    if (userSid !== null) event.userSid = userSid;
+    const packageSid = str(s.packageSid);
+    if (packageSid !== null) event.packageSid = packageSid;
+    const loopback = num(s.loopback);
+    if (loopback !== null) event.loopback = loopback === 1;
+    const reauthReason = num(s.reauthReason);
+    if (reauthReason !== null) event.reauthReason = reauthReason;
+    const originalProfile = num(s.originalProfile);
+    if (originalProfile !== null) event.originalProfile = originalProfile;
+    const currentProfile = num(s.currentProfile);
+    if (currentProfile !== null) event.currentProfile = currentProfile;
     if (folded === folded) {
       event.count = folded;
       event.firstTime = new Date(n[o + s.firstTimeMs]);
@@ -229,12 +242,26 @@ export interface BatchHandlers {
  */
 export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHandlers): void {
   if (batch.text !== undefined) {
-    // Formatted: the lines go first, then what was met on the way (only stderr tells about those).
-    if (handlers.open()) handlers.text?.(batch.text, batch.events);
+    // Formatted: the lines, cut where a rule change came between them (a change is printed in input
+    // order), then what else was met on the way (only stderr tells about those).
+    const text = batch.text;
+    let line = 0; // the lines given so far, one per event
+    let at = 0; // where they end in `text`
+    const linesUpTo = (event: number) => {
+      let end = at;
+      for (let i = line; i < event; i++) end = text.indexOf(0x0a, end) + 1;
+      if (end > at && handlers.open()) handlers.text?.(text.subarray(at, end), event - line);
+      line = event;
+      at = end;
+    };
+    for (const change of batch.ruleChanges) {
+      linesUpTo(Math.min(change.atEvent, batch.events));
+      if (handlers.open()) handlers.ruleChange(change);
+    }
+    linesUpTo(batch.events);
     for (const issue of batch.issues) if (handlers.open()) handlers.issue(issue);
     for (const gap of batch.gaps) if (handlers.open()) handlers.gap(gap);
     for (const change of batch.policyChanges) if (handlers.open()) handlers.policyChange(change);
-    for (const change of batch.ruleChanges) if (handlers.open()) handlers.ruleChange(change);
     return;
   }
   const decoder = new BatchDecoder(batch, slots);

@@ -277,9 +277,12 @@ export function toEcs(e: BlockEvent): EcsDocument {
   if (level) doc.log = { level: level.toLowerCase() };
 
   const network: NonNullable<EcsDocument['network']> = {};
-  const direction = message(e.data.Direction);
+  // Records from no event log (the firewall log, net events) have no Direction or Protocol data to
+  // read them from as the integration does: their typed fields say the same.
+  const fromLog = system?.channel != null;
+  const direction = fromLog ? message(e.data.Direction) : e.direction;
   if (direction) network.direction = direction.toLowerCase();
-  const protocol = e.data.Protocol;
+  const protocol = fromLog ? e.data.Protocol : e.protocol === null ? undefined : String(e.protocol);
   if (protocol !== undefined && !EMPTY.has(protocol)) {
     network.iana_number = protocol;
     const transport = TRANSPORT_NAMES[protocol];

@@ -21,6 +21,8 @@ export type WfpErrorCode =
   | 'ERR_EVENTLOG_TRANSIENT'
   | 'ERR_EVENTLOG_RECORD'
   | 'ERR_EVENTLOG_METADATA'
+  | 'ERR_NETEVENTS_TRANSIENT'
+  | 'ERR_EVENTS_LOST'
   // fatal: the watcher cannot run
   | 'ERR_ACCESS_DENIED'
   | 'ERR_CHANNEL_NOT_FOUND'
@@ -28,6 +30,7 @@ export type WfpErrorCode =
   | 'ERR_EVENTLOG'
   | 'ERR_INVALID_BOOKMARK'
   | 'ERR_BOOKMARK_INPUT'
+  | 'ERR_NETEVENTS'
   // audit policy functions
   | 'ERR_ELEVATION_REQUIRED'
   | 'ERR_AUDIT_POLICY'

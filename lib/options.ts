@@ -3,7 +3,7 @@ import { DEFAULT_LIVE_KINDS } from './catalog';
 import { WfpOptionError } from './errors';
 import { parseBookmark, type BookmarkState } from './bookmark';
 import { resolveFilter, type BlockFilter, type NativeFilter } from './filter';
-import { isLive, resolveSource, type ResolvedSource, type SourceOption } from './sources';
+import { isLive, readsSecurityLog, resolveSource, type ResolvedSource, type SourceOption } from './sources';
 import { BLOCK_KINDS, type BlockKind } from './types';
 
 export type { BlockFilter } from './filter';
@@ -75,6 +75,12 @@ export interface WatchOptions {
    * change of their rule or filter (`lastChange`) either way.
    */
   includeChanges?: boolean;
+  /**
+   * Inputs that log local time, not UTC (the firewall's own log, pfirewall.log): the UTC offset of the
+   * machine that wrote them, in minutes east of UTC (120 for UTC+2), or 'system' (the default): this
+   * machine's time zone, with its daylight-saving rules, for each timestamp.
+   */
+  utcOffset?: number | 'system';
 }
 
 export interface ResolvedOptions {
@@ -92,6 +98,8 @@ export interface ResolvedOptions {
   coalesce: { windowMs: number; maxHeld: number } | null;
   enrich: boolean;
   includeChanges: boolean;
+  /** null: this machine's time zone. */
+  utcOffsetMinutes: number | null;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 2048;
@@ -132,7 +140,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'filter', 'signal', 'highWaterMark', 'coalesce', 'enrich', 'includeChanges']);
+  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'filter', 'signal', 'highWaterMark', 'coalesce', 'enrich', 'includeChanges', 'utcOffset']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -141,7 +149,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (o.includeAllowed !== undefined && typeof o.includeAllowed !== 'boolean') {
     throw new WfpOptionError('includeAllowed', o.includeAllowed, 'a boolean');
   }
-  let kinds = isLive(source) ? [...DEFAULT_LIVE_KINDS] : [...BLOCK_KINDS];
+  // The live Security log leaves packet drops out by default (their auditing is very noisy); the net
+  // events cost no auditing, and replays hold their records already: every kind.
+  let kinds = readsSecurityLog(source) ? [...DEFAULT_LIVE_KINDS] : [...BLOCK_KINDS];
   if (o.kinds !== undefined) {
     if (!Array.isArray(o.kinds) || o.kinds.length === 0) {
       throw new WfpOptionError('kinds', o.kinds, `a non-empty array of ${BLOCK_KINDS.join(', ')}`);
@@ -173,6 +183,15 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     throw new WfpOptionError('includeChanges', o.includeChanges, 'a boolean');
   }
   const includeAllowed = (o.includeAllowed as boolean | undefined) ?? false;
+  const utcOffset = o.utcOffset === undefined ? 'system' : o.utcOffset;
+  if (utcOffset !== 'system' && (typeof utcOffset !== 'number' || !Number.isInteger(utcOffset) || Math.abs(utcOffset) > 18 * 60)) {
+    throw new WfpOptionError('utcOffset', o.utcOffset, "'system' or whole minutes east of UTC, from -1080 to 1080");
+  }
+  if (coalesce && source.type === 'netevents') {
+    // Its bookmarks name one net event; one that names a partly delivered coalescing epoch would need
+    // the epoch's events again, and the engine's buffer (about 150 events) does not keep them.
+    throw new WfpOptionError('coalesce', o.coalesce, "absent for the 'netevents' source (its bookmarks cannot name a partly delivered coalescing epoch)");
+  }
   return {
     source,
     filter: resolveFilter(o.filter, includeAllowed),
@@ -185,5 +204,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     kinds,
     signal: o.signal as AbortSignal | undefined,
     highWaterMark: hwm,
+    utcOffsetMinutes: utcOffset === 'system' ? null : utcOffset,
   };
 }

@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { NativeCommonOptions, NativeOptions } from '../binding';
@@ -10,24 +11,38 @@ import { WfpOptionError } from './errors';
  * Adding a source: its native file, its line in native/sources/source_registry.cc, and its branch here.
  */
 export type ResolvedSource =
-  | { type: 'eventlog' | 'legacy' }
+  | { type: 'eventlog' | 'legacy' | 'netevents' }
   | { type: 'files'; files: string[]; follow: boolean; emptyDirectories: string[] }
   | { type: 'stream'; stream: Readable };
 
 export type SourceType = ResolvedSource['type'];
 
 /**
- * Live sources read this machine's logs as they are written: Windows only, enriched, they start at
- * 'now' by default and watch the audit policy. (A test checks this against the binding's own table.)
+ * Live sources read this machine's events as they happen: Windows only, enriched, they start at 'now'
+ * by default (a test checks this against the binding's own table). The ones that read the Security
+ * log depend on the audit policy, so their watchers watch it.
  */
-export const SOURCE_TYPES: Readonly<Record<SourceType, { live: boolean }>> = {
-  files: { live: false },
-  stream: { live: false },
-  eventlog: { live: true },
-  legacy: { live: true },
+export const SOURCE_TYPES: Readonly<Record<SourceType, { live: boolean; securityLog: boolean }>> = {
+  files: { live: false, securityLog: false },
+  stream: { live: false, securityLog: false },
+  eventlog: { live: true, securityLog: true },
+  legacy: { live: true, securityLog: true },
+  netevents: { live: true, securityLog: false },
 };
 
 export const isLive = (source: ResolvedSource): boolean => SOURCE_TYPES[source.type].live;
+export const readsSecurityLog = (source: ResolvedSource): boolean => SOURCE_TYPES[source.type].securityLog;
+
+/**
+ * Where the 'netevents' source records the WFP engine options it turns on, before it does, so that
+ * they are put back after a crash: WFP_BLOCKS_NETEVENTS_STATE, else
+ * %ProgramData%\wfp-blocks\netevents-state.json (the temporary folder elsewhere).
+ */
+export function defaultEngineStateFile(): string {
+  if (process.env.WFP_BLOCKS_NETEVENTS_STATE) return process.env.WFP_BLOCKS_NETEVENTS_STATE;
+  const base = process.platform === 'win32' ? (process.env.ProgramData ?? 'C:\\ProgramData') : os.tmpdir();
+  return path.join(base, 'wfp-blocks', 'netevents-state.json');
+}
 
 export interface ReplaySourceOptions {
   /**
@@ -39,7 +54,7 @@ export interface ReplaySourceOptions {
   follow?: boolean;
 }
 
-export type SourceOption = 'eventlog' | 'legacy' | ReplaySourceOptions;
+export type SourceOption = 'eventlog' | 'legacy' | 'netevents' | ReplaySourceOptions;
 
 function isReadable(value: unknown): value is Readable {
   return (
@@ -52,9 +67,11 @@ function isReadable(value: unknown): value is Readable {
 }
 
 export function resolveSource(source: unknown): ResolvedSource {
-  if (source === undefined || source === 'eventlog' || source === 'legacy') return { type: source ?? 'eventlog' };
+  if (source === undefined || source === 'eventlog' || source === 'legacy' || source === 'netevents') {
+    return { type: source ?? 'eventlog' };
+  }
   if (typeof source !== 'object' || source === null || !('replay' in source)) {
-    throw new WfpOptionError('source', source, "'eventlog', 'legacy' or { replay: string | string[] | Readable }");
+    throw new WfpOptionError('source', source, "'eventlog', 'legacy', 'netevents' or { replay: string | string[] | Readable }");
   }
   const { replay, follow } = source as ReplaySourceOptions;
   if (follow !== undefined && typeof follow !== 'boolean') throw new WfpOptionError('source.follow', follow, 'a boolean');
@@ -85,7 +102,7 @@ function directoryInputs(file: string): string[] | undefined {
     return undefined; // not there, or not readable: the native side reports it as for any file
   }
   return entries
-    .filter((name) => /\.(xml|evtx)$/i.test(name))
+    .filter((name) => /\.(xml|evtx|log)$/i.test(name))
     .map((name) => {
       const full = path.join(file, name);
       try {
@@ -120,5 +137,13 @@ export function nativeOptions(
     case 'eventlog':
     case 'legacy':
       return { source: source.type, from: from.type, bookmark: from.type === 'bookmark' ? from.bookmark : undefined, ...common };
+    case 'netevents':
+      return {
+        source: 'netevents',
+        from: from.type,
+        bookmark: from.type === 'bookmark' ? from.bookmark : undefined,
+        engineStateFile: defaultEngineStateFile(),
+        ...common,
+      };
   }
 }

@@ -15,6 +15,16 @@ export interface HtmlReportOptions {
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const n = (x: number) => x.toLocaleString('en-US');
 
+function changes(summary: BlockSummary): string {
+  const { total, shown } = summary.changes;
+  if (total === 0) return '';
+  const rows = shown
+    .map((c) => `<tr><td>${escape(c.time)}</td><td>${c.eventId}</td><td>${escape(c.change)}</td><td class="value">${escape(c.subject ?? '')}</td><td>${escape(c.by ?? '')}</td></tr>`)
+    .join('');
+  const heading = shown.length < total ? `the last ${shown.length} of ${n(total)}` : n(total);
+  return `<h2 id="changes">Rule changes <small>${heading}</small></h2><table class="changes"><tr><th>Time</th><th>Event</th><th>Change</th><th>Rule or filter</th><th>By</th></tr>${rows}</table>`;
+}
+
 function timeline(summary: BlockSummary): string {
   const { points, step } = summary.timeline;
   if (points.length === 0) return '<p class="empty">No events.</p>';
@@ -32,11 +42,13 @@ function timeline(summary: BlockSummary): string {
       const hb = scale(p.blocked);
       const ha = scale(p.allowed);
       const base = height - bottom;
-      const title = `${p.start}: ${n(p.blocked)} blocked, ${n(p.allowed)} allowed`;
+      const title = `${p.start}: ${n(p.blocked)} blocked, ${n(p.allowed)} allowed${p.changes ? `, ${n(p.changes)} rule changes` : ''}`;
+      // A change is a mark above the axis' top: when a rule changed, beside what it blocked.
+      const mark = p.changes ? `<rect class="change" x="${x}" y="${top}" width="${w}" height="4"/>` : '';
       return (
-        `<g class="bucket" data-start="${p.start}" data-blocked="${p.blocked}" data-allowed="${p.allowed}"><title>${escape(title)}</title>` +
+        `<g class="bucket" data-start="${p.start}" data-blocked="${p.blocked}" data-allowed="${p.allowed}" data-changes="${p.changes}"><title>${escape(title)}</title>` +
         `<rect class="blocked" x="${x}" y="${(base - hb).toFixed(2)}" width="${w}" height="${hb.toFixed(2)}"/>` +
-        `<rect class="allowed" x="${x}" y="${(base - hb - ha).toFixed(2)}" width="${w}" height="${ha.toFixed(2)}"/></g>`
+        `<rect class="allowed" x="${x}" y="${(base - hb - ha).toFixed(2)}" width="${w}" height="${ha.toFixed(2)}"/>${mark}</g>`
       );
     })
     .join('');
@@ -84,7 +96,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}h2 small{color:#777;font-weight:normal}
 .meta{color:#666;margin:0 0 16px}.totals{display:flex;gap:24px;margin:12px 0}.totals div{background:#f5f5f5;padding:8px 14px;border-radius:6px}
 .totals b{display:block;font-size:20px}.ids{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:6px 16px;margin:0}
-.timeline{width:100%;height:auto;background:#fafafa}.timeline .blocked{fill:#c62828}.timeline .allowed{fill:#2e7d32}
+.timeline{width:100%;height:auto;background:#fafafa}.timeline .blocked{fill:#c62828}.timeline .allowed{fill:#2e7d32}.timeline .change{fill:#1565c0}
 .axis{stroke:#999}.tick{font-size:11px;fill:#555}.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
 table{border-collapse:collapse;width:100%}td,th{padding:3px 8px;text-align:left;border-bottom:1px solid #eee}
 td.count,td.share{text-align:right;white-space:nowrap}td.value{width:55%;word-break:break-all;font-family:ui-monospace,monospace;font-size:13px}table{table-layout:fixed}th:nth-child(2),th:nth-child(3){width:9%}
@@ -94,8 +106,9 @@ td.bar{width:27%}td.bar span{display:block;height:10px;background:#c62828;border
 <p class="meta">${escape(span)}${options.inputs?.length ? ` &middot; ${escape(options.inputs.join(', '))}` : ''}${options.generatedAt ? ` &middot; generated ${escape(options.generatedAt.toISOString())}` : ''}</p>
 <div class="totals"><div id="total-events"><b>${n(summary.events)}</b>events</div><div id="total-blocked"><b>${n(summary.blocked)}</b>blocked</div><div id="total-allowed"><b>${n(summary.allowed)}</b>allowed</div></div>
 <ul class="ids">${ids}</ul>
-<h2>Timeline <small>per ${summary.timeline.step}</small><span class="legend"><span style="background:#c62828"></span>blocked<span style="background:#2e7d32"></span>allowed</span></h2>
+<h2>Timeline <small>per ${summary.timeline.step}</small><span class="legend"><span style="background:#c62828"></span>blocked<span style="background:#2e7d32"></span>allowed<span style="background:#1565c0"></span>rule change</span></h2>
 ${timeline(summary)}
+${changes(summary)}
 ${tops}
 </body></html>
 `;

@@ -1,4 +1,4 @@
-import type { BlockEvent } from './types';
+import type { BlockEvent, RuleChange } from './types';
 
 /**
  * What a set of events says at a glance: totals, the top values of each dimension by count, and a
@@ -15,6 +15,19 @@ export interface TimelinePoint {
   start: string;
   blocked: number;
   allowed: number;
+  /** Firewall rule, setting and WFP object changes in the bucket. */
+  changes: number;
+}
+
+/** A change event as the summary shows it: when, what, which rule or filter, who. */
+export interface SummaryChange {
+  time: string;
+  eventId: number;
+  change: string;
+  /** The rule's or filter's name, else its ID, as logged (null for settings and profiles). */
+  subject: string | null;
+  /** The modifying user's name, else SID. */
+  by: string | null;
 }
 
 export interface BlockSummary {
@@ -29,7 +42,12 @@ export interface BlockSummary {
   /** For each dimension of DIMENSIONS, its most frequent values (at most `top`), most frequent first. */
   top: Record<string, { title: string; values: SummaryCount[]; distinct: number }>;
   timeline: { step: 'minute' | 'hour' | 'day'; points: TimelinePoint[] };
+  /** The change events among the records: how many, and the last `top` (at most MAX_CHANGES_SHOWN) in time order. */
+  changes: { total: number; shown: SummaryChange[] };
 }
+
+/** The summary keeps this many change events (the latest): a log can hold thousands of 5447s. */
+export const MAX_CHANGES_SHOWN = 50;
 
 /** One way to group events: adding a dimension to the summary is a line here. */
 export interface Dimension {
@@ -41,9 +59,10 @@ export interface Dimension {
 
 const transport = (e: BlockEvent) => e.protocolName ?? (e.protocol === null ? '?' : String(e.protocol));
 
-/** The rule or filter that decided: the firewall rule's name where known, else the filter. */
+/** The rule or filter that decided: the firewall rule's name where known, its ID, else the filter. */
 export function ruleOf(e: BlockEvent): string | null {
   if (e.ruleName) return e.ruleName;
+  if (e.ruleId) return e.ruleId;
   if (e.filter?.name) return e.filter.name;
   if (e.filterOrigin) return e.filterOrigin;
   return e.filterId === null ? null : `filter ${e.filterId}`;
@@ -53,6 +72,7 @@ export const DIMENSIONS: readonly Dimension[] = [
   { key: 'applications', title: 'Applications', of: (e) => e.application },
   { key: 'remoteAddresses', title: 'Remote addresses', of: (e) => e.remote?.address ?? null },
   { key: 'localPorts', title: 'Local ports', of: (e) => (e.local?.port == null ? null : `${transport(e)}/${e.local.port}`) },
+  { key: 'decidedBy', title: 'Decided by', of: (e) => e.decidedBy },
   { key: 'rules', title: 'Filters and rules', of: ruleOf },
   { key: 'directions', title: 'Directions', of: (e) => e.direction },
 ];
@@ -84,7 +104,9 @@ export class Summarizer {
   readonly #counts: Map<string, number>[];
   readonly #ids = new Map<string, number>();
   readonly #kinds = new Map<string, number>();
-  readonly #minutes = new Map<number, { blocked: number; allowed: number }>();
+  readonly #minutes = new Map<number, { blocked: number; allowed: number; changes: number }>();
+  readonly #changes: SummaryChange[] = [];
+  #changeCount = 0;
   #events = 0;
   #blocked = 0;
   #first = Infinity;
@@ -108,17 +130,43 @@ export class Summarizer {
     const last = (e.lastTime ?? e.time).getTime();
     if (first < this.#first) this.#first = first;
     if (last > this.#last) this.#last = last;
-    const minute = Math.floor(e.time.getTime() / MINUTE) * MINUTE;
-    if (minute < this.#firstMinute) this.#firstMinute = minute;
-    if (minute > this.#lastMinute) this.#lastMinute = minute;
-    let bucket = this.#minutes.get(minute);
-    if (!bucket) this.#minutes.set(minute, (bucket = { blocked: 0, allowed: 0 }));
+    const bucket = this.#bucket(e.time);
     if (e.action === 'block') bucket.blocked += n;
     else bucket.allowed += n;
   }
 
+  /** A change event among the records: counted in the timeline, the latest ones listed. */
+  addChange(c: RuleChange): void {
+    this.#changeCount++;
+    this.#bucket(c.time).changes++;
+    const t = c.time.getTime();
+    if (t < this.#first) this.#first = t;
+    if (t > this.#last) this.#last = t;
+    const shown: SummaryChange = {
+      time: c.time.toISOString(),
+      eventId: c.eventId,
+      change: c.change,
+      subject: c.name ?? c.ruleId ?? c.key ?? (c.filterId === null ? null : `filter ${c.filterId}`),
+      by: c.user.name ?? c.user.sid,
+    };
+    // In time order; past the bound, the earliest goes.
+    let at = this.#changes.length;
+    while (at > 0 && this.#changes[at - 1].time > shown.time) at--;
+    this.#changes.splice(at, 0, shown);
+    if (this.#changes.length > MAX_CHANGES_SHOWN) this.#changes.shift();
+  }
+
+  #bucket(time: Date): { blocked: number; allowed: number; changes: number } {
+    const minute = Math.floor(time.getTime() / MINUTE) * MINUTE;
+    if (minute < this.#firstMinute) this.#firstMinute = minute;
+    if (minute > this.#lastMinute) this.#lastMinute = minute;
+    let bucket = this.#minutes.get(minute);
+    if (!bucket) this.#minutes.set(minute, (bucket = { blocked: 0, allowed: 0, changes: 0 }));
+    return bucket;
+  }
+
   result(top = 10): BlockSummary {
-    const empty = this.#events === 0;
+    const empty = this.#events === 0 && this.#changeCount === 0;
     const { step, ms } = stepFor(empty ? 0 : this.#last - this.#first);
     const points: TimelinePoint[] = [];
     if (!empty) {
@@ -126,7 +174,7 @@ export class Summarizer {
       const end = Math.floor(this.#lastMinute / ms) * ms;
       const buckets = new Map<number, TimelinePoint>();
       for (let t = start; t <= end; t += ms) {
-        const p = { start: new Date(t).toISOString(), blocked: 0, allowed: 0 };
+        const p = { start: new Date(t).toISOString(), blocked: 0, allowed: 0, changes: 0 };
         buckets.set(t, p);
         points.push(p);
       }
@@ -134,6 +182,7 @@ export class Summarizer {
         const p = buckets.get(Math.floor(minute / ms) * ms) as TimelinePoint;
         p.blocked += c.blocked;
         p.allowed += c.allowed;
+        p.changes += c.changes;
       }
     }
     return {
@@ -148,6 +197,7 @@ export class Summarizer {
         this.#dimensions.map((d, i) => [d.key, { title: d.title, values: topOf(this.#counts[i], top), distinct: this.#counts[i].size }]),
       ),
       timeline: { step, points },
+      changes: { total: this.#changeCount, shown: this.#changes.slice(-top) },
     };
   }
 }

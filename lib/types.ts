@@ -114,6 +114,17 @@ export interface BlockEvent {
   processName?: string;
   /** For svchost.exe: the services it hosts. */
   services?: string[];
+  /** 'netevents' source: the user the traffic belongs to (the net event's userId), as a SID. */
+  userSid?: string;
+  /** 'netevents' source: the AppContainer package SID of the application. */
+  packageSid?: string;
+  /** 'netevents' source: the traffic came from or went to the loopback interface. */
+  loopback?: boolean;
+  /** 'netevents' source: why the connection was classified again (FWPS_CLASSIFY reauthorisation reason). */
+  reauthReason?: number;
+  /** 'netevents' source: the network profile (firewall profile ID) when the flow began, and now. */
+  originalProfile?: number;
+  currentProfile?: number;
   /** With `coalesce`: how many repeats of this block were folded into this event, and over what time. */
   count?: number;
   firstTime?: Date;

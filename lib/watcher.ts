@@ -10,7 +10,7 @@ import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { EventFeed, type FeedOwner } from './iterator';
 import { PACKAGE_VERSION } from './otel';
 import type { ResolvedOptions } from './options';
-import { isLive, nativeOptions, streamName } from './sources';
+import { isLive, nativeOptions, readsSecurityLog, streamName } from './sources';
 import type { BlockEvent, RuleChange } from './types';
 
 export type { AuditStatus, PolicyChange } from './audit-supervisor';
@@ -83,10 +83,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     }
     const live = isLive(source);
     if (process.platform !== 'win32' && live) {
+      const what = readsSecurityLog(source) ? 'the Windows Security log' : "the Windows Filtering Platform's net events";
       this.#endSoon(
         new WfpBlocksError(
           'ERR_UNSUPPORTED_PLATFORM',
-          `the '${source.type}' source reads the Windows Security log and cannot run on ${process.platform}; ` +
+          `the '${source.type}' source reads ${what} and cannot run on ${process.platform}; ` +
             'use { source: { replay: files } } to read exported logs',
         ),
       );
@@ -102,7 +103,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       );
       return;
     }
-    if (live) {
+    if (readsSecurityLog(source)) {
       this.#audit = new AuditSupervisor(
         options.audit,
         selectedEvents(options.kinds, options.includeAllowed),
@@ -121,7 +122,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       kinds: options.kinds,
       includeAllowed: options.includeAllowed,
       highWaterMark: options.highWaterMark,
-      policyChanges: !live || options.audit.mode !== 'ignore',
+      policyChanges: !live || (readsSecurityLog(source) && options.audit.mode !== 'ignore'),
       coalesceMs: options.coalesce?.windowMs ?? 0,
       coalesceMaxHeld: options.coalesce?.maxHeld,
       enrich: options.enrich,
@@ -129,14 +130,19 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       ruleChanges: options.includeChanges,
       ...options.filter,
       ...(options.text ? { format: options.text.format, packageVersion: PACKAGE_VERSION } : {}),
+      utcOffsetMinutes: options.utcOffsetMinutes ?? undefined,
     };
     this.#onText = options.text?.onText ?? null;
     // A live log resumes after the Windows bookmark of the last record delivered, or from the oldest
     // record when an epoch that began with its first record was cut (record ID 0).
     const start =
-      from.type !== 'bookmark' || from.state.recordId === undefined
+      from.type !== 'bookmark'
         ? from
-        : from.state.recordId === '0'
+        : from.state.netEvent !== undefined
+          ? { type: 'bookmark' as const, bookmark: from.state.netEvent }
+          : from.state.recordId === undefined
+            ? from
+            : from.state.recordId === '0'
           ? ({ type: 'oldest' } as const)
           : { type: 'bookmark' as const, bookmark: this.#binding.bookmarkXml(from.state.recordId) };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, start), (message) => this.#onMessage(message));

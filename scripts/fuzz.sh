@@ -20,6 +20,10 @@ for f in test/fixtures/records/*.xml; do
   { printf '\x20'; head -n 1 "$f"; head -n 3 "$f"; } > "$corpus/seed-$i"
   i=$((i + 1))
 done
+for f in test/fixtures/fwlog/*.log; do
+  { printf '\x21'; head -c 4000 "$f"; } > "$corpus/seed-$i"
+  i=$((i + 1))
+done
 
 "$build/fuzz_reader" "$corpus" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 2>&1 | tail -n 12

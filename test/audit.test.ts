@@ -210,9 +210,11 @@ describe.skipIf(process.platform === 'win32')('the audit functions on Linux', ()
 });
 
 describe('packet drops are opt-in, and --enable-audit turns on only what the kinds asked for need', () => {
-  it('live watchers read connection, listen, bind and accept by default; a replay reads every kind', () => {
+  it('Security-log watchers read connection, listen, bind and accept by default; net events and a replay read every kind', () => {
     expect(DEFAULT_LIVE_KINDS).toEqual(['connection', 'listen', 'bind', 'accept']);
     expect(resolveOptions({ source: 'eventlog' }).kinds).toEqual(DEFAULT_LIVE_KINDS);
+    expect(resolveOptions({ source: 'legacy' }).kinds).toEqual(DEFAULT_LIVE_KINDS);
+    expect(resolveOptions({ source: 'netevents' }).kinds).toEqual(BLOCK_KINDS);
     expect(resolveOptions({ source: { replay: 'x.xml' } }).kinds).toEqual(BLOCK_KINDS);
   });
 

@@ -38,6 +38,14 @@ describe('wfp-blocks replay', () => {
     expect(jsonLines(r.stdout)[0].time).toBe('2015-09-22T16:52:37.274Z');
   });
 
+  it("reads a Windows Firewall log, its local times in the zone --utc-offset names", () => {
+    const log = path.join(__dirname, 'fixtures', 'fwlog', 'crowdsec-windows-firewall.log');
+    const times = (args: string[]) => jsonLines(cli(['replay', '--json', ...args, log]).stdout).map((e) => e.time);
+    expect(times(['--utc-offset', '-05:00'])).toEqual(['2022-01-31T17:24:51.000Z']);
+    expect(times(['--utc-offset', '+01:30'])).toEqual(['2022-01-31T10:54:51.000Z']);
+    expect(times(['--utc-offset', '60'])).toEqual(['2022-01-31T11:24:51.000Z']);
+  });
+
   it('prints a table by default, blocks only, with the application path', () => {
     const r = cli(['replay', ...files]);
     expect(r.status).toBe(0);
@@ -183,10 +191,15 @@ describe('help and errors like the tools people know', () => {
       [['replay', '--coalesce', '60', 'x.xml'], "wfp-blocks replay: --coalesce must be a duration such as 500ms, 5s or 1m, got '60'"],
       [['replay', '-', 'x.xml'], "wfp-blocks replay: '-' (standard input) cannot be combined with files"],
       [['watch', 'file.xml'], "wfp-blocks watch: takes no files (got file.xml); did you mean 'wfp-blocks replay'?"],
+      [['replay', '--utc-offset', 'CET', 'x.log'], "wfp-blocks replay: --utc-offset must be an offset such as +01:00, -05:30 or 60, or 'system', got 'CET'"],
+      [['replay', '--utc-offset', '2000', 'x.log'], "wfp-blocks replay: --utc-offset must be an offset such as +01:00, -05:30 or 60 (minutes east of UTC, at most 18 hours), or 'system', got '2000'"],
+      [['watch', '--source', 'netevents', '--enable-audit'], 'wfp-blocks watch: --enable-audit is for the Security log; WFP net events need no auditing'],
+      [['watch', '--source', 'wmi'], "wfp-blocks watch: --source must be one of eventlog, netevents, got 'wmi'"],
       [['watch', '--from', 'yesterday'], 'wfp-blocks watch: --from must be one of now, oldest, got \'yesterday\''],
       [['audit'], 'wfp-blocks audit: needs one of status, enable, restore'],
       [['audit', 'frob'], "wfp-blocks audit: unknown audit command 'frob' (one of status, enable, restore)"],
-      [['audit', 'status', '--allowed'], "wfp-blocks audit: --packet-drops and --allowed belong to 'audit enable', not 'audit status'"],
+      [['audit', 'status', '--allowed'], "wfp-blocks audit: --packet-drops, --allowed, --rule-changes, --filter-changes belong to 'audit enable', not 'audit status'"],
+      [['audit', 'restore', '--rule-changes'], "wfp-blocks audit: --packet-drops, --allowed, --rule-changes, --filter-changes belong to 'audit enable', not 'audit restore'"],
       [['summary', '--top', '0', 'x.xml'], "wfp-blocks summary: --top must be a whole number of 1 or more, got '0'"],
       [['frobnicate'], "wfp-blocks: 'frobnicate': not a command (one of replay, watch, summary, audit)"],
       [[], 'wfp-blocks: missing command (one of replay, watch, summary, audit)'],
@@ -218,6 +231,13 @@ describe.skipIf(process.platform === 'win32')('wfp-blocks watch and audit, on Li
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^wfp-blocks watch: ERR_UNSUPPORTED_PLATFORM: the live Security log exists only on Windows \(this is linux\); read exported logs instead: 'wfp-blocks replay FILE'/);
     }
+  });
+
+  it("watch --source netevents says WFP's net events are Windows-only, exits 1", () => {
+    const r = cli(['watch', '--source', 'netevents', '--from', 'oldest']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^wfp-blocks watch: ERR_UNSUPPORTED_PLATFORM: WFP's net events exist only on Windows \(this is linux\)/);
   });
 
   it('audit status, enable and restore all fail the same way off Windows', () => {

@@ -58,6 +58,10 @@ const INPUTS: Record<string, string[]> = {
     write('before-clear.xml', `${renumber(lines(fixture('otrf-2476ad98.xml')), 1).join('\n')}\n`),
     write('after-clear.xml', `${renumber(lines(fixture('otrf-99a6e234.xml')), 1).join('\n')}\n`),
   ],
+  'firewall logs beside event XML': [
+    ...['BetaHydri-pfirewall.log', 'plaso-windows_firewall.log', 'crowdsec-windows-firewall.log'].map((f) => path.join(__dirname, 'fixtures', 'fwlog', f)),
+    fixture('otrf-c82254a8.xml'),
+  ],
   'files concatenated': [
     write('concatenated.xml', ['otrf-c82254a8.xml', 'evtx-omerbenamram-evtx.xml', 'otrf-c82254a8.xml'].map((f) => readFileSync(fixture(f), 'utf8')).join('')),
   ],
@@ -192,6 +196,7 @@ describe('exactly once across a stop and a resume', () => {
     'several hosts mixed': ['files', 'stream'],
     'record IDs that restart (cleared between exports)': ['files', 'follow'],
     'files concatenated': ['files', 'stream'],
+    'firewall logs beside event XML': ['files', 'follow'],
   };
   const styles: Style[] = ['listener', 'iterator', 'close-in-loop', 'pause'];
   let seed = 1;

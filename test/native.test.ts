@@ -1,7 +1,8 @@
 // The native unit tests (test/native/*_test.cc), built with AddressSanitizer and
 // UndefinedBehaviorSanitizer, one vitest test per named case: the XML reader's learned record shapes
-// against its general parser, device-map matching, coalescing, and the legacy source's EVENTLOGRECORD
-// mapping on buffers built from every real fixture record.
+// against its general parser, device-map matching, coalescing, the legacy source's EVENTLOGRECORD
+// mapping on buffers built from every real fixture record, the netevents source's mapping of the net
+// events those records' blocks would be, its engine-option record, and the firewall-log decoder.
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -50,7 +50,7 @@ describe('one place per fact', () => {
 
   it('the TypeScript source table agrees with the native one', () => {
     for (const [name, live] of Object.entries(binding.sourceTypes as Record<string, boolean>)) {
-      expect(SOURCE_TYPES[name as keyof typeof SOURCE_TYPES], name).toEqual({ live });
+      expect(SOURCE_TYPES[name as keyof typeof SOURCE_TYPES]?.live, name).toBe(live);
     }
     const expected = process.platform === 'win32' ? Object.keys(SOURCE_TYPES) : ['files', 'stream'];
     expect(Object.keys(binding.sourceTypes).sort()).toEqual(expected.sort());
@@ -78,10 +78,11 @@ const LAYERS: Record<string, string[]> = {
   model: ['util', 'model'],
   win: ['util', 'model', 'win'],
   xml: ['util', 'model', 'xml'],
+  fwlog: ['util', 'model', 'fwlog'],
   enrich: ['util', 'model', 'win', 'enrich'],
   pipeline: ['util', 'model', 'enrich', 'pipeline'],
-  sources: ['util', 'model', 'win', 'xml', 'sources'],
-  node: ['util', 'model', 'win', 'xml', 'enrich', 'pipeline', 'sources', 'node'],
+  sources: ['util', 'model', 'win', 'xml', 'fwlog', 'sources'],
+  node: ['util', 'model', 'win', 'xml', 'fwlog', 'enrich', 'pipeline', 'sources', 'node'],
 };
 
 function nativeFiles(dir = path.join(ROOT, 'native')): string[] {
@@ -91,7 +92,7 @@ function nativeFiles(dir = path.join(ROOT, 'native')): string[] {
   });
 }
 
-const isWindowsFile = (file: string) => /native\/win\/|_win\.cc$|native\/sources\/(eventlog|legacy)_source\.cc$/.test(file);
+const isWindowsFile = (file: string) => /native\/win\/|_win\.cc$|native\/sources\/(eventlog|legacy|netevents)_source\.cc$/.test(file);
 
 describe('the layers of native/', () => {
   const files = nativeFiles();

@@ -59,7 +59,8 @@ export function parseArgs(args: readonly string[], flags: readonly Flag[]): Pars
   };
   const valueAfter = (flag: Flag, spelled: string, i: number): string => {
     const next = args[i + 1];
-    if (next === undefined || (next.startsWith('-') && next !== '-')) {
+    // A negative number (--utc-offset -05:00) is a value; anything else that starts with '-' is an option.
+    if (next === undefined || (next.startsWith('-') && next !== '-' && !/^-\d/.test(next))) {
       throw new UsageError(`${spelled} needs a value (${flag.value})`);
     }
     return next;

@@ -61,11 +61,17 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
     apply: (o) => (o.includeAllowed = true),
   },
   {
+    name: 'include-changes',
+    help: 'also print the firewall rule, setting and WFP object changes among the records (JSON: "type": "ruleChange")',
+    option: 'includeChanges',
+    apply: (o) => (o.includeChanges = true),
+  },
+  {
     name: 'kinds',
     short: 'k',
     value: 'K,K',
     repeatable: true,
-    help: `${BLOCK_KINDS.join(', ')} (default for watch: ${DEFAULT_LIVE_KINDS.join(', ')}; packet drops are opt-in)`,
+    help: `${BLOCK_KINDS.join(', ')} (default for watch: ${DEFAULT_LIVE_KINDS.join(', ')}, packet drops being opt-in; for --source netevents and replays: all)`,
     option: 'kinds',
     expects: `a comma-separated list of ${BLOCK_KINDS.join(', ')}`,
     apply: (o, p) => (o.kinds = listOf(p, 'kinds') as BlockKind[]),
@@ -149,6 +155,26 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
       const ms = parseDuration(text);
       if (ms === undefined) throw new UsageError(`--coalesce must be a duration such as 500ms, 5s or 1m, got '${text}'`);
       o.coalesce = { windowMs: ms };
+    },
+  },
+];
+
+/** Replays also read inputs that log local time (the Windows Firewall log). */
+export const REPLAY_OPTION_FLAGS: readonly OptionFlag[] = [
+  ...OPTION_FLAGS,
+  {
+    name: 'utc-offset',
+    value: 'OFFSET',
+    help: "the zone of the machine that wrote a firewall log (pfirewall.log logs local time): +01:00, -05:00, 60 (minutes east of UTC), or 'system' (default: this machine's)",
+    option: 'utcOffset',
+    expects: "an offset such as +01:00, -05:30 or 60 (minutes east of UTC, at most 18 hours), or 'system'",
+    apply: (o, p) => {
+      const text = (valueOf(p, 'utc-offset') as string).trim();
+      const hhmm = /^([+-])(\d{1,2}):([0-5]\d)$/.exec(text);
+      if (text === 'system') o.utcOffset = 'system';
+      else if (hhmm) o.utcOffset = (hhmm[1] === '-' ? -1 : 1) * (Number(hhmm[2]) * 60 + Number(hhmm[3]));
+      else if (/^[+-]?\d+$/.test(text)) o.utcOffset = Number(text);
+      else throw new UsageError(`--utc-offset must be an offset such as +01:00, -05:30 or 60, or 'system', got '${text}'`);
     },
   },
 ];

@@ -8,10 +8,19 @@
 import { EventTable } from '../format';
 import { resolveOptions, type WatchOptions } from '../options';
 import { BlockWatcher, watchText } from '../watcher';
+import type { RuleChange } from '../types';
+import { UsageError } from './args';
 import { say, wantsColor, type Io } from './command';
 import type { FormatName } from './flags';
 
 const CHUNK = 1 << 16;
+
+/** A change event in the table: when, what changed, which rule or filter, who. */
+function changeRow(c: RuleChange): string {
+  const what = [c.name && `'${c.name}'`, c.ruleId, c.filterId !== null && `filter ${c.filterId}`].filter(Boolean).join(' ');
+  const who = c.user.name ?? c.user.sid;
+  return `${c.time.toISOString()} ${c.eventId} change ${c.change}${what ? ` ${what}` : ''}${who ? ` by ${who}` : ''}\n`;
+}
 
 /**
  * Starts a watcher for `options` that prints in `format` (throws the API's WfpOptionError for bad
@@ -26,6 +35,9 @@ export function startPrinting(
   prepare?: (watcher: BlockWatcher) => void,
 ): Promise<number> {
   const resolved = resolveOptions(options);
+  if (resolved.includeChanges && (format === 'ecs' || format === 'otel')) {
+    throw new UsageError(`--include-changes prints change events in the table or with --json, not with --format ${format}`);
+  }
   const out = io.stdout;
   let pending = '';
   let flushQueued = false;
@@ -66,8 +78,17 @@ export function startPrinting(
         setImmediate(flush); // after the rest of this batch
       }
     });
+    watcher.on('ruleChange', (change) => {
+      pending += changeRow(change);
+      if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flush);
+      }
+    });
   } else {
     watcher = watchText(resolved, format, (bytes) => write(bytes));
+    // Between the lines of the events around it (lib/decode.ts cuts a batch's lines there).
+    watcher.on('ruleChange', (change) => write(`${JSON.stringify({ type: 'ruleChange', ...change })}\n`));
   }
 
   let problems = 0;

@@ -1,13 +1,13 @@
 /** `wfp-blocks replay`: exported logs (files, directories, standard input) to the terminal or NDJSON. */
 import { has, UsageError, type Flag, type ParsedArgs } from './args';
 import type { Command, Io } from './command';
-import { cliError, FORMAT_FLAGS, formatOf, OPTION_FLAGS, watchOptionsOf } from './flags';
+import { cliError, FORMAT_FLAGS, formatOf, REPLAY_OPTION_FLAGS, watchOptionsOf } from './flags';
 import { startPrinting } from './output';
 
 const FLAGS: readonly Flag[] = [
   ...FORMAT_FLAGS,
   { name: 'follow', short: 'f', help: 'keep waiting for records appended to the files, as tail -f does' },
-  ...OPTION_FLAGS,
+  ...REPLAY_OPTION_FLAGS,
 ];
 
 /** The `source` option for the inputs on a command line (`-` is standard input). */
@@ -29,8 +29,9 @@ export const replay: Command = {
   description: [
     'Reads exported Security-log XML (wevtutil qe Security /f:xml, Get-WinEvent | % ToXml()), UTF-8 or',
     'UTF-16, plain or gzip-compressed, and prints the WFP block events in input order. A DIR stands',
-    'for every .xml and .evtx file in it, oldest first; FILE - reads standard input. The filters are',
-    'applied while reading: what they leave out costs nothing.',
+    'for every .xml, .evtx and .log file in it, oldest first; FILE - reads standard input. Windows',
+    "Firewall logs (pfirewall.log) are read too; they log local time: --utc-offset names the writer's zone.",
+    'The filters are applied while reading: what they leave out costs nothing.',
   ].join('\n'),
   flags: FLAGS,
   examples: [
@@ -40,12 +41,12 @@ export const replay: Command = {
   ],
   async run(parsed, io) {
     const format = formatOf(parsed);
-    const options = { ...watchOptionsOf(parsed), source: replaySource(parsed, io, has(parsed, 'follow')) };
+    const options = { ...watchOptionsOf(parsed, REPLAY_OPTION_FLAGS), source: replaySource(parsed, io, has(parsed, 'follow')) };
     let printing;
     try {
       printing = startPrinting(options, format, io, 'replay');
     } catch (error) {
-      throw cliError(error, parsed);
+      throw cliError(error, parsed, REPLAY_OPTION_FLAGS);
     }
     return printing;
   },

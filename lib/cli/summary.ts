@@ -5,14 +5,14 @@ import { Summarizer, type BlockSummary } from '../summary';
 import { summaryToHtml } from '../summary-html';
 import { has, UsageError, valueOf, type Flag } from './args';
 import { say, wantsColor, type Command, type Io } from './command';
-import { cliError, OPTION_FLAGS, watchOptionsOf } from './flags';
+import { cliError, REPLAY_OPTION_FLAGS, watchOptionsOf } from './flags';
 import { replaySource } from './replay';
 
 const FLAGS: readonly Flag[] = [
   { name: 'json', help: 'print the summary as one JSON document' },
   { name: 'html', value: 'FILE', help: 'also write a self-contained HTML report (charts, no network access) to FILE' },
   { name: 'top', short: 'n', value: 'N', help: 'how many values of each dimension to show (default 10)' },
-  ...OPTION_FLAGS,
+  ...REPLAY_OPTION_FLAGS,
 ];
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -40,14 +40,22 @@ export function summaryText(s: BlockSummary, color = false, width = 80): string 
     lines.push('', bold(`Timeline (per ${step})`));
     const max = Math.max(...points.map((p) => p.blocked + p.allowed));
     const label = (iso: string) => (step === 'day' ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' '));
-    const shown = points.length > 60 ? points.filter((p) => p.blocked + p.allowed > 0) : points;
+    const shown = points.length > 60 ? points.filter((p) => p.blocked + p.allowed + p.changes > 0) : points;
     const barRoom = Math.max(10, width - 30);
     for (const p of shown) {
       const total = p.blocked + p.allowed;
       const bar = '█'.repeat(Math.round((barRoom * total) / max)) || (total ? '▏' : '');
-      lines.push(`  ${label(p.start)}  ${n(total).padStart(7)} ${bar}`);
+      const changes = p.changes ? ` (${n(p.changes)} change${p.changes > 1 ? 's' : ''})` : '';
+      lines.push(`  ${label(p.start)}  ${n(total).padStart(7)} ${bar}${changes}`);
     }
     if (shown.length < points.length) lines.push(`  (${points.length - shown.length} empty ${step}s not shown)`);
+  }
+  if (s.changes.total) {
+    const { total, shown } = s.changes;
+    lines.push('', bold(`Rule changes (${shown.length < total ? `the last ${shown.length} of ${n(total)}` : n(total)})`));
+    for (const c of shown) {
+      lines.push(`  ${c.time.slice(0, 19).replace('T', ' ')}  ${c.eventId} ${c.change}${c.subject ? ` ${c.subject}` : ''}${c.by ? ` by ${c.by}` : ''}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -57,13 +65,15 @@ async function collect(parsed: Parameters<Command['run']>[0], io: Io): Promise<{
   if (!/^[1-9]\d*$/.test(top)) throw new UsageError(`--top must be a whole number of 1 or more, got '${top}'`);
   let watcher;
   try {
-    watcher = watchBlocks({ ...watchOptionsOf(parsed), source: replaySource(parsed, io) });
+    // Change events always: the timeline shows them beside the blocks they may explain.
+    watcher = watchBlocks({ ...watchOptionsOf(parsed, REPLAY_OPTION_FLAGS), source: replaySource(parsed, io), includeChanges: true });
   } catch (error) {
-    throw cliError(error, parsed);
+    throw cliError(error, parsed, REPLAY_OPTION_FLAGS);
   }
   const summarizer = new Summarizer();
   let problems = 0;
   watcher.on('block', (e) => summarizer.add(e));
+  watcher.on('ruleChange', (c) => summarizer.addChange(c));
   watcher.on('error', (error) => {
     problems++;
     say(io, error.message, 'summary');

@@ -15,6 +15,11 @@ class Enricher {
   virtual void Enrich(const BlockEvent& event, Enrichment& out) = 0;
 };
 
-std::unique_ptr<Enricher> CreateSystemEnricher();
+class WfpEngine;  // win/wfp_engine.h (Windows only)
+
+// The WFP engine session one watcher's enricher and its WFP source share; null where there is no WFP.
+std::shared_ptr<WfpEngine> CreateSharedWfpEngine();
+// Filter names are looked up on `engine`, opened when first needed.
+std::unique_ptr<Enricher> CreateSystemEnricher(std::shared_ptr<WfpEngine> engine);
 
 }  // namespace wfp

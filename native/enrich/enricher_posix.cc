@@ -2,5 +2,6 @@
 #include "enrich/enricher.h"
 
 namespace wfp {
-std::unique_ptr<Enricher> CreateSystemEnricher() { return nullptr; }
+std::shared_ptr<WfpEngine> CreateSharedWfpEngine() { return nullptr; }
+std::unique_ptr<Enricher> CreateSystemEnricher(std::shared_ptr<WfpEngine>) { return nullptr; }
 }  // namespace wfp

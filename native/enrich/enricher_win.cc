@@ -2,19 +2,20 @@
 // bounded: a failure leaves its field empty. Filter names are looked up only for events from after the
 // current start of the Base Filtering Engine (the boot, when that cannot be read): run-time filter IDs
 // are handed out anew at each start, so an older event's ID names some other filter today. After an
-// RPC error (BFE restarting) the engine handle is closed, the cache dropped and the start read again.
-// Only built for Windows; under Wine the WFP engine does not open (FwpmEngineOpen0 returns 1764), BFE
-// does not exist, and the fixtures' devices and PIDs are not this machine's, so the Wine suite checks
-// rule names (Wine has a registry) and that the other lookups fail soft; the filter-time rule and the
-// engine reopening have not run anywhere yet. The real Windows workflow checks the values.
+// RPC error (BFE restarting) the shared engine session is reset, the cache dropped and the start read
+// again. Only built for Windows; under Wine the WFP engine is the stand-in fwpuclnt.dll's (test/wine/),
+// which knows the filters a test gives it, BFE does not exist, and the fixtures' devices and PIDs are
+// not this machine's, so the Wine suite checks filter and rule names and that the other lookups fail
+// soft; the filter-time rule and the engine reopening have not run anywhere yet. The real Windows
+// workflow checks the values.
 #include <windows.h>
 
 #include <fwpmu.h>
-#include <rpc.h>
 #include <shlwapi.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <iterator>
 #include <list>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "enrich/device_map.h"
 #include "enrich/enricher.h"
 #include "enrich/firewall_rules.h"
+#include "win/wfp_engine.h"
 #include "win/wide.h"
 #include "win/win32_errors.h"
 
@@ -39,7 +41,6 @@ constexpr auto kProcessTtl = std::chrono::seconds(5);
 constexpr size_t kProcessCacheSize = 4096;
 constexpr size_t kRuleCacheSize = 1024;
 constexpr double kFileTimeEpochMs = 11644473600000.0;  // 1601-01-01 to 1970-01-01
-constexpr DWORD kFwpSessionAborted = 0x80320017;       // FWP_E_SESSION_ABORTED
 
 double FileTimeMs(const FILETIME& t) {
   ULARGE_INTEGER v{};
@@ -52,12 +53,6 @@ double NowMs() {
   FILETIME now;
   GetSystemTimeAsFileTime(&now);
   return FileTimeMs(now);
-}
-
-// The engine is gone (BFE stopped or restarting): the session must be opened again.
-bool EngineGone(DWORD code) {
-  return code == win32::kRpcServerUnavailable || code == win32::kRpcCallFailed || code == win32::kEptNotRegistered ||
-         code == win32::kInvalidHandle || code == kFwpSessionAborted;
 }
 
 std::string Narrowed(const wchar_t* s) {
@@ -106,13 +101,33 @@ class LruCache {
 
 struct FilterInfo {
   std::optional<std::string> name, description, provider;
+  bool otherProvider = false;
 };
+
+// Windows' own WFP providers (fwpmu.h: FWPM_PROVIDER_*; the firewall service's five, IKE/AuthIP, IPsec
+// DoS protection, TCP chimney offload and templates). A filter of any other provider is another
+// product's decision.
+constexpr GUID kWindowsProviders[] = {
+    {0x4b153735, 0x1049, 0x4480, {0xaa, 0xb4, 0xd1, 0xb9, 0xbd, 0xc0, 0x37, 0x10}},  // MPSSVC_WSH
+    {0xdecc16ca, 0x3f33, 0x4346, {0xbe, 0x1e, 0x8f, 0xb4, 0xae, 0x0f, 0x3d, 0x62}},  // MPSSVC_WF
+    {0xa90296f7, 0x46b8, 0x4457, {0x8f, 0x84, 0xb0, 0x5e, 0x05, 0xd3, 0xc6, 0x22}},  // MPSSVC_EDP
+    {0xd0718ff9, 0x44da, 0x4f50, {0x9d, 0xc2, 0xc9, 0x63, 0xa4, 0x24, 0x76, 0x13}},  // MPSSVC_TENANT_RESTRICTIONS
+    {0x3cc2631f, 0x2d5d, 0x43a0, {0xb1, 0x74, 0x61, 0x48, 0x37, 0xd8, 0x63, 0xa1}},  // MPSSVC_APP_ISOLATION
+    {0x10ad9216, 0xccde, 0x456c, {0x8b, 0x16, 0xe9, 0xf0, 0x4e, 0x60, 0xa9, 0x0b}},  // IKEEXT
+    {0x3c6c0519, 0xc05c, 0x4bb9, {0x83, 0x38, 0x23, 0x27, 0x81, 0x4c, 0xe8, 0xbf}},  // IPSEC_DOS_CONFIG
+    {0x896aa19e, 0x9a34, 0x4bcb, {0xae, 0x79, 0xbe, 0xb9, 0x12, 0x7c, 0x84, 0xb9}},  // TCP_CHIMNEY_OFFLOAD
+    {0x76cfcd30, 0x3394, 0x432d, {0xbe, 0xd3, 0x44, 0x1a, 0xe5, 0x0e, 0x63, 0xc3}},  // TCP_TEMPLATES
+};
+
+bool IsWindowsProvider(const GUID& key) {
+  for (const GUID& g : kWindowsProviders)
+    if (std::memcmp(&g, &key, sizeof(GUID)) == 0) return true;
+  return false;
+}
 
 class WindowsEnricher final : public Enricher {
  public:
-  ~WindowsEnricher() override {
-    if (engine_) FwpmEngineClose0(engine_);
-  }
+  explicit WindowsEnricher(std::shared_ptr<WfpEngine> engine) : engine_(std::move(engine)) {}
 
   void Enrich(const BlockEvent& e, Enrichment& out) override {
     const Clock::time_point now = Clock::now();
@@ -123,6 +138,7 @@ class WindowsEnricher final : public Enricher {
       out.filterName = info.name;
       out.filterDescription = info.description;
       out.filterProvider = info.provider;
+      out.otherProvider = info.otherProvider;
     }
     if (e.filterOrigin) out.ruleName = RuleName(*e.filterOrigin);
   }
@@ -230,27 +246,32 @@ class WindowsEnricher final : public Enricher {
   FilterInfo Filter(uint64_t id, Clock::time_point now) {
     if (const FilterInfo* cached = filters_.Find(id, now)) return *cached;
     FilterInfo info;
-    if (!engine_ && now - lastEngineTry_ > kRefreshAtMost) {
+    // The session the watcher's WFP source uses too; a failed open is retried at most every 10 s.
+    HANDLE engine = nullptr;
+    if (engineOpen_ || now - lastEngineTry_ > kRefreshAtMost) {
       lastEngineTry_ = now;
-      FWPM_SESSION0 session{};
-      if (FwpmEngineOpen0(nullptr, RPC_C_AUTHN_WINNT, nullptr, &session, &engine_) != ERROR_SUCCESS) engine_ = nullptr;
+      unsigned long code = 0;
+      engine = static_cast<HANDLE>(engine_->Open(code));
+      engineOpen_ = engine != nullptr;
     }
     FWPM_FILTER0* filter = nullptr;
-    const DWORD code = engine_ ? FwpmFilterGetById0(engine_, id, &filter) : ERROR_SUCCESS;
-    if (engine_ && EngineGone(code)) {
-      // BFE restarted (or is restarting): every run-time ID is new. Open a new session on a later
-      // lookup, and learn the engine's new start then.
-      FwpmEngineClose0(engine_);
-      engine_ = nullptr;
+    const DWORD code = engine ? FwpmFilterGetById0(engine, id, &filter) : ERROR_SUCCESS;
+    if (engine && WfpEngineUnreachable(code)) {
+      // BFE restarted (or is restarting): every run-time ID is new. The shared session is opened anew
+      // on a later lookup (the 'netevents' source resets it too), and the engine's new start learnt then.
+      engine_->Reset();
+      engineOpen_ = false;
       filters_ = LruCache<uint64_t, FilterInfo>();
       engineStartMs_.reset();
       return info;
     }
-    if (engine_ && code == ERROR_SUCCESS && filter) {
+    if (engine && code == ERROR_SUCCESS && filter) {
       if (filter->displayData.name) info.name = Narrowed(filter->displayData.name);
       if (filter->displayData.description) info.description = Narrowed(filter->displayData.description);
       FWPM_PROVIDER0* provider = nullptr;
-      if (filter->providerKey && FwpmProviderGetByKey0(engine_, filter->providerKey, &provider) == ERROR_SUCCESS && provider) {
+      // A filter with no provider key tells nothing about whose it is.
+      info.otherProvider = filter->providerKey && !IsWindowsProvider(*filter->providerKey);
+      if (filter->providerKey && FwpmProviderGetByKey0(engine, filter->providerKey, &provider) == ERROR_SUCCESS && provider) {
         if (provider->displayData.name) info.provider = Narrowed(provider->displayData.name);
         FwpmFreeMemory0(reinterpret_cast<void**>(&provider));
       }
@@ -333,7 +354,8 @@ class WindowsEnricher final : public Enricher {
   Clock::time_point lastDeviceRefresh_{};
   std::unordered_map<uint64_t, std::string> services_;
   Clock::time_point lastServiceRefresh_{};
-  HANDLE engine_ = nullptr;
+  std::shared_ptr<WfpEngine> engine_;
+  bool engineOpen_ = false;
   Clock::time_point lastEngineTry_{};
   LruCache<uint64_t, FilterInfo> filters_;
   std::optional<double> engineStartMs_;
@@ -343,6 +365,10 @@ class WindowsEnricher final : public Enricher {
 
 }  // namespace
 
-std::unique_ptr<Enricher> CreateSystemEnricher() { return std::make_unique<WindowsEnricher>(); }
+std::shared_ptr<WfpEngine> CreateSharedWfpEngine() { return std::make_shared<WfpEngine>(); }
+
+std::unique_ptr<Enricher> CreateSystemEnricher(std::shared_ptr<WfpEngine> engine) {
+  return std::make_unique<WindowsEnricher>(engine ? std::move(engine) : CreateSharedWfpEngine());
+}
 
 }  // namespace wfp

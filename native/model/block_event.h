@@ -41,6 +41,18 @@ struct Enrichment {
   std::optional<std::string> ruleName;         // the firewall rule FilterOrigin names
   std::optional<std::string> processName;
   std::optional<std::string> services;         // services hosted by the process, comma-separated
+  bool otherProvider = false;  // the filter belongs to a WFP provider that is not Windows' own (a third-party firewall, an EDR, a VPN)
+};
+
+// What a WFP net event says beyond the fields a Security-log record has (the 'netevents' source); each
+// field is absent when the event does not carry it.
+struct NetEventDetails {
+  std::optional<std::string> userSid;     // the header's userId, as S-1-...
+  std::optional<std::string> packageSid;  // the AppContainer package SID (never the Nobody SID S-1-0-0)
+  std::optional<bool> loopback;
+  std::optional<uint32_t> reauthReason;
+  std::optional<uint32_t> originalProfile;
+  std::optional<uint32_t> currentProfile;
 };
 
 struct BlockEvent {
@@ -67,6 +79,10 @@ struct BlockEvent {
   std::optional<std::string_view> ruleId;  // decidedBy Rule: the firewall rule's ID
   const Enrichment* enrichment = nullptr;
   const ChangeNote* lastChange = nullptr;  // the last change read of the rule or filter that decided it
+  const NetEventDetails* netEvent = nullptr;
+  // Where a restarted watcher resumes after this event, when the source makes its own bookmarks (the
+  // watcher makes one from the record ID otherwise).
+  std::optional<std::string_view> bookmark;
 };
 
 // Calls `f(std::string_view&)` for every string view the event holds outside its record, so that a
@@ -81,6 +97,7 @@ void ForEachView(BlockEvent& e, F&& f) {
   if (e.filterOrigin) f(*e.filterOrigin);
   if (e.layerName) f(*e.layerName);
   if (e.ruleId) f(*e.ruleId);
+  if (e.bookmark) f(*e.bookmark);
 }
 
 // The same for a record: every System string and every EventData name and value.
@@ -97,7 +114,7 @@ void ForEachView(EventRecord& r, F&& f) {
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
-static_assert(sizeof(BlockEvent) == 296, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
+static_assert(sizeof(BlockEvent) == 328, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
 static_assert(sizeof(EventRecord) == 272, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
 #endif
 

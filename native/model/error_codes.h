@@ -33,6 +33,10 @@ inline constexpr ErrorCode kErrEventLogRecord{"ERR_EVENTLOG_RECORD", false};
 // The installed publisher's metadata could not be read: the legacy source names insertion strings
 // from its built-in table.
 inline constexpr ErrorCode kErrEventLogMetadata{"ERR_EVENTLOG_METADATA", false};
+// The WFP engine failed for now (BFE stopped or restarting, an RPC failure): the source reconnects.
+inline constexpr ErrorCode kErrNetEventsTransient{"ERR_NETEVENTS_TRANSIENT", false};
+// Events were lost before the watcher could read them: its hand-off was full, or the log says so.
+inline constexpr ErrorCode kErrEventsLost{"ERR_EVENTS_LOST", false};
 // The source cannot go on.
 inline constexpr ErrorCode kErrAccessDenied{"ERR_ACCESS_DENIED", true};
 inline constexpr ErrorCode kErrChannelNotFound{"ERR_CHANNEL_NOT_FOUND", true};
@@ -41,6 +45,7 @@ inline constexpr ErrorCode kErrEventLog{"ERR_EVENTLOG", true};
 inline constexpr ErrorCode kErrInvalidBookmark{"ERR_INVALID_BOOKMARK", true};
 // The bookmark resumed from does not fit the inputs (one is missing, replaced, or shorter than it says).
 inline constexpr ErrorCode kErrBookmarkInput{"ERR_BOOKMARK_INPUT", true};
+inline constexpr ErrorCode kErrNetEvents{"ERR_NETEVENTS", true};
 // Audit policy calls (thrown by the audit functions; fatal for a watcher that was to enable auditing).
 inline constexpr ErrorCode kErrElevationRequired{"ERR_ELEVATION_REQUIRED", true};
 inline constexpr ErrorCode kErrAuditPolicy{"ERR_AUDIT_POLICY", true};
@@ -51,7 +56,8 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
     &kErrEventLog,       &kErrInvalidBookmark,   &kErrBookmarkInput,      &kErrElevationRequired,
-    &kErrAuditPolicy,    &kErrEventLogMetadata,  &kErrUnreadableInput,
+    &kErrAuditPolicy,    &kErrEventLogMetadata,  &kErrUnreadableInput,    &kErrNetEventsTransient,
+    &kErrEventsLost,     &kErrNetEvents,
 };
 
 }  // namespace wfp

@@ -23,6 +23,12 @@ const EventInfo* FindChangeEvent(uint32_t eventId) {
   return e && e->role == Role::RuleChange ? e : nullptr;
 }
 
+const EventInfo* TrafficEventFor(Kind kind, Action action) {
+  for (const EventInfo& e : kEvents)
+    if (e.role == Role::Traffic && e.kind == kind && e.action == action) return &e;
+  return nullptr;
+}
+
 std::optional<Kind> ParseKind(std::string_view name) {
   for (size_t i = 0; i < std::size(kKindNames); ++i)
     if (kKindNames[i] == name) return static_cast<Kind>(i);

@@ -226,6 +226,11 @@ const EventInfo* FindTrafficEvent(uint32_t eventId);
 // A change event's entry; null for any other ID.
 const EventInfo* FindChangeEvent(uint32_t eventId);
 
+// The first traffic event of the catalogue with this kind and action (5157 for a blocked connection,
+// 5152 for a dropped packet, ...): the event ID of a block a source did not read from the Security
+// log. Null where the log has none (a permitted packet, a permitted MAC frame).
+const EventInfo* TrafficEventFor(Kind kind, Action action);
+
 std::optional<Kind> ParseKind(std::string_view name);
 
 // The set of traffic event IDs a watcher reports, chosen by kinds and whether allowed events are wanted.

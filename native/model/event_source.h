@@ -111,6 +111,12 @@ class RecordSink {
 
 // Turns the bytes of one input into records for a sink: one per format (event XML, ...), chosen
 // from the input's first bytes (sources/input_decoder.h).
+// What a decoder may need to know about an input beyond its bytes (the watcher's options).
+struct InputOptions {
+  // Inputs that log local time: minutes east of UTC of the machine that wrote them; none: this one's zone.
+  std::optional<int32_t> utcOffsetMinutes;
+};
+
 class RecordDecoder {
  public:
   virtual ~RecordDecoder() = default;

@@ -216,10 +216,12 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   const bool enrich = options.Bool("enrich").value_or(false);
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;
-  pipeline.enricher = type->live && enrich ? CreateSystemEnricher() : nullptr;
-  pipeline.localAddresses = type->live ? CreateInterfaceAddresses() : CreateLearnedAddresses();
+  // One engine session per live watcher, for the enricher and a source that reads from the engine.
+  std::shared_ptr<WfpEngine> engine = type->live ? CreateSharedWfpEngine() : nullptr;
+  pipeline.enricher = type->live && enrich ? CreateSystemEnricher(engine) : nullptr;
+  pipeline.localAddresses = type->sidesKnown ? nullptr : type->live ? CreateInterfaceAddresses() : CreateLearnedAddresses();
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
-  SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr};
+  SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr, engine};
 
   auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline));
   Core* raw = core.get();

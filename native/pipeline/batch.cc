@@ -204,7 +204,7 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   str(kLayerName, e.layerName);
   s[kInterfaceIndex] = Number(e.interfaceIndex);
   const Enrichment* x = e.enrichment;
-  auto owned = [&](Slot slot, const std::optional<std::string>& v) { s[slot] = x && v ? InternAt(slot, *v) : -1.0; };
+  auto owned = [&](Slot slot, const std::optional<std::string>& v) { s[slot] = v ? InternAt(slot, *v) : -1.0; };
   owned(kApplicationPath, x ? x->applicationPath : std::nullopt);
   owned(kFilterName, x ? x->filterName : std::nullopt);
   owned(kFilterDescription, x ? x->filterDescription : std::nullopt);
@@ -249,6 +249,14 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   s[kLastTimeMs] = lastMs;
   const size_t sidesBy = static_cast<size_t>(e.sidesBy);
   s[kSidesBy] = e.sidesBy == SidesBy::None ? -1.0 : InternName(sidesByNames_[sidesBy], kSidesByNames[sidesBy]);
+  const NetEventDetails* ne = e.netEvent;
+  owned(kUserSid, ne ? ne->userSid : std::nullopt);
+  owned(kPackageSid, ne ? ne->packageSid : std::nullopt);
+  s[kLoopback] = ne && ne->loopback ? (*ne->loopback ? 1.0 : 0.0) : NAN;
+  s[kReauthReason] = ne ? Number(ne->reauthReason) : NAN;
+  s[kOriginalProfile] = ne ? Number(ne->originalProfile) : NAN;
+  s[kCurrentProfile] = ne ? Number(ne->currentProfile) : NAN;
+  str(kBookmark, e.bookmark);
   ++batch_.events;
 }
 

@@ -31,8 +31,10 @@ namespace wfp {
 // when not coalescing); kRecordIdText holds the record ID as decimal text when a double cannot hold it
 // exactly (above 2^53), -1 otherwise; kDecidedBy and kRuleId say what decided the event; kChange* are the
 // last change of that rule or filter (kChange is its kind's name, -1 when none); kSidesBy names the
-// rule that decided kLocal and kRemote (-1 when none did). After kHeaderSlots come kDataCount pairs of
-// string indices (EventData name, value).
+// rule that decided kLocal and kRemote (-1 when none did); kUserSid to kCurrentProfile are what a WFP
+// net event adds (-1 / NaN elsewhere; kLoopback 0 or 1); kBookmark is the source's own position after
+// the event (-1: the watcher places events by input and offset, or record ID). After kHeaderSlots come
+// kDataCount pairs of string indices (EventData name, value).
 #define WFP_BATCH_SLOTS(X) \
   X(kEventId, "eventId") \
   X(kRecordId, "recordId") \
@@ -95,6 +97,13 @@ namespace wfp {
   X(kChangeUserName, "changeUserName") \
   X(kChangeApplication, "changeApplication") \
   X(kSidesBy, "sidesBy") \
+  X(kUserSid, "userSid") \
+  X(kPackageSid, "packageSid") \
+  X(kLoopback, "loopback") \
+  X(kReauthReason, "reauthReason") \
+  X(kOriginalProfile, "originalProfile") \
+  X(kCurrentProfile, "currentProfile") \
+  X(kBookmark, "bookmark") \
   X(kDataCount, "dataCount") \
   X(kHeaderSlots, "header")
 

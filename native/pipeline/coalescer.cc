@@ -35,6 +35,10 @@ HeldEvent::HeldEvent(const BlockEvent& event) : event_(event) {
     lastChange_ = *event.lastChange;
     event_.lastChange = &lastChange_;
   }
+  if (event.netEvent) {
+    netEvent_ = *event.netEvent;
+    event_.netEvent = &netEvent_;
+  }
   ForEachView(event_, [this](std::string_view& v) { v = Keep(v); });
   firstMs = lastMs = event.timeMs;
 }

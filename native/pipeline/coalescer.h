@@ -45,6 +45,7 @@ class HeldEvent {
   EventRecord record_;
   Enrichment enrichment_;
   ChangeNote lastChange_;
+  NetEventDetails netEvent_;
   BlockEvent event_;
 };
 

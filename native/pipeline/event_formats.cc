@@ -158,6 +158,7 @@ class Json {
   Json& Str(sv v) { return AppendJsonString(out_, v), after(), *this; }
   Json& Num(double v) { return AppendJsNumber(out_, v), after(), *this; }
   Json& Null() { return out_.append("null"), after(), *this; }
+  Json& Bool(bool v) { return out_.append(v ? "true" : "false"), after(), *this; }
   Json& Time(double ms) {
     out_.push_back('"');
     AppendIsoTime(out_, ms);
@@ -287,6 +288,14 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
     j.Key("time").Time(c->timeMs).Key("change").Str(kChangeNames[static_cast<size_t>(c->kind)]);
     j.Key("name").OptStr(opt(c->name)).Key("user").Open().Key("sid").OptStr(opt(c->userSid));
     j.Key("name").OptStr(opt(c->userName)).Close().Key("application").OptStr(opt(c->application)).Close();
+  }
+  if (const NetEventDetails* ne = e.netEvent) {
+    if (ne->userSid) j.Key("userSid").Str(*ne->userSid);
+    if (ne->packageSid) j.Key("packageSid").Str(*ne->packageSid);
+    if (ne->loopback) j.Key("loopback").Bool(*ne->loopback);
+    if (ne->reauthReason) j.Key("reauthReason").Num(*ne->reauthReason);
+    if (ne->originalProfile) j.Key("originalProfile").Num(*ne->originalProfile);
+    if (ne->currentProfile) j.Key("currentProfile").Num(*ne->currentProfile);
   }
   if (fold.count) j.Key("count").Num(Num(fold.count)).Key("firstTime").Time(fold.firstMs).Key("lastTime").Time(fold.lastMs);
   j.Close();
@@ -557,8 +566,11 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
   j.Key("provider_name").Str(provider).Key("api").Str("wineventlog");
   j.Key("time_created");
   {
-    // rfc3339Nano(): Go's form of the SystemTime (matched trimmed), trailing zeros of the fraction dropped.
-    const sv original = r.systemTime;
+    // rfc3339Nano(): Go's form of the SystemTime (matched trimmed), trailing zeros of the fraction dropped;
+    // records from no event log have none, and use the event's time.
+    std::string eventTime;
+    if (r.systemTime.empty()) AppendIsoTime(eventTime, e.timeMs);
+    const sv original = r.systemTime.empty() ? sv(eventTime) : r.systemTime;
     sv t = original;
     while (!t.empty() && (t.front() == ' ' || (t.front() >= '\t' && t.front() <= '\r'))) t.remove_prefix(1);
     while (!t.empty() && (t.back() == ' ' || (t.back() >= '\t' && t.back() <= '\r'))) t.remove_suffix(1);
@@ -644,12 +656,20 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
       if (!any) j.Key("network").Open();
       any = true;
     };
-    if (std::optional<sv> direction = MessageFor(Find(data, "Direction"))) {
+    // Records from no event log (the firewall log, net events) have no Direction or Protocol data to
+    // read them from as the integration does: their typed fields say the same.
+    const bool fromLog = !r.channel.empty();
+    std::optional<sv> direction = fromLog                          ? MessageFor(Find(data, "Direction"))
+                                  : e.direction != Direction::None ? std::optional<sv>(kDirectionNames[static_cast<size_t>(e.direction)])
+                                                                   : std::nullopt;
+    if (direction) {
       std::string lower(*direction);
       for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       begin(), j.Key("direction").Str(lower);
     }
-    const sv* protocol = Find(data, "Protocol");
+    const std::string typedProtocol = !fromLog && e.protocol ? std::to_string(*e.protocol) : std::string();
+    const sv typedProtocolView = typedProtocol;
+    const sv* protocol = fromLog ? Find(data, "Protocol") : typedProtocol.empty() ? nullptr : &typedProtocolView;
     if (protocol && !IsEmptyValue(*protocol)) {
       begin(), j.Key("iana_number").Str(*protocol);
       if (sv name = TransportName(protocol); !name.empty()) j.Key("transport").Str(name);

@@ -182,6 +182,8 @@ void Pipeline::Add(const BlockEvent& event, const Position& at) {
       enrichment_ = Enrichment{};
       enricher_->Enrich(event, enrichment_);
       annotated.enrichment = &enrichment_;
+      // What the record could not tell (no FilterOrigin, or Unknown): the filter's provider can.
+      if (enrichment_.otherProvider && annotated.decidedBy == DecidedBy::Unknown) annotated.decidedBy = DecidedBy::OtherProvider;
     }
     e = &annotated;
   }

@@ -4,8 +4,8 @@
 
 namespace wfp {
 
-GzipInput::GzipInput(std::string input, uint32_t index)
-    : input_(input), inner_(std::make_unique<InputDecoder>(std::move(input), index)) {}
+GzipInput::GzipInput(std::string input, uint32_t index, const InputOptions& options)
+    : input_(input), inner_(std::make_unique<InputDecoder>(std::move(input), index, options)) {}
 
 bool GzipInput::Matches(std::string_view head) {
   return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b;

@@ -15,7 +15,7 @@ namespace wfp {
 
 class GzipInput final : public RecordDecoder {
  public:
-  GzipInput(std::string input, uint32_t index);
+  GzipInput(std::string input, uint32_t index, const InputOptions& options);
   static bool Matches(std::string_view head);
 
   void Feed(const char* data, size_t size, RecordSink& sink) override;

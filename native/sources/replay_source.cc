@@ -28,7 +28,8 @@ std::string ReadHead(InputFile& file) {
 
 }  // namespace
 
-ReplaySource::ReplaySource(std::vector<std::string> files, bool follow) : files_(std::move(files)) {
+ReplaySource::ReplaySource(std::vector<std::string> files, bool follow, InputOptions inputOptions)
+    : files_(std::move(files)), inputOptions_(inputOptions) {
   // Created here, not in Run, so that Interrupt() always has something to wake.
   if (follow) waiter_ = FileChangeWaiter::Create(waiterError_);
   if (follow && !waiter_ && waiterError_.empty()) waiterError_ = "unknown error";
@@ -40,7 +41,10 @@ std::unique_ptr<EventSource> ReplaySource::Create(OptionReader& options, const S
     options.Fail("files must be an array of strings");
     return nullptr;
   }
-  return std::make_unique<ReplaySource>(std::move(*files), options.Bool("follow").value_or(false));
+  const bool follow = options.Bool("follow").value_or(false);
+  InputOptions inputOptions = ReadInputOptions(options);
+  if (options.failed()) return nullptr;
+  return std::make_unique<ReplaySource>(std::move(*files), follow, inputOptions);
 }
 
 void ReplaySource::Interrupt() {
@@ -106,7 +110,7 @@ void ReplaySource::Run(RecordSink& sink) {
     const std::string& path = files_[i];
     std::string error;
     bool notFound = false;
-    Followed f{i, InputFile::Open(path, error, notFound), InputDecoder(path, i)};
+    Followed f{i, InputFile::Open(path, error, notFound), InputDecoder(path, i, inputOptions_)};
     if (!f.file) {
       sink.OnIssue(Issue{notFound ? &kErrFileNotFound : &kErrFileRead, "cannot open " + path + ": " + error, path});
       continue;

@@ -1,5 +1,6 @@
-// Replays recorded event XML from files, in the order given; with `follow`, keeps waiting for records
-// appended to them (as `tail -f`), woken by the OS. Options: `files` (paths, read in order), `follow`.
+// Replays recorded event XML (or the firewall's own log) from files, in the order given; with
+// `follow`, keeps waiting for records appended to them (as `tail -f`), woken by the OS. Options:
+// `files` (paths, read in order), `follow`, `utcOffsetMinutes` (InputOptions).
 #pragma once
 
 #include <memory>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "model/event_source.h"
+#include "sources/input_decoder.h"
 #include "sources/input_file.h"
 #include "sources/source_options.h"
 
@@ -14,7 +16,7 @@ namespace wfp {
 
 class ReplaySource final : public EventSource {
  public:
-  ReplaySource(std::vector<std::string> files, bool follow);
+  ReplaySource(std::vector<std::string> files, bool follow, InputOptions inputOptions = {});
   static std::unique_ptr<EventSource> Create(OptionReader& options, const SourceContext& context);
   void Run(RecordSink& sink) override;
   void Interrupt() override;
@@ -26,6 +28,7 @@ class ReplaySource final : public EventSource {
   bool ReadAvailable(Followed& f, RecordSink& sink);
 
   std::vector<std::string> files_;
+  InputOptions inputOptions_;
   std::unique_ptr<FileChangeWaiter> waiter_;  // set in follow mode
   std::string waiterError_;
   std::vector<char> buffer_;

@@ -17,6 +17,8 @@
 
 namespace wfp {
 
+class WfpEngine;  // win/wfp_engine.h (Windows only)
+
 // The options of one watcher. A getter returns nothing when the option is absent; an option of the
 // wrong type (or JavaScript refusing to answer, in an environment that is shutting down) returns
 // nothing and records the first such problem in error().
@@ -56,6 +58,7 @@ struct SourceContext {
   EventSelection selection;     // the traffic event IDs the watcher reports
   bool policyChanges = false;   // also read audit policy changes (4719)
   std::function<void()> streamDrained;  // a stream source: the writer may write again
+  std::shared_ptr<WfpEngine> wfpEngine;  // Windows: the engine session the enricher shares; null elsewhere
 };
 
 // Where a live source starts: new records only, the oldest record, or after a bookmark.
@@ -77,6 +80,9 @@ struct SourceType {
   std::string_view name;
   // Reads this machine's logs as they are written: enriched, and its record IDs only grow.
   bool live;
+  // Its records name the host's side themselves (the WFP engine's local and remote): no address rule
+  // decides local and remote again.
+  bool sidesKnown;
   // Builds the source from its options; null (with `options` failed) when they do not fit.
   std::unique_ptr<EventSource> (*create)(OptionReader& options, const SourceContext& context);
 };

@@ -7,17 +7,19 @@
 #ifdef _WIN32
 #include "sources/eventlog_source.h"
 #include "sources/legacy_source.h"
+#include "sources/netevents_source.h"
 #endif
 
 namespace wfp {
 namespace {
 
 constexpr SourceType kSourceTypes[] = {
-    {"files", false, &ReplaySource::Create},
-    {"stream", false, &StreamSource::Create},
+    {"files", false, false, &ReplaySource::Create},
+    {"stream", false, false, &StreamSource::Create},
 #ifdef _WIN32
-    {"eventlog", true, &EventLogSource::Create},
-    {"legacy", true, &LegacySource::Create},
+    {"eventlog", true, false, &EventLogSource::Create},
+    {"legacy", true, false, &LegacySource::Create},
+    {"netevents", true, true, &NetEventsSource::Create},
 #endif
 };
 

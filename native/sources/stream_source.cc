@@ -4,16 +4,19 @@
 
 namespace wfp {
 
-StreamSource::StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain)
-    : name_(std::move(name)), maxBuffered_(maxBufferedBytes), onDrain_(std::move(onDrain)) {}
+StreamSource::StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain,
+                           InputOptions inputOptions)
+    : name_(std::move(name)), inputOptions_(inputOptions), maxBuffered_(maxBufferedBytes), onDrain_(std::move(onDrain)) {}
 
 namespace {
 constexpr size_t kMaxBufferedBytes = 4 << 20;
 }  // namespace
 
 std::unique_ptr<EventSource> StreamSource::Create(OptionReader& options, const SourceContext& context) {
-  return std::make_unique<StreamSource>(options.String("name").value_or("stream"), kMaxBufferedBytes,
-                                        context.streamDrained);
+  std::string name = options.String("name").value_or("stream");
+  InputOptions inputOptions = ReadInputOptions(options);
+  if (options.failed()) return nullptr;
+  return std::make_unique<StreamSource>(std::move(name), kMaxBufferedBytes, context.streamDrained, inputOptions);
 }
 
 bool StreamSource::Write(const char* data, size_t size) {
@@ -40,7 +43,7 @@ void StreamSource::Interrupt() {
 }
 
 void StreamSource::Run(RecordSink& sink) {
-  InputDecoder pump(name_, 0);
+  InputDecoder pump(name_, 0, inputOptions_);
   std::vector<std::string> taken;
   // The stream is announced by its first bytes before any record is read (see RecordSink).
   std::string head;

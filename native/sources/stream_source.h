@@ -1,7 +1,7 @@
 // Replays event XML that JavaScript writes chunk by chunk (any Readable: a pipe, a decompressor, a
 // socket). Write() reports when the buffered bytes pass the limit, and the drain callback says when
 // the reader has caught up, so the writer can pause and resume like a Writable stream. Options:
-// `name` (for error messages).
+// `name` (for error messages), `utcOffsetMinutes` (InputOptions).
 #pragma once
 
 #include <condition_variable>
@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "model/event_source.h"
+#include "sources/input_decoder.h"
 #include "sources/source_options.h"
 
 namespace wfp {
 
 class StreamSource final : public EventSource, public StreamInput {
  public:
-  StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain);
+  StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain, InputOptions inputOptions = {});
   static std::unique_ptr<EventSource> Create(OptionReader& options, const SourceContext& context);
 
   // JavaScript thread.
@@ -30,6 +31,7 @@ class StreamSource final : public EventSource, public StreamInput {
 
  private:
   std::string name_;
+  InputOptions inputOptions_;
   size_t maxBuffered_;
   std::function<void()> onDrain_;
 

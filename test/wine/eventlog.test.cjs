@@ -6,9 +6,12 @@ const assert = require('node:assert/strict');
 const { fixtureLines, securityLog, run, replayOf, waitFor, watchBlocks, STANDIN } = require('./helpers.cjs');
 
 // A live watcher's default kinds leave out packet drops (5150-5153): they are opt-in.
-const ALL_IDS = 'EventID=5031 or EventID=5154 or EventID=5155 or EventID=5156 or EventID=5157 or EventID=5158 or EventID=5159';
 const BLOCK_IDS = 'EventID=5031 or EventID=5155 or EventID=5157 or EventID=5159';
-const PACKET_IDS = 'EventID=5150 or EventID=5151 or EventID=5152 or EventID=5153';
+// The Security log's rule and WFP object changes, asked for beside the blocks (as ranges: a query
+// holds at most 21 comparisons).
+const CHANGES_BEFORE = '(EventID >= 4944 and EventID <= 4954) or (EventID >= 4956 and EventID <= 4958)';
+const CHANGES_AFTER = '(EventID >= 5440 and EventID <= 5444) or (EventID >= 5446 and EventID <= 5450)';
+const withChanges = (ids) => `${CHANGES_BEFORE} or ${ids} or ${CHANGES_AFTER}`;
 const query = (ids) =>
   `<QueryList><Query Id="0" Path="Security"><Select Path="Security">*[System[(${ids})]]</Select></Query></QueryList>`;
 
@@ -19,7 +22,7 @@ test('records arrive in order through EvtSubscribe, EvtNext and EvtRender, as th
   assert.deepEqual(JSON.parse(JSON.stringify(got.events)), JSON.parse(JSON.stringify(await replayOf(log.file, { includeAllowed: true }))));
   const calls = log.calls();
   // 4719 too: the default audit 'check' watches for audit policy changes.
-  assert.equal(calls[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(`EventID=4719 or ${ALL_IDS}`)}`);
+  assert.equal(calls[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(`EventID=4719 or ${withChanges('EventID=5031 or (EventID >= 5154 and EventID <= 5159)')}`)}`);
   assert.ok(calls.some((c) => /^EvtNext size=\d+ returned=\d+$/.test(c) && !c.endsWith('returned=0')), 'EvtNext delivered records');
 });
 
@@ -27,10 +30,40 @@ test('Windows filters by event ID: by default the query asks for blocks only, pa
   let log = securityLog(fixtureLines());
   const got = await run({ from: 'oldest', audit: 'ignore' }, (events) => events.length === 5);
   assert.deepEqual(got.events.map((e) => e.eventId), [5157, 5157, 5157, 5157, 5157]);
-  assert.equal(log.calls()[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(BLOCK_IDS)}`);
+  assert.equal(log.calls()[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(withChanges(BLOCK_IDS))}`);
   log = securityLog(fixtureLines());
   await run({ from: 'oldest', audit: 'ignore', kinds: ['connection', 'packet', 'mac'] }, (events) => events.length === 5);
-  assert.equal(log.calls()[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(`${PACKET_IDS} or EventID=5157`)}`);
+  assert.equal(log.calls()[0], `EvtSubscribe flags=2 bookmark=none signal=yes callback=no query=${query(withChanges('(EventID >= 5150 and EventID <= 5153) or EventID=5157'))}`);
+});
+
+test('live rule changes: the Security log\'s change events come with the blocks, and a block carries the last change of its rule', { skip: !STANDIN && 'needs the stand-in log' }, async () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const changes = fs.readFileSync(path.join(__dirname, 'fixtures', 'text-msdocs-mpssvc-wfp.xml'), 'utf8').split('\n').filter((l) => l.startsWith('<Event'));
+  const added = changes.find((l) => l.includes('<EventID>4946<'));
+  const ruleId = /<Data Name="RuleId">([^<]*)</.exec(added)[1];
+  // A Windows 11 block by that rule, on the same computer, after its changes (added, modified, deleted).
+  const block = fixtureLines().find((l) => /<EventID>5157</.test(l))
+    .replace(/SystemTime=(['"])[^'"]+\1/, "SystemTime='2015-10-08T00:00:00.000Z'")
+    .replace(/<Computer>[^<]*</, '<Computer>DC01.contoso.local<')
+    .replace('</EventData>', `<Data Name='FilterOrigin'>${ruleId}</Data></EventData>`);
+  // A live log's record IDs ascend (the documentation's samples come from several exports).
+  const lines = [...changes, block].map((l, i) => l.replace(/<EventRecordID>\d+</, `<EventRecordID>${7000 + i}<`));
+  const log = securityLog(lines);
+  const got = await run({ from: 'oldest', audit: 'ignore', enrich: false, includeChanges: true }, (events) => events.length === 1);
+  assert.deepEqual(got.errors, []);
+  assert.deepEqual(got.ruleChanges.map((c) => c.eventId), changes.map((l) => Number(/<EventID>(\d+)</.exec(l)[1])));
+  assert.equal(got.events[0].decidedBy, 'rule');
+  assert.equal(got.events[0].ruleId, ruleId);
+  assert.equal(got.events[0].lastChange?.eventId, 4948);
+  assert.equal(got.events[0].lastChange?.change, 'rule-deleted');
+  assert.equal(got.events[0].lastChange?.name, 'Allow All Rule');
+  // Without includeChanges the changes are still read (for the correlation), not reported.
+  securityLog(lines);
+  const quiet = await run({ from: 'oldest', audit: 'ignore', enrich: false }, (events) => events.length === 1);
+  assert.equal(quiet.ruleChanges.length, 0);
+  assert.equal(quiet.events[0].lastChange?.eventId, 4948);
+  assert.ok(log.calls()[0].includes('(EventID >= 4944 and EventID <= 4954)'));
 });
 
 test("'now' delivers records written after the start, woken by the subscription's signal", { skip: !STANDIN && 'needs the stand-in log' }, async () => {
@@ -136,7 +169,7 @@ test('enrichment: device paths through QueryDosDevice; lookups that cannot answe
   assert.equal(enriched.events.length, 77);
   assert.deepEqual(enriched.errors, []);
   for (const [i, e] of enriched.events.entries()) {
-    assert.equal(e.filter, undefined); // FwpmEngineOpen0 fails under Wine
+    assert.equal(e.filter, undefined); // the stand-in fwpuclnt.dll knows no filter unless a test gives it some
     const { applicationPath, processName, services, ruleName, filter, ...core } = e;
     assert.deepEqual(JSON.parse(JSON.stringify(core)), JSON.parse(JSON.stringify(plain.events[i])));
   }

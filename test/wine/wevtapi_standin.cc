@@ -172,26 +172,40 @@ long long FileSize() {
   return (static_cast<long long>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
 }
 
-// What a query selects: event IDs and record IDs, as XPath "EventID=n" / "EventRecordID=n" terms
-// joined by "or" ("*" selects everything).
+// What a query selects: event IDs and record IDs, as XPath "EventID=n" / "EventRecordID=n" terms and
+// "(EventID >= a and EventID <= b)" ranges joined by "or" ("*" selects everything). As the real event
+// log, a query of more than 21 comparisons is refused (ERROR_EVT_INVALID_QUERY: Winlogbeat's and the
+// Elastic integration's documented limit).
 struct Selection {
-  std::vector<unsigned> eventIds;
+  std::vector<std::pair<unsigned, unsigned>> eventIds;  // inclusive ranges
   std::vector<unsigned long long> recordIds;
+  size_t comparisons = 0;
   bool Matches(const Record& r) const {
     bool any = eventIds.empty() && recordIds.empty();
-    for (unsigned id : eventIds) any = any || id == r.eventId;
+    for (auto [low, high] : eventIds) any = any || (r.eventId >= low && r.eventId <= high);
     for (unsigned long long id : recordIds) any = any || id == r.recordId;
     return any;
   }
+  bool TooLong() const { return comparisons > 21; }
 };
 
 Selection ParseSelection(const std::string& q) {
   Selection s;
-  const std::regex eventId("EventID=(\\d+)"), recordId("EventRecordID=(\\d+)");
-  for (std::sregex_iterator it(q.begin(), q.end(), eventId), end; it != end; ++it)
-    s.eventIds.push_back(static_cast<unsigned>(std::stoul((*it)[1].str())));
-  for (std::sregex_iterator it(q.begin(), q.end(), recordId), end; it != end; ++it)
+  const std::regex eventId("EventID=(\\d+)"), recordId("EventRecordID=(\\d+)"),
+      range("EventID >= (\\d+) and EventID <= (\\d+)");
+  for (std::sregex_iterator it(q.begin(), q.end(), eventId), end; it != end; ++it) {
+    const unsigned id = static_cast<unsigned>(std::stoul((*it)[1].str()));
+    s.eventIds.emplace_back(id, id);
+    ++s.comparisons;
+  }
+  for (std::sregex_iterator it(q.begin(), q.end(), range), end; it != end; ++it) {
+    s.eventIds.emplace_back(static_cast<unsigned>(std::stoul((*it)[1].str())), static_cast<unsigned>(std::stoul((*it)[2].str())));
+    s.comparisons += 2;
+  }
+  for (std::sregex_iterator it(q.begin(), q.end(), recordId), end; it != end; ++it) {
     s.recordIds.push_back(std::stoull((*it)[1].str()));
+    ++s.comparisons;
+  }
   return s;
 }
 
@@ -364,6 +378,10 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE sessi
     return nullptr;
   }
   Selection selection = ParseSelection(q);
+  if (selection.TooLong()) {
+    SetLastError(kErrorInvalidQuery);
+    return nullptr;
+  }
   std::vector<Record> records = LoadRecords();
   size_t position = 0;
   switch (flags & 0xFFFF) {
@@ -435,6 +453,11 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE session, 
   }
   auto* r = new ResultSet(Kind::Query);
   r->selection = ParseSelection(q);
+  if (r->selection.TooLong()) {
+    delete r;
+    SetLastError(kErrorInvalidQuery);
+    return nullptr;
+  }
   for (Record& rec : LoadRecords())
     if (r->selection.Matches(rec)) r->fixed.push_back(std::move(rec));
   if (flags & kQueryReverse) std::reverse(r->fixed.begin(), r->fixed.end());
