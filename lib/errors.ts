@@ -19,6 +19,12 @@ export type WfpErrorCode =
   | 'ERR_FOLLOW_UNAVAILABLE'
   | 'ERR_EVENTLOG_TRANSIENT'
   | 'ERR_EVENTLOG_RECORD'
+  | 'ERR_EVTX_HEADER'
+  | 'ERR_EVTX_CHUNK'
+  | 'ERR_EVTX_CHECKSUM'
+  | 'ERR_EVTX_RECORD'
+  | 'ERR_EVTX_BINXML'
+  | 'ERR_EVTX_TRUNCATED'
   // fatal: the watcher cannot run
   | 'ERR_ACCESS_DENIED'
   | 'ERR_CHANNEL_NOT_FOUND'

@@ -74,9 +74,10 @@ const LAYERS: Record<string, string[]> = {
   model: ['util', 'model'],
   win: ['util', 'model', 'win'],
   xml: ['util', 'model', 'xml'],
+  evtx: ['util', 'model', 'evtx'],
   enrich: ['util', 'model', 'win', 'enrich'],
   pipeline: ['util', 'model', 'enrich', 'pipeline'],
-  sources: ['util', 'model', 'win', 'xml', 'sources'],
+  sources: ['util', 'model', 'win', 'xml', 'evtx', 'sources'],
   node: ['util', 'model', 'win', 'xml', 'enrich', 'pipeline', 'sources', 'node'],
 };
 

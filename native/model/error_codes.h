@@ -27,6 +27,14 @@ inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false
 inline constexpr ErrorCode kErrEventLogTransient{"ERR_EVENTLOG_TRANSIENT", false};
 // One record the event log could not render or hand over: the source reads on.
 inline constexpr ErrorCode kErrEventLogRecord{"ERR_EVENTLOG_RECORD", false};
+// .evtx files: each names the file, the chunk and the byte offset; the reader goes on with what can
+// still be read.
+inline constexpr ErrorCode kErrEvtxHeader{"ERR_EVTX_HEADER", false};      // the file header is damaged
+inline constexpr ErrorCode kErrEvtxChunk{"ERR_EVTX_CHUNK", false};        // a chunk that cannot be read
+inline constexpr ErrorCode kErrEvtxChecksum{"ERR_EVTX_CHECKSUM", false};  // a chunk's CRC-32 does not match
+inline constexpr ErrorCode kErrEvtxRecord{"ERR_EVTX_RECORD", false};      // a record whose header is broken
+inline constexpr ErrorCode kErrEvtxBinXml{"ERR_EVTX_BINXML", false};      // a record whose BinXML cannot be read
+inline constexpr ErrorCode kErrEvtxTruncated{"ERR_EVTX_TRUNCATED", false};  // the file ends inside a chunk
 // The source cannot go on.
 inline constexpr ErrorCode kErrAccessDenied{"ERR_ACCESS_DENIED", true};
 inline constexpr ErrorCode kErrChannelNotFound{"ERR_CHANNEL_NOT_FOUND", true};
@@ -43,6 +51,8 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
     &kErrEventLog,       &kErrInvalidBookmark,   &kErrElevationRequired,  &kErrAuditPolicy,
+    &kErrEvtxHeader,     &kErrEvtxChunk,         &kErrEvtxChecksum,       &kErrEvtxRecord,
+    &kErrEvtxBinXml,     &kErrEvtxTruncated,
 };
 
 }  // namespace wfp

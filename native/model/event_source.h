@@ -57,6 +57,9 @@ class RecordSink {
   // Whether records of this event ID are of any use: a reader may skip the others before decoding
   // their strings.
   virtual bool Wants(uint32_t eventId) const = 0;
+  // Whether each record should carry its event XML (EventRecord::xml): only an export asks, so a
+  // reader that must render XML to have it (.evtx) never does so on the normal path.
+  virtual bool WantsXml() const { return false; }
 
  protected:
   ~RecordSink() = default;

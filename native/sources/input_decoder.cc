@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "evtx/evtx_decoder.h"
 #include "xml/xml_pump.h"
 
 namespace wfp {
@@ -15,6 +16,8 @@ struct InputFormat {
 
 // Tried in order; event XML takes whatever no other format claims.
 constexpr InputFormat kFormats[] = {
+    {EvtxDecoder::kSignatureBytes, EvtxDecoder::Matches,
+     [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<EvtxDecoder>(std::move(input)); }},
     {0, [](std::string_view) { return true; },
      [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<XmlPump>(std::move(input)); }},
 };

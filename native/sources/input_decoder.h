@@ -1,5 +1,5 @@
-// Picks the decoder for one input from its first bytes, never from its name, and feeds it: event XML
-// (UTF-8 or UTF-16, the fallback for anything else). A format is a line in the table of
+// Picks the decoder for one input from its first bytes, never from its name, and feeds it: .evtx
+// files ("ElfFile\0") or event XML (UTF-8 or UTF-16, the fallback for anything else). A format is a line in the table of
 // input_decoder.cc: what its first bytes look like, and its decoder. Plain C++ with no Node-API and
 // no OS code.
 #pragma once
