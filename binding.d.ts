@@ -14,6 +14,8 @@ export interface NativeCommonOptions {
   coalesceMs?: number;
   /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
   enrich?: boolean;
+  /** Instead of events: every record of any event ID, rendered as text (batches carry `text`). */
+  export?: 'xml' | 'json';
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */
@@ -70,6 +72,8 @@ export interface NativeBatch {
   issues: NativeIssue[];
   gaps: NativeGap[];
   policyChanges: NativePolicyChange[];
+  /** An export's records (`events` of them), one per line, UTF-8; absent for event batches. */
+  text?: Buffer;
 }
 
 /** Event 4719. `changes` bits: 1 success added, 2 success removed, 4 failure added, 8 failure removed. */

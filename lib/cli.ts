@@ -15,6 +15,7 @@ import {
   type WatchOptions,
 } from './index';
 import { BLOCK_KINDS, EVENTS } from './catalog';
+import { EXPORT_USAGE, exportCommand } from './export-command';
 import { FORMATS, tableHeader, type Format } from './format';
 
 const ALLOWED_IDS = EVENTS.filter((e) => e.action === 'allow').map((e) => e.id).join(', ');
@@ -24,10 +25,11 @@ const USAGE = `Usage:
       Prints WFP block events from the live Security log as they happen (Windows, elevated or a member
       of Event Log Readers). --enable-audit turns on the auditing they need while it runs.
   wfp-blocks replay [--format F] [--include-allowed] [--kinds K,K] [--follow] FILE...
-      Reads exported Security-log XML (wevtutil qe Security /f:xml, Get-WinEvent | % ToXml())
+      Reads exported Security logs (.evtx files, or XML from wevtutil qe /f:xml or Get-WinEvent)
       and prints the WFP block events in input order. FILE '-' reads standard input.
   wfp-blocks audit status | enable [--packet-drops] [--allowed] | restore   [--state-file F]
       Shows, turns on (only what is off) or puts back the WFP audit subcategories (Windows, elevated).
+${EXPORT_USAGE}
   wfp-blocks --version
 
   --format           table (default), json (the BlockEvent contract), ecs (Elastic Common Schema) or
@@ -218,6 +220,8 @@ async function main(argv: string[]): Promise<number> {
       return watch(rest);
     case 'audit':
       return audit(rest);
+    case 'export':
+      return exportCommand(rest);
     default:
       usage(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }

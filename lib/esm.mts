@@ -4,6 +4,8 @@ import cjs from './index.js';
 export const {
   watchBlocks,
   BlockWatcher,
+  exportRecords,
+  RecordExport,
   WfpBlocksError,
   WfpOptionError,
   BLOCK_KINDS,

@@ -67,7 +67,7 @@ export interface ResolvedOptions {
   enrich: boolean;
 }
 
-const DEFAULT_HIGH_WATER_MARK = 2048;
+export const DEFAULT_HIGH_WATER_MARK = 2048;
 
 const AUDIT_MODES: readonly AuditMode[] = ['check', 'enable', 'ignore'];
 

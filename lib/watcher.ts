@@ -8,7 +8,7 @@ import { deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { iterateEvents } from './iterator';
 import type { ResolvedOptions } from './options';
-import { isLive, nativeOptions, streamName } from './sources';
+import { feedStream, isLive, nativeOptions, streamName } from './sources';
 import type { BlockEvent } from './types';
 
 export type { AuditStatus, PolicyChange } from './audit-supervisor';
@@ -185,24 +185,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   }
 
   #feed(stream: Readable, native: NativeWatcher): void {
-    const onData = (chunk: Buffer | string) => {
-      if (!native.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) stream.pause();
-    };
-    const onEnd = () => native.end();
-    const onError = (error: Error) => {
-      this.#emitIssue('ERR_STREAM', `the input stream failed: ${error.message}`, streamName(stream), null, error);
-      native.end();
-    };
-    stream.on('data', onData);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-    this.#detach.push(() => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.pause();
-    });
-    this.#resumeStream = () => stream.resume();
+    const feed = feedStream(stream, native, (error) =>
+      this.#emitIssue('ERR_STREAM', `the input stream failed: ${error.message}`, streamName(stream), null, error),
+    );
+    this.#detach.push(feed.detach);
+    this.#resumeStream = feed.resume;
   }
 
   #onMessage(message: NativeMessage): void {

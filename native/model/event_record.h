@@ -42,8 +42,8 @@ struct EventRecord {
   // The System field whose text was not a valid number, if any; the normaliser reports it.
   std::string_view invalidField;
 
-  // The record as event XML, when the sink asked for it (RecordSink::WantsXml): the input's own text
-  // for XML inputs, EvtRender-style XML on one line for .evtx files. Empty otherwise.
+  // The record as event XML: for XML inputs its own text, always; for .evtx files EvtRender-style XML
+  // on one line, only when the sink asks for it (RecordSink::WantsXml). Empty otherwise.
   std::string_view xml;
 
   // Resets every field but keeps the data vector's capacity: one record is reused for a whole stream.

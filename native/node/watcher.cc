@@ -20,6 +20,7 @@
 #include "enrich/enricher.h"
 #include "model/event_catalog.h"
 #include "node/napi_options.h"
+#include "pipeline/export_sink.h"
 #include "pipeline/pipeline.h"
 #include "sources/source_options.h"
 #include "util/thread_name.h"
@@ -27,9 +28,12 @@
 namespace wfp {
 namespace {
 
+// The sink is the Pipeline (events), or for an export the ExportSink (every record as text).
 struct Core {
-  Core(size_t highWaterMark, PipelineOptions options)
-      : queue(highWaterMark, [this] { Wake(); }), pipeline(std::move(options), queue) {}
+  Core(size_t highWaterMark, PipelineOptions options, std::optional<ExportFormat> exportFormat)
+      : queue(highWaterMark, [this] { Wake(); }),
+        pipeline(exportFormat ? nullptr : std::make_unique<Pipeline>(std::move(options), queue)),
+        exporter(exportFormat ? std::make_unique<ExportSink>(*exportFormat, options.batchSize, queue) : nullptr) {}
 
   ~Core() {
     Stop();
@@ -48,8 +52,15 @@ struct Core {
     if (thread.joinable()) thread.join();
   }
 
+  RecordSink& sink() { return pipeline ? static_cast<RecordSink&>(*pipeline) : *exporter; }
+  void FinishSink() {
+    if (pipeline) pipeline->Finish();
+    else exporter->Finish();
+  }
+
   DeliveryQueue queue;
-  Pipeline pipeline;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<ExportSink> exporter;
   std::unique_ptr<EventSource> source;
   std::thread thread;
   napi_threadsafe_function tsfn = nullptr;
@@ -159,6 +170,12 @@ bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
       !MakePolicyChanges(env, batch.policyChanges, &policyChanges))
     return false;
   if (size) std::memcpy(bytes, batch.numbers.data(), size);
+  if (!batch.text.empty()) {
+    napi_value text;
+    if (napi_create_buffer_copy(env, batch.text.size(), batch.text.data(), nullptr, &text) != napi_ok ||
+        !SetNamed(env, *out, "text", text))
+      return false;
+  }
   return SetNamed(env, *out, "strings", strings) && SetNamed(env, *out, "numbers", numbers) &&
          SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues) && SetNamed(env, *out, "gaps", gaps) &&
          SetNamed(env, *out, "policyChanges", policyChanges);
@@ -206,8 +223,8 @@ void CallJs(napi_env env, napi_value callback, void* context, void*) {
 
 void RunThread(Core* core) {
   SetCurrentThreadName("wfp-blocks");
-  core->source->Run(core->pipeline);
-  core->pipeline.Finish();
+  core->source->Run(core->sink());
+  core->FinishSink();
   core->queue.MarkEnded();
   napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
 }
@@ -257,13 +274,19 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   const bool enrich = options.Bool("enrich").value_or(false);
+  std::optional<ExportFormat> exportFormat;
+  if (std::optional<std::string> format = options.String("export")) {
+    if (*format == "xml") exportFormat = ExportFormat::Xml;
+    else if (*format == "json") exportFormat = ExportFormat::Json;
+    else options.Fail("export must be 'xml' or 'json'");
+  }
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;
   pipeline.enricher = type->live && enrich ? CreateSystemEnricher() : nullptr;
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
   SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr};
 
-  auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline));
+  auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline), exportFormat);
   Core* raw = core.get();
   context.streamDrained = [raw] { raw->queue.MarkDrained(); };
   core->source = type->create(options, context);

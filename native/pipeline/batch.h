@@ -108,7 +108,8 @@ struct BatchPolicyChange {
 struct Batch {
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
-  uint32_t events = 0;
+  uint32_t events = 0;  // events, or for an export the records in `text`
+  std::string text;     // an export's records, rendered one per line (ExportSink)
   std::vector<BatchIssue> issues;
   std::vector<BatchGap> gaps;
   std::vector<BatchPolicyChange> policyChanges;

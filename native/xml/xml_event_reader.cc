@@ -235,6 +235,7 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
       switch (ParseEvent(pos_, record, end, why, resumeAt)) {
         case Parse::Ok:
           recordOffset = here;
+          record.xml = sv(buf_.data() + pos_, end - pos_);
           pos_ = end;
           return Step::Record;
         case Parse::Malformed:
