@@ -507,7 +507,11 @@ bool BinXmlReader::ReadEvent(uint32_t begin, uint32_t end, BinXmlVisitor& visito
   instancesUsed_ = 0;
   visits_ = 0;
   elementDepth_ = 0;
-  return ReadFragment(begin, end, 0, visitor, why);
+  elements_ = 0;
+  if (!ReadFragment(begin, end, 0, visitor, why)) return false;
+  if (elements_) return true;
+  why = "the event holds no element";
+  return false;
 }
 
 bool BinXmlReader::ReadFragment(uint32_t pos, uint32_t end, int nesting, BinXmlVisitor& visitor, std::string& why) {
@@ -643,6 +647,7 @@ bool BinXmlReader::Walk(const Program& program, size_t i, size_t end, const Inst
           return false;
         }
         visitor.StartElement(program.TextOf(node));
+        ++elements_;
         ++i;
         break;
       }

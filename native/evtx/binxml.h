@@ -147,6 +147,7 @@ class BinXmlReader {
   std::string format_;
   std::vector<Bytes> items_;
   size_t visits_ = 0;
+  size_t elements_ = 0;
   int elementDepth_ = 0;
 };
 

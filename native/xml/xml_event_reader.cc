@@ -546,6 +546,7 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
         AssignField(Field::DataValue, sv(), record, dataName);
         if (learnShapes_) recorder_.EmptyData(a - 2);
       }
+      if (depth > 1) target = Field::None;  // an element with a child element keeps no text of its own
       if (depth == 1) section = Section::None;
     } else {
       stack[depth++] = name;
