@@ -97,6 +97,8 @@ interface Examined {
   pythonOnly: Array<{ offset: number; id: number; reported: boolean }>;
   pythonUnread: JsonRecord[];
   uncovered: JsonRecord[]; // read by neither renderer
+  lib: JsonRecord[]; // libevtx's records through the XML path
+  py: Array<JsonRecord & { offset: number }>; // python-evtx's, with each record's offset in the file
 }
 
 /** A copy of `file` padded with zeros to whole chunks, for renderers that skip a partial last chunk. */
@@ -180,6 +182,8 @@ async function examine(name: string, file: string): Promise<Examined> {
     pythonOnly,
     pythonUnread: py.oursOnly,
     uncovered: ours.filter((o) => !coveredByLibevtx.has(o) && !coveredByPython.has(o)),
+    lib: libRecords.records,
+    py: pyRecords.records.map((r, i) => ({ ...r, offset: rendered[i].offset })),
   };
 }
 
@@ -278,4 +282,116 @@ describe('every record of every .evtx file against evtxexport and python-evtx', 
     };
     expect(unread).toEqual(Object.fromEntries(Object.entries(expected).filter(([name]) => examined.has(name))));
   });
+});
+
+// Where the two renderers disagree with each other (on the same record), which is right, and why.
+// "Windows" is EvtRender's XML, as in the Windows-rendered records of test/fixtures/records.
+describe('where evtxexport and python-evtx disagree, and which is right', () => {
+  beforeAll(async () => {
+    if (examined.size === 0) for (const f of FILES) examined.set(f.name, await examine(f.name, f.file));
+  }, 1_200_000);
+  const get = (name: string) => examined.get(name);
+  const record = (r: Examined, id: number) => ({
+    ours: r.ours.find((x) => x.recordId === id)!,
+    lib: r.lib.find((x) => x.recordId === id),
+    py: r.py.find((x) => x.recordId === id),
+  });
+  const windowsXml = readFileSync(path.join(__dirname, 'fixtures', 'records', 'text-EricZimmerman.xml'), 'utf8') + readFileSync(path.join(__dirname, 'fixtures', 'records', 'text-DigitalRuby.xml'), 'utf8');
+
+  it('times: libevtx is right (the 100 ns the file holds); python-evtx goes through a float to the microsecond', () => {
+    const r = get('omerbenamram-evtx--Security_short_selected.evtx')!;
+    const { ours, lib, py } = record(r, 319457771);
+    // The record header's written time holds the same FILETIME as TimeCreated.
+    const ticks = readFileSync(r.file).readBigUInt64LE(py!.offset + 16);
+    expect(ticks).toBe(131116874743460000n);
+    expect(ours.timeCreated).toBe('2016-06-29T15:24:34.346000000Z');
+    expect(lib!.timeCreated).toBe(ours.timeCreated);
+    expect(py!.timeCreated).toBe('2016-06-29 15:24:34.345999'); // 0.346 s is not a binary fraction
+  });
+
+  it('GUIDs: libevtx is right (upper case, as Windows writes them); python-evtx writes lower case', () => {
+    expect(windowsXml).toMatch(/\{0CCE9223-69AE-11D9-BED3-505054503030\}/);
+    expect(windowsXml).not.toMatch(/\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}/);
+    const { ours, lib, py } = record(get('mdecrevoisier-EVTX-to-MITRE-Attack--ID4719-Audit_policy_deactivation.evtx')!, 109446);
+    expect(ours.data.SubcategoryGuid).toBe('{0CCE9210-69AE-11D9-BED3-505054503030}');
+    expect(lib!.data.SubcategoryGuid).toBe(ours.data.SubcategoryGuid);
+    expect(py!.data.SubcategoryGuid).toBe('{0cce9210-69ae-11d9-bed3-505054503030}');
+  });
+
+  it('booleans and binary: libevtx is right (true/false and hex, as Windows writes xs:boolean and Binary); python-evtx writes True/False and base64', () => {
+    const r = get('AndrewRathbun-DFIRArtifactMuseum--APTSimulatorVM_EventLogs_Microsoft-Windows-Ntfs%4Operational.evtx')!;
+    const { ours, lib, py } = record(r, 1);
+    expect(ours.data.IsBootVolume).toBe('true');
+    expect(lib!.data.IsBootVolume).toBe('true');
+    expect(py!.data.IsBootVolume).toBe('True');
+    const w11 = record(get('AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W11EventLogs_System.evtx')!, 27);
+    expect(w11.ours.data.Binary).toMatch(/^([0-9A-F]{2})+$/);
+    expect(w11.lib!.data.Binary).toBe(w11.ours.data.Binary);
+    expect(Buffer.from(w11.py!.data.Binary as string, 'base64').toString('hex').toUpperCase()).toBe(w11.ours.data.Binary);
+  });
+
+  it('a negative Int32: python-evtx is right (-1); libevtx writes -2147483647', () => {
+    const { ours, lib, py } = record(get('AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W11EventLogs_System.evtx')!, 32);
+    expect(ours.data.MinimumPasswordLengthAudit).toBe('-1');
+    expect(py!.data.MinimumPasswordLengthAudit).toBe('-1');
+    // -(2^31 - 1): libevtx negates the low 31 bits instead of the two's complement (FF FF FF FF is -1).
+    expect(lib!.data.MinimumPasswordLengthAudit).toBe('-2147483647');
+  });
+
+  it('a value that is one line feed: python-evtx is right (the value holds U+000A); libevtx writes it empty', () => {
+    const { ours, lib, py } = record(get('omerbenamram-evtx--Application_no_crc32.evtx')!, 441);
+    expect(ours.data.ExtraInfo).toBe('\n');
+    expect(py!.data.ExtraInfo).toBe('\n');
+    expect(lib!.data.ExtraInfo).toBe(''); // libyal: Event Viewer shows such a text as empty
+  });
+
+  it("an element whose optional substitution is null: libevtx is right (left out, MS-EVEN6's optional substitution); python-evtx writes it empty", () => {
+    const { ours, lib, py } = record(get('omerbenamram-evtx--Application_no_crc32.evtx')!, 427);
+    expect(lib!.data).toEqual(ours.data);
+    expect(ours.data.Binary).toBeUndefined();
+    expect(py!.data.Binary).toBe(''); // <Binary></Binary>
+  });
+
+  it('records never completely written: libevtx is right to leave them out; python-evtx renders them from the zeros', () => {
+    const r = get('omerbenamram-evtx--sample_with_a_bad_chunk_magic.evtx')!;
+    expect(r.pythonOnly.map((p) => p.offset)).toEqual([12224, 470632, 650816]);
+    for (const p of r.pythonOnly) {
+      const size = readFileSync(r.file).readUInt32LE(p.offset + 4);
+      expect(readFileSync(r.file).readUInt32LE(p.offset + size - 4), 'the copy of its size').toBe(0);
+    }
+    expect(get('omerbenamram-evtx--Microsoft-Windows-HelloForBusiness%4Operational.evtx')!.pythonOnly.length).toBe(1);
+  });
+
+  it('records after a broken one in the same chunk: both leave them out; they are sound (libevtx -m recovered gives the same)', () => {
+    const r = get('omerbenamram-evtx--sample-with-zero-data-size-event.evtx')!;
+    expect(r.ours.length - r.lib.length).toBe(114);
+    expect(r.libevtxUnread).toEqual([]); // each of the 114 compared with libevtx's recovered record
+  });
+
+  it('a lone UTF-16 surrogate: both lose the character after it; the value holds D9E4 014C, a bad unit and Ō', () => {
+    const r = get('log2timeline-plaso--System2.evtx')!;
+    expect(readFileSync(r.file).includes(Buffer.from([0xe4, 0xd9, 0x4c, 0x01]))).toBe(true);
+    expect(record(r, 216).ours.data.MinPasswordAge).toBe('\uFFFD\u014C');
+  });
+
+  it('SizeT and padded hex: both are wrong; Windows writes pointers and hex values as 0x with no padding', () => {
+    expect(windowsXml).toMatch(/SubjectLogonId">0x3e7</);
+    const { ours, lib, py } = record(get('omerbenamram-evtx--Security_with_size_t.evtx')!, 4);
+    expect(ours.data.ProcessId).toBe('0x24c'); // a win:Pointer, written as Windows writes 4624's ProcessId
+    expect(lib!.data.ProcessId).toBe('588');
+    expect(py!.data.ProcessId).toBe('588');
+    expect(ours.data.SubjectLogonId).toBe('0x3e7');
+    expect(lib!.data.SubjectLogonId).toBe('0x00000000000003e7');
+    expect(py!.data.SubjectLogonId).toBe('0x00000000000003e7');
+  });
+
+  it.runIf(FILES.some((f) => f.name === 'omerbenamram-evtx--security.evtx'))(
+    'a control character: libevtx is right (the value holds U+0003); python-evtx leaves it out',
+    () => {
+      const r = get('omerbenamram-evtx--security.evtx')!;
+      const ours = r.ours.find((x) => x.data.MinPasswordAge === '\u0003')!;
+      expect(r.lib.find((x) => x.recordId === ours.recordId)!.data.MinPasswordAge).toBe('\u0003');
+      expect(r.py.find((x) => x.recordId === ours.recordId)!.data.MinPasswordAge).toBe('');
+    },
+  );
 });
