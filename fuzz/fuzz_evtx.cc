@@ -30,8 +30,9 @@ std::string Fields(const wfp::EventRecord& r) {
   return out;
 }
 
+// Letters, digits, '-', '.', ':' ('_' is what the writer puts for what no name may hold: not plain).
 bool NameChar(char c, bool first) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' ||
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ':' ||
          (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
 }
 

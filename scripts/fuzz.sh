@@ -33,10 +33,10 @@ for gz in test/fixtures/evtx/*.evtx.gz; do
   file="$(mktemp)"
   gunzip -c "$gz" > "$file"
   for chunk in 0 1; do
-    { printf '\x07'; tail -c +$((4096 + chunk * 65536 + 1)) "$file" | head -c 65536; } > "$evtx_corpus/chunk-$i-$chunk"
+    { printf '\x07'; dd if="$file" bs=4096 skip=$((1 + chunk * 16)) count=16 2>/dev/null; } > "$evtx_corpus/chunk-$i-$chunk"
     [ "$(stat -c %s "$evtx_corpus/chunk-$i-$chunk")" -gt 512 ] || rm "$evtx_corpus/chunk-$i-$chunk"
   done
-  { printf '\x03'; head -c 8192 "$file"; } > "$evtx_corpus/head-$i"
+  { printf '\x03'; dd if="$file" bs=4096 count=2 2>/dev/null; } > "$evtx_corpus/head-$i"
   rm "$file"
   i=$((i + 1))
 done

@@ -25,6 +25,17 @@ void AppendEscaped(std::string_view text, bool attribute, std::string& out) {
   out.append(text.data() + clean, text.size() - clean);
 }
 
+// Real names are XML names; a damaged record's may hold any character: those that would end the name
+// or the line become '_', so the record still takes one line of markup.
+void AppendName(std::string_view name, std::string& out) {
+  for (char c : name) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    const bool stop = u <= ' ' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' || c == '=' || c == '/' || c == '?' || c == '!';
+    out += stop ? '_' : c;
+  }
+  if (name.empty()) out += '_';
+}
+
 void EventXmlWriter::Start(std::string& out) {
   out_ = &out;
   open_.clear();
@@ -40,14 +51,14 @@ void EventXmlWriter::CloseStartTag() {
 void EventXmlWriter::StartElement(std::string_view name) {
   CloseStartTag();
   *out_ += '<';
-  out_->append(name);
+  AppendName(name, *out_);
   open_.push_back(name);
   inStartTag_ = true;
 }
 
 void EventXmlWriter::Attribute(std::string_view name, std::string_view value) {
   *out_ += ' ';
-  out_->append(name);
+  AppendName(name, *out_);
   out_->append("='");
   AppendEscaped(value, true, *out_);
   *out_ += '\'';
@@ -64,7 +75,7 @@ void EventXmlWriter::EndElement() {
     inStartTag_ = false;
   } else {
     out_->append("</");
-    out_->append(open_.back());
+    AppendName(open_.back(), *out_);
     *out_ += '>';
   }
   open_.pop_back();
@@ -73,10 +84,10 @@ void EventXmlWriter::EndElement() {
 void EventXmlWriter::ProcessingInstruction(std::string_view target, std::string_view data) {
   CloseStartTag();
   out_->append("<?");
-  out_->append(target);
+  AppendName(target, *out_);
   if (!data.empty()) {
     *out_ += ' ';
-    out_->append(data);
+    for (char c : data) *out_ += c == '\n' || c == '\r' ? ' ' : c;
   }
   out_->append("?>");
 }

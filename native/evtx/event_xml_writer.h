@@ -1,7 +1,8 @@
 // Writes the element calls of one .evtx record as EvtRender-style event XML on one line: no
 // whitespace between elements, attributes in single quotes, `<Name/>` for an element without
 // content. Text escapes `&`, `<` and `>`; attribute values also `'`; line breaks and tabs become
-// character references, so a record never spans lines and reads back to the same values. Only
+// character references, so a record never spans lines and reads back to the same values (a damaged
+// record's names that are no XML names have their offending characters written as '_'). Only
 // `wfp-blocks export` renders XML; the normal path builds records without it. Plain C++ with no
 // Node-API and no OS code.
 #pragma once
@@ -35,5 +36,6 @@ class EventXmlWriter final : public BinXmlVisitor {
 
 // Appends `text` escaped for XML content (`attribute`: for a single-quoted attribute value).
 void AppendEscaped(std::string_view text, bool attribute, std::string& out);
+void AppendName(std::string_view name, std::string& out);
 
 }  // namespace wfp::evtx
