@@ -184,6 +184,17 @@ size_t FixedSize(uint8_t type) {
 }
 
 void AppendUtf16(const uint8_t* data, size_t units, std::string& out) {
+  // ASCII, the bulk of every log, a run at a time.
+  size_t ascii = 0;
+  while (ascii < units && data[2 * ascii + 1] == 0 && data[2 * ascii] != 0 && data[2 * ascii] < 0x80) ++ascii;
+  if (ascii) {
+    const size_t at = out.size();
+    out.resize(at + ascii);
+    char* p = &out[at];
+    for (size_t i = 0; i < ascii; ++i) p[i] = static_cast<char>(data[2 * i]);
+    data += 2 * ascii;
+    units -= ascii;
+  }
   for (size_t i = 0; i < units; ++i) {
     uint32_t u = U16(data + 2 * i);
     if (u == 0) return;

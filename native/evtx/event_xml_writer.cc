@@ -28,6 +28,16 @@ void AppendEscaped(std::string_view text, bool attribute, std::string& out) {
 // Real names are XML names; a damaged record's may hold any character: those that would end the name
 // or the line become '_', so the record still takes one line of markup.
 void AppendName(std::string_view name, std::string& out) {
+  auto stops = [](char c) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    return u <= ' ' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' || c == '=' || c == '/' || c == '?' || c == '!';
+  };
+  bool plain = !name.empty();
+  for (char c : name) plain = plain && !stops(c);
+  if (plain) {
+    out.append(name);
+    return;
+  }
   for (char c : name) {
     const unsigned char u = static_cast<unsigned char>(c);
     const bool stop = u <= ' ' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' || c == '=' || c == '/' || c == '?' || c == '!';

@@ -12,36 +12,6 @@ namespace {
 
 using namespace evtx;
 
-// Both the record builder and the XML writer see one walk over the record.
-class Tee final : public BinXmlVisitor {
- public:
-  Tee(BinXmlVisitor& a, BinXmlVisitor& b) : a_(a), b_(b) {}
-  void StartElement(std::string_view name) override {
-    a_.StartElement(name);
-    b_.StartElement(name);
-  }
-  void Attribute(std::string_view name, std::string_view value) override {
-    a_.Attribute(name, value);
-    b_.Attribute(name, value);
-  }
-  void Text(std::string_view text) override {
-    a_.Text(text);
-    b_.Text(text);
-  }
-  void EndElement() override {
-    a_.EndElement();
-    b_.EndElement();
-  }
-  void ProcessingInstruction(std::string_view target, std::string_view data) override {
-    a_.ProcessingInstruction(target, data);
-    b_.ProcessingInstruction(target, data);
-  }
-
- private:
-  BinXmlVisitor& a_;
-  BinXmlVisitor& b_;
-};
-
 std::string Hex32(uint32_t v) {
   char buf[12];
   std::snprintf(buf, sizeof buf, "0x%08x", v);
@@ -255,15 +225,15 @@ void EvtxDecoder::ReadRecord(const uint8_t* c, uint32_t at, uint32_t size, Recor
       return;
     }
   }
-  builder_.Start(record_, binxml_.arena());
   std::string why;
   bool ok;
-  if (wantsXml) {
+  if (wantsXml) {  // the sink takes the XML alone
+    record_.Clear();
     xml_.clear();
     writer_.Start(xml_);
-    Tee both(builder_, writer_);
-    ok = binxml_.ReadEvent(begin, end, both, why);
+    ok = binxml_.ReadEvent(begin, end, writer_, why);
   } else {
+    builder_.Start(record_, binxml_.arena());
     ok = binxml_.ReadEvent(begin, end, builder_, why);
   }
   if (!ok) {

@@ -1,5 +1,7 @@
 #include "pipeline/export_sink.h"
 
+#include <cstring>
+
 #include "util/decimal.h"
 
 namespace wfp {
@@ -75,6 +77,11 @@ void ExportSink::Flush() {
 }
 
 void ExportSink::AppendXmlLine(std::string_view xml, std::string& out) {
+  // Already one line (every .evtx record, most XML): as it is.
+  if (!std::memchr(xml.data(), '\n', xml.size()) && !std::memchr(xml.data(), '\r', xml.size())) {
+    out.append(xml).push_back('\n');
+    return;
+  }
   // Line breaks that only lay out the markup go; those inside values become character references
   // (inside a CDATA section, the section is closed around them).
   enum class In { Text, Tag, Quoted, Comment, CData } in = In::Text;
