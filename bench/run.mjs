@@ -82,7 +82,7 @@ const children = {
     let events = 0;
     const start = process.hrtime.bigint();
     await new Promise((resolve) => {
-      const options = { source: 'replay', files: [file], follow: false, includeAllowed: true, highWaterMark: Number(highWaterMark) };
+      const options = { source: 'files', files: [file], follow: false, includeAllowed: true, highWaterMark: Number(highWaterMark) };
       options.kinds = ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'];
       new binding.Watcher(options, (message) => {
         calls++;
