@@ -38,13 +38,11 @@ class CountingSink final : public wfp::RecordSink {
     if (wfp::Normalize(record, selection_, event_, issue_) != wfp::Normalized::Event) return;
     ++counts.events;
     if (!batch_) return;
-    builder_.Add(event_);
+    builder_.Add(event_, wfp::Position{});
     if (builder_.events() >= 1024) builder_.Take();
   }
   void OnEvent(const wfp::BlockEvent&, const wfp::Position&) override { ++counts.events; }
   void OnIssue(wfp::Issue) override { ++counts.issues; }
-  void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
@@ -86,8 +84,9 @@ double Run(int files, char** names, CountingSink& sink) {
     }
     std::unique_ptr<wfp::RecordDecoder> pump;
     wfp::EvtxDecoder* evtx = nullptr;
-    if (sink.evtx) pump.reset(evtx = new wfp::EvtxDecoder(names[i]));
-    else pump = std::make_unique<wfp::XmlPump>(names[i]);
+    const uint32_t index = static_cast<uint32_t>(i);
+    if (sink.evtx) pump.reset(evtx = new wfp::EvtxDecoder(names[i], index));
+    else pump = std::make_unique<wfp::XmlPump>(names[i], index);
     for (int64_t n; (n = file->Read(buffer.data(), buffer.size(), error)) > 0;) {
       sink.counts.bytes += static_cast<uint64_t>(n);
       pump->Feed(buffer.data(), static_cast<size_t>(n), sink);

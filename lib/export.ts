@@ -74,6 +74,12 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
     }
     const common = { kinds: [...BLOCK_KINDS], includeAllowed: true, highWaterMark, export: format };
     this.#native = new binding.Watcher(nativeOptions(source, common, { type: 'oldest' }), (message) => this.#onMessage(message));
+    if (source.type === 'files') {
+      for (const dir of source.emptyDirectories) {
+        const error = new WfpBlocksError('ERR_EMPTY_INPUT', `directory ${dir} holds no .xml or .evtx file`, { input: dir, fatal: false });
+        process.nextTick(() => this.#open && this.#emitSafely('error', error));
+      }
+    }
     if (source.type === 'stream') {
       const { stream } = source;
       const feed = feedStream(stream, this.#native, (error) => {

@@ -43,6 +43,7 @@ void EvtxDecoder::Report(RecordSink& sink, const ErrorCode& code, const std::str
 
 void EvtxDecoder::Feed(const char* data, size_t size, RecordSink& sink) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(data);
+  fed_ += size;
   while (size && !sink.Stopping()) {
     if (!headerRead_) {
       const size_t take = std::min(size, kFileHeaderSize - pending_.size());
@@ -245,7 +246,7 @@ void EvtxDecoder::ReadRecord(const uint8_t* c, uint32_t at, uint32_t size, Recor
   }
   if (wantsXml) record_.xml = xml_;
   ++counts_.records;
-  sink.OnRecord(record_, Position{input_, offset, offset + size});
+  sink.OnRecord(record_, Position{input_, index_, offset, offset + size});
 }
 
 }  // namespace wfp

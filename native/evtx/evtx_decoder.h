@@ -4,7 +4,8 @@
 // event ID the sink does not want is skipped after its template tells the ID, before its strings are
 // decoded. Positions are true file offsets: a record's first byte and the byte just past it. Reading
 // from the middle of a chunk needs the chunk from its first byte (templates and names are defined
-// by earlier records of the chunk); bookmarks therefore resume at the chunk's start and skip by record.
+// by earlier records of the chunk), so a resumed replay reads the file from its first byte and the
+// pipeline drops every record that ends at or before the bookmark's offset.
 //
 // Dirty files: the header's chunk count and dirty flag are not trusted (every chunk with a chunk
 // signature is read); a chunk of zero bytes, or one without a signature past the header's count, is
@@ -34,13 +35,14 @@ namespace wfp {
 
 class EvtxDecoder final : public RecordDecoder {
  public:
-  explicit EvtxDecoder(std::string input) : input_(std::move(input)) {}
+  EvtxDecoder(std::string input, uint32_t index) : input_(std::move(input)), index_(index) {}
 
   static constexpr size_t kSignatureBytes = 8;
   static bool Matches(std::string_view head);
 
   void Feed(const char* data, size_t size, RecordSink& sink) override;
   void Finish(RecordSink& sink) override;
+  uint64_t end() const override { return fed_; }
 
   struct Counts {
     uint64_t chunks = 0;    // chunks with a chunk signature
@@ -60,6 +62,8 @@ class EvtxDecoder final : public RecordDecoder {
   std::string ChunkName() const;
 
   std::string input_;
+  uint32_t index_;
+  uint64_t fed_ = 0;  // bytes given so far: the input's end, in file offsets
   std::vector<uint8_t> pending_;  // the header or the chunk being assembled
   bool headerRead_ = false;
   bool checksums_ = true;

@@ -11,6 +11,9 @@
 
 namespace wfp {
 
+// A record ID above 2^53 reaches JavaScript as its decimal text: a double cannot hold it exactly.
+inline bool RecordIdNeedsText(uint64_t recordId) { return recordId > (uint64_t{1} << 53); }
+
 struct DataField {
   std::string_view name;  // empty for an unnamed <Data> element
   std::string_view value;

@@ -8,9 +8,11 @@
 #include "model/error_codes.h"
 #include "model/event_catalog.h"
 #include "node/audit_binding.h"
+#include "node/napi_errors.h"
 #include "node/watcher.h"
 #include "pipeline/batch.h"
 #include "sources/source_options.h"
+#include "util/decimal.h"
 
 namespace {
 
@@ -31,11 +33,17 @@ Napi::Object ErrorCodes(Napi::Env env) {
 
 Napi::String Str(Napi::Env env, std::string_view s) { return Napi::String::New(env, s.data(), s.size()); }
 
-// { kinds, subcategories: [{ key, guid, name }], events: [{ id, role, kind, action, subcategory, outcome, title }] }
+// { kinds, decidedBy, changes, subcategories: [{ key, guid, name }],
+//   events: [{ id, role, kind, action, subcategory, outcome, title, change, channel }] }
 Napi::Object Catalog(Napi::Env env) {
   Napi::Object catalog = Napi::Object::New(env);
   Napi::Array kinds = Napi::Array::New(env);
   for (size_t i = 0; i < std::size(wfp::kKindNames); ++i) kinds.Set(static_cast<uint32_t>(i), Str(env, wfp::kKindNames[i]));
+  auto names = [&](const auto& table) {
+    Napi::Array out = Napi::Array::New(env);
+    for (size_t i = 0; i < std::size(table); ++i) out.Set(static_cast<uint32_t>(i), Str(env, table[i]));
+    return out;
+  };
   Napi::Array subcategories = Napi::Array::New(env);
   for (size_t i = 0; i < std::size(wfp::kSubcategories); ++i) {
     const wfp::SubcategoryInfo& s = wfp::kSubcategories[i];
@@ -49,17 +57,27 @@ Napi::Object Catalog(Napi::Env env) {
   for (size_t i = 0; i < std::size(wfp::kEvents); ++i) {
     const wfp::EventInfo& e = wfp::kEvents[i];
     const bool traffic = e.role == wfp::Role::Traffic;
+    const bool change = e.role == wfp::Role::RuleChange;
     Napi::Object o = Napi::Object::New(env);
     o.Set("id", Napi::Number::New(env, e.id));
-    o.Set("role", Str(env, traffic ? "traffic" : "policyChange"));
+    o.Set("role", Str(env, traffic ? "traffic" : change ? "ruleChange" : "policyChange"));
     o.Set("kind", traffic ? Napi::Value(Str(env, wfp::kKindNames[static_cast<size_t>(e.kind)])) : env.Null());
     o.Set("action", traffic ? Napi::Value(Str(env, wfp::kActionNames[static_cast<size_t>(e.action)])) : env.Null());
-    o.Set("subcategory", Str(env, wfp::kSubcategories[static_cast<size_t>(e.subcategory)].key));
-    o.Set("outcome", Str(env, e.outcome == wfp::Outcome::Success ? "success" : "failure"));
+    o.Set("subcategory", e.subcategory == wfp::Subcategory::None
+                             ? env.Null()
+                             : Napi::Value(Str(env, wfp::kSubcategories[static_cast<size_t>(e.subcategory)].key)));
+    o.Set("outcome", e.outcome == wfp::Outcome::None
+                         ? env.Null()
+                         : Napi::Value(Str(env, e.outcome == wfp::Outcome::Success ? "success" : "failure")));
     o.Set("title", Str(env, e.title));
+    o.Set("change", change ? Napi::Value(Str(env, wfp::kChangeNames[static_cast<size_t>(e.change)])) : env.Null());
+    o.Set("channel", Str(env, wfp::kChannelNames[static_cast<size_t>(e.channel)]));
     events.Set(static_cast<uint32_t>(i), o);
   }
   catalog.Set("kinds", kinds);
+  catalog.Set("decidedBy", names(wfp::kDecidedByNames));
+  catalog.Set("decidedByFilterNames", names(wfp::kDecidedByFilterNames));
+  catalog.Set("changes", names(wfp::kChangeNames));
   catalog.Set("subcategories", subcategories);
   catalog.Set("events", events);
   return catalog;
@@ -73,14 +91,14 @@ Napi::Object SourceTypes(Napi::Env env) {
   return types;
 }
 
-// The bookmark a watcher gives out after a record: the XML Windows renders for it.
+// The bookmark a live watcher gives out after a record: the XML Windows renders for it.
 Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "bookmarkXml(recordId)").ThrowAsJavaScriptException();
-    return env.Undefined();
+  uint64_t recordId = 0;
+  if (info.Length() < 1 || !info[0].IsString() || !wfp::ParseDecimal(info[0].As<Napi::String>().Utf8Value(), recordId)) {
+    return wfp::ThrowTypeError(env, "bookmarkXml(recordId): the record ID as decimal text");
   }
-  return Napi::String::New(env, wfp::BookmarkXml(static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue())));
+  return Napi::String::New(env, wfp::BookmarkXml(recordId));
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "node/napi_errors.h"
 #include "win/audit_policy.h"
 #endif
 
@@ -14,17 +15,15 @@ namespace wfp {
 namespace {
 
 Napi::Value ThrowAuditError(Napi::Env env, const AuditError& e) {
-  Napi::Error error = Napi::Error::New(env, e.message);
-  error.Set("code", Napi::String::New(env, e.code->name));
-  error.Set("systemCode", Napi::Number::New(env, e.systemCode));
-  error.ThrowAsJavaScriptException();
-  return env.Undefined();
+  return ThrowUnlessPending(env, [&] {
+    Napi::Error error = Napi::Error::New(env, e.message);
+    error.Set("code", Napi::String::New(env, e.code->name));
+    error.Set("systemCode", Napi::Number::New(env, e.systemCode));
+    return error;
+  });
 }
 
-Napi::Value TypeError(Napi::Env env, const char* message) {
-  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
-  return env.Undefined();
-}
+Napi::Value TypeError(Napi::Env env, const char* message) { return ThrowTypeError(env, message); }
 
 // auditQuery(guids: string[]): number[] (bits: 1 success, 2 failure)
 Napi::Value AuditQuery(const Napi::CallbackInfo& info) {

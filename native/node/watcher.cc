@@ -19,9 +19,12 @@
 
 #include "enrich/enricher.h"
 #include "model/event_catalog.h"
+#include "node/batch_value.h"
+#include "node/napi_errors.h"
 #include "node/napi_options.h"
 #include "pipeline/export_sink.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/resume_point.h"
 #include "sources/source_options.h"
 #include "util/thread_name.h"
 
@@ -91,103 +94,6 @@ void FinalizeTsfn(napi_env env, void* data, void*) {
   delete holder;
 }
 
-// Small helpers over raw napi_* calls; each returns false at the first failure.
-bool SetNamed(napi_env env, napi_value obj, const char* key, napi_value value) {
-  return napi_set_named_property(env, obj, key, value) == napi_ok;
-}
-
-bool MakeString(napi_env env, const std::string& s, napi_value* out) {
-  return napi_create_string_utf8(env, s.data(), s.size(), out) == napi_ok;
-}
-
-bool MakeIssues(napi_env env, const std::vector<BatchIssue>& issues, napi_value* out) {
-  if (napi_create_array_with_length(env, issues.size(), out) != napi_ok) return false;
-  for (size_t i = 0; i < issues.size(); ++i) {
-    const BatchIssue& issue = issues[i];
-    napi_value obj, code, fatal, message, input, offset, at;
-    if (napi_create_object(env, &obj) != napi_ok || !MakeString(env, issue.code->name, &code) ||
-        napi_get_boolean(env, issue.code->fatal, &fatal) != napi_ok ||
-        !MakeString(env, issue.message, &message) || napi_create_uint32(env, issue.atEvent, &at) != napi_ok)
-      return false;
-    if (issue.input.empty() ? napi_get_null(env, &input) != napi_ok : !MakeString(env, issue.input, &input))
-      return false;
-    if (issue.offset < 0 ? napi_get_null(env, &offset) != napi_ok
-                         : napi_create_double(env, static_cast<double>(issue.offset), &offset) != napi_ok)
-      return false;
-    napi_value systemCode, hint;
-    if (issue.systemCode < 0 ? napi_get_null(env, &systemCode) != napi_ok
-                             : napi_create_double(env, static_cast<double>(issue.systemCode), &systemCode) != napi_ok)
-      return false;
-    if (issue.hint.empty() ? napi_get_null(env, &hint) != napi_ok : !MakeString(env, issue.hint, &hint)) return false;
-    if (!SetNamed(env, obj, "systemCode", systemCode) || !SetNamed(env, obj, "hint", hint)) return false;
-    if (!SetNamed(env, obj, "code", code) || !SetNamed(env, obj, "fatal", fatal) || !SetNamed(env, obj, "message", message) ||
-        !SetNamed(env, obj, "input", input) || !SetNamed(env, obj, "offset", offset) ||
-        !SetNamed(env, obj, "atEvent", at) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
-      return false;
-  }
-  return true;
-}
-
-bool MakeGaps(napi_env env, const std::vector<BatchGap>& gaps, napi_value* out) {
-  if (napi_create_array_with_length(env, gaps.size(), out) != napi_ok) return false;
-  for (size_t i = 0; i < gaps.size(); ++i) {
-    napi_value obj, at, message;
-    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, gaps[i].atEvent, &at) != napi_ok ||
-        !MakeString(env, gaps[i].message, &message) || !SetNamed(env, obj, "atEvent", at) ||
-        !SetNamed(env, obj, "message", message) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
-      return false;
-  }
-  return true;
-}
-
-bool MakePolicyChanges(napi_env env, const std::vector<BatchPolicyChange>& changes, napi_value* out) {
-  if (napi_create_array_with_length(env, changes.size(), out) != napi_ok) return false;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const BatchPolicyChange& c = changes[i];
-    napi_value obj, at, recordId, time, guid, bits;
-    if (napi_create_object(env, &obj) != napi_ok || napi_create_uint32(env, c.atEvent, &at) != napi_ok ||
-        napi_create_double(env, static_cast<double>(c.recordId), &recordId) != napi_ok ||
-        napi_create_double(env, c.timeMs, &time) != napi_ok || !MakeString(env, c.subcategoryGuid, &guid) ||
-        napi_create_uint32(env, c.changes, &bits) != napi_ok)
-      return false;
-    if (!SetNamed(env, obj, "atEvent", at) || !SetNamed(env, obj, "recordId", recordId) ||
-        !SetNamed(env, obj, "timeMs", time) || !SetNamed(env, obj, "subcategoryGuid", guid) ||
-        !SetNamed(env, obj, "changes", bits) || napi_set_element(env, *out, static_cast<uint32_t>(i), obj) != napi_ok)
-      return false;
-  }
-  return true;
-}
-
-bool MakeBatch(napi_env env, const Batch& batch, napi_value* out) {
-  napi_value strings, buffer, numbers, events, issues, gaps, policyChanges;
-  void* bytes = nullptr;
-  const size_t size = batch.numbers.size() * sizeof(double);
-  if (napi_create_object(env, out) != napi_ok || !MakeString(env, batch.strings, &strings) ||
-      napi_create_arraybuffer(env, size, &bytes, &buffer) != napi_ok ||
-      napi_create_typedarray(env, napi_float64_array, batch.numbers.size(), buffer, 0, &numbers) != napi_ok ||
-      napi_create_uint32(env, batch.events, &events) != napi_ok || !MakeIssues(env, batch.issues, &issues) ||
-      !MakeGaps(env, batch.gaps, &gaps) ||
-      !MakePolicyChanges(env, batch.policyChanges, &policyChanges))
-    return false;
-  if (size) std::memcpy(bytes, batch.numbers.data(), size);
-  if (!batch.text.empty()) {
-    napi_value text;
-    if (napi_create_buffer_copy(env, batch.text.size(), batch.text.data(), nullptr, &text) != napi_ok ||
-        !SetNamed(env, *out, "text", text))
-      return false;
-  }
-  return SetNamed(env, *out, "strings", strings) && SetNamed(env, *out, "numbers", numbers) &&
-         SetNamed(env, *out, "events", events) && SetNamed(env, *out, "issues", issues) && SetNamed(env, *out, "gaps", gaps) &&
-         SetNamed(env, *out, "policyChanges", policyChanges);
-}
-
-bool MakeSignal(napi_env env, bool drained, bool ended, napi_value* out) {
-  napi_value d, e;
-  return napi_create_object(env, out) == napi_ok && napi_get_boolean(env, drained, &d) == napi_ok &&
-         napi_get_boolean(env, ended, &e) == napi_ok && SetNamed(env, *out, "drained", d) &&
-         SetNamed(env, *out, "ended", e);
-}
-
 // Calls the JS callback. An exception it throws goes to the process as uncaught, like any event
 // listener's, instead of vanishing (Node 20 otherwise only prints a deprecation warning).
 bool Invoke(napi_env env, napi_value callback, napi_value arg) {
@@ -211,13 +117,13 @@ void CallJs(napi_env env, napi_value callback, void* context, void*) {
     napi_handle_scope scope;
     if (napi_open_handle_scope(env, &scope) != napi_ok) return;
     napi_value value;
-    bool ok = MakeBatch(env, batch, &value) && Invoke(env, callback, value);
+    bool ok = MakeBatchValue(env, batch, &value) && Invoke(env, callback, value);
     napi_close_handle_scope(env, scope);
     if (!ok) return;
   }
   if (taken.ended || (taken.drained && !core.closing)) {
     napi_value value;
-    if (MakeSignal(env, taken.drained, taken.ended, &value)) Invoke(env, callback, value);
+    if (MakeSignalValue(env, taken.drained, taken.ended, &value)) Invoke(env, callback, value);
   }
 }
 
@@ -229,12 +135,46 @@ void RunThread(Core* core) {
   napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
 }
 
+// The `filter*` options (lib/filter.ts has validated them for users; these checks guard the boundary).
+void ReadFilter(OptionReader& options, EventFilter& filter) {
+  if (std::optional<double> since = options.Number("filterSinceMs")) filter.SetSince(*since);
+  if (std::optional<double> until = options.Number("filterUntilMs")) filter.SetUntil(*until);
+  const struct {
+    const char* name;
+    bool (EventFilter::*add)(std::string_view);
+  } lists[] = {
+      {"filterEventIds", &EventFilter::AddEventId},         {"filterDirections", &EventFilter::AddDirection},
+      {"filterActions", &EventFilter::AddAction},           {"filterApplications", &EventFilter::AddApplication},
+      {"filterAddresses", &EventFilter::AddAddress},        {"filterPorts", &EventFilter::AddPorts},
+  };
+  for (const auto& list : lists) {
+    for (const std::string& value : options.Strings(list.name).value_or(std::vector<std::string>{}))
+      if (!(filter.*list.add)(value)) options.Fail(std::string(list.name) + " contains an invalid value: " + value);
+  }
+}
+
 }  // namespace
 
-// Throws a TypeError; a constructor that returns after it leaves the JS `new` throwing.
-void Fail(Napi::Env env, const std::string& message) {
-  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+// Where a replay resumes (pipeline/resume_point.h reads the text lib/bookmark.ts writes).
+ResumePoint ReadResume(OptionReader& options) {
+  ResumePoint resume;
+  for (const std::string& entry : options.Strings("resumeInputs").value_or(std::vector<std::string>{})) {
+    std::optional<ResumeInput> input = ParseResumeInput(entry);
+    if (!input) {
+      options.Fail("resumeInputs entries must be 'headLength headHash offset done'");
+      return resume;
+    }
+    resume.inputs.push_back(*input);
+  }
+  if (std::optional<std::string> epoch = options.String("resumeEpoch")) {
+    if (!ParseResumeEpoch(*epoch, resume)) options.Fail("resumeEpoch must be 'input end delivered'");
+  }
+  return resume;
 }
+
+// Throws a TypeError (unless an exception is pending); a constructor that returns after it leaves the
+// JS `new` throwing.
+void Fail(Napi::Env env, const std::string& message) { ThrowTypeError(env, message); }
 
 struct Watcher::State {
   CoreRef core;
@@ -271,8 +211,19 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   PipelineOptions pipeline;
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
-  pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
+  pipeline.ruleChanges = options.Bool("ruleChanges").value_or(false);
+  pipeline.afterRecordId = options.Decimal("afterRecordId").value_or(0);
+  pipeline.resume = ReadResume(options);
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
+  if (std::optional<double> held = options.Number("coalesceMaxHeld")) {
+    if (!(*held >= 1 && *held <= 1e7)) options.Fail("coalesceMaxHeld must be a number from 1 to 10000000");
+    else pipeline.coalesceMaxHeld = static_cast<size_t>(*held);
+  }
+  ReadFilter(options, pipeline.filter);
+  if (std::optional<std::string> format = options.String("format")) {
+    if (!ParseEventFormat(*format, pipeline.format)) options.Fail("format must be 'json', 'ecs' or 'otel'");
+    pipeline.formatContext.packageVersion = options.String("packageVersion").value_or("");
+  }
   const bool enrich = options.Bool("enrich").value_or(false);
   std::optional<ExportFormat> exportFormat;
   if (std::optional<std::string> format = options.String("export")) {
@@ -283,6 +234,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;
   pipeline.enricher = type->live && enrich ? CreateSystemEnricher() : nullptr;
+  pipeline.localAddresses = type->live ? CreateInterfaceAddresses() : CreateLearnedAddresses();
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
   SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr};
 
@@ -341,8 +293,7 @@ Napi::Value Watcher::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   StreamInput* stream = state_->core->source->streamInput();
   if (!stream || info.Length() < 1 || !info[0].IsTypedArray()) {
-    Napi::TypeError::New(env, "write(chunk) needs a stream watcher and a Uint8Array").ThrowAsJavaScriptException();
-    return env.Undefined();
+    return ThrowTypeError(env, "write(chunk) needs a stream watcher and a Uint8Array");
   }
   Napi::Uint8Array chunk = info[0].As<Napi::Uint8Array>();
   return Napi::Boolean::New(env, stream->Write(reinterpret_cast<const char*>(chunk.Data()), chunk.ByteLength()));

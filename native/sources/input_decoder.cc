@@ -3,6 +3,8 @@
 #include <string_view>
 
 #include "evtx/evtx_decoder.h"
+#include "sources/gzip_input.h"
+#include "sources/unreadable_input.h"
 #include "xml/xml_pump.h"
 
 namespace wfp {
@@ -11,15 +13,21 @@ namespace {
 struct InputFormat {
   size_t headBytes;  // how many first bytes `matches` looks at
   bool (*matches)(std::string_view head);
-  std::unique_ptr<RecordDecoder> (*create)(std::string input);
+  std::unique_ptr<RecordDecoder> (*create)(std::string input, uint32_t index);
 };
+
+template <typename Decoder>
+std::unique_ptr<RecordDecoder> Create(std::string input, uint32_t index) {
+  return std::make_unique<Decoder>(std::move(input), index);
+}
 
 // Tried in order; event XML takes whatever no other format claims.
 constexpr InputFormat kFormats[] = {
-    {EvtxDecoder::kSignatureBytes, EvtxDecoder::Matches,
-     [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<EvtxDecoder>(std::move(input)); }},
-    {0, [](std::string_view) { return true; },
-     [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<XmlPump>(std::move(input)); }},
+    {2, &GzipInput::Matches, &Create<GzipInput>},
+    {EvtxDecoder::kSignatureBytes, &EvtxDecoder::Matches, &Create<EvtxDecoder>},
+    // Keep last but one: says what an input is when no reader above claims it and it is not XML.
+    {UnreadableInput::kHeadBytes, &UnreadableInput::Matches, &Create<UnreadableInput>},
+    {0, [](std::string_view) { return true; }, &Create<XmlPump>},
 };
 
 constexpr size_t MaxHeadBytes() {
@@ -34,7 +42,7 @@ void InputDecoder::Choose(bool eof) {
   if (decoder_ || (!eof && head_.size() < MaxHeadBytes())) return;
   for (const InputFormat& f : kFormats) {
     if (f.matches(head_)) {
-      decoder_ = f.create(input_);
+      decoder_ = f.create(input_, index_);
       return;
     }
   }

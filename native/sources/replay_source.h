@@ -21,6 +21,7 @@ class ReplaySource final : public EventSource {
 
  private:
   struct Followed;
+  std::vector<uint32_t> AnnounceAll(RecordSink& sink, std::vector<std::string>& heads);
   // Reads what the file holds now. Returns false on a read error (already reported).
   bool ReadAvailable(Followed& f, RecordSink& sink);
 
