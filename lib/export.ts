@@ -177,7 +177,8 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
         const { input, offset, systemCode, hint, fatal } = issue;
         this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal }));
       }
-      if (message.text && this.#open) this.#emitSafely('data', message.text);
+      const { text } = message;
+      if (text && this.#open) this.#emitSafely('data', Buffer.from(text.buffer, text.byteOffset, text.byteLength));
       return;
     }
     if (message.drained && this.#open) this.#resumeStream?.();
