@@ -89,8 +89,11 @@ function renumber(chunk, firstId) {
   return { chunk: c, next: id };
 }
 
-/** Writes `count` chunks (round-robin over `chunks`) as one .evtx file; returns its record count. */
-export function writeEvtx(file, chunks, count) {
+/**
+ * Writes `count` chunks (round-robin over `chunks`) as one .evtx file, its records numbered from
+ * `firstId`; returns its record count.
+ */
+export function writeEvtx(file, chunks, count, firstId = 1n) {
   const header = Buffer.alloc(HEADER);
   header.write('ElfFile\0', 0, 'latin1');
   header.writeBigUInt64LE(BigInt(count - 1), 16);
@@ -100,8 +103,7 @@ export function writeEvtx(file, chunks, count) {
   header.writeUInt16LE(HEADER, 40);
   header.writeUInt16LE(Math.min(count, 0xffff), 42);
   const fd = openSync(file, 'w');
-  let id = 1n;
-  const written = [];
+  let id = firstId;
   try {
     writeSync(fd, header);
     for (let i = 0; i < count; i++) {
@@ -115,8 +117,7 @@ export function writeEvtx(file, chunks, count) {
   } finally {
     closeSync(fd);
   }
-  written.push(id);
-  return Number(id - 1n);
+  return Number(id - firstId);
 }
 
 export const CHUNK_SIZE = CHUNK;
