@@ -136,12 +136,17 @@ describe('everywhere a replay works', () => {
     expect(folded.events.length).toBe(all.events.length);
   });
 
-  it('the CLI replays an .evtx file (and standard input) like XML', () => {
-    const json = execFileSync(process.execPath, [CLI, 'replay', '--format', 'json', file(WFP)], { encoding: 'utf8' });
+  it('the CLI replays and summarises an .evtx file (and standard input) like XML', () => {
+    const run = (args: string[], input?: Buffer) => execFileSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
+    const json = run(['replay', '--format', 'json', file(WFP)]);
     const events = json.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.eventId)).toEqual([5152, 5152, 5157]);
-    const stdin = execFileSync(process.execPath, [CLI, 'replay', '--format', 'json', '-'], { input: readFileSync(file(WFP)), encoding: 'utf8' });
-    expect(stdin).toBe(json);
+    expect(run(['replay', '--format', 'json', '-'], readFileSync(file(WFP)))).toBe(json);
+    expect(run(['replay', '--format', 'json', fixture('evtx-omerbenamram-evtx.xml')])).toBe(json);
+    const summary = run(['summary', '--json', file(WFP)]);
+    expect(JSON.parse(summary).events).toBe(3);
+    expect(summary).toBe(run(['summary', '--json', fixture('evtx-omerbenamram-evtx.xml')]));
+    expect(run(['summary', '--json', '-'], readFileSync(file(WFP)))).toBe(summary);
   });
 });
 
