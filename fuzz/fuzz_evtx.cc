@@ -100,7 +100,7 @@ class CheckingSink final : public wfp::RecordSink {
 
 CheckingSink Read(const std::vector<uint8_t>& file, size_t piece, bool xml, bool skipSome = false) {
   CheckingSink sink(file.size(), xml, skipSome);
-  wfp::EvtxDecoder decoder("fuzz");
+  wfp::EvtxDecoder decoder("fuzz", 0);
   for (size_t at = 0; at < file.size(); at += piece)
     decoder.Feed(reinterpret_cast<const char*>(file.data() + at), std::min(piece, file.size() - at), sink);
   decoder.Finish(sink);

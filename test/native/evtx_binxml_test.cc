@@ -26,7 +26,7 @@ using evtx::kUInt64;
 CollectingSink Decode(const std::string& file) {
   auto run = [&](bool xml) {
     CollectingSink sink(xml);
-    EvtxDecoder decoder("built.evtx");
+    EvtxDecoder decoder("built.evtx", 0);
     decoder.Feed(file.data(), file.size(), sink);
     decoder.Finish(sink);
     return sink;
@@ -122,7 +122,7 @@ TEST_CASE("evtx BinXML: the event ID is read from the template's values, and unw
     });
   const std::string file = BuildFile({w.Done()});
   CollectingSink only(false, [](uint32_t id) { return id == 5157; });
-  EvtxDecoder decoder("built.evtx");
+  EvtxDecoder decoder("built.evtx", 0);
   decoder.Feed(file.data(), file.size(), only);
   decoder.Finish(only);
   Equal(only.fields.size(), size_t{3}, "the three 5157 records");

@@ -20,7 +20,7 @@ using namespace wfp::test;
 CollectingSink Decode(const std::string& bytes, size_t piece, bool xml, std::function<bool(uint32_t)> wants = nullptr,
                       EvtxDecoder::Counts* counts = nullptr) {
   CollectingSink sink(xml, std::move(wants));
-  EvtxDecoder decoder("file.evtx");
+  EvtxDecoder decoder("file.evtx", 0);
   for (size_t at = 0; at < bytes.size(); at += piece) decoder.Feed(bytes.data() + at, std::min(piece, bytes.size() - at), sink);
   decoder.Finish(sink);
   if (counts) *counts = decoder.counts();
