@@ -20,6 +20,8 @@ export interface NativeCommonOptions {
   coalesceMaxHeld?: number;
   /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
   enrich?: boolean;
+  /** Instead of events: every record of any event ID, rendered as text (batches carry `text`). */
+  export?: 'xml' | 'json';
   /** Also report the firewall rule, setting and WFP object changes met among the records. */
   ruleChanges?: boolean;
   /** Report only the events that match every criterion given (native/pipeline/event_filter.h). */
@@ -140,7 +142,7 @@ export interface NativeGap {
  * string indices (EventData name, value). String slots are indices (-1 = null), number slots NaN = null.
  */
 export interface NativeBatch {
-  /** A formatted watcher: the `events` events' lines, one after another, as UTF-8. */
+  /** A formatted watcher: the `events` events' lines; an export: its `events` records, one per line. UTF-8. */
   text?: Uint8Array;
   strings: string;
   numbers: Float64Array;

@@ -4,11 +4,12 @@
 // without this library. Each figure comes from its own child process, so memory and CPU are its own.
 // Prints a summary, or with --json one line with every figure. Not a test: nothing here asserts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { securityChunks, writeEvtx } from './evtx-files.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -204,6 +205,8 @@ const children = {
     const totalMs = Number(process.hrtime.bigint() - start) / 1e6;
     delay.disable();
     return { firstProblemMs, totalMs, problems, maxDelayMs: delay.max / 1e6, peakRssMb: peakRssMb() };
+  },
+
   /** The CLI printing FORMAT for a file to /dev/null: the whole process, start to exit. */
   async cli(file, format, expected) {
     const start = process.hrtime.bigint();
@@ -232,17 +235,112 @@ const children = {
 
 // ---- orchestration -----------------------------------------------------------------------------
 
-function nativeStages(file) {
+function nativeStages(...args) {
   const build = path.join(ROOT, '.bench');
   execFileSync('cmake', ['-S', ROOT, '-B', build, '-DWFP_BENCH=ON', '-DCMAKE_BUILD_TYPE=Release'], { stdio: 'ignore' });
   execFileSync('cmake', ['--build', build, '--target', 'bench_reader'], { stdio: 'ignore' });
-  return JSON.parse(execFileSync(path.join(build, 'bench_reader'), [file], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(path.join(build, 'bench_reader'), args, { encoding: 'utf8', maxBuffer: 1 << 20 }));
+}
+
+/** A whole process, timed from outside: its seconds, stdout to `out` (a file) or nowhere. */
+function timed(command, args, out) {
+  const fd = out ? openSync(out, 'w') : 'ignore';
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', fd, 'pipe'], maxBuffer: 64 << 20 });
+  const s = seconds(start);
+  if (out) closeSync(fd);
+  if (r.error) throw r.error;
+  // evtxexport stops with status 1 at a record it cannot read; the others must succeed.
+  if (r.status !== 0 && command !== 'evtxexport') throw new Error(`${command} ${args.join(' ')}: ${r.stderr}`);
+  return { seconds: s, status: r.status, stderr: String(r.stderr) };
+}
+
+const WATCH_SCRIPT = `
+  const { watchBlocks } = require(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
+  let n = 0;
+  const w = watchBlocks({ source: { replay: process.argv[1] }, includeAllowed: true });
+  w.on('block', () => n++);
+  w.on('error', () => {});
+  w.on('close', () => process.stdout.write(String(n)));`;
+const TS_EVTX_SCRIPT = `
+  import('@ts-evtx/core').then(async ({ EvtxFile }) => {
+    const file = await EvtxFile.open(process.argv[1]);
+    let n = 0;
+    for (const record of file.records()) if (record.renderXml()) n++;
+    process.stdout.write(String(n));
+  });`;
+
+/**
+ * The .evtx figures: files built from real chunks of the repository's Security logs (bench/evtx-files.mjs),
+ * each reader as a whole process on the same file. python-evtx and @ts-evtx/core read a few hundred
+ * records a second, so they (and, for the same-file ratio, the others) also run on the file's first
+ * 32 chunks; the 1 GB file checks that memory stays flat with a slow listener.
+ */
+function evtxFigures(dir) {
+  const chunks = securityChunks();
+  const big = path.join(dir, 'security-256m.evtx');
+  const small = path.join(dir, 'security-2m.evtx');
+  const huge = path.join(dir, 'security-1g.evtx');
+  const records = writeEvtx(big, chunks, Number(process.env.BENCH_EVTX_CHUNKS ?? 4096));
+  const smallRecords = writeEvtx(small, chunks, 32);
+  const native = nativeStages('--evtx', big);
+  const node = process.execPath;
+  const rate = (n, t) => Math.round(n / t.seconds);
+  const blocks = timed(node, ['-e', WATCH_SCRIPT, big]);
+  const exportXml = timed(node, [path.join(ROOT, 'dist', 'cli.js'), 'export', big]);
+  const exportJson = timed(node, [path.join(ROOT, 'dist', 'cli.js'), 'export', '--format', 'json', big]);
+  const xml = path.join(dir, 'security-256m.xml');
+  const libevtx = timed('evtxexport', ['-f', 'xml', big], xml);
+  const xmlReplay = timed(node, ['-e', WATCH_SCRIPT, xml]);
+  const onSmall = {
+    wfpBlocksExport: timed(node, [path.join(ROOT, 'dist', 'cli.js'), 'export', small]),
+    evtxexport: timed('evtxexport', ['-f', 'xml', small]),
+    pythonEvtx: timed('/usr/bin/python3', ['/usr/bin/evtx_dump.py', small]),
+    tsEvtx: timed(node, ['-e', TS_EVTX_SCRIPT, small]),
+  };
+  rmSync(xml, { force: true });
+  // Flat memory: 1 GB with a listener taking 1 ms per event for its first 3,000 events.
+  const hugeRecords = writeEvtx(huge, chunks, 16384);
+  const fastHuge = child('throughput', huge, '0');
+  const slowHuge = child('throughput', huge, String(fastHuge.events), '3000');
+  const fastBig = child('throughput', big, '0');
+  rmSync(huge, { force: true });
+  const others = { evtxexport: rate(smallRecords, onSmall.evtxexport), pythonEvtx: rate(smallRecords, onSmall.pythonEvtx), tsEvtx: rate(smallRecords, onSmall.tsEvtx) };
+  return {
+    evtxRecords: records,
+    evtxBytes: native.bytes,
+    evtxNativeRecordsPerSec: native.recordsPerSec,
+    evtxNativeRecordsPerCpuSec: native.recordsPerCpuSec,
+    evtxNativeExportXmlRecordsPerSec: native.exportXmlRecordsPerSec,
+    evtxNativeExportJsonRecordsPerSec: native.exportJsonRecordsPerSec,
+    evtxBlocksRecordsPerSec: rate(records, blocks),
+    evtxEvents: Number(fastBig.events),
+    evtxExportXmlRecordsPerSec: rate(records, exportXml),
+    evtxExportJsonRecordsPerSec: rate(records, exportJson),
+    evtxexportRecordsPerSec: rate(records, libevtx),
+    evtxXmlReplayRecordsPerSec: rate(records, xmlReplay),
+    smallRecords,
+    smallWfpBlocksExportRecordsPerSec: rate(smallRecords, onSmall.wfpBlocksExport),
+    smallEvtxexportRecordsPerSec: others.evtxexport,
+    smallPythonEvtxRecordsPerSec: others.pythonEvtx,
+    smallTsEvtxRecordsPerSec: others.tsEvtx,
+    ratioToFastestOther: Number((rate(records, exportXml) / Math.max(rate(records, libevtx), others.pythonEvtx, others.tsEvtx)).toFixed(1)),
+    hugeRecords,
+    evtxPeakRssMb: fastHuge.peakRssMb,
+    evtxPeakRssSlowMb: slowHuge.peakRssMb,
+    evtxPeakRss256mMb: fastBig.peakRssMb,
+    evtxLost: slowHuge.lost,
+  };
 }
 
 async function main() {
   const json = process.argv.includes('--json');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wfp-blocks-bench-'));
   try {
+    if (process.argv.includes('--evtx-only')) {
+      process.stdout.write(`${JSON.stringify(evtxFigures(dir))}\n`);
+      return;
+    }
     const big = path.join(dir, 'records-1m.xml');
     const small = path.join(dir, 'records-baseline.xml');
     await writeRecords(big, RECORDS);
@@ -261,6 +359,7 @@ async function main() {
     const idle = child('idle', dir, '10000');
     const flood = child('flood', dir);
 
+    const evtx = evtxFigures(dir);
     const figures = {
       eventsPerSec: fast.eventsPerSec,
       baselineEventsPerSec: baseline.eventsPerSec,
@@ -276,6 +375,7 @@ async function main() {
       followP99Ms: Number(follow.p99.toFixed(3)),
       idleCpuPct: Number(idle.cpuPct.toFixed(3)),
       jsCallsPerEvent: Number((handoff.calls / handoff.events).toFixed(6)),
+      ...evtx,
       floodFirstProblemMs: Number(flood.firstProblemMs.toFixed(1)),
       floodTotalMs: Math.round(flood.totalMs),
       floodMaxEventLoopDelayMs: Number(flood.maxDelayMs.toFixed(1)),
@@ -319,6 +419,16 @@ async function main() {
         ...Object.values(formats).map(
           (f) => `  wfp-blocks replay -o ${f.format.padEnd(5)} > /dev/null  ${f.eventsPerSec.toLocaleString('en')} events/s   (${f.seconds.toFixed(2)} s, whole process)`,
         ),
+        `.evtx: ${evtx.evtxRecords.toLocaleString('en')} real Security records (${(evtx.evtxBytes / 2 ** 20).toFixed(0)} MiB), whole processes`,
+        `  native .evtx stage (WFP/4719 decoded)  ${evtx.evtxNativeRecordsPerSec.toLocaleString('en')} records/s (${evtx.evtxNativeRecordsPerCpuSec.toLocaleString('en')} per CPU second)`,
+        `  native export XML / JSON               ${evtx.evtxNativeExportXmlRecordsPerSec.toLocaleString('en')} / ${evtx.evtxNativeExportJsonRecordsPerSec.toLocaleString('en')} records/s`,
+        `  wfp-blocks, 'block' listener           ${evtx.evtxBlocksRecordsPerSec.toLocaleString('en')} records/s (${evtx.evtxEvents} events)`,
+        `  wfp-blocks XML replay of the same      ${evtx.evtxXmlReplayRecordsPerSec.toLocaleString('en')} records/s (evtxexport's XML)`,
+        `  wfp-blocks export XML / JSON           ${evtx.evtxExportXmlRecordsPerSec.toLocaleString('en')} / ${evtx.evtxExportJsonRecordsPerSec.toLocaleString('en')} records/s`,
+        `  evtxexport -f xml                      ${evtx.evtxexportRecordsPerSec.toLocaleString('en')} records/s`,
+        `  first 32 chunks (${evtx.smallRecords} records): wfp-blocks export ${evtx.smallWfpBlocksExportRecordsPerSec}, evtxexport ${evtx.smallEvtxexportRecordsPerSec}, python-evtx ${evtx.smallPythonEvtxRecordsPerSec}, @ts-evtx/core ${evtx.smallTsEvtxRecordsPerSec} records/s`,
+        `  export vs the fastest other reader     ${evtx.ratioToFastestOther}x`,
+        `  peak RSS, 1 GB (${evtx.hugeRecords} records): fast ${evtx.evtxPeakRssMb} MB, 1 ms/event ${evtx.evtxPeakRssSlowMb} MB (256 MB file: ${evtx.evtxPeakRss256mMb} MB), lost ${evtx.evtxLost}`,
       ].join('\n') + '\n',
     );
   } finally {

@@ -23,6 +23,12 @@ export type WfpErrorCode =
   | 'ERR_EVENTLOG_METADATA'
   | 'ERR_NETEVENTS_TRANSIENT'
   | 'ERR_EVENTS_LOST'
+  | 'ERR_EVTX_HEADER'
+  | 'ERR_EVTX_CHUNK'
+  | 'ERR_EVTX_CHECKSUM'
+  | 'ERR_EVTX_RECORD'
+  | 'ERR_EVTX_BINXML'
+  | 'ERR_EVTX_TRUNCATED'
   // fatal: the watcher cannot run
   | 'ERR_ACCESS_DENIED'
   | 'ERR_CHANNEL_NOT_FOUND'

@@ -15,6 +15,7 @@ export {
   type AuditSubcategory,
   type EnableOptions,
 } from './audit';
+export { exportRecords, RecordExport, type ExportFormat, type ExportOptions, type RecordExportEvents } from './export';
 export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
 export type { AuditMode, AuditWatchOptions, BlockFilter, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
 export { toEcs, type EcsDocument, type EcsEndpoint } from './ecs';

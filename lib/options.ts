@@ -102,7 +102,7 @@ export interface ResolvedOptions {
   utcOffsetMinutes: number | null;
 }
 
-const DEFAULT_HIGH_WATER_MARK = 2048;
+export const DEFAULT_HIGH_WATER_MARK = 2048;
 /** The most folds coalescing holds at once: an epoch ends when it is reached (memory stays flat). */
 const DEFAULT_COALESCE_MAX_HELD = 4096;
 

@@ -117,6 +117,38 @@ function directoryInputs(file: string): string[] | undefined {
     .map((e) => e.full);
 }
 
+/**
+ * Writes a Readable's chunks into a stream watcher, pausing the Readable while the native side is
+ * full: call `resume` on the native `drained` signal, `detach` when done. `onError`: the stream failed
+ * (what was written arrives; the input is ended).
+ */
+export function feedStream(
+  stream: Readable,
+  native: { write(chunk: Uint8Array): boolean; end(): void },
+  onError: (error: Error) => void,
+): { detach: () => void; resume: () => void } {
+  const onData = (chunk: Buffer | string) => {
+    if (!native.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) stream.pause();
+  };
+  const onEnd = () => native.end();
+  const onFail = (error: Error) => {
+    onError(error);
+    native.end();
+  };
+  stream.on('data', onData);
+  stream.once('end', onEnd);
+  stream.once('error', onFail);
+  return {
+    detach: () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onFail);
+      stream.pause();
+    },
+    resume: () => stream.resume(),
+  };
+}
+
 /** The name a stream input has in errors: its file path when it reads a file. */
 export function streamName(stream: Readable): string {
   const path = (stream as Readable & { path?: unknown }).path;

@@ -10,7 +10,7 @@ import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { EventFeed, type FeedOwner } from './iterator';
 import { PACKAGE_VERSION } from './otel';
 import type { ResolvedOptions } from './options';
-import { isLive, nativeOptions, readsSecurityLog, streamName } from './sources';
+import { feedStream, isLive, nativeOptions, readsSecurityLog, streamName } from './sources';
 import type { BlockEvent, RuleChange } from './types';
 
 export type { AuditStatus, PolicyChange } from './audit-supervisor';
@@ -237,24 +237,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   }
 
   #feed(stream: Readable, native: NativeWatcher): void {
-    const onData = (chunk: Buffer | string) => {
-      if (!native.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) stream.pause();
-    };
-    const onEnd = () => native.end();
-    const onError = (error: Error) => {
-      this.#emitIssue('ERR_STREAM', `the input stream failed: ${error.message}`, streamName(stream), null, error);
-      native.end();
-    };
-    stream.on('data', onData);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-    this.#detach.push(() => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.pause();
-    });
-    this.#resumeStream = () => stream.resume();
+    const feed = feedStream(stream, native, (error) =>
+      this.#emitIssue('ERR_STREAM', `the input stream failed: ${error.message}`, streamName(stream), null, error),
+    );
+    this.#detach.push(feed.detach);
+    this.#resumeStream = feed.resume;
   }
 
   #onMessage(message: NativeMessage): void {

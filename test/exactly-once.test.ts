@@ -3,14 +3,17 @@
 // repeated. Property style, over real fixture records: every replay source (several files, one file,
 // a stream, follow mode), every way of consuming (listener and close(), for-await and break, close()
 // inside the loop, pause()/resume(), coalescing), inputs in ascending order, newest first, several
-// hosts mixed, record IDs that restart, files concatenated; cut at the first and last event, inside
-// coalescing epochs, and at random points. The reversed and mixed orders are generated here from the
+// hosts mixed, record IDs that restart, files concatenated, .evtx files (alone, newest first, as a
+// stream, between XML of other hosts); cut at the first and last event, inside coalescing epochs, and
+// at random points. The reversed and mixed orders and the .evtx files are generated here from the
 // fixtures.
 import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { securityChunks, writeEvtx } from '../bench/evtx-files.mjs';
 import { watchBlocks, type BlockEvent, type WatchOptions, type WfpBlocksError } from '../dist/index.js';
 import { fixture, fixtureFiles, tempDir } from './helpers';
 
@@ -50,7 +53,26 @@ const mixedSources = ['otrf-3cd7fdd4.xml', 'otrf-66ceacfa.xml', 'otrf-ec197b14.x
 const mixed: string[] = [];
 for (let i = 0; mixedSources.some((s) => i < s.length); i++) for (const s of mixedSources) if (i < s.length) mixed.push(s[i]);
 
+// .evtx files built from real chunks (the only real .evtx WFP records are one chunk's three): each
+// file holds that chunk three times between chunks of other Security logs (other hosts' 4719s and
+// more, none delivered), every record renumbered so that the files follow each other.
+const CHUNK = 65536;
+const wfpChunk = gunzipSync(readFileSync(path.join(__dirname, 'fixtures', 'evtx', 'omerbenamram-evtx--Security_short_selected.evtx.gz'))).subarray(4096, 4096 + CHUNK);
+const otherChunks = securityChunks().filter((c: Buffer) => !c.equals(wfpChunk));
+let nextRecordId = 1n;
+const evtx = (name: string, others: number[]) => {
+  const file = path.join(dir, name);
+  const chunks = [wfpChunk, ...others.flatMap((i) => [otherChunks[i], wfpChunk])];
+  nextRecordId += BigInt(writeEvtx(file, chunks, chunks.length, nextRecordId));
+  return file;
+};
+const evtxFiles = [evtx('Archive-Security-1.evtx', [0, 20]), evtx('Archive-Security-2.evtx', [10, 18]), evtx('Archive-Security-3.evtx', [19, 5])];
+
 const INPUTS: Record<string, string[]> = {
+  '.evtx files, oldest first': evtxFiles,
+  '.evtx files, newest first': [...evtxFiles].reverse(),
+  'one .evtx file': [evtxFiles[1]],
+  '.evtx and XML of several hosts': [evtxFiles[0], write('mixed-hosts.xml', `${mixed.join('\n')}\n`), evtxFiles[2]],
   'every fixture file (several hosts)': fixtureFiles(),
   'one host, newest first': [write('newest-first.xml', `${[...host].reverse().join('\n')}\n`)],
   'several hosts mixed': [write('mixed.xml', `${mixed.join('\n')}\n`)],
@@ -191,6 +213,10 @@ function cuts(total: number, seed: number, random_ = 3): number[] {
 
 describe('exactly once across a stop and a resume', () => {
   const sources: Record<string, Source[]> = {
+    '.evtx files, oldest first': ['files', 'follow'],
+    '.evtx files, newest first': ['files'],
+    'one .evtx file': ['stream'],
+    '.evtx and XML of several hosts': ['files'],
     'every fixture file (several hosts)': ['files', 'follow'],
     'one host, newest first': ['files', 'stream', 'follow'],
     'several hosts mixed': ['files', 'stream'],
@@ -208,6 +234,7 @@ describe('exactly once across a stop and a resume', () => {
         it(`${name}, ${source}, ${style}`, async () => {
           counts.scenarios++;
           const total = (await fullRun(name, source, {})).length;
+          expect(total).toBeGreaterThanOrEqual(name === 'one .evtx file' ? 9 : 18);
           for (const cut of cuts(total, s, source === 'follow' ? 1 : 3)) await checkCut(name, source, style, {}, cut);
         }, 120_000);
       }
@@ -215,7 +242,7 @@ describe('exactly once across a stop and a resume', () => {
   }
 
   // Coalescing: folds leave in epochs; a cut inside an epoch resumes that epoch, not the next.
-  for (const name of ['one host, newest first', 'several hosts mixed', 'every fixture file (several hosts)']) {
+  for (const name of ['one host, newest first', 'several hosts mixed', 'every fixture file (several hosts)', '.evtx and XML of several hosts']) {
     for (const style of ['listener', 'iterator'] as Style[]) {
       for (const coalesce of [{ windowMs: 60_000 }, { windowMs: 5_000, maxHeld: 7 }]) {
         const s = seed++;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { toEcs, toOtelLogRecord, toOtlpJson, type BlockEvent, type WatchOptions } from '../dist/index.js';
 import { resolveOptions } from '../dist/options.js';
 import { watchText } from '../dist/watcher.js';
+import { evtxFiles } from './evtx-references';
 import { collect, FIXTURES, tempFile } from './helpers';
 import { record, WIN11_5157_DATA } from './synthetic';
 
@@ -108,13 +109,22 @@ describe('native machine formats', () => {
         win11(4, 'CoreNet-Teredo-In', '2'),
       ].join('\n'),
     );
-    const replay = [
-      path.join(changes, 'evtx-mdecrevoisier-firewall-disabled.xml'),
-      path.join(changes, 'text-EricZimmerman-firewall.xml'),
-      blocks,
-    ];
-    const { events } = await collect({ source: { replay } });
-    expect(events.filter((e) => e.lastChange).length).toBe(2);
-    await expectSame({ source: { replay } }, 4);
+    // The first change log as exported XML, and as the .evtx it was exported from (in the team's
+    // shared set only: where that is absent, the XML alone).
+    const firewallDisabled = evtxFiles().find((f) => f.name === 'mdecrevoisier-EVTX-to-MITRE-Attack--ID4688-5447-4950-Firewall_disabled__command_.evtx');
+    for (const first of [path.join(changes, 'evtx-mdecrevoisier-firewall-disabled.xml'), ...(firewallDisabled ? [firewallDisabled.file] : [])]) {
+      const replay = [first, path.join(changes, 'text-EricZimmerman-firewall.xml'), blocks];
+      const { events } = await collect({ source: { replay } });
+      expect(events.filter((e) => e.lastChange).length, first).toBe(2);
+      await expectSame({ source: { replay } }, 4);
+    }
+  });
+
+  it('records read from .evtx files (every file of the repository\'s set, dirty ones too), alone and coalesced', async () => {
+    const files = evtxFiles().filter((f) => f.inRepo).map((f) => f.file);
+    const { errors } = await collect({ source: { replay: files }, includeAllowed: true });
+    expect(errors.filter((e) => e.code.startsWith('ERR_EVTX_')).length).toBeGreaterThan(0);
+    await expectSame({ source: { replay: files }, includeAllowed: true }, 3);
+    await expectSame({ source: { replay: [...files, ...files] }, includeAllowed: true, coalesce: { windowMs: 60_000 } }, 3);
   });
 });

@@ -2,10 +2,12 @@
 // UndefinedBehaviorSanitizer, one vitest test per named case: the XML reader's learned record shapes
 // against its general parser, device-map matching, coalescing, the legacy source's EVENTLOGRECORD
 // mapping on buffers built from every real fixture record, the netevents source's mapping of the net
-// events those records' blocks would be, its engine-option record, and the firewall-log decoder.
+// events those records' blocks would be, its engine-option record, the firewall-log decoder, and the
+// .evtx reader (values, BinXML, chunks and streams, on the real .evtx files and on built ones).
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evtxFiles } from './evtx-references';
 import { collect, fixture, FIXTURES } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
@@ -20,7 +22,8 @@ const CASES = execFileSync(BINARY, ['--list'], { encoding: 'utf8' }).split('\n')
 describe('native unit tests', () => {
   const results = new Map<string, { checks: number; failures: string[] }>();
   beforeAll(() => {
-    const r = spawnSync(BINARY, [], { encoding: 'utf8', env: { ...process.env, WFP_FIXTURES: FIXTURES }, maxBuffer: 64 << 20 });
+    const evtx = path.dirname(evtxFiles().find((f) => f.inRepo)!.file); // the repository's, decompressed
+    const r = spawnSync(BINARY, [], { encoding: 'utf8', env: { ...process.env, WFP_FIXTURES: FIXTURES, WFP_EVTX_FIXTURES: evtx }, maxBuffer: 64 << 20 });
     for (const line of r.stdout.split('\n').filter(Boolean)) {
       const { name, checks, failures } = JSON.parse(line) as { name: string; checks: number; failures: string[] };
       results.set(name, { checks, failures });

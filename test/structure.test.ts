@@ -79,10 +79,11 @@ const LAYERS: Record<string, string[]> = {
   win: ['util', 'model', 'win'],
   xml: ['util', 'model', 'xml'],
   fwlog: ['util', 'model', 'fwlog'],
+  evtx: ['util', 'model', 'evtx'],
   enrich: ['util', 'model', 'win', 'enrich'],
   pipeline: ['util', 'model', 'enrich', 'pipeline'],
-  sources: ['util', 'model', 'win', 'xml', 'fwlog', 'sources'],
-  node: ['util', 'model', 'win', 'xml', 'fwlog', 'enrich', 'pipeline', 'sources', 'node'],
+  sources: ['util', 'model', 'win', 'xml', 'fwlog', 'evtx', 'sources'],
+  node: ['util', 'model', 'win', 'xml', 'fwlog', 'evtx', 'enrich', 'pipeline', 'sources', 'node'],
 };
 
 function nativeFiles(dir = path.join(ROOT, 'native')): string[] {

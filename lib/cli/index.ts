@@ -8,11 +8,12 @@ import path from 'node:path';
 import { parseArgs, UsageError } from './args';
 import { audit } from './audit';
 import { commandHelp, PROGRAM, type Command, type Io } from './command';
+import { exportCommand } from './export';
 import { replay } from './replay';
 import { summary } from './summary';
 import { watch } from './watch';
 
-export const COMMANDS: readonly Command[] = [replay, watch, summary, audit];
+export const COMMANDS: readonly Command[] = [replay, watch, summary, audit, exportCommand];
 
 function version(): string {
   return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;

@@ -105,7 +105,7 @@ template <typename F>
 void ForEachView(EventRecord& r, F&& f) {
   for (std::string_view* v : {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.level, &r.task,
                               &r.opcode, &r.keywords, &r.activityId, &r.userId, &r.writerProcessId, &r.writerThreadId,
-                              &r.invalidField})
+                              &r.invalidField, &r.xml})
     f(*v);
   for (DataField& d : r.data) {
     f(d.name);
@@ -115,7 +115,7 @@ void ForEachView(EventRecord& r, F&& f) {
 
 #if defined(__x86_64__) || defined(_M_X64)
 static_assert(sizeof(BlockEvent) == 328, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
-static_assert(sizeof(EventRecord) == 272, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
+static_assert(sizeof(EventRecord) == 288, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
 #endif
 
 }  // namespace wfp

@@ -1,4 +1,5 @@
-// One event record as a reader produces it: the System section and every EventData field by name.
+// One event record as a reader produces it: the System section, every EventData field by name and
+// the leaf values of UserData by element name.
 // Values are views into the producer's buffer and are valid only during the sink call. The System
 // values this library does not compute with are kept as the text Windows renders (an .evtx reader
 // formats them the same way). Plain C++ with no Node-API and no OS code.
@@ -43,6 +44,10 @@ struct EventRecord {
 
   // The System field whose text was not a valid number, if any; the normaliser reports it.
   std::string_view invalidField;
+
+  // The record as event XML: for XML inputs its own text, always; for .evtx files EvtRender-style XML
+  // on one line, only when the sink asks for it (RecordSink::WantsXml). Empty otherwise.
+  std::string_view xml;
 
   // Resets every field but keeps the data vector's capacity: one record is reused for a whole stream.
   void Clear() {

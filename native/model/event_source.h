@@ -104,6 +104,10 @@ class RecordSink {
   // Whether records of this event ID are of any use: a reader may skip the others before decoding
   // their strings.
   virtual bool Wants(uint32_t eventId) const { return true; }
+  // Whether the sink takes each record as its event XML (EventRecord::xml) and nothing else: only an
+  // export asks, so a reader that must render XML to have it (.evtx) never does so on the normal path,
+  // and then need not fill the other fields.
+  virtual bool WantsXml() const { return false; }
 
  protected:
   ~RecordSink() = default;

@@ -22,6 +22,7 @@
 #include "node/batch_value.h"
 #include "node/napi_errors.h"
 #include "node/napi_options.h"
+#include "pipeline/export_sink.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/resume_point.h"
 #include "sources/source_options.h"
@@ -30,9 +31,12 @@
 namespace wfp {
 namespace {
 
+// The sink is the Pipeline (events), or for an export the ExportSink (every record as text).
 struct Core {
-  Core(size_t highWaterMark, PipelineOptions options)
-      : queue(highWaterMark, [this] { Wake(); }), pipeline(std::move(options), queue) {}
+  Core(size_t highWaterMark, PipelineOptions options, std::optional<ExportFormat> exportFormat)
+      : queue(highWaterMark, [this] { Wake(); }),
+        pipeline(exportFormat ? nullptr : std::make_unique<Pipeline>(std::move(options), queue)),
+        exporter(exportFormat ? std::make_unique<ExportSink>(*exportFormat, options.batchSize, queue) : nullptr) {}
 
   ~Core() {
     Stop();
@@ -51,8 +55,15 @@ struct Core {
     if (thread.joinable()) thread.join();
   }
 
+  RecordSink& sink() { return pipeline ? static_cast<RecordSink&>(*pipeline) : *exporter; }
+  void FinishSink() {
+    if (pipeline) pipeline->Finish();
+    else exporter->Finish();
+  }
+
   DeliveryQueue queue;
-  Pipeline pipeline;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<ExportSink> exporter;
   std::unique_ptr<EventSource> source;
   std::thread thread;
   napi_threadsafe_function tsfn = nullptr;
@@ -118,8 +129,8 @@ void CallJs(napi_env env, napi_value callback, void* context, void*) {
 
 void RunThread(Core* core) {
   SetCurrentThreadName("wfp-blocks");
-  core->source->Run(core->pipeline);
-  core->pipeline.Finish();
+  core->source->Run(core->sink());
+  core->FinishSink();
   core->queue.MarkEnded();
   napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
 }
@@ -214,6 +225,12 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
     pipeline.formatContext.packageVersion = options.String("packageVersion").value_or("");
   }
   const bool enrich = options.Bool("enrich").value_or(false);
+  std::optional<ExportFormat> exportFormat;
+  if (std::optional<std::string> format = options.String("export")) {
+    if (*format == "xml") exportFormat = ExportFormat::Xml;
+    else if (*format == "json") exportFormat = ExportFormat::Json;
+    else options.Fail("export must be 'xml' or 'json'");
+  }
   if (options.failed()) { Fail(env, options.error()); return; }
   pipeline.recordIdsAscend = type->live;
   // One engine session per live watcher, for the enricher and a source that reads from the engine.
@@ -223,7 +240,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
   SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr, engine};
 
-  auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline));
+  auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline), exportFormat);
   Core* raw = core.get();
   context.streamDrained = [raw] { raw->queue.MarkDrained(); };
   core->source = type->create(options, context);

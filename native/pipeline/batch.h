@@ -183,10 +183,12 @@ struct BatchRuleChange {
 };
 
 struct Batch {
-  std::string text;     // a formatted watcher: the events' lines (then strings and numbers stay empty)
+  // A formatted watcher: the events' lines; an export: its records, one per line (ExportSink). Then
+  // strings and numbers stay empty.
+  std::string text;
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
-  uint32_t events = 0;
+  uint32_t events = 0;  // events, or for an export the records in `text`
   std::vector<BatchIssue> issues;
   std::vector<BatchGap> gaps;
   std::vector<BatchPolicyChange> policyChanges;

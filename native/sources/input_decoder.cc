@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "fwlog/fwlog_decoder.h"
+#include "evtx/evtx_decoder.h"
 #include "sources/gzip_input.h"
 #include "sources/unreadable_input.h"
 #include "xml/xml_pump.h"
@@ -30,6 +31,7 @@ std::unique_ptr<RecordDecoder> Create(std::string input, uint32_t index, const I
 constexpr InputFormat kFormats[] = {
     {2, &GzipInput::Matches, &Create<GzipInput>},
     {FirewallLogDecoder::kHeadBytes, &FirewallLogDecoder::Recognizes, &Create<FirewallLogDecoder>},
+    {EvtxDecoder::kSignatureBytes, &EvtxDecoder::Matches, &Create<EvtxDecoder>},
     // Keep last but one: says what an input is when no reader above claims it and it is not XML.
     {UnreadableInput::kHeadBytes, &UnreadableInput::Matches, &Create<UnreadableInput>},
     {0, [](std::string_view) { return true; }, &Create<XmlPump>},

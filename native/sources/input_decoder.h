@@ -1,7 +1,7 @@
-// Picks the decoder for one input from its first bytes, never from its name, and feeds it: the
-// firewall's own log (pfirewall.log), or event XML (UTF-8 or UTF-16, the fallback for anything else).
-// A format is a line in the table of input_decoder.cc: what its first bytes look like, and its
-// decoder. Plain C++ with no Node-API and no OS code.
+// Picks the decoder for one input from its first bytes, never from its name, and feeds it: .evtx
+// files ("ElfFile\0"), the firewall's own log (pfirewall.log), or event XML (UTF-8 or UTF-16, the
+// fallback for anything else). A format is a line in the table of input_decoder.cc: what its first
+// bytes look like, and its decoder. Plain C++ with no Node-API and no OS code.
 #pragma once
 
 #include <cstdint>

@@ -26,9 +26,6 @@ std::optional<std::string> UnreadableInput::Describe(std::string_view head) {
   if ((byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) || (byte(0) == 0xFF && byte(1) == 0xFE) ||
       (byte(0) == 0xFE && byte(1) == 0xFF))
     return std::nullopt;
-  if (starts(std::string_view("ElfFile\0", 8)))
-    return std::string("an .evtx file (a binary Windows event log); export it as XML on Windows: "
-                       "wevtutil qe FILE.evtx /lf:true /f:xml, or Get-WinEvent -Path FILE.evtx | % ToXml()");
   if (starts("PK\x03\x04")) return std::string("a zip archive: extract it first");
   if (starts("BZh")) return std::string("bzip2-compressed data: decompress it first (bunzip2)");
   if (starts("\xFD" "7zXZ")) return std::string("xz-compressed data: decompress it first (unxz)");

@@ -1,25 +1,12 @@
 #include "util/inflate.h"
 
-#include <array>
+#include "util/crc32.h"
 
 namespace wfp {
 namespace {
 
 constexpr size_t kWindow = 32768;
 constexpr size_t kMaxPending = 64u << 20;  // a deflate block never needs this much input
-
-const std::array<uint32_t, 256>& CrcTable() {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t n = 0; n < 256; ++n) {
-      uint32_t c = n;
-      for (int k = 0; k < 8; ++k) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[n] = c;
-    }
-    return t;
-  }();
-  return table;
-}
 
 // Reads bits least-significant first from a byte run; `short_` is set when a read runs past the end.
 struct BitReader {
@@ -122,13 +109,6 @@ Step Codes(BitReader& in, const Huffman& lit, const Huffman& dist, std::string& 
 }
 
 }  // namespace
-
-uint32_t Crc32(uint32_t crc, const unsigned char* data, size_t size) {
-  const auto& table = CrcTable();
-  crc = ~crc;
-  for (size_t i = 0; i < size; ++i) crc = table[(crc ^ data[i]) & 0xffu] ^ (crc >> 8);
-  return ~crc;
-}
 
 void GzipInflater::Fail(std::string message) {
   stage_ = Stage::Failed;
@@ -243,7 +223,7 @@ bool GzipInflater::ReadBlock(std::string& out) {
   const auto* produced = reinterpret_cast<const unsigned char*>(block.data()) + start;
   const size_t count = block.size() - start;
   out.append(block, start, count);
-  crc_ = Crc32(crc_, produced, count);
+  crc_ = Crc32(produced, count, crc_);
   size_ += static_cast<uint32_t>(count);
   history_ = block.size() > kWindow ? block.substr(block.size() - kWindow) : std::move(block);
   in_.erase(0, in.pos / 8);

@@ -11,9 +11,6 @@
 
 namespace wfp {
 
-// CRC-32 (ISO 3309, as gzip uses it) of `size` bytes, continuing from `crc`.
-uint32_t Crc32(uint32_t crc, const unsigned char* data, size_t size);
-
 class GzipInflater {
  public:
   enum class Status { Ok, Error };

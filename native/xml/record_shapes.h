@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "model/event_record.h"
-#include "xml/record_field.h"
+#include "model/record_field.h"
 
 namespace wfp {
 

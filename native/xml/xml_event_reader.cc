@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "xml/record_field.h"
+#include "model/record_field.h"
 #include "util/utf8.h"
 
 namespace wfp {
@@ -97,40 +97,7 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
   return true;
 }
 
-enum class Section { None, System, EventData, Other };
-
-// Which record field the text of a System element belongs to.
-Field SystemTextField(sv name) {
-  if (name == "EventID") return Field::EventId;
-  if (name == "Version") return Field::Version;
-  if (name == "EventRecordID") return Field::RecordId;
-  if (name == "Computer") return Field::Computer;
-  if (name == "Channel") return Field::Channel;
-  if (name == "Level") return Field::Level;
-  if (name == "Task") return Field::Task;
-  if (name == "Opcode") return Field::Opcode;
-  if (name == "Keywords") return Field::Keywords;
-  return Field::None;
-}
-
-// Which record field an attribute of a System element belongs to.
-Field SystemAttributeField(sv element, sv attr) {
-  switch (element.size()) {
-    case 8:
-      if (element == "Provider") return attr == "Name" ? Field::Provider : attr == "Guid" ? Field::ProviderGuid : Field::None;
-      if (element == "Security") return attr == "UserID" ? Field::UserId : Field::None;
-      break;
-    case 9:
-      if (element == "Execution")
-        return attr == "ProcessID" ? Field::WriterProcessId : attr == "ThreadID" ? Field::WriterThreadId : Field::None;
-      break;
-    case 11:
-      if (element == "TimeCreated") return attr == "SystemTime" ? Field::SystemTime : Field::None;
-      if (element == "Correlation") return attr == "ActivityID" ? Field::ActivityId : Field::None;
-      break;
-  }
-  return Field::None;
-}
+enum class Section { None, System, EventData, UserData, Other };
 
 }  // namespace
 
@@ -268,6 +235,7 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
       switch (ParseEvent(pos_, record, end, why, resumeAt)) {
         case Parse::Ok:
           recordOffset = here;
+          record.xml = sv(buf_.data() + pos_, end - pos_);
           pos_ = end;
           return Step::Record;
         case Parse::Malformed:
@@ -494,18 +462,27 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
     // Where this element sits decides what it means.
     Field leafTarget = Field::None;
     bool isData = false, inSystem = false;
+    // Other values by element name: the other children of EventData, the elements below UserData's
+    // child (and their attributes, by attribute name). Rare, so read by this parser only.
+    bool isNamedValue = false, inUserData = false;
     if (depth == 1) {
-      section = local == "System" ? Section::System : local == "EventData" ? Section::EventData : Section::Other;
+      section = local == "System"      ? Section::System
+                : local == "EventData" ? Section::EventData
+                : local == "UserData"  ? Section::UserData
+                                       : Section::Other;
     } else if (depth == 2 && section == Section::System) {
       leafTarget = SystemTextField(local);
       inSystem = true;
     } else if (depth == 2 && section == Section::EventData) {
       isData = local == "Data";
-      if (isData) {
-        leafTarget = Field::DataValue;
-        dataName = sv();
-      }
+      isNamedValue = !isData;
+      leafTarget = Field::DataValue;
+      dataName = sv();
+    } else if (depth >= 3 && section == Section::UserData) {
+      isNamedValue = inUserData = true;
+      leafTarget = Field::DataValue;
     }
+    if (isNamedValue && learnShapes_) recorder_.Abort();
 
     // Attributes.
     const char* a = ne;
@@ -554,16 +531,22 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
                                                      : Field::None;
       if (learnShapes_) recorder_.Value(vs, ve, field);
       AssignField(field, value, record, dataName);
+      if (inUserData && !IsNamespaceDeclaration(attr)) {
+        sv attributeName = attr;
+        AssignField(Field::DataValue, value, record, attributeName);
+      }
     }
+    if (isNamedValue) dataName = local;
 
     if (depth == 0) {
       if (selfClosing) return malformed("empty <Event/> element", p);
       stack[depth++] = name;
     } else if (selfClosing) {
-      if (isData) {
+      if (isData || isNamedValue) {
         AssignField(Field::DataValue, sv(), record, dataName);
         if (learnShapes_) recorder_.EmptyData(a - 2);
       }
+      if (depth > 1) target = Field::None;  // an element with a child element keeps no text of its own
       if (depth == 1) section = Section::None;
     } else {
       stack[depth++] = name;

@@ -70,6 +70,24 @@ const std::vector<Fixture>& Fixtures() {
   return fixtures;
 }
 
+const std::vector<EvtxFile>& EvtxFixtures() {
+  static const std::vector<EvtxFile> files = [] {
+    std::vector<EvtxFile> out;
+    const char* folder = std::getenv("WFP_EVTX_FIXTURES");
+    if (!folder) return out;
+    std::vector<std::filesystem::path> paths;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+      if (entry.path().extension() == ".evtx") paths.push_back(entry.path());
+    std::sort(paths.begin(), paths.end());
+    for (const auto& path : paths) {
+      std::ifstream in(path, std::ios::binary);
+      out.push_back(EvtxFile{path.filename().string(), std::string(std::istreambuf_iterator<char>(in), {})});
+    }
+    return out;
+  }();
+  return files;
+}
+
 bool Read(const std::string& xml, XmlEventReader& reader, EventRecord& record) {
   reader.Reset(0);
   reader.Append(xml.data(), xml.size());

@@ -32,6 +32,13 @@ struct Fixture {
 };
 const std::vector<Fixture>& Fixtures();  // from the folder named by WFP_FIXTURES
 
+// The real .evtx files (test/fixtures/evtx, decompressed), from the folder named by WFP_EVTX_FIXTURES.
+struct EvtxFile {
+  std::string name;
+  std::string bytes;
+};
+const std::vector<EvtxFile>& EvtxFixtures();
+
 // Reads one record from `xml` (reusing `reader`); false when it is not a record.
 bool Read(const std::string& xml, XmlEventReader& reader, EventRecord& record);
 std::string Replaced(std::string s, std::string_view from, std::string_view to, bool all = false);

@@ -1,6 +1,7 @@
-// What a value in an event record's XML means to this library. The XML reader's general parser and
-// its learned record shapes both assign values through AssignField, so a record gives the same
-// EventRecord whichever of the two reads it.
+// What a value of an event record means to this library: which System element or attribute holds
+// which field, and how its text is kept. The XML reader (its general parser and its learned record
+// shapes) and the .evtx reader all assign values through AssignField, so a record gives the same
+// EventRecord whichever reads it. Plain C++ with no Node-API and no OS code.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,44 @@ inline bool ParseUnsigned(std::string_view text, uint64_t& out) {
 }
 
 }  // namespace record_field_detail
+
+// Which record field the text of a System element belongs to.
+inline Field SystemTextField(std::string_view name) {
+  if (name == "EventID") return Field::EventId;
+  if (name == "Version") return Field::Version;
+  if (name == "EventRecordID") return Field::RecordId;
+  if (name == "Computer") return Field::Computer;
+  if (name == "Channel") return Field::Channel;
+  if (name == "Level") return Field::Level;
+  if (name == "Task") return Field::Task;
+  if (name == "Opcode") return Field::Opcode;
+  if (name == "Keywords") return Field::Keywords;
+  return Field::None;
+}
+
+// Which record field an attribute of a System element belongs to.
+inline Field SystemAttributeField(std::string_view element, std::string_view attr) {
+  switch (element.size()) {
+    case 8:
+      if (element == "Provider") return attr == "Name" ? Field::Provider : attr == "Guid" ? Field::ProviderGuid : Field::None;
+      if (element == "Security") return attr == "UserID" ? Field::UserId : Field::None;
+      break;
+    case 9:
+      if (element == "Execution")
+        return attr == "ProcessID" ? Field::WriterProcessId : attr == "ThreadID" ? Field::WriterThreadId : Field::None;
+      break;
+    case 11:
+      if (element == "TimeCreated") return attr == "SystemTime" ? Field::SystemTime : Field::None;
+      if (element == "Correlation") return attr == "ActivityID" ? Field::ActivityId : Field::None;
+      break;
+  }
+  return Field::None;
+}
+
+// UserData values include their elements' attributes, but not namespace declarations.
+inline bool IsNamespaceDeclaration(std::string_view attribute) {
+  return attribute == "xmlns" || attribute.substr(0, 6) == "xmlns:";
+}
 
 // `dataName` carries a <Data> element's Name from its attribute to its value. Inline: the shape
 // matcher calls it for every value.

@@ -1,0 +1,328 @@
+#include "evtx/binxml_value.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "evtx/evtx_layout.h"
+#include "util/utf8.h"
+
+namespace wfp::evtx {
+namespace {
+
+constexpr char kHexUpper[] = "0123456789ABCDEF";
+constexpr char kHexLower[] = "0123456789abcdef";
+
+void AppendUnsigned(uint64_t v, std::string& out) {
+  char buf[20];
+  size_t n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (n) out += buf[--n];
+}
+
+void AppendSigned(int64_t v, std::string& out) {
+  if (v < 0) {
+    out += '-';
+    AppendUnsigned(0 - static_cast<uint64_t>(v), out);
+  } else {
+    AppendUnsigned(static_cast<uint64_t>(v), out);
+  }
+}
+
+void AppendHex(uint64_t v, std::string& out) {
+  out += "0x";
+  char buf[16];
+  size_t n = 0;
+  do {
+    buf[n++] = kHexLower[v & 0xF];
+    v >>= 4;
+  } while (v);
+  while (n) out += buf[--n];
+}
+
+void AppendDigits(uint32_t v, int width, std::string& out) {
+  char buf[10];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  out.append(buf, static_cast<size_t>(width));
+}
+
+// Windows-1252 for 0x80..0x9F (the rest of the code page is Latin-1); undefined bytes map to U+FFFD.
+constexpr uint16_t kCp1252High[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+};
+
+void AppendAnsi(const uint8_t* data, size_t size, std::string& out) {
+  for (size_t i = 0; i < size && data[i]; ++i) {
+    const uint8_t c = data[i];
+    if (c < 0x80) out += static_cast<char>(c);
+    else if (c < 0xA0) AppendUtf8(out, kCp1252High[c - 0x80]);
+    else AppendUtf8(out, c);
+  }
+}
+
+void AppendGuid(const uint8_t* g, std::string& out) {
+  auto hex = [&](uint8_t b) {
+    out += kHexUpper[b >> 4];
+    out += kHexUpper[b & 0xF];
+  };
+  out += '{';
+  for (int i = 3; i >= 0; --i) hex(g[i]);
+  out += '-';
+  hex(g[5]);
+  hex(g[4]);
+  out += '-';
+  hex(g[7]);
+  hex(g[6]);
+  out += '-';
+  hex(g[8]);
+  hex(g[9]);
+  out += '-';
+  for (int i = 10; i < 16; ++i) hex(g[i]);
+  out += '}';
+}
+
+// A SID: revision, sub-authority count, a 48-bit big-endian authority, then the sub-authorities.
+size_t SidSize(const uint8_t* data, size_t size) {
+  if (size < 8) return 0;
+  const size_t need = 8 + 4 * static_cast<size_t>(data[1]);
+  return need <= size ? need : 0;
+}
+
+void AppendSid(const uint8_t* data, std::string& out) {
+  out += "S-";
+  AppendUnsigned(data[0], out);
+  out += '-';
+  uint64_t authority = 0;
+  for (int i = 2; i < 8; ++i) authority = (authority << 8) | data[i];
+  if (authority >> 32) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%012" PRIX64, authority);
+    out += buf;
+  } else {
+    AppendUnsigned(authority, out);
+  }
+  for (size_t i = 0; i < data[1]; ++i) {
+    out += '-';
+    AppendUnsigned(U32(data + 8 + 4 * i), out);
+  }
+}
+
+// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
+void CivilFromDays(int64_t z, int64_t& y, uint32_t& m, uint32_t& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const uint32_t doe = static_cast<uint32_t>(z - era * 146097);
+  const uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const uint32_t mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+}
+
+void AppendDateTime(int64_t y, uint32_t mo, uint32_t d, uint32_t h, uint32_t mi, uint32_t s, std::string& out) {
+  AppendDigits(static_cast<uint32_t>(y), y > 9999 ? 5 : 4, out);
+  out += '-';
+  AppendDigits(mo, 2, out);
+  out += '-';
+  AppendDigits(d, 2, out);
+  out += 'T';
+  AppendDigits(h, 2, out);
+  out += ':';
+  AppendDigits(mi, 2, out);
+  out += ':';
+  AppendDigits(s, 2, out);
+}
+
+// A real as C's %g would not: Windows writes the shortest text that reads back as the same value.
+void AppendReal(double v, int digits, std::string& out) {
+  char buf[40];
+  for (int precision = 1; precision <= digits; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (digits > 9 ? std::strtod(buf, nullptr) == v : static_cast<float>(std::strtod(buf, nullptr)) == static_cast<float>(v)) break;
+  }
+  out += buf;
+}
+
+}  // namespace
+
+size_t FixedSize(uint8_t type) {
+  switch (type) {
+    case kInt8:
+    case kUInt8:
+      return 1;
+    case kInt16:
+    case kUInt16:
+      return 2;
+    case kInt32:
+    case kUInt32:
+    case kReal32:
+    case kBool:
+    case kHexInt32:
+      return 4;
+    case kInt64:
+    case kUInt64:
+    case kReal64:
+    case kFileTime:
+    case kHexInt64:
+      return 8;
+    case kGuid:
+    case kSysTime:
+      return 16;
+    default:
+      return 0;
+  }
+}
+
+void AppendUtf16(const uint8_t* data, size_t units, std::string& out) {
+  // ASCII, the bulk of every log, a run at a time.
+  size_t ascii = 0;
+  while (ascii < units && data[2 * ascii + 1] == 0 && data[2 * ascii] != 0 && data[2 * ascii] < 0x80) ++ascii;
+  if (ascii) {
+    const size_t at = out.size();
+    out.resize(at + ascii);
+    char* p = &out[at];
+    for (size_t i = 0; i < ascii; ++i) p[i] = static_cast<char>(data[2 * i]);
+    data += 2 * ascii;
+    units -= ascii;
+  }
+  for (size_t i = 0; i < units; ++i) {
+    uint32_t u = U16(data + 2 * i);
+    if (u == 0) return;
+    if (u < 0x80) {
+      out += static_cast<char>(u);
+      continue;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
+      const uint32_t low = U16(data + 2 * i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
+        ++i;
+        continue;
+      }
+    }
+    if (u >= 0xD800 && u <= 0xDFFF) u = 0xFFFD;
+    AppendUtf8(out, u);
+  }
+}
+
+void AppendFileTime(uint64_t ticks, std::string& out) {
+  const uint64_t seconds = ticks / 10000000;
+  const uint32_t fraction = static_cast<uint32_t>(ticks % 10000000);
+  const int64_t days = static_cast<int64_t>(seconds / 86400) - 134774;  // 1601-01-01 to 1970-01-01
+  const uint32_t inDay = static_cast<uint32_t>(seconds % 86400);
+  int64_t y;
+  uint32_t m, d;
+  CivilFromDays(days, y, m, d);
+  AppendDateTime(y, m, d, inDay / 3600, inDay / 60 % 60, inDay % 60, out);
+  out += '.';
+  AppendDigits(fraction, 7, out);
+  out += "00Z";
+}
+
+bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& out) {
+  const size_t fixed = FixedSize(type);
+  if (fixed && size != fixed) return false;
+  switch (type) {
+    case kNull:
+      return true;
+    case kString:
+      if (size % 2) return false;
+      AppendUtf16(data, size / 2, out);
+      return true;
+    case kAnsiString:
+      AppendAnsi(data, size, out);
+      return true;
+    case kInt8: AppendSigned(static_cast<int8_t>(data[0]), out); return true;
+    case kUInt8: AppendUnsigned(data[0], out); return true;
+    case kInt16: AppendSigned(static_cast<int16_t>(U16(data)), out); return true;
+    case kUInt16: AppendUnsigned(U16(data), out); return true;
+    case kInt32: AppendSigned(static_cast<int32_t>(U32(data)), out); return true;
+    case kUInt32: AppendUnsigned(U32(data), out); return true;
+    case kInt64: AppendSigned(static_cast<int64_t>(U64(data)), out); return true;
+    case kUInt64: AppendUnsigned(U64(data), out); return true;
+    case kReal32: {
+      float f;
+      std::memcpy(&f, data, 4);
+      AppendReal(f, 9, out);
+      return true;
+    }
+    case kReal64: {
+      double v;
+      std::memcpy(&v, data, 8);
+      AppendReal(v, 17, out);
+      return true;
+    }
+    case kBool: out += U32(data) ? "true" : "false"; return true;
+    case kGuid: AppendGuid(data, out); return true;
+    case kSizeT:
+      if (size == 4) AppendHex(U32(data), out);
+      else if (size == 8) AppendHex(U64(data), out);
+      else return false;
+      return true;
+    case kFileTime: AppendFileTime(U64(data), out); return true;
+    case kSysTime: {
+      // year, month, day of week, day, hour, minute, second, milliseconds
+      AppendDateTime(U16(data), U16(data + 2), U16(data + 6), U16(data + 8), U16(data + 10), U16(data + 12), out);
+      out += '.';
+      AppendDigits(U16(data + 14) % 1000, 3, out);
+      out += "000000Z";
+      return true;
+    }
+    case kSid:
+      if (!SidSize(data, size)) return false;
+      AppendSid(data, out);
+      return true;
+    case kHexInt32: AppendHex(U32(data), out); return true;
+    case kHexInt64: AppendHex(U64(data), out); return true;
+    default:  // binary, handles, event XML and types this reader does not know: their bytes in hex
+      for (size_t i = 0; i < size; ++i) {
+        out += kHexUpper[data[i] >> 4];
+        out += kHexUpper[data[i] & 0xF];
+      }
+      return true;
+  }
+}
+
+bool SplitArray(uint8_t type, const uint8_t* data, size_t size, std::vector<Bytes>& items) {
+  items.clear();
+  const uint8_t base = type & ~kArrayFlag;
+  if (base == kString || base == kAnsiString) {
+    const size_t unit = base == kString ? 2 : 1;
+    if (size % unit) return false;
+    size_t start = 0;
+    for (size_t i = 0; i + unit <= size; i += unit) {
+      const bool nul = unit == 2 ? U16(data + i) == 0 : data[i] == 0;
+      if (!nul) continue;
+      items.push_back(Bytes{data + start, i - start});
+      start = i + unit;
+    }
+    if (start < size) items.push_back(Bytes{data + start, size - start});  // the last one without its NUL
+    return true;
+  }
+  if (base == kSid) {
+    for (size_t at = 0; at < size;) {
+      const size_t n = SidSize(data + at, size - at);
+      if (!n) return false;
+      items.push_back(Bytes{data + at, n});
+      at += n;
+    }
+    return true;
+  }
+  size_t item = FixedSize(base);
+  if (base == kSizeT) item = 8;  // an array of pointers of a 64-bit writer; 32-bit writers use HexInt32 arrays
+  if (!item || size % item) return false;
+  for (size_t at = 0; at < size; at += item) items.push_back(Bytes{data + at, item});
+  return true;
+}
+
+}  // namespace wfp::evtx

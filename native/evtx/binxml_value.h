@@ -1,0 +1,69 @@
+// The value types of BinXML (substitution values and inline values) and the text Windows renders for
+// each, as EvtRender(EvtRenderEventXml) writes it: decimal integers, `0x` and lower-case hex digits
+// without padding for the hex types and SizeT, upper-case GUIDs in braces, S-1-... SIDs, `true` and
+// `false`, upper-case hex bytes for binary, FILETIME as SystemTime is written (seven fraction digits
+// and two zeros: the 100 ns the value holds). Strings end at their first NUL, as Windows hands them
+// over; a UTF-16 unit that is not part of a valid pair becomes U+FFFD. Plain C++ with no Node-API and
+// no OS code.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wfp::evtx {
+
+enum ValueType : uint8_t {
+  kNull = 0x00,
+  kString = 0x01,      // UTF-16LE
+  kAnsiString = 0x02,  // a code page (Windows-1252 here)
+  kInt8 = 0x03,
+  kUInt8 = 0x04,
+  kInt16 = 0x05,
+  kUInt16 = 0x06,
+  kInt32 = 0x07,
+  kUInt32 = 0x08,
+  kInt64 = 0x09,
+  kUInt64 = 0x0A,
+  kReal32 = 0x0B,
+  kReal64 = 0x0C,
+  kBool = 0x0D,  // 32 bits
+  kBinary = 0x0E,
+  kGuid = 0x0F,
+  kSizeT = 0x10,  // 4 or 8 bytes
+  kFileTime = 0x11,
+  kSysTime = 0x12,
+  kSid = 0x13,
+  kHexInt32 = 0x14,
+  kHexInt64 = 0x15,
+  kEvtHandle = 0x20,
+  kBinXml = 0x21,  // nested BinXML: the walker reads it, not AppendValue
+  kEvtXml = 0x23,
+  kArrayFlag = 0x80,  // an array of the type in the low bits
+};
+
+struct Bytes {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+};
+
+// Bytes of one value of a fixed-size type; 0 for the others (strings, binary, SID, SizeT, BinXML).
+size_t FixedSize(uint8_t type);
+
+// Appends the text of one value (not an array) of `type` held in `size` bytes. False, appending
+// nothing, when the bytes cannot hold a value of that type (a wrong size, a SID cut short).
+bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& out);
+
+// The items of an array value (`type` has kArrayFlag): strings end at their NUL, fixed-size items
+// follow each other, SIDs are as long as their sub-authority count says. False when the bytes do not
+// divide into items (a partial last item is not an item).
+bool SplitArray(uint8_t type, const uint8_t* data, size_t size, std::vector<Bytes>& items);
+
+// UTF-16LE code units to UTF-8, up to the first NUL.
+void AppendUtf16(const uint8_t* data, size_t units, std::string& out);
+
+// 100 ns ticks since 1601-01-01 as `2016-06-29T15:24:34.3460000` followed by `00Z`.
+void AppendFileTime(uint64_t ticks, std::string& out);
+
+}  // namespace wfp::evtx
