@@ -43,6 +43,14 @@ describe('lifecycle, each in a child process', () => {
     expect(r.stdout).toBe('survived 10\n');
   });
 
+  it('a worker terminated inside construction (each option read), delivery, closing, or at random points survives', () => {
+    const r = run('terminate-anywhere.cjs', 'all', '40');
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('survived 55\n');
+  });
+
   it("a worker's process.exit() while its watcher streams leaves the parent alive", () => {
     const r = run('worker-exit.cjs', '10');
     expect(r.stderr).toBe('');

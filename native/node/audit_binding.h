@@ -2,9 +2,10 @@
 // win/audit_policy.h that throw a typed { code, systemCode } error.
 #pragma once
 
-#include <napi.h>
+#include <node_api.h>
 
 namespace wfp {
-// Adds auditQuery and auditSet to `exports` on Windows; nothing elsewhere.
-void AddAuditFunctions(Napi::Env env, Napi::Object exports);
+// Adds auditQuery and auditSet to `exports` on Windows; nothing elsewhere. False when the environment
+// refused (it is shutting down).
+bool AddAuditFunctions(napi_env env, napi_value exports);
 }  // namespace wfp

@@ -8,8 +8,9 @@
 //   lets the process exit; ref()/unref() decide it while the thread runs.
 // - An environment cleanup hook stops and joins the thread before Node tears the environment down
 //   (process exit, worker termination), so no thread outlives the addon's code.
-// - Values are built with raw napi_* calls that give up at the first failure: during teardown
-//   JavaScript may not run, and that must not turn into a fatal error.
+// - Every Node-API call is a raw napi_* call whose result is checked, giving up at the first failure
+//   (napi_values.h): during teardown JavaScript may not run, calls fail or leave an exception
+//   pending, and node-addon-api would turn that into a fatal error that aborts the host.
 #include "node/watcher.h"
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "enrich/enricher.h"
 #include "model/event_catalog.h"
 #include "node/napi_options.h"
+#include "node/napi_values.h"
 #include "pipeline/pipeline.h"
 #include "sources/source_options.h"
 #include "util/thread_name.h"
@@ -78,15 +80,6 @@ void FinalizeTsfn(napi_env env, void* data, void*) {
     core->cleanupHookActive = false;
   }
   delete holder;
-}
-
-// Small helpers over raw napi_* calls; each returns false at the first failure.
-bool SetNamed(napi_env env, napi_value obj, const char* key, napi_value value) {
-  return napi_set_named_property(env, obj, key, value) == napi_ok;
-}
-
-bool MakeString(napi_env env, const std::string& s, napi_value* out) {
-  return napi_create_string_utf8(env, s.data(), s.size(), out) == napi_ok;
 }
 
 bool MakeIssues(napi_env env, const std::vector<BatchIssue>& issues, napi_value* out) {
@@ -212,39 +205,58 @@ void RunThread(Core* core) {
   napi_release_threadsafe_function(core->tsfn, napi_tsfn_release);
 }
 
-}  // namespace
-
-// Throws a TypeError; a constructor that returns after it leaves the JS `new` throwing.
-void Fail(Napi::Env env, const std::string& message) {
-  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
-}
-
-struct Watcher::State {
+// What the JavaScript object holds. `core` is null when construction failed part way (possible only in
+// an environment that is shutting down, where the TypeError could not be thrown): every method then
+// does nothing.
+struct Handle {
   CoreRef core;
 };
 
-Napi::Function Watcher::Define(Napi::Env env) {
-  return DefineClass(env, "Watcher",
-                     {InstanceMethod<&Watcher::Close>("close"), InstanceMethod<&Watcher::Ref>("ref"),
-                      InstanceMethod<&Watcher::Unref>("unref"), InstanceMethod<&Watcher::Pause>("pause"),
-                      InstanceMethod<&Watcher::Resume>("resume"), InstanceMethod<&Watcher::Write>("write"),
-                      InstanceMethod<&Watcher::End>("end")});
+void FinalizeHandle(napi_env, void* data, void*) { delete static_cast<Handle*>(data); }
+
+// The handle of `this` and up to `argc` arguments; null when there is none (or the call failed).
+Handle* Unwrap(napi_env env, napi_callback_info info, size_t* argc = nullptr, napi_value* argv = nullptr) {
+  napi_value self;
+  void* data = nullptr;
+  size_t none = 0;
+  if (napi_get_cb_info(env, info, argc ? argc : &none, argv, &self, nullptr) != napi_ok ||
+      napi_unwrap(env, self, &data) != napi_ok)
+    return nullptr;
+  return static_cast<Handle*>(data);
 }
 
-Watcher::~Watcher() = default;
+Core* CoreOf(napi_env env, napi_callback_info info) {
+  Handle* handle = Unwrap(env, info);
+  return handle ? handle->core.get() : nullptr;
+}
 
-Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(info), state_(new State) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction())
-    { Fail(env, "Watcher(options, callback): expected an object and a function"); return; }
-  Napi::Function callback = info[1].As<Napi::Function>();
+bool TypeIs(napi_env env, napi_value value, napi_valuetype expected) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && type == expected;
+}
+
+// new Watcher(options, callback)
+napi_value Construct(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], self;
+  if (napi_get_cb_info(env, info, &argc, argv, &self, nullptr) != napi_ok) return nullptr;
+  if (argc < 2 || !TypeIs(env, argv[0], napi_object) || !TypeIs(env, argv[1], napi_function)) {
+    ThrowTypeError(env, "Watcher(options, callback): expected an object and a function");
+    return nullptr;
+  }
+  Handle* handle = new Handle;
+  if (napi_wrap(env, self, handle, FinalizeHandle, nullptr, nullptr) != napi_ok) {
+    delete handle;
+    ThrowTypeError(env, "Watcher: cannot wrap the object");
+    return nullptr;
+  }
 
   // The TypeScript layer validates options for users; these checks only guard the boundary.
-  NapiOptionReader options(env, info[0]);
+  NapiOptionReader options(env, argv[0]);
   const SourceType* type = FindSourceType(options.String("source").value_or(""));
   if (!type && !options.failed()) options.Fail("source must be one of the sources this build has");
   const double hwm = options.Number("highWaterMark").value_or(0);
-  if (hwm < 1 && !options.failed()) options.Fail("highWaterMark must be a number >= 1");
+  if (!(hwm >= 1) && !options.failed()) options.Fail("highWaterMark must be a number >= 1");
   bool wanted[kKindCount] = {};
   for (const std::string& name : options.Strings("kinds").value_or(std::vector<std::string>{})) {
     std::optional<Kind> kind = ParseKind(name);
@@ -254,80 +266,131 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   PipelineOptions pipeline;
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
-  pipeline.afterRecordId = static_cast<uint64_t>(options.Number("afterRecordId").value_or(0));
+  pipeline.afterRecordId = RecordIdFromDouble(options.Number("afterRecordId").value_or(0));
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   const bool enrich = options.Bool("enrich").value_or(false);
-  if (options.failed()) { Fail(env, options.error()); return; }
+  if (options.failed()) {
+    ThrowTypeError(env, options.error());
+    return nullptr;
+  }
   pipeline.recordIdsAscend = type->live;
   pipeline.enricher = type->live && enrich ? CreateSystemEnricher() : nullptr;
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
   SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr};
 
-  auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline));
+  const size_t highWaterMark = hwm < 1e9 ? static_cast<size_t>(hwm) : size_t{1000000000};
+  auto core = std::make_shared<Core>(highWaterMark, std::move(pipeline));
   Core* raw = core.get();
   context.streamDrained = [raw] { raw->queue.MarkDrained(); };
   core->source = type->create(options, context);
-  if (!core->source) { Fail(env, options.failed() ? options.error() : "cannot create the source"); return; }
+  if (!core->source) {
+    ThrowTypeError(env, options.failed() ? options.error() : "cannot create the source");
+    return nullptr;
+  }
 
-  CoreRef* holder = new CoreRef(core);
   napi_value resourceName;
-  napi_create_string_utf8(env, "wfp-blocks watcher", NAPI_AUTO_LENGTH, &resourceName);
-  if (napi_create_threadsafe_function(env, callback, nullptr, resourceName, 0, 1, holder, FinalizeTsfn, holder,
+  if (!MakeString(env, "wfp-blocks watcher", &resourceName)) {
+    ThrowTypeError(env, "cannot create the thread-safe function");
+    return nullptr;
+  }
+  CoreRef* holder = new CoreRef(core);
+  if (napi_create_threadsafe_function(env, argv[1], nullptr, resourceName, 0, 1, holder, FinalizeTsfn, holder,
                                       CallJs, &core->tsfn) != napi_ok) {
     delete holder;
-    { Fail(env, "cannot create the thread-safe function"); return; }
+    ThrowTypeError(env, "cannot create the thread-safe function");
+    return nullptr;
   }
   core->tsfnAlive = true;
   // Registered after the function, so it runs before the function's own teardown (hooks run LIFO).
-  napi_add_env_cleanup_hook(env, CleanupHook, raw);
+  // Without it no thread may start: nothing would join it before the addon is unloaded.
+  if (napi_add_env_cleanup_hook(env, CleanupHook, raw) != napi_ok) {
+    napi_release_threadsafe_function(core->tsfn, napi_tsfn_abort);
+    ThrowTypeError(env, "cannot register the environment cleanup hook");
+    return nullptr;
+  }
   core->cleanupHookActive = true;
   core->thread = std::thread(RunThread, raw);
-  state_->core = std::move(core);
+  handle->core = std::move(core);
+  return self;
 }
 
-Napi::Value Watcher::Close(const Napi::CallbackInfo& info) {
-  Core& core = *state_->core;
-  core.closing = true;
-  core.Stop();
-  return info.Env().Undefined();
-}
-
-Napi::Value Watcher::Ref(const Napi::CallbackInfo& info) {
-  Core& core = *state_->core;
-  if (core.tsfnAlive) napi_ref_threadsafe_function(info.Env(), core.tsfn);
-  return info.Env().Undefined();
-}
-
-Napi::Value Watcher::Unref(const Napi::CallbackInfo& info) {
-  Core& core = *state_->core;
-  if (core.tsfnAlive) napi_unref_threadsafe_function(info.Env(), core.tsfn);
-  return info.Env().Undefined();
-}
-
-Napi::Value Watcher::Pause(const Napi::CallbackInfo& info) {
-  state_->core->queue.SetPaused(true);
-  return info.Env().Undefined();
-}
-
-Napi::Value Watcher::Resume(const Napi::CallbackInfo& info) {
-  state_->core->queue.SetPaused(false);
-  return info.Env().Undefined();
-}
-
-Napi::Value Watcher::Write(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  StreamInput* stream = state_->core->source->streamInput();
-  if (!stream || info.Length() < 1 || !info[0].IsTypedArray()) {
-    Napi::TypeError::New(env, "write(chunk) needs a stream watcher and a Uint8Array").ThrowAsJavaScriptException();
-    return env.Undefined();
+napi_value Close(napi_env env, napi_callback_info info) {
+  if (Core* core = CoreOf(env, info)) {
+    core->closing = true;
+    core->Stop();
   }
-  Napi::Uint8Array chunk = info[0].As<Napi::Uint8Array>();
-  return Napi::Boolean::New(env, stream->Write(reinterpret_cast<const char*>(chunk.Data()), chunk.ByteLength()));
+  return nullptr;
 }
 
-Napi::Value Watcher::End(const Napi::CallbackInfo& info) {
-  if (StreamInput* stream = state_->core->source->streamInput()) stream->End();
-  return info.Env().Undefined();
+napi_value Ref(napi_env env, napi_callback_info info) {
+  Core* core = CoreOf(env, info);
+  if (core && core->tsfnAlive) napi_ref_threadsafe_function(env, core->tsfn);
+  return nullptr;
+}
+
+napi_value Unref(napi_env env, napi_callback_info info) {
+  Core* core = CoreOf(env, info);
+  if (core && core->tsfnAlive) napi_unref_threadsafe_function(env, core->tsfn);
+  return nullptr;
+}
+
+napi_value Pause(napi_env env, napi_callback_info info) {
+  if (Core* core = CoreOf(env, info)) core->queue.SetPaused(true);
+  return nullptr;
+}
+
+napi_value Resume(napi_env env, napi_callback_info info) {
+  if (Core* core = CoreOf(env, info)) core->queue.SetPaused(false);
+  return nullptr;
+}
+
+size_t ElementSize(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
+// write(chunk: Uint8Array): boolean (false: pause the writer until the drained signal)
+napi_value Write(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value chunk = nullptr;
+  Handle* handle = Unwrap(env, info, &argc, &chunk);
+  StreamInput* stream = handle && handle->core ? handle->core->source->streamInput() : nullptr;
+  bool isTypedArray = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!stream || argc < 1 || napi_is_typedarray(env, chunk, &isTypedArray) != napi_ok || !isTypedArray ||
+      napi_get_typedarray_info(env, chunk, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+    ThrowTypeError(env, "write(chunk) needs a stream watcher and a Uint8Array");
+    return nullptr;
+  }
+  napi_value result;
+  const bool more = stream->Write(static_cast<const char*>(data), length * ElementSize(type));
+  return MakeBool(env, more, &result) ? result : nullptr;
+}
+
+napi_value End(napi_env env, napi_callback_info info) {
+  Core* core = CoreOf(env, info);
+  if (StreamInput* stream = core ? core->source->streamInput() : nullptr) stream->End();
+  return nullptr;
+}
+
+}  // namespace
+
+bool DefineWatcherClass(napi_env env, napi_value* out) {
+  auto method = [](const char* name, napi_callback callback) {
+    return napi_property_descriptor{name, nullptr, callback, nullptr, nullptr, nullptr, napi_default, nullptr};
+  };
+  const napi_property_descriptor methods[] = {
+      method("close", Close),   method("ref", Ref),     method("unref", Unref), method("pause", Pause),
+      method("resume", Resume), method("write", Write), method("end", End),
+  };
+  return napi_define_class(env, "Watcher", NAPI_AUTO_LENGTH, Construct, nullptr, std::size(methods), methods, out) ==
+         napi_ok;
 }
 
 }  // namespace wfp
