@@ -61,6 +61,10 @@ export function resolveSource(source: unknown): ResolvedSource {
   if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string' && f.length > 0)) {
     throw new WfpOptionError('source.replay', replay, 'a file path, a non-empty array of file paths, or a Readable');
   }
+  // As Node's fs: a NUL byte would cut the path short at the OS call, opening another file.
+  if (files.some((f) => f.includes('\0'))) {
+    throw new WfpOptionError('source.replay', replay, 'file paths without NUL bytes');
+  }
   return { type: 'files', files: [...files], follow: follow ?? false };
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeWatcher } from '../binding';
 import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
@@ -184,25 +184,46 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     else this.#native.resume();
   }
 
+  // Hands the stream's bytes to the native reader. Whatever way the stream stops (its end, an error,
+  // destroy() without one, or having stopped before it was passed in) ends the input, so the watcher
+  // closes once what was read is delivered; nothing here throws into the stream's callbacks.
   #feed(stream: Readable, native: NativeWatcher): void {
-    const onData = (chunk: Buffer | string) => {
-      if (!native.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) stream.pause();
+    const name = streamName(stream);
+    let open = true;
+    // `ended`: finished() reported, and keeps its listeners (an 'error' a faulty stream emits later
+    // must not become uncaught); on close() they are removed.
+    const detach = (ended: boolean) => {
+      if (!open) return false;
+      open = false;
+      stream.off('data', onData);
+      if (!ended) stopFinished();
+      stream.pause();
+      return true;
     };
-    const onEnd = () => native.end();
-    const onError = (error: Error) => {
-      this.#emitIssue('ERR_STREAM', `the input stream failed: ${error.message}`, streamName(stream), null, error);
+    const stop = (problem: string | null, cause?: unknown) => {
+      if (!detach(true)) return;
+      if (problem !== null) this.#emitIssue('ERR_STREAM', `the input stream ${problem}`, name, null, cause);
       native.end();
     };
-    stream.on('data', onData);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-    this.#detach.push(() => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.pause();
+    const onData = (chunk: unknown) => {
+      if (!open) return;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk instanceof Uint8Array ? chunk : null;
+      if (bytes === null) {
+        stop(`gave a chunk that is not bytes or a string (${describeChunk(chunk)}); only bytes of event XML can be read`);
+        return;
+      }
+      if (!native.write(bytes)) stream.pause();
+    };
+    const stopFinished = finished(stream, { readable: true, writable: false }, (error) => {
+      if (!error) stop(null);
+      else if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') stop('was destroyed before its end', error);
+      else stop(`failed: ${error.message}`, error);
     });
-    this.#resumeStream = () => stream.resume();
+    stream.on('data', onData);
+    this.#detach.push(() => detach(false));
+    this.#resumeStream = () => {
+      if (open) stream.resume();
+    };
   }
 
   #onMessage(message: NativeMessage): void {
@@ -283,4 +304,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#resolveClosed();
     this.#emitSafely('close');
   }
+}
+
+function describeChunk(chunk: unknown): string {
+  if (chunk === null) return 'null';
+  if (typeof chunk !== 'object') return typeof chunk;
+  return (chunk as object).constructor?.name ?? 'object';
 }

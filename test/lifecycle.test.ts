@@ -36,6 +36,13 @@ describe('lifecycle, each in a child process', () => {
     expect(result).toMatchObject({ closed: true, afterClose: 0 });
   });
 
+  it('watchers on streams destroyed without an error, or ended or destroyed before, close and let the process exit', () => {
+    const r = run('stream-ends.cjs');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('all closed\n');
+  });
+
   it('a watcher inside a worker survives worker.terminate(), while streaming and while waiting', () => {
     const r = run('worker-terminate.cjs', '10');
     expect(r.stderr).toBe('');
