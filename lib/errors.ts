@@ -17,6 +17,7 @@ export type WfpErrorCode =
   | 'ERR_FILE_NOT_FOUND'
   | 'ERR_FILE_READ'
   | 'ERR_FOLLOW_UNAVAILABLE'
+  | 'ERR_FILE_TRUNCATED'
   | 'ERR_EVENTLOG_TRANSIENT'
   | 'ERR_EVENTLOG_RECORD'
   // fatal: the watcher cannot run

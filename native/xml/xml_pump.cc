@@ -12,21 +12,22 @@ void XmlPump::Feed(const char* data, size_t size, RecordSink& sink) {
 // by its byte-order mark or, without one, by the zero bytes of the ASCII markup every XML document
 // starts with ('<' or whitespace): 3C 00 xx 00 is little-endian, 00 3C 00 xx big-endian.
 void XmlPump::ChooseEncoding(RecordSink& sink) {
-  std::string head = std::move(head_);
-  head_.clear();
   encodingKnown_ = true;
-  const unsigned char* b = reinterpret_cast<const unsigned char*>(head.data());
+  unsigned b[4] = {256, 256, 256, 256};  // no byte
+  for (size_t i = 0; i < 4 && i < head_.size(); ++i) b[i] = static_cast<unsigned char>(head_[i]);
   size_t skip = 0;
-  if (head.size() >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+  if (b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
     skip = 3;
-  } else if (head.size() >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+  } else if ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)) {
     utf16_ = std::make_unique<Utf16Decoder>(b[0] == 0xFE);
     skip = 2;
-  } else if (head.size() >= 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0) {
+  } else if (b[3] != 256 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0) {
     utf16_ = std::make_unique<Utf16Decoder>(false);
-  } else if (head.size() >= 4 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0) {
+  } else if (b[3] != 256 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0) {
     utf16_ = std::make_unique<Utf16Decoder>(true);
   }
+  std::string head;
+  head.swap(head_);
   reader_.Reset(utf16_ ? 0 : skip);
   Deliver(head.data() + skip, head.size() - skip, sink);
 }
