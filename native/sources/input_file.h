@@ -74,8 +74,11 @@ class FileChangeWaiter {
   virtual bool Watch(const std::string& path, std::string& error) = 0;
   enum class Woken { Changed, TimedOut, Interrupted };
   // Blocks until a watched file may have changed (Windows also re-checks every second: see
-  // input_file_win.cc), the timeout passed (none: no timeout), or the stop signal was raised.
+  // input_file_win.cc), Poke() was called, the timeout passed (none: no timeout), or the stop signal
+  // was raised.
   virtual Woken Wait(std::optional<std::chrono::milliseconds> timeout) = 0;
+  // Any thread: the current or the next Wait() returns Changed.
+  virtual void Poke() = 0;
 };
 
 }  // namespace wfp

@@ -129,8 +129,11 @@ std::string FolderOf(const std::string& path) {
 
 class InotifyWaiter final : public FileChangeWaiter {
  public:
-  InotifyWaiter(int inotifyFd, int stop) : inotify_(inotifyFd), stop_(stop) {}
-  ~InotifyWaiter() override { close(inotify_); }
+  InotifyWaiter(int inotifyFd, int pokeFd, int stop) : inotify_(inotifyFd), poke_(pokeFd), stop_(stop) {}
+  ~InotifyWaiter() override {
+    close(inotify_);
+    close(poke_);
+  }
 
   bool Watch(const std::string& path, std::string& error) override {
     // The folder: a successor created or renamed into place; a second watch of it is the same one.
@@ -143,19 +146,32 @@ class InotifyWaiter final : public FileChangeWaiter {
   }
 
   Woken Wait(std::optional<std::chrono::milliseconds> timeout) override {
-    switch (PollWithStop(inotify_, stop_, timeout)) {
-      case InputFile::Ready::Stopped: return Woken::Interrupted;
-      case InputFile::Ready::TimedOut: return Woken::TimedOut;
-      case InputFile::Ready::Readable: break;
+    pollfd fds[3] = {{stop_, POLLIN, 0}, {poke_, POLLIN, 0}, {inotify_, POLLIN, 0}};
+    while (true) {
+      int n = poll(fds, 3, timeout ? static_cast<int>(timeout->count()) : -1);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 || (fds[0].revents & POLLIN)) return Woken::Interrupted;
+      if (n == 0) return Woken::TimedOut;
+      break;
     }
+    uint64_t count;
+    ssize_t ignored = read(poke_, &count, sizeof count);
+    (void)ignored;
     alignas(inotify_event) char events[4096];
     while (read(inotify_, events, sizeof events) > 0) {
     }
     return Woken::Changed;
   }
 
+  void Poke() override {
+    uint64_t one = 1;
+    ssize_t ignored = write(poke_, &one, sizeof one);
+    (void)ignored;
+  }
+
  private:
   int inotify_;
+  int poke_;
   int stop_;
 };
 
@@ -217,7 +233,13 @@ std::unique_ptr<FileChangeWaiter> FileChangeWaiter::Create(const StopSignal& sto
     error = std::strerror(errno);
     return nullptr;
   }
-  return std::make_unique<InotifyWaiter>(in, StopFd(stop));
+  int poke = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (poke < 0) {
+    error = std::strerror(errno);
+    close(in);
+    return nullptr;
+  }
+  return std::make_unique<InotifyWaiter>(in, poke, StopFd(stop));
 }
 
 }  // namespace wfp

@@ -296,6 +296,10 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
           return report(kErrXmlTruncated, "input ends inside an <Event> element", here);
       }
     }
+    if (eof && avail <= 6 && std::memcmp(p, "<Event", avail) == 0) {  // cut inside the tag's name
+      pos_ = size;
+      return report(kErrXmlTruncated, "input ends inside an <Event> element", here);
+    }
     if (garbage(pos_ + 1)) return report(kErrXmlGarbage, "unexpected markup outside an <Event> element", here);
   }
 }

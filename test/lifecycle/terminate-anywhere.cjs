@@ -2,12 +2,13 @@
 // reads each option: a getter that spins there), its delivery (a listener that spins) and its closing,
 // then at random points of a loop that creates, reads and closes watchers of every replay kind. Each
 // worker is the first to load the addon. The host process must survive every one.
-//   node terminate-anywhere.cjs [chosen|random|all] [random rounds] [package entry] [fixture file]
-// (the Wine suite passes the installed package and its own fixture copy).
+//   node terminate-anywhere.cjs [chosen|random|all] [random rounds] [package entry] [fixture file] [max delay ms]
+// (the Wine suite passes the installed package, its own fixture copy, and longer delays: workers
+// start slower there).
 const { Worker } = require('node:worker_threads');
 const path = require('node:path');
 
-const [mode = 'all', roundsArg = '40', entryArg, fixtureArg] = process.argv.slice(2);
+const [mode = 'all', roundsArg = '40', entryArg, fixtureArg, maxDelayArg = '150'] = process.argv.slice(2);
 const entry = entryArg ? path.resolve(entryArg) : path.join(__dirname, '..', '..', 'dist', 'index.js');
 const fixture = fixtureArg
   ? path.resolve(fixtureArg)
@@ -85,7 +86,7 @@ function start(point) {
     for (let i = 0; i < rounds; i++) {
       const { worker, exited } = start('random');
       worker.on('error', () => {});
-      await new Promise((r) => setTimeout(r, Math.random() * 150));
+      await new Promise((r) => setTimeout(r, Math.random() * Number(maxDelayArg)));
       await worker.terminate();
       await exited;
       survived++;

@@ -81,6 +81,12 @@ TEST_CASE("reader: markup never closed, inside or between records, is resynced a
     // Follow mode: the later records arrive without waiting for more input (the last may still grow).
     Check(RecordsBeforeEof(input) >= good.size() - 1, std::string(c.what) + ": later records delivered before the end");
   }
+  // An input cut inside the next record's start tag is truncated, not garbage.
+  for (const std::string cut : {"<", "<Ev", "<Event", "<Event xmlns="}) {
+    const std::string t = SameWhateverTheChunks(r + "\n" + cut, {1 << 20, 1}, "cut at " + cut);
+    Check(t.find("ERR_XML_TRUNCATED input ends inside an <Event> element") != std::string::npos && Count(t, "issue @") == 1,
+          "an input cut at '" + cut + "' is truncated\n" + t);
+  }
 }
 
 TEST_CASE("reader: the 1 MiB record limit is one rule whatever the chunks") {
