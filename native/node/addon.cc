@@ -10,6 +10,7 @@
 #include "model/event_catalog.h"
 #include "node/audit_binding.h"
 #include "node/napi_values.h"
+#include "util/decimal.h"
 #include "node/watcher.h"
 #include "pipeline/batch.h"
 #include "sources/source_options.h"
@@ -116,7 +117,7 @@ napi_value BookmarkXmlOf(napi_env env, napi_callback_info info) {
     ThrowTypeError(env, "bookmarkXml(recordId)");
     return nullptr;
   }
-  return MakeString(env, BookmarkXml(RecordIdFromDouble(recordId)), &out) ? out : nullptr;
+  return MakeString(env, BookmarkXml(SaturatedU64(recordId)), &out) ? out : nullptr;
 }
 
 napi_value Init(napi_env env, napi_value exports) {

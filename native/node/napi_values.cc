@@ -40,11 +40,4 @@ void ThrowTypeError(napi_env env, const std::string& message) {
   napi_throw_type_error(env, nullptr, message.c_str());  // fails only when nothing can run any more
 }
 
-uint64_t RecordIdFromDouble(double value) {
-  constexpr double kTwoTo64 = 18446744073709551616.0;
-  if (!(value > 0)) return 0;  // also NaN
-  if (value >= kTwoTo64) return UINT64_MAX;
-  return static_cast<uint64_t>(value);
-}
-
 }  // namespace wfp

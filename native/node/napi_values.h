@@ -25,8 +25,4 @@ bool GetString(napi_env env, napi_value value, std::string* out);
 // environment refuses (it is shutting down: there is no one left to see it).
 void ThrowTypeError(napi_env env, const std::string& message);
 
-// A record ID given as a JavaScript number: doubles outside 0..2^64 have no uint64_t value (casting
-// them is undefined behaviour), so NaN and negatives are 0 and anything from 2^64 up is UINT64_MAX.
-uint64_t RecordIdFromDouble(double value);
-
 }  // namespace wfp

@@ -22,6 +22,7 @@
 #include "model/event_catalog.h"
 #include "node/napi_options.h"
 #include "node/napi_values.h"
+#include "util/decimal.h"
 #include "pipeline/pipeline.h"
 #include "sources/source_options.h"
 #include "util/thread_name.h"
@@ -266,7 +267,7 @@ napi_value Construct(napi_env env, napi_callback_info info) {
   PipelineOptions pipeline;
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
-  pipeline.afterRecordId = RecordIdFromDouble(options.Number("afterRecordId").value_or(0));
+  pipeline.afterRecordId = SaturatedU64(options.Number("afterRecordId").value_or(0));
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   const bool enrich = options.Bool("enrich").value_or(false);
   if (options.failed()) {
