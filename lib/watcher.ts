@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { finished, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeWatcher } from '../binding';
 import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
@@ -186,22 +186,16 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   // Hands the stream's bytes to the native reader. Whatever way the stream stops (its end, an error,
   // destroy() without one, or having stopped before it was passed in) ends the input, so the watcher
-  // closes once what was read is delivered; nothing here throws into the stream's callbacks.
+  // closes once what was read is delivered; nothing here throws into the stream's callbacks. (Events,
+  // not stream.finished(): any object with on/pause/resume is taken as a stream.)
   #feed(stream: Readable, native: NativeWatcher): void {
     const name = streamName(stream);
     let open = true;
-    // `ended`: finished() reported, and keeps its listeners (an 'error' a faulty stream emits later
-    // must not become uncaught); on close() they are removed.
-    const detach = (ended: boolean) => {
-      if (!open) return false;
+    const stop = (problem: string | null, cause?: unknown) => {
+      if (!open) return;
       open = false;
       stream.off('data', onData);
-      if (!ended) stopFinished();
       stream.pause();
-      return true;
-    };
-    const stop = (problem: string | null, cause?: unknown) => {
-      if (!detach(true)) return;
       if (problem !== null) this.#emitIssue('ERR_STREAM', `the input stream ${problem}`, name, null, cause);
       native.end();
     };
@@ -214,16 +208,27 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       }
       if (!native.write(bytes)) stream.pause();
     };
-    const stopFinished = finished(stream, { readable: true, writable: false }, (error) => {
-      if (!error) stop(null);
-      else if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') stop('was destroyed before its end', error);
-      else stop(`failed: ${error.message}`, error);
+    const onEnd = () => stop(null);
+    // Stays after the input ended, until close(): an 'error' a faulty stream emits late must not
+    // become uncaught.
+    const onError = (error: Error) => stop(`failed: ${error?.message ?? String(error)}`, error);
+    const onClose = () => stop('was destroyed before its end'); // 'end' comes before 'close'
+    const listeners = { data: onData, end: onEnd, error: onError, close: onClose } as const;
+    for (const [event, listener] of Object.entries(listeners)) stream.on(event, listener as (...args: unknown[]) => void);
+    this.#detach.push(() => {
+      open = false;
+      for (const [event, listener] of Object.entries(listeners)) stream.off(event, listener as (...args: unknown[]) => void);
+      stream.pause();
     });
-    stream.on('data', onData);
-    this.#detach.push(() => detach(false));
     this.#resumeStream = () => {
       if (open) stream.resume();
     };
+    // Stopped before it was passed in: no event will tell. Reported on the next tick, once the caller
+    // has attached its listeners.
+    const state = stream as Readable & { errored?: Error | null };
+    if (state.readableEnded) process.nextTick(onEnd);
+    else if (state.errored) process.nextTick(onError, state.errored);
+    else if (state.destroyed) process.nextTick(onClose);
   }
 
   #onMessage(message: NativeMessage): void {

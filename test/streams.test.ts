@@ -1,7 +1,7 @@
 // A Readable as the replay source, however it behaves: chunks that are not bytes, a stream destroyed
 // without an error, one that ended (or was destroyed, or failed) before it was passed in. Each ends
 // with 'close' and what was read, and a typed error where something could not be read.
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -100,5 +100,17 @@ describe('stream sources that end in every way', () => {
     expect(stream.destroyed).toBe(false);
     expect(stream.listenerCount('data')).toBe(0);
     expect(stream.isPaused()).toBe(true);
+  });
+
+  it('any object with on/pause/resume is read as a stream (an EventEmitter that emits data and end)', async () => {
+    const emitter = Object.assign(new EventEmitter(), { pause() {}, resume() {} });
+    const done = collect({ source: { replay: emitter as unknown as Readable }, includeAllowed: true });
+    setImmediate(() => {
+      emitter.emit('data', BYTES);
+      emitter.emit('end');
+    });
+    const { events, errors } = await done;
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(77);
   });
 });
