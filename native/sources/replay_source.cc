@@ -48,8 +48,7 @@ struct ReplaySource::Successor {
   };
   Kind kind;
   std::unique_ptr<InputFile> file;  // NewFile, Copy
-  std::string head;                 // Copy, Lost: the first bytes of that content
-  uint64_t size = 0;                // Lost
+  uint64_t size = 0;                // Copy, Lost: how long that content was last seen to be
   Issue issue;                      // Problem
 };
 
@@ -61,7 +60,7 @@ struct ReplaySource::Track {
   uint64_t size = 0;                // its size at the last look
   std::string head;                 // the first bytes of its current content
   std::string tail;                 // its last bytes at the last look
-  std::vector<FileIdentity> handed; // copies already handed over
+  std::vector<FileIdentity> handed; // the last copies handed over
   std::optional<FileIdentity> unopenable;
   std::deque<Successor> found;  // under mutex_
 };
@@ -409,11 +408,12 @@ void ReplaySource::Look(Track& t) {
           std::find(t.handed.begin(), t.handed.end(), id) == t.handed.end() && copySize >= t.size &&
           Holds(*file, 0, t.head, scratch) && Holds(*file, t.size - t.tail.size(), t.tail, scratch)) {
         t.handed.push_back(id);
+        if (t.handed.size() > kMaxKept) t.handed.erase(t.handed.begin());
         copy = std::move(file);
         break;
       }
     }
-    Successor s{copy ? Successor::Kind::Copy : Successor::Kind::Lost, std::move(copy), t.head, t.size};
+    Successor s{copy ? Successor::Kind::Copy : Successor::Kind::Lost, std::move(copy), t.size};
     hand(std::move(s));
   }
   if (rewritten) {
