@@ -31,7 +31,7 @@ echo '{"name":"wine-consumer","version":"1.0.0","private":true}' > "$project/pac
 (cd "$project" && npm install --ignore-scripts --no-audit --no-fund --silent "$work"/wfp-blocks-*.tgz)
 addon_dir=$project/node_modules/wfp-blocks/prebuilds/win32-x64
 cp "$work/wevtapi.dll" "$addon_dir/"
-cp test/wine/*.cjs "$project/"
+cp test/wine/*.cjs test/lifecycle/terminate-anywhere.cjs "$project/"
 cp test/fixtures/records/otrf-50c132c2.xml test/fixtures/records/evtx-omerbenamram-evtx.xml \
   test/fixtures/records/evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml "$project/fixtures/"
 
