@@ -8,12 +8,36 @@ export interface NativeCommonOptions {
   highWaterMark: number;
   /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
   policyChanges?: boolean;
-  /** Skip records up to this EventRecordID (resuming after a bookmark). */
-  afterRecordId?: number;
+  /** Live sources: skip records up to this EventRecordID (resuming after a bookmark), decimal. */
+  afterRecordId?: string;
+  /** Replays resuming after a bookmark: one 'headLength headHash offset done' per input of the bookmark. */
+  resumeInputs?: string[];
+  /** Resuming inside a coalescing epoch: 'input end delivered'. */
+  resumeEpoch?: string;
   /** Fold repeats of the same block within this many milliseconds into one event (0: off). */
   coalesceMs?: number;
+  /** The most folds held at once (an epoch ends when it is reached). */
+  coalesceMaxHeld?: number;
   /** Live sources: add what this machine knows (DOS paths, filter names, process names). */
   enrich?: boolean;
+  /** Also report the firewall rule, setting and WFP object changes met among the records. */
+  ruleChanges?: boolean;
+  /** Report only the events that match every criterion given (native/pipeline/event_filter.h). */
+  filterSinceMs?: number;
+  filterUntilMs?: number;
+  filterEventIds?: string[];
+  filterDirections?: string[];
+  filterActions?: string[];
+  /** Substrings, or globs with * and ?, of the application path (case-insensitive). */
+  filterApplications?: string[];
+  /** Addresses or CIDR blocks, matched against either endpoint. */
+  filterAddresses?: string[];
+  /** Ports or ranges ('1024-65535'), matched against either endpoint. */
+  filterPorts?: string[];
+  /** Batches carry the events' lines in this format (native/pipeline/event_formats.h) instead of slots. */
+  format?: 'json' | 'ecs' | 'otel';
+  /** otel: the instrumentation scope's version. */
+  packageVersion?: string;
 }
 
 /** Exported logs from files, in order; `follow` keeps reading what is appended. */
@@ -49,7 +73,48 @@ export interface NativeIssue {
   /** The Win32 (or errno) value behind an OS failure. */
   systemCode: number | null;
   hint: string | null;
+  /** Where `offset` is, as line and column (1-based; the column counts bytes), when known. */
+  line: number | null;
+  column: number | null;
   atEvent: number;
+  /** A summary: this many more of the same problem in the same input were not reported one by one. */
+  repeated: number;
+}
+
+/** An input a replay source opened (before any of its events), and what identifies it. */
+export interface NativeInput {
+  atEvent: number;
+  index: number;
+  name: string;
+  headLength: number;
+  /** FNV-1a 64 of its first headLength bytes, hex. */
+  headHash: string;
+  /** The input of the resume point it was found to be (by its first bytes), -1 for a new one. */
+  resumed: number;
+}
+
+/** Every record of input `index` ending at or before `end` (decimal) was delivered or skipped. */
+export interface NativeProgress {
+  index: number;
+  end: string;
+  done: boolean;
+}
+
+/**
+ * A coalescing epoch that ended: `folds` in all, of which those numbered from `first` + 1 travel in
+ * this run; they end after the record ending at `end` in input `endInput` (a live log: after the
+ * record ID `end`, the epoch having begun after `start`); once the last is consumed, the inputs
+ * stand at `progress`.
+ */
+export interface NativeEpoch {
+  seq: string;
+  /** A live log: the record ID just before the epoch's first record (decimal). */
+  start: string;
+  folds: number;
+  first: number;
+  endInput: number;
+  end: string;
+  progress: NativeProgress[];
 }
 
 /** The position resumed from was gone (log cleared or overwritten): records may have been missed. */
@@ -64,18 +129,50 @@ export interface NativeGap {
  * string indices (EventData name, value). String slots are indices (-1 = null), number slots NaN = null.
  */
 export interface NativeBatch {
+  /** A formatted watcher: the `events` events' lines, one after another, as UTF-8. */
+  text?: Uint8Array;
   strings: string;
   numbers: Float64Array;
   events: number;
   issues: NativeIssue[];
   gaps: NativeGap[];
   policyChanges: NativePolicyChange[];
+  inputs: NativeInput[];
+  epochs: NativeEpoch[];
+  /**
+   * How far every input stood after the first `atEvent` events of the batch: only where nothing was
+   * held, so every record before it was delivered or had nothing to deliver.
+   */
+  progress: Array<{ atEvent: number; inputs: NativeProgress[] }>;
+  ruleChanges: NativeRuleChange[];
+}
+
+/**
+ * A change event (native/model/rule_change.h). `fields` holds RuleChange's text fields that the record
+ * has (ruleId, key, name, profiles, setting, value, providerKey, providerName, userSid, userName,
+ * application, reason); `values` the decoded rule or filter properties; `data` every EventData field.
+ * `filterId` and `pid` are NaN when absent.
+ */
+export interface NativeRuleChange {
+  atEvent: number;
+  eventId: number;
+  recordId: number;
+  timeMs: number;
+  change: string;
+  channel: string;
+  computer: string;
+  fields: Record<string, string>;
+  values: Record<string, string>;
+  data: Record<string, string>;
+  filterId: number;
+  pid: number;
 }
 
 /** Event 4719. `changes` bits: 1 success added, 2 success removed, 4 failure added, 8 failure removed. */
 export interface NativePolicyChange {
   atEvent: number;
-  recordId: number;
+  /** Decimal. */
+  recordId: string;
   timeMs: number;
   subcategoryGuid: string;
   changes: number;
@@ -108,7 +205,11 @@ export type SlotName =
   | 'protocol' | 'protocolName' | 'pid' | 'application' | 'sourceAddress' | 'sourcePort'
   | 'destAddress' | 'destPort' | 'local' | 'remote' | 'filterId' | 'filterOrigin' | 'layerId'
   | 'layerName' | 'interfaceIndex' | 'applicationPath' | 'filterName' | 'filterDescription' | 'filterProvider'
-  | 'ruleName' | 'processName' | 'services' | 'count' | 'firstTimeMs' | 'lastTimeMs' | 'dataCount' | 'header';
+  | 'ruleName' | 'processName' | 'services' | 'count' | 'firstTimeMs' | 'lastTimeMs' | 'provider' | 'providerGuid'
+  | 'channel' | 'level' | 'task' | 'opcode' | 'keywords' | 'activityId' | 'userId' | 'writerProcessId'
+  | 'writerThreadId' | 'timeCreated' | 'input' | 'end' | 'epoch' | 'epochIndex' | 'recordIdText' | 'decidedBy'
+  | 'ruleId' | 'change' | 'changeEventId' | 'changeRecordId' | 'changeTimeMs' | 'changeName' | 'changeUserSid'
+  | 'changeUserName' | 'changeApplication' | 'sidesBy' | 'dataCount' | 'header';
 
 export declare const slots: Readonly<Record<SlotName, number>>;
 
@@ -118,15 +219,21 @@ export declare const errorCodes: Readonly<Record<string, boolean>>;
 /** The event catalogue of native/model/event_catalog.h (lib/catalog.ts mirrors it; a test compares them). */
 export declare const catalog: {
   kinds: string[];
+  decidedBy: string[];
+  /** The default filter each decidedBy names, as a sentence says it (empty for the others). */
+  decidedByFilterNames: string[];
+  changes: string[];
   subcategories: Array<{ key: string; guid: string; name: string }>;
   events: Array<{
     id: number;
-    role: 'traffic' | 'policyChange';
+    role: 'traffic' | 'policyChange' | 'ruleChange';
     kind: string | null;
     action: string | null;
-    subcategory: string;
-    outcome: 'success' | 'failure';
+    subcategory: string | null;
+    outcome: 'success' | 'failure' | null;
     title: string;
+    change: string | null;
+    channel: string;
   }>;
 };
 
@@ -138,5 +245,5 @@ export declare const auditQuery: ((guids: string[]) => number[]) | undefined;
 /** Windows only: sets each subcategory to exactly `bits` (0 = none). Throws `{ code, systemCode }`. */
 export declare const auditSet: ((entries: Array<{ guid: string; bits: number }>) => void) | undefined;
 
-/** The bookmark XML for a record of the Security log (what EvtRender(EvtRenderBookmark) gives). */
-export declare function bookmarkXml(recordId: number): string;
+/** The bookmark XML for a record of the Security log (what EvtRender(EvtRenderBookmark) gives); decimal record ID. */
+export declare function bookmarkXml(recordId: string): string;

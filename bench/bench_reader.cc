@@ -25,17 +25,14 @@ class CountingSink final : public wfp::RecordSink {
     if (wfp::Normalize(record, selection_, event_, issue_) != wfp::Normalized::Event) return;
     ++counts.events;
     if (!batch_) return;
-    builder_.Add(event_);
+    builder_.Add(event_, wfp::Position{});
     if (builder_.events() >= 1024) builder_.Take();
   }
   void OnEvent(const wfp::BlockEvent&, const wfp::Position&) override { ++counts.events; }
   void OnIssue(wfp::Issue) override { ++counts.issues; }
-  void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
-  bool Wants(uint32_t) const override { return true; }
 
   struct Counts {
     uint64_t records = 0, events = 0, issues = 0, bytes = 0;
@@ -61,7 +58,7 @@ double Run(int files, char** names, CountingSink& sink) {
       std::fprintf(stderr, "cannot open %s: %s\n", names[i], error.c_str());
       std::exit(1);
     }
-    wfp::XmlPump pump(names[i]);
+    wfp::XmlPump pump(names[i], static_cast<uint32_t>(i));
     for (int64_t n; (n = file->Read(buffer.data(), buffer.size(), error)) > 0;) {
       sink.counts.bytes += static_cast<uint64_t>(n);
       pump.Feed(buffer.data(), static_cast<size_t>(n), sink);

@@ -81,7 +81,7 @@ const children = {
     let events = 0;
     const start = process.hrtime.bigint();
     await new Promise((resolve) => {
-      const options = { source: 'replay', files: [file], follow: false, includeAllowed: true, highWaterMark: Number(highWaterMark) };
+      const options = { source: 'files', files: [file], follow: false, includeAllowed: true, highWaterMark: Number(highWaterMark) };
       options.kinds = ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'];
       new binding.Watcher(options, (message) => {
         calls++;
@@ -180,6 +180,40 @@ const children = {
     };
   },
 
+  /**
+   * A broken input: a million empty `<Event/>` records, then one good one. How long until the first
+   * problem arrives, how long the event loop was held up at worst, and peak memory.
+   */
+  async flood(dir) {
+    const { monitorEventLoopDelay } = await import('node:perf_hooks');
+    const { watchBlocks } = require(path.join(ROOT, 'dist', 'index.js'));
+    const file = path.join(dir, 'flood.xml');
+    const good = readFileSync(path.join(FIXTURES, 'evtx-omerbenamram-evtx.xml'), 'utf8').split('\n')[0];
+    writeFileSync(file, `${'<Event/>\n'.repeat(1_000_000)}${good}\n`);
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const start = process.hrtime.bigint();
+    let firstProblemMs = null;
+    let problems = 0;
+    const watcher = watchBlocks({ source: { replay: file } });
+    watcher.on('error', (e) => {
+      if (firstProblemMs === null) firstProblemMs = Number(process.hrtime.bigint() - start) / 1e6;
+      problems += e.repeated || 1;
+    });
+    await new Promise((r) => watcher.once('close', r));
+    const totalMs = Number(process.hrtime.bigint() - start) / 1e6;
+    delay.disable();
+    return { firstProblemMs, totalMs, problems, maxDelayMs: delay.max / 1e6, peakRssMb: peakRssMb() };
+  /** The CLI printing FORMAT for a file to /dev/null: the whole process, start to exit. */
+  async cli(file, format, expected) {
+    const start = process.hrtime.bigint();
+    const out = require('node:fs').openSync('/dev/null', 'w');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'replay', '-a', '-o', format, file], { stdio: ['ignore', out, 'pipe'] });
+    const s = seconds(start);
+    if (r.status !== 0) throw new Error(`wfp-blocks replay -o ${format} failed: ${r.stderr}`);
+    return { format, seconds: s, eventsPerSec: Math.round(Number(expected) / s) };
+  },
+
   /** CPU used by an open follow-mode watcher while nothing arrives. */
   async idle(dir, durationMs) {
     const { watchBlocks } = require(path.join(ROOT, 'dist', 'index.js'));
@@ -222,8 +256,10 @@ async function main() {
     const batched = child('handoff', small, '2048');
     const baseline = child('baseline', small);
     const floor = child('floor', small);
+    const formats = Object.fromEntries(['json', 'ecs', 'otel', 'table'].map((f) => [f, child('cli', big, f, String(RECORDS))]));
     const follow = child('follow', dir, '5000');
     const idle = child('idle', dir, '10000');
+    const flood = child('flood', dir);
 
     const figures = {
       eventsPerSec: fast.eventsPerSec,
@@ -238,6 +274,14 @@ async function main() {
       followP99Ms: Number(follow.p99.toFixed(3)),
       idleCpuPct: Number(idle.cpuPct.toFixed(3)),
       jsCallsPerEvent: Number((handoff.calls / handoff.events).toFixed(6)),
+      floodFirstProblemMs: Number(flood.firstProblemMs.toFixed(1)),
+      floodTotalMs: Math.round(flood.totalMs),
+      floodMaxEventLoopDelayMs: Number(flood.maxDelayMs.toFixed(1)),
+      floodPeakRssMb: flood.peakRssMb,
+      cliJsonEventsPerSec: formats.json.eventsPerSec,
+      cliEcsEventsPerSec: formats.ecs.eventsPerSec,
+      cliOtelEventsPerSec: formats.otel.eventsPerSec,
+      cliTableEventsPerSec: formats.table.eventsPerSec,
     };
     const machine = {
       cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -267,6 +311,10 @@ async function main() {
         `  peak RSS, 1 ms/event for 3,000 events  ${figures.peakRssSlowMb} MB   lost ${figures.lost}`,
         `  follow latency at ${follow.ratePerSec}/s          p50 ${figures.followP50Ms} ms   p99 ${figures.followP99Ms} ms   (${follow.delivered}/${follow.records} delivered)`,
         `  idle follow watcher, 10 s              ${figures.idleCpuPct}% CPU`,
+        `  flood of 1,000,000 bad records         first problem after ${figures.floodFirstProblemMs} ms of ${figures.floodTotalMs} ms; event loop held up ${figures.floodMaxEventLoopDelayMs} ms at most; peak RSS ${figures.floodPeakRssMb} MB (${flood.problems.toLocaleString('en')} problems counted)`,
+        ...Object.values(formats).map(
+          (f) => `  wfp-blocks replay -o ${f.format.padEnd(5)} > /dev/null  ${f.eventsPerSec.toLocaleString('en')} events/s   (${f.seconds.toFixed(2)} s, whole process)`,
+        ),
       ].join('\n') + '\n',
     );
   } finally {

@@ -23,22 +23,19 @@ class CheckingSink final : public wfp::RecordSink {
     Check(at.offset);
     wfp::BlockEvent event;
     wfp::NormalizeIssue issue;
-    if (wfp::Normalize(record, selection_, event, issue) == wfp::Normalized::Event) builder_.Add(event);
+    if (wfp::Normalize(record, selection_, event, issue) == wfp::Normalized::Event) builder_.Add(event, at);
     wfp::PolicyChange change;
     if (wfp::RecognizePolicyChange(record, change) && change.changes > 15) std::abort();
     if (builder_.events() >= 64) builder_.Take();
   }
-  void OnEvent(const wfp::BlockEvent& event, const wfp::Position&) override { builder_.Add(event); }
+  void OnEvent(const wfp::BlockEvent& event, const wfp::Position& at) override { builder_.Add(event, at); }
   void OnIssue(wfp::Issue issue) override {
     if (issue.message.empty() || !issue.code) std::abort();
     if (issue.offset >= 0) Check(static_cast<uint64_t>(issue.offset));
   }
-  void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }
-  bool Wants(uint32_t) const override { return true; }
 
  private:
   void Check(uint64_t offset) {
@@ -58,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const char* bytes = reinterpret_cast<const char*>(data + 1);
   const size_t n = size - 1;
   CheckingSink sink(n);
-  wfp::XmlPump pump("fuzz");
+  wfp::XmlPump pump("fuzz", 0);
   const size_t cut = split < n ? split : n;
   pump.Feed(bytes, cut, sink);
   pump.Feed(bytes + cut, n - cut, sink);

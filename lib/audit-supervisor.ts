@@ -1,6 +1,6 @@
 import {
   AUDIT_SUBCATEGORIES,
-  enableBlockAuditing,
+  enableAuditingFor,
   getAuditPolicy,
   missingAuditing,
   restoreAuditPolicy,
@@ -10,7 +10,7 @@ import {
 } from './audit';
 import type { EventInfo } from './catalog';
 import type { WfpBlocksError } from './errors';
-import type { AuditWatchOptions } from './options';
+import type { ResolvedAuditOptions } from './options';
 
 /** Whether the auditing a watcher needs is on. Emitted when it is not, and whenever that changes. */
 export interface AuditStatus {
@@ -18,17 +18,27 @@ export interface AuditStatus {
   /** Bits that are off although the requested kinds need them. */
   missing: ReturnType<typeof missingAuditing>;
   policy: AuditPolicy | null;
-  /** Why the status is unknown (not elevated, no audit API). */
+  /** Why the status is unknown (not elevated, no audit API), or why re-applying a revert failed. */
   error: WfpBlocksError | null;
-  reason: 'start' | 'policy-changed' | 'recheck';
+  /**
+   * 'start', 'policy-changed' (a 4719 for these subcategories), 'recheck' (every few minutes), or
+   * 'reapplied': in 'enable' mode, the auditing that was reverted is on again.
+   */
+  reason: 'start' | 'policy-changed' | 'recheck' | 'reapplied';
+  /**
+   * 'enable' mode: the auditing the watcher turned on was found off (Group Policy re-applying its own
+   * settings, or someone else); the watcher turns it on again and says so with a 'reapplied' status.
+   */
+  reverted: boolean;
 }
 
 /** Event 4719: someone (Group Policy, auditpol, another tool) changed an audit subcategory. */
 export interface PolicyChange {
-  recordId: number;
+  /** A number, or its decimal text above 2^53. */
+  recordId: number | string;
   time: Date;
   subcategoryGuid: string;
-  /** 'connection' or 'packetDrop' for the subcategories WFP uses; null for the others. */
+  /** The AUDIT_SUBCATEGORIES key for the subcategories this library uses (blocks, rule changes); null for the others. */
   subcategory: AuditSubcategory | null;
   successAdded: boolean;
   successRemoved: boolean;
@@ -36,9 +46,20 @@ export interface PolicyChange {
   failureRemoved: boolean;
 }
 
-const AUDIT_RECHECK_MS = 5 * 60_000;
+/** How often the policy is read again: Group Policy re-applies its audit settings without a 4719 always being noticed. */
+export const AUDIT_RECHECK_MS = 5 * 60_000;
 
 /** The subcategory a 4719 is about, when it is one WFP uses. */
+/** Both changes' bits per subcategory, as one change would have turned them on. */
+function mergeChanges(a: AuditChange['turnedOn'], b: AuditChange['turnedOn']): AuditChange['turnedOn'] {
+  const merged = new Map<string, AuditChange['turnedOn'][number]>();
+  for (const e of [...a, ...b]) {
+    const known = merged.get(e.subcategory);
+    merged.set(e.subcategory, known ? { ...known, success: known.success || e.success, failure: known.failure || e.failure } : { ...e });
+  }
+  return [...merged.values()];
+}
+
 export function policySubcategory(guid: string): AuditSubcategory | null {
   const upper = guid.toUpperCase();
   return (Object.keys(AUDIT_SUBCATEGORIES) as AuditSubcategory[]).find((k) => AUDIT_SUBCATEGORIES[k].guid === upper) ?? null;
@@ -49,10 +70,13 @@ export function policySubcategory(guid: string): AuditSubcategory | null {
  * exactly that when the watcher ends; 'check' and 'enable' say once when the needed auditing is off
  * (nobody should wait for events that cannot come), and again whenever that changes: on a 4719 for
  * these subcategories, and every few minutes, since Group Policy re-applies settings without always
- * logging it.
+ * logging it. In 'enable' mode a check that finds the auditing off again is a revert: it is reported
+ * ('audit' with `reverted`), and turned on again ('audit' with reason 'reapplied'); what it turns on is
+ * added to what is restored at the end. A domain policy that keeps winning is reverted and re-applied
+ * at each of its refreshes; events in between are not logged by Windows.
  */
 export class AuditSupervisor {
-  readonly #options: AuditWatchOptions;
+  readonly #options: ResolvedAuditOptions;
   readonly #events: readonly EventInfo[];
   readonly #emitStatus: (status: AuditStatus) => void;
   readonly #emitError: (error: WfpBlocksError) => void;
@@ -62,7 +86,7 @@ export class AuditSupervisor {
   #detach: Array<() => void> = [];
 
   constructor(
-    options: AuditWatchOptions,
+    options: ResolvedAuditOptions,
     events: readonly EventInfo[],
     emitStatus: (status: AuditStatus) => void,
     emitError: (error: WfpBlocksError) => void,
@@ -75,12 +99,10 @@ export class AuditSupervisor {
 
   /** Turns auditing on ('enable'; throws a WfpBlocksError when it cannot) and starts watching it. */
   start(): void {
-    const { mode, stateFile, store, restoreOnSignals } = this.#options;
+    const { mode, restoreOnSignals } = this.#options;
     if (mode === 'ignore') return;
     if (mode === 'enable') {
-      const packetDrops = this.#events.some((e) => e.subcategory === 'packetDrop');
-      const allowed = this.#events.some((e) => e.action === 'allow');
-      this.#change = enableBlockAuditing({ packetDrops, allowed, stateFile, store });
+      this.#change = this.#enable();
       if (restoreOnSignals) this.#restoreOnSignals();
     }
     process.nextTick(() => this.#check('start'));
@@ -104,16 +126,43 @@ export class AuditSupervisor {
     if (this.#stopped) return;
     let status: AuditStatus;
     try {
-      const policy = getAuditPolicy({ store: this.#options.store });
+      const policy = getAuditPolicy({ store: this.#options.store } as Parameters<typeof getAuditPolicy>[0]);
       const missing = missingAuditing(policy, this.#events);
-      status = { status: missing.length ? 'off' : 'on', missing, policy, error: null, reason };
+      status = { status: missing.length ? 'off' : 'on', missing, policy, error: null, reason, reverted: false };
     } catch (error) {
-      status = { status: 'unknown', missing: [], policy: null, error: error as WfpBlocksError, reason };
+      status = { status: 'unknown', missing: [], policy: null, error: error as WfpBlocksError, reason, reverted: false };
+    }
+    if (this.#options.mode === 'enable' && status.status === 'off' && reason !== 'reapplied') {
+      this.#reapply(status);
+      return;
     }
     const first = this.#status === null;
     const changed = status.status !== this.#status;
     this.#status = status.status;
     if ((first && status.status !== 'on') || (!first && changed)) this.#emitStatus(status);
+  }
+
+  // Every revert is reported, also when the last re-apply did not hold either.
+  #reapply(found: AuditStatus): void {
+    this.#status = 'off';
+    let change: AuditChange;
+    try {
+      change = this.#enable();
+    } catch (error) {
+      this.#emitStatus({ ...found, reverted: true, error: error as WfpBlocksError });
+      return;
+    }
+    this.#emitStatus({ ...found, reverted: true });
+    this.#change = this.#change
+      ? { ...this.#change, turnedOn: mergeChanges(this.#change.turnedOn, change.turnedOn), stateFile: change.stateFile ?? this.#change.stateFile }
+      : change;
+    this.#check('reapplied');
+  }
+
+  // Exactly the bits the watcher's own events need, never more.
+  #enable(): AuditChange {
+    const { stateFile, store } = this.#options;
+    return enableAuditingFor(this.#events, { stateFile, store } as Parameters<typeof enableAuditingFor>[1]);
   }
 
   #restoreOnSignals(): void {
@@ -137,7 +186,7 @@ export class AuditSupervisor {
     this.#change = null;
     if (!change) return;
     try {
-      restoreAuditPolicy(change, { store: this.#options.store });
+      restoreAuditPolicy(change, { store: this.#options.store } as Parameters<typeof restoreAuditPolicy>[1]);
     } catch (error) {
       this.#emitError(error as WfpBlocksError);
     }

@@ -2,18 +2,27 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { loadBinding } from './binding';
-import { EVENTS, SUBCATEGORIES, type EventInfo } from './catalog';
+import { changeEvents, EVENTS, SUBCATEGORIES, type EventInfo } from './catalog';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 
-const subcategory = (key: 'connection' | 'packetDrop') => {
+const subcategory = (key: 'connection' | 'packetDrop' | 'ruleChange' | 'wfpPolicyChange' | 'otherPolicyChange') => {
   const { guid, name } = SUBCATEGORIES.find((s) => s.key === key) as (typeof SUBCATEGORIES)[number];
   return { guid, name };
 };
 
-/** The two audit subcategories WFP writes its events under. Always addressed by GUID: names are localised. */
+/**
+ * The audit subcategories WFP writes its block events under, and those of the firewall rule and WFP
+ * policy changes. Always addressed by GUID: names are localised.
+ */
 export const AUDIT_SUBCATEGORIES = {
   connection: subcategory('connection'),
   packetDrop: subcategory('packetDrop'),
+  /** MPSSVC Rule-Level Policy Change: 4944-4958, the firewall's rule and setting changes. */
+  ruleChange: subcategory('ruleChange'),
+  /** Filtering Platform Policy Change: 5440-5446, 5448-5450, WFP callouts, providers, sub-layers. */
+  wfpPolicyChange: subcategory('wfpPolicyChange'),
+  /** Other Policy Change Events: 5447, WFP filter changes (very noisy during Group Policy refreshes). */
+  otherPolicyChange: subcategory('otherPolicyChange'),
 } as const;
 
 export type AuditSubcategory = keyof typeof AUDIT_SUBCATEGORIES;
@@ -40,15 +49,26 @@ export interface AuditChange {
 export interface AuditOptions {
   /** Crash-safety record. Default: WFP_BLOCKS_AUDIT_STATE, else %ProgramData%\wfp-blocks\audit-state.json (tmp elsewhere). */
   stateFile?: string;
-  /** Test seam: the policy store. Default: the system's (Windows only). */
+}
+
+/** @internal The options with the policy store tests give instead of the system's (not public API). */
+interface WithStore {
   store?: AuditPolicyStore;
 }
+const storeOf = (options: object): AuditPolicyStore => (options as WithStore).store ?? systemStore();
 
 export interface EnableOptions extends AuditOptions {
   /** Also Filtering Platform Packet Drop (5152, 5153; 5150, 5151): very noisy, so off by default. */
   packetDrops?: boolean;
   /** Also success auditing, for permitted traffic (5154, 5156, 5158). */
   allowed?: boolean;
+  /**
+   * Also success auditing of the firewall's rule and setting changes and of WFP policy changes: MPSSVC
+   * Rule-Level Policy Change and Filtering Platform Policy Change.
+   */
+  ruleChanges?: boolean;
+  /** Also success auditing of WFP filter changes (5447, Other Policy Change Events): noisy, so off by default. */
+  filterChanges?: boolean;
 }
 
 /**
@@ -56,18 +76,25 @@ export interface EnableOptions extends AuditOptions {
  * outcome in its subcategory, as the catalogue gives them.
  */
 export function auditBitsFor(events: readonly EventInfo[]): Record<AuditSubcategory, number> {
-  const bits: Record<AuditSubcategory, number> = { connection: 0, packetDrop: 0 };
+  const bits = Object.fromEntries(NAMES.map((n) => [n, 0])) as Record<AuditSubcategory, number>;
   for (const e of events) {
-    if (e.subcategory === 'connection' || e.subcategory === 'packetDrop') bits[e.subcategory] |= e.outcome === 'success' ? SUCCESS : FAILURE;
+    if (e.subcategory !== null && e.subcategory in bits && e.outcome !== null) {
+      bits[e.subcategory as AuditSubcategory] |= e.outcome === 'success' ? SUCCESS : FAILURE;
+    }
   }
   return bits;
 }
 
-/** The traffic events that enableBlockAuditing() turns auditing on for. */
-function enabledEvents(options: { packetDrops?: boolean; allowed?: boolean }): EventInfo[] {
-  return EVENTS.filter(
+/** The events that enableBlockAuditing() turns auditing on for. */
+function enabledEvents(options: { packetDrops?: boolean; allowed?: boolean; ruleChanges?: boolean; filterChanges?: boolean }): EventInfo[] {
+  const traffic = EVENTS.filter(
     (e) => e.role === 'traffic' && (options.packetDrops || e.subcategory !== 'packetDrop') && (options.allowed || e.action === 'block'),
   );
+  const changes = changeEvents([
+    ...(options.ruleChanges ? (['ruleChange', 'wfpPolicyChange'] as const) : []),
+    ...(options.filterChanges ? (['otherPolicyChange'] as const) : []),
+  ]);
+  return [...traffic, ...changes];
 }
 
 const SUCCESS = 1;
@@ -114,13 +141,13 @@ const toBits = (s: { success: boolean; failure: boolean }) => (s.success ? SUCCE
 
 function readPolicy(store: AuditPolicyStore): Record<AuditSubcategory, number> {
   const bits = store.query(NAMES.map((n) => AUDIT_SUBCATEGORIES[n].guid));
-  return { connection: bits[0], packetDrop: bits[1] };
+  return Object.fromEntries(NAMES.map((n, i) => [n, bits[i]])) as Record<AuditSubcategory, number>;
 }
 
-/** The success and failure state of both WFP subcategories. */
+/** The success and failure state of each subcategory of AUDIT_SUBCATEGORIES. */
 export function getAuditPolicy(options: AuditOptions = {}): AuditPolicy {
-  const bits = readPolicy(options.store ?? systemStore());
-  return { connection: toSetting(bits.connection), packetDrop: toSetting(bits.packetDrop) };
+  const bits = readPolicy(storeOf(options));
+  return Object.fromEntries(NAMES.map((n) => [n, toSetting(bits[n])])) as AuditPolicy;
 }
 
 type Recorded = AuditChange['turnedOn'];
@@ -164,13 +191,21 @@ function subtract(from: Recorded, remove: Recorded): Recorded {
 
 /**
  * Turns on the audit bits WFP block events need, only those that are off: failure auditing for
- * blocks, success only when allowed events are wanted. Records what it will change in the state file
+ * blocks, success only when allowed events are wanted; success of the change subcategories when asked. Records what it will change in the state file
  * before changing anything, and returns the change for restoreAuditPolicy().
  */
 export function enableBlockAuditing(options: EnableOptions = {}): AuditChange {
-  const store = options.store ?? systemStore();
+  return enableAuditingFor(enabledEvents(options), options);
+}
+
+/**
+ * Turns on exactly the audit bits that make Windows log `events` (each event's outcome in its
+ * subcategory), only those that are off: what a watcher with `audit: 'enable'` needs for its kinds.
+ */
+export function enableAuditingFor(events: readonly EventInfo[], options: AuditOptions = {}): AuditChange {
+  const store = storeOf(options);
   const stateFile = options.stateFile ?? defaultAuditStateFile();
-  const wanted = auditBitsFor(enabledEvents(options));
+  const wanted = auditBitsFor(events);
   const current = readPolicy(store);
   const turnedOn: Recorded = NAMES.flatMap((subcategory) => {
     const missing = wanted[subcategory] & ~current[subcategory];
@@ -210,7 +245,7 @@ export function restoreAuditPolicy(change?: AuditChange | null, options: AuditOp
   const restoring = change ? change.turnedOn : recorded;
   const restored: AuditChange = { turnedOn: restoring, stateFile, at: new Date().toISOString() };
   if (restoring.length === 0) return restored;
-  const store = options.store ?? systemStore();
+  const store = storeOf(options);
   const current = readPolicy(store);
   store.set(restoring.map((e) => ({ guid: e.guid, bits: current[e.subcategory] & ~toBits(e) })));
   writeState(stateFile, subtract(recorded, restoring));

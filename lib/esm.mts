@@ -1,19 +1,3 @@
-// The ES module entry: the same objects as the CommonJS entry, so `instanceof` works across both.
-import cjs from './index.js';
-
-export const {
-  watchBlocks,
-  BlockWatcher,
-  WfpBlocksError,
-  WfpOptionError,
-  BLOCK_KINDS,
-  AUDIT_SUBCATEGORIES,
-  defaultAuditStateFile,
-  enableBlockAuditing,
-  getAuditPolicy,
-  restoreAuditPolicy,
-  toEcs,
-  toOtelLogRecord,
-  toOtlpJson,
-} = cjs;
-export type * from './index.js';
+// The ES module entry: the CommonJS entry's own objects (Node finds its named exports), so that
+// `instanceof` works across both and the classes keep their types (`import { type BlockWatcher }`).
+export * from './index.js';

@@ -11,16 +11,34 @@ export {
   type AuditChange,
   type AuditOptions,
   type AuditPolicy,
-  type AuditPolicyStore,
   type AuditSetting,
   type AuditSubcategory,
   type EnableOptions,
 } from './audit';
 export { WfpBlocksError, WfpOptionError, type WfpErrorCode, type WfpErrorDetails } from './errors';
-export type { AuditMode, AuditWatchOptions, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
+export type { AuditMode, AuditWatchOptions, BlockFilter, ReplaySourceOptions, SourceOption, StartOption, WatchOptions } from './options';
 export { toEcs, type EcsDocument, type EcsEndpoint } from './ecs';
-export { toOtelLogRecord, toOtlpJson, type OtelLogRecord } from './otel';
-export { BLOCK_KINDS, type BlockAction, type BlockEvent, type BlockKind, type Direction, type Endpoint } from './types';
+export {
+  BLOCK_KINDS,
+  DECIDED_BY,
+  RULE_CHANGE_KINDS,
+  type BlockAction,
+  type BlockEvent,
+  type BlockKind,
+  type DecidedBy,
+  type Direction,
+  type Endpoint,
+  type EventChannel,
+  type LastChange,
+  type RuleChange,
+  type RuleChangeKind,
+  type SidesBy,
+  type SystemFields,
+} from './types';
+export { toOtelLogRecord, toOtlpJson, type OtelLogRecord, type OtlpKeyValue, type OtlpLogsRequest, type OtlpOptions, type OtlpValue } from './otel';
+export { communityId, type Flow } from './community-id';
+export { Summarizer, DIMENSIONS, type BlockSummary, type Dimension, type SummaryCount, type TimelinePoint } from './summary';
+export { summaryToHtml, type HtmlReportOptions } from './summary-html';
 
 /**
  * Starts watching for traffic the Windows Filtering Platform blocked (and, with includeAllowed,

@@ -66,6 +66,19 @@ export function toOtelLogRecord(e: BlockEvent): OtelLogRecord {
   set('wfp.layer.id', e.layerId);
   set('wfp.layer.name', e.layerName);
   set('wfp.interface.index', e.interfaceIndex);
+  set('wfp.decided_by', e.decidedBy);
+  set('wfp.rule.id', e.ruleId);
+  const c = e.lastChange;
+  if (c) {
+    set('wfp.last_change.kind', c.change);
+    set('wfp.last_change.time', c.time.toISOString());
+    set('wfp.last_change.event_id', c.eventId);
+    set('wfp.last_change.record_id', c.recordId);
+    set('wfp.last_change.name', c.name);
+    set('wfp.last_change.user.id', c.user.sid);
+    set('wfp.last_change.user.name', c.user.name);
+    set('wfp.last_change.application', c.application);
+  }
   set('windows.event.task', taskName(e));
   set('windows.event.outcome', auditOutcome(e));
   for (const [key, value] of Object.entries(e.data)) a[`windows.event_data.${key}`] = value;
@@ -80,7 +93,37 @@ export function toOtelLogRecord(e: BlockEvent): OtelLogRecord {
   };
 }
 
-type OtlpValue = { stringValue: string } | { intValue: string } | { boolValue: boolean } | { doubleValue: number };
+/** An OTLP/JSON AnyValue as this library writes them. */
+export type OtlpValue = { stringValue: string } | { intValue: string } | { boolValue: boolean } | { doubleValue: number };
+export interface OtlpKeyValue {
+  key: string;
+  value: OtlpValue;
+}
+/** One OTLP/JSON `ExportLogsServiceRequest` (opentelemetry-proto `logs/v1`), as toOtlpJson() writes it. */
+export interface OtlpLogsRequest {
+  resourceLogs: Array<{
+    resource: { attributes: OtlpKeyValue[] };
+    scopeLogs: Array<{
+      scope: { name: string; version: string };
+      logRecords: Array<{
+        timeUnixNano: string;
+        observedTimeUnixNano: string;
+        severityNumber: number;
+        severityText: string;
+        eventName: string;
+        body: { stringValue: string };
+        attributes: OtlpKeyValue[];
+      }>;
+    }>;
+  }>;
+}
+
+export interface OtlpOptions {
+  /** The resource's `service.name`. Default: `wfp-blocks`. */
+  serviceName?: string;
+  /** The instrumentation scope. Default: `wfp-blocks` at this package's version. */
+  scope?: { name: string; version: string };
+}
 
 function otlpValue(v: AttributeValue): OtlpValue {
   if (typeof v === 'boolean') return { boolValue: v };
@@ -88,20 +131,25 @@ function otlpValue(v: AttributeValue): OtlpValue {
   return { stringValue: v };
 }
 
+/** This package's version (the instrumentation scope's). */
+export const PACKAGE_VERSION: string = (require('../package.json') as { version: string }).version;
+
 /**
  * One OTLP/JSON `ExportLogsServiceRequest` for a record: what the OpenTelemetry Collector's
- * `otlpjsonfile` receiver reads, one per line.
+ * `otlpjsonfile` receiver reads, one per line. The resource carries `service.name` and `host.name`.
  */
-export function toOtlpJson(record: OtelLogRecord, scope = { name: 'wfp-blocks', version: '' }): object {
+export function toOtlpJson(record: OtelLogRecord, options: OtlpOptions = {}): OtlpLogsRequest {
   const nanos = `${BigInt(record.timestamp) * 1_000_000n}`;
   const { 'host.name': host, ...rest } = record.attributes;
+  const resource: OtlpKeyValue[] = [{ key: 'service.name', value: { stringValue: options.serviceName ?? 'wfp-blocks' } }];
+  if (host !== undefined) resource.push({ key: 'host.name', value: otlpValue(host) });
   return {
     resourceLogs: [
       {
-        resource: { attributes: host === undefined ? [] : [{ key: 'host.name', value: otlpValue(host) }] },
+        resource: { attributes: resource },
         scopeLogs: [
           {
-            scope,
+            scope: options.scope ?? { name: 'wfp-blocks', version: PACKAGE_VERSION },
             logRecords: [
               {
                 timeUnixNano: nanos,

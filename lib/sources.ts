@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { NativeCommonOptions, NativeOptions } from '../binding';
 import { WfpOptionError } from './errors';
@@ -9,7 +11,7 @@ import { WfpOptionError } from './errors';
  */
 export type ResolvedSource =
   | { type: 'eventlog' | 'legacy' }
-  | { type: 'files'; files: string[]; follow: boolean }
+  | { type: 'files'; files: string[]; follow: boolean; emptyDirectories: string[] }
   | { type: 'stream'; stream: Readable };
 
 export type SourceType = ResolvedSource['type'];
@@ -28,7 +30,10 @@ export const SOURCE_TYPES: Readonly<Record<SourceType, { live: boolean }>> = {
 export const isLive = (source: ResolvedSource): boolean => SOURCE_TYPES[source.type].live;
 
 export interface ReplaySourceOptions {
-  /** Exported event XML: a file, several files (read in order), or a readable stream of it. */
+  /**
+   * Exported event XML: a file, several files (read in order), or a readable stream of it. A
+   * directory stands for every `.xml` and `.evtx` file in it, oldest (by modification time) first.
+   */
   replay: string | readonly string[] | Readable;
   /** Keep waiting for records appended to the files, as `tail -f`. Not for streams. */
   follow?: boolean;
@@ -65,7 +70,38 @@ export function resolveSource(source: unknown): ResolvedSource {
   if (files.some((f) => f.includes('\0'))) {
     throw new WfpOptionError('source.replay', replay, 'file paths without NUL bytes');
   }
-  return { type: 'files', files: [...files], follow: follow ?? false };
+  const emptyDirectories: string[] = [];
+  const expanded = files.flatMap((file) => {
+    const inside = directoryInputs(file);
+    if (inside?.length === 0) emptyDirectories.push(file);
+    return inside ?? [file];
+  });
+  return { type: 'files', files: expanded, follow: follow ?? false, emptyDirectories };
+}
+
+/** The log files in a directory, oldest first; undefined when `file` is not a directory. */
+function directoryInputs(file: string): string[] | undefined {
+  let entries: string[];
+  try {
+    if (!statSync(file).isDirectory()) return undefined;
+    entries = readdirSync(file);
+  } catch {
+    return undefined; // not there, or not readable: the native side reports it as for any file
+  }
+  return entries
+    .filter((name) => /\.(xml|evtx)$/i.test(name))
+    .map((name) => {
+      const full = path.join(file, name);
+      try {
+        const s = statSync(full);
+        return s.isFile() ? { full, mtime: s.mtimeMs } : undefined;
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((e): e is { full: string; mtime: number } => e !== undefined)
+    .sort((a, b) => a.mtime - b.mtime || (a.full < b.full ? -1 : 1))
+    .map((e) => e.full);
 }
 
 /** The name a stream input has in errors: its file path when it reads a file. */

@@ -4,12 +4,14 @@ import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeW
 import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
 import { selectedEvents } from './catalog';
-import { deliverBatch } from './decode';
+import { DeliveryPosition, resumeOptions, type EventPlace } from './bookmark';
+import { decodeRuleChange, deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
-import { iterateEvents } from './iterator';
+import { EventFeed, type FeedOwner } from './iterator';
+import { PACKAGE_VERSION } from './otel';
 import type { ResolvedOptions } from './options';
 import { isLive, nativeOptions, streamName } from './sources';
-import type { BlockEvent } from './types';
+import type { BlockEvent, RuleChange } from './types';
 
 export type { AuditStatus, PolicyChange } from './audit-supervisor';
 
@@ -23,6 +25,8 @@ export interface BlockWatcherEvents {
   block: [event: BlockEvent];
   audit: [status: AuditStatus];
   policyChange: [change: PolicyChange];
+  /** With `includeChanges`: a firewall rule, setting or WFP object change among the records, in input order. */
+  ruleChange: [change: RuleChange];
   /** 'eventlog' source: reading resumed from the oldest record because the bookmarked one was gone. */
   gap: [gap: GapInfo];
   /** Recoverable problems (`error.recoverable`) and the fatal error that ends the watcher. */
@@ -48,8 +52,12 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #iteratorsPaused = 0;
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
-  #lastRecordId: number | null = null;
+  readonly #position: DeliveryPosition;
+  readonly #signal: AbortSignal | undefined;
+  /** The loops iterating the watcher; the first one's takes decide the bookmark. */
+  readonly #feeds: EventFeed[] = [];
   #audit: AuditSupervisor | null = null;
+  #onText: ((text: Uint8Array, count: number) => void) | null = null;
 
   /** @internal Use watchBlocks(). */
   constructor(options: ResolvedOptions) {
@@ -57,13 +65,19 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#highWaterMark = options.highWaterMark;
     const { source, signal } = options;
+    this.#signal = signal;
+    this.#position = new DeliveryPosition(source.type, options.coalesce, options.from.type === 'bookmark' ? options.from.state : null,
+      (recordId) => (this.#binding as NativeBinding).bookmarkXml(recordId));
 
     if (signal) {
       if (signal.aborted) {
         this.#endSoon(null);
         return;
       }
-      const onAbort = () => void this.close();
+      const onAbort = () => {
+        for (const feed of [...this.#feeds]) feed.abort(signal.reason);
+        void this.close();
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       this.#detach.push(() => signal.removeEventListener('abort', onAbort));
     }
@@ -108,22 +122,41 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       includeAllowed: options.includeAllowed,
       highWaterMark: options.highWaterMark,
       policyChanges: !live || options.audit.mode !== 'ignore',
-      coalesceMs: options.coalesceMs,
-      afterRecordId: from.type === 'bookmark' ? from.recordId : undefined,
+      coalesceMs: options.coalesce?.windowMs ?? 0,
+      coalesceMaxHeld: options.coalesce?.maxHeld,
       enrich: options.enrich,
+      ...(from.type === 'bookmark' ? resumeOptions(from.state) : {}),
+      ruleChanges: options.includeChanges,
+      ...options.filter,
+      ...(options.text ? { format: options.text.format, packageVersion: PACKAGE_VERSION } : {}),
     };
-    this.#native = new this.#binding.Watcher(nativeOptions(source, common, from), (message) => this.#onMessage(message));
+    this.#onText = options.text?.onText ?? null;
+    // A live log resumes after the Windows bookmark of the last record delivered, or from the oldest
+    // record when an epoch that began with its first record was cut (record ID 0).
+    const start =
+      from.type !== 'bookmark' || from.state.recordId === undefined
+        ? from
+        : from.state.recordId === '0'
+          ? ({ type: 'oldest' } as const)
+          : { type: 'bookmark' as const, bookmark: this.#binding.bookmarkXml(from.state.recordId) };
+    this.#native = new this.#binding.Watcher(nativeOptions(source, common, start), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
+    if (source.type === 'files') {
+      for (const dir of source.emptyDirectories) {
+        const error = new WfpBlocksError('ERR_EMPTY_INPUT', `directory ${dir} holds no .xml or .evtx file`, { input: dir, fatal: false });
+        process.nextTick(() => this.#state === 'open' && this.#emitSafely('error', error));
+      }
+    }
   }
 
   /**
-   * An opaque string for the position after the last event emitted, to persist and pass back as
-   * `from: { bookmark }` so that a restarted watcher neither loses nor repeats records (the live log
-   * resumes after it; a replay skips up to it). Null before the first event.
+   * A string for the position after the last event the application received (the last 'block'
+   * listener call, or the last event a `for await` loop took), to persist and pass back as
+   * `from: { bookmark }`: a restarted watcher neither loses nor repeats records. Null before the
+   * first event (for a replay: before its inputs were opened). See the README for what it covers.
    */
   get bookmark(): string | null {
-    if (this.#lastRecordId === null || !this.#binding) return null;
-    return this.#binding.bookmarkXml(this.#lastRecordId);
+    return this.#position.bookmark();
   }
 
   /** Whether the watcher has stopped ('close' was emitted). */
@@ -133,6 +166,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   /** Stops the watcher. Settles once its thread has stopped; no event is emitted after that. */
   close(): Promise<void> {
+    // Also after the input ended by itself: a loop yields nothing it holds once close() is called.
+    for (const feed of [...this.#feeds]) feed.end(true);
     if (this.#state === 'open') {
       this.#state = 'closing';
       this.#release();
@@ -172,10 +207,21 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
    * (listen for 'error' to see them). Leaving the loop early closes the watcher.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<BlockEvent> {
-    return iterateEvents(this, this.#highWaterMark, (paused) => {
-      this.#iteratorsPaused += paused ? 1 : -1;
-      this.#applyPause();
-    });
+    const owner: FeedOwner = {
+      consumed: (place) => feed === this.#feeds[0] && this.#position.consumed(place),
+      progressed: (progress) => feed === this.#feeds[0] && this.#position.progress(progress),
+      setPaused: (paused) => {
+        this.#iteratorsPaused += paused ? 1 : -1;
+        this.#applyPause();
+      },
+      close: () => this.close(),
+      detach: (f) => this.#feeds.splice(this.#feeds.indexOf(f) >>> 0, 1),
+    };
+    const feed = new EventFeed(owner, this.#highWaterMark);
+    if (this.#signal?.aborted) feed.abort(this.#signal.reason);
+    else if (this.#state !== 'open') feed.end(this.#state === 'closing');
+    else this.#feeds.push(feed);
+    return feed;
   }
 
   #applyPause(): void {
@@ -234,15 +280,28 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   #onMessage(message: NativeMessage): void {
     if ('numbers' in message) {
       if (this.#state !== 'open' || !this.#binding) return;
+      for (const epoch of message.epochs) this.#position.epochEnded(epoch);
       deliverBatch(message, this.#binding.slots, {
         open: () => this.#state === 'open',
-        event: (event) => {
-          this.#lastRecordId = event.recordId;
-          this.#emitSafely('block', event);
-        },
+        input: (input) => this.#position.inputOpened(input),
+        event: (event, place) => this.#deliver(event, place),
         issue: (issue) => this.#emitNativeIssue(issue),
         gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
         policyChange: (change) => this.#emitPolicyChange(change),
+        progress: (progress) => {
+          if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(progress);
+          else this.#position.progress(progress);
+        },
+        ruleChange: (change) => this.#emitSafely('ruleChange', decodeRuleChange(change)),
+        text: (text, count) => {
+          try {
+            this.#onText?.(text, count);
+          } catch (error) {
+            process.nextTick(() => {
+              throw error;
+            });
+          }
+        },
       });
       return;
     }
@@ -250,9 +309,18 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     if (message.ended) this.#finish();
   }
 
+  // 'block' listeners are called with it; loops get it to take. What counts as delivered is what a
+  // loop took, or, with no loop, what the listeners were called with.
+  // The bookmark moves first, so that a listener that saves it has the event it was called with in it.
+  #deliver(event: BlockEvent, place: EventPlace): void {
+    if (this.#feeds.length === 0) this.#position.consumed(place);
+    this.#emitSafely('block', event);
+    for (const feed of this.#feeds) feed.push(event, place);
+  }
+
   #emitPolicyChange(native: NativePolicyChange): void {
     const change: PolicyChange = {
-      recordId: native.recordId,
+      recordId: Number.isSafeInteger(Number(native.recordId)) ? Number(native.recordId) : native.recordId,
       time: new Date(native.timeMs),
       subcategoryGuid: native.subcategoryGuid,
       subcategory: policySubcategory(native.subcategoryGuid),
@@ -266,8 +334,19 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   }
 
   #emitNativeIssue(issue: NativeIssue): void {
-    const { input, offset, systemCode, hint, fatal } = issue;
-    this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal }));
+    const { input, offset, line, column, systemCode, hint, fatal, repeated } = issue;
+    const error = new WfpBlocksError(issue.code as WfpErrorCode, issue.message, {
+      input,
+      offset,
+      line,
+      column,
+      systemCode,
+      hint,
+      fatal,
+      repeated,
+    });
+    this.#emitSafely('error', error);
+    if (fatal) for (const feed of this.#feeds) feed.fail(error);
   }
 
   #emitIssue(code: WfpErrorCode, message: string, input: string | null, offset: number | null, cause?: unknown): void {
@@ -278,6 +357,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   // A listener's exception reaches the process as an uncaught exception, as it would from any
   // EventEmitter, without cutting the rest of the batch short.
   #emitSafely<K extends keyof BlockWatcherEvents>(name: K, ...args: BlockWatcherEvents[K]): void {
+    // A loop takes the errors (it throws the fatal one): without a listener they are not thrown again.
+    if (name === 'error' && this.#feeds.length > 0 && this.listenerCount('error') === 0) return;
     try {
       (this.emit as (n: K, ...a: BlockWatcherEvents[K]) => boolean)(name, ...args);
     } catch (error) {
@@ -291,7 +372,10 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   // caller can attach listeners first.
   #endSoon(error: WfpBlocksError | null): void {
     process.nextTick(() => {
-      if (error && this.#state === 'open') this.#emitSafely('error', error);
+      if (error && this.#state === 'open') {
+        this.#emitSafely('error', error);
+        for (const feed of this.#feeds) feed.fail(error);
+      }
       this.#finish();
     });
   }
@@ -302,6 +386,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   #finish(): void {
     if (this.#state === 'closed') return;
+    for (const feed of [...this.#feeds]) feed.end(false);
     this.#audit?.stop();
     this.#state = 'closed';
     this.#release();
@@ -315,4 +400,16 @@ function describeChunk(chunk: unknown): string {
   if (chunk === null) return 'null';
   if (typeof chunk !== 'object') return typeof chunk;
   return (chunk as object).constructor?.name ?? 'object';
+}
+
+/**
+ * @internal A watcher whose events arrive as lines of `format`, written on its native thread
+ * (what the CLI prints); `onText` gets each batch of lines. Everything else is as for watchBlocks().
+ */
+export function watchText(
+  options: ResolvedOptions,
+  format: 'json' | 'ecs' | 'otel',
+  onText: (text: Uint8Array, count: number) => void,
+): BlockWatcher {
+  return new BlockWatcher({ ...options, text: { format, onText } });
 }

@@ -13,7 +13,7 @@ x86_64-w64-mingw32-strip -o "$out" build-win32/Release/wfp_blocks.node
 imports=$(x86_64-w64-mingw32-objdump -p "$out" | sed -n 's/^[[:space:]]*DLL Name: //p')
 echo "win32-x64 addon imports: $(echo $imports)"
 for dll in $imports; do
-  if ! echo "$dll" | grep -qiE '^(kernel32|advapi32|msvcrt|wevtapi|fwpuclnt|shlwapi)\.dll$|^node\.exe$'; then
+  if ! echo "$dll" | grep -qiE '^(kernel32|advapi32|msvcrt|wevtapi|fwpuclnt|shlwapi|iphlpapi)\.dll$|^node\.exe$'; then
     echo "build-win32: $out imports $dll, which users do not have" >&2
     exit 1
   fi

@@ -1,19 +1,25 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   enableBlockAuditing,
   getAuditPolicy,
   restoreAuditPolicy,
   watchBlocks,
   WfpBlocksError,
-  type AuditPolicyStore,
   type PolicyChange,
 } from '../dist/index.js';
+import type { AuditPolicyStore } from '../dist/audit.js';
+import { AUDIT_RECHECK_MS, AuditSupervisor } from '../dist/audit-supervisor.js';
+import { BLOCK_KINDS, DEFAULT_LIVE_KINDS, EVENTS, selectedEvents } from '../dist/catalog.js';
+import { resolveOptions } from '../dist/options.js';
 import { fixtureFiles, tempDir } from './helpers';
 
 const CONNECTION = '{0CCE9226-69AE-11D9-BED3-505054503030}';
 const PACKET_DROP = '{0CCE9225-69AE-11D9-BED3-505054503030}';
+const MPSSVC_RULE_LEVEL = '{0CCE9232-69AE-11D9-BED3-505054503030}';
+const WFP_POLICY_CHANGE = '{0CCE9233-69AE-11D9-BED3-505054503030}';
+const OTHER_POLICY_CHANGE = '{0CCE9234-69AE-11D9-BED3-505054503030}';
 const SUCCESS = 1;
 const FAILURE = 2;
 
@@ -34,12 +40,46 @@ class MemoryStore implements AuditPolicyStore {
 const stateFile = () => path.join(tempDir(), 'state', 'audit-state.json');
 
 describe('audit policy decisions, against an in-memory policy store', () => {
-  it('reads both subcategories by GUID', () => {
-    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE });
+  it('reads every subcategory by GUID', () => {
+    const store = new MemoryStore({ [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE, [OTHER_POLICY_CHANGE]: SUCCESS });
     expect(getAuditPolicy({ store })).toEqual({
       connection: { success: false, failure: true },
       packetDrop: { success: true, failure: true },
+      ruleChange: { success: false, failure: false },
+      wfpPolicyChange: { success: false, failure: false },
+      otherPolicyChange: { success: true, failure: false },
     });
+  });
+
+  it('rule and filter changes: success only, only when asked, restored exactly', () => {
+    const cases: Array<[object, Record<string, number>]> = [
+      [{ ruleChanges: true }, { [CONNECTION]: FAILURE, [MPSSVC_RULE_LEVEL]: SUCCESS, [WFP_POLICY_CHANGE]: SUCCESS }],
+      [{ filterChanges: true }, { [CONNECTION]: FAILURE, [OTHER_POLICY_CHANGE]: SUCCESS }],
+      [
+        { ruleChanges: true, filterChanges: true },
+        { [CONNECTION]: FAILURE, [MPSSVC_RULE_LEVEL]: SUCCESS, [WFP_POLICY_CHANGE]: SUCCESS, [OTHER_POLICY_CHANGE]: SUCCESS },
+      ],
+    ];
+    for (const [options, expected] of cases) {
+      const store = new MemoryStore({});
+      const file = stateFile();
+      const change = enableBlockAuditing({ store, stateFile: file, ...options });
+      expect(store.policy).toEqual(expected);
+      expect(JSON.parse(readFileSync(file, 'utf8')).turnedOn).toEqual(change.turnedOn);
+      restoreAuditPolicy(change, { store });
+      expect(Object.values(store.policy).every((bits) => bits === 0)).toBe(true);
+      expect(existsSync(file)).toBe(false);
+    }
+    // A failure bit someone set on MPSSVC Rule-Level (4951-4953, 4957, 4958 are Audit Failure) is kept.
+    const store = new MemoryStore({ [MPSSVC_RULE_LEVEL]: FAILURE, [WFP_POLICY_CHANGE]: SUCCESS });
+    const change = enableBlockAuditing({ store, stateFile: stateFile(), ruleChanges: true });
+    expect(change.turnedOn).toEqual([
+      { subcategory: 'connection', guid: CONNECTION, success: false, failure: true },
+      { subcategory: 'ruleChange', guid: MPSSVC_RULE_LEVEL, success: true, failure: false },
+    ]);
+    expect(store.sets).toEqual([[{ guid: CONNECTION, bits: FAILURE }, { guid: MPSSVC_RULE_LEVEL, bits: SUCCESS | FAILURE }]]);
+    restoreAuditPolicy(change, { store });
+    expect(store.policy).toEqual({ [CONNECTION]: 0, [MPSSVC_RULE_LEVEL]: FAILURE, [WFP_POLICY_CHANGE]: SUCCESS });
   });
 
   it('turns on only the bits that are off, and restores exactly those', () => {
@@ -169,6 +209,43 @@ describe.skipIf(process.platform === 'win32')('the audit functions on Linux', ()
   }
 });
 
+describe('packet drops are opt-in, and --enable-audit turns on only what the kinds asked for need', () => {
+  it('live watchers read connection, listen, bind and accept by default; a replay reads every kind', () => {
+    expect(DEFAULT_LIVE_KINDS).toEqual(['connection', 'listen', 'bind', 'accept']);
+    expect(resolveOptions({ source: 'eventlog' }).kinds).toEqual(DEFAULT_LIVE_KINDS);
+    expect(resolveOptions({ source: { replay: 'x.xml' } }).kinds).toEqual(BLOCK_KINDS);
+  });
+
+  it('the default watch needs exactly what a plain enableBlockAuditing() turns on', () => {
+    const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    const plain = enableBlockAuditing({ store, stateFile: stateFile() } as Parameters<typeof enableBlockAuditing>[0]);
+    const watcherStore = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    const supervisor = new AuditSupervisor({ mode: 'enable', stateFile: stateFile(), store: watcherStore }, selectedEvents(DEFAULT_LIVE_KINDS, false), () => {}, () => {});
+    supervisor.start();
+    expect(watcherStore.policy).toEqual(store.policy);
+    expect(plain.turnedOn).toEqual([{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }]);
+    supervisor.stop();
+    expect(watcherStore.policy).toEqual({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+  });
+
+  for (const [kinds, includeAllowed, expected] of [
+    [['packet'], false, { [CONNECTION]: 0, [PACKET_DROP]: SUCCESS | FAILURE }], // 5152 failure, 5153 success
+    [['mac'], false, { [CONNECTION]: 0, [PACKET_DROP]: FAILURE }],
+    [['bind'], false, { [CONNECTION]: FAILURE, [PACKET_DROP]: 0 }],
+    [['bind'], true, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: 0 }],
+    [['connection', 'packet'], true, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: SUCCESS | FAILURE }],
+  ] as const) {
+    it(`kinds ${kinds.join(',')}${includeAllowed ? ' with allowed' : ''}: only the bits their events need`, () => {
+      const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+      const supervisor = new AuditSupervisor({ mode: 'enable', stateFile: stateFile(), store }, selectedEvents(kinds, includeAllowed), () => {}, () => {});
+      supervisor.start();
+      expect(store.policy).toEqual(expected);
+      supervisor.stop();
+      expect(store.policy).toEqual({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+    });
+  }
+});
+
 describe('event 4719 (audit policy changed) in the fixtures', () => {
   it('is recognised: which subcategory GUID changed, and how', async () => {
     const files = fixtureFiles();
@@ -194,7 +271,14 @@ describe('event 4719 (audit policy changed) in the fixtures', () => {
     watcher.on('policyChange', (c) => changes.push(c));
     await new Promise((r) => watcher.once('close', r));
     expect(changes.map(({ time, subcategory, ...rest }) => rest)).toEqual(expected);
-    expect(changes.every((c) => c.subcategory === null)).toBe(true); // none of these is a WFP subcategory
+    // Real 4719s that turned off MPSSVC Rule-Level and Other Policy Change Events name those subcategories;
+    // no other one of these is a subcategory this library uses.
+    const ours: Record<string, string> = { [MPSSVC_RULE_LEVEL]: 'ruleChange', [OTHER_POLICY_CHANGE]: 'otherPolicyChange' };
+    expect(changes.map((c) => c.subcategory)).toEqual(changes.map((c) => ours[c.subcategoryGuid.toUpperCase()] ?? null));
+    expect(changes.filter((c) => c.subcategory !== null).map((c) => [c.subcategory, c.successRemoved])).toEqual([
+      ['ruleChange', true],
+      ['otherPolicyChange', true],
+    ]);
     expect(changes[0].time).toBeInstanceOf(Date);
   });
 
@@ -209,5 +293,90 @@ describe('event 4719 (audit policy changed) in the fixtures', () => {
     await new Promise((r) => watcher.once('close', r));
     expect(changes).toHaveLength(1);
     expect(changes[0].subcategory).toBe('connection');
+  });
+});
+
+describe("'enable' against Group Policy: a revert is reported and re-applied", () => {
+  type Status = import('../dist/audit-supervisor.js').AuditStatus;
+  const blocks = () => EVENTS.filter((e) => e.role === 'traffic' && e.kind === 'connection' && e.action === 'block');
+  const change = (over: Partial<PolicyChange>): PolicyChange => ({
+    recordId: 1, time: new Date(), subcategoryGuid: CONNECTION, subcategory: 'connection',
+    successAdded: false, successRemoved: false, failureAdded: false, failureRemoved: false, ...over,
+  });
+  const supervise = (store: MemoryStore) => {
+    const statuses: Status[] = [];
+    const errors: WfpBlocksError[] = [];
+    const supervisor = new AuditSupervisor({ mode: 'enable', store, stateFile: stateFile() }, blocks(), (s) => statuses.push(s), (e) => errors.push(e));
+    supervisor.start();
+    return { supervisor, statuses, errors };
+  };
+
+  it('the periodic recheck finds the revert, says so, turns it on again; close restores all it turned on', () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+      const { supervisor, statuses, errors } = supervise(store);
+      vi.runAllTicks();
+      expect(store.policy[CONNECTION]).toBe(FAILURE);
+      expect(statuses).toEqual([]);
+      store.policy[CONNECTION] = 0; // Group Policy re-applies its own settings, without a 4719 seen
+      vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      expect(statuses.map((s) => [s.status, s.reason, s.reverted])).toEqual([
+        ['off', 'recheck', true],
+        ['on', 'reapplied', false],
+      ]);
+      expect(statuses[0].missing.map((m) => [m.guid, m.failure])).toEqual([[CONNECTION, true]]);
+      expect(store.policy[CONNECTION]).toBe(FAILURE);
+      supervisor.stop();
+      expect(store.policy[CONNECTION]).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a 4719 that turns it off re-applies it at once; one that turns something else off changes nothing', () => {
+    const store = new MemoryStore({ [CONNECTION]: SUCCESS, [PACKET_DROP]: 0 });
+    const { supervisor, statuses } = supervise(store);
+    store.policy[CONNECTION] = SUCCESS; // failure removed by someone; Windows logs 4719
+    supervisor.onPolicyChange(change({ failureRemoved: true }));
+    expect(statuses.map((s) => [s.status, s.reason, s.reverted])).toEqual([
+      ['off', 'policy-changed', true],
+      ['on', 'reapplied', false],
+    ]);
+    expect(store.policy[CONNECTION]).toBe(SUCCESS | FAILURE);
+    supervisor.onPolicyChange(change({ subcategoryGuid: '{0CCE922B-69AE-11D9-BED3-505054503030}', subcategory: null, failureRemoved: true }));
+    expect(statuses.length).toBe(2);
+    supervisor.stop();
+    expect(store.policy[CONNECTION]).toBe(SUCCESS); // the success bit someone else set stays
+  });
+
+  it('a domain policy that keeps winning: every revert is reported, also when re-applying does not hold', () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
+      const { supervisor, statuses } = supervise(store);
+      for (let refresh = 0; refresh < 2; refresh++) {
+        store.policy[CONNECTION] = 0;
+        vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      }
+      expect(statuses.filter((s) => s.reverted).length).toBe(2);
+      // Now the policy refuses the change outright (the set does not take).
+      const stuck = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 }, false, true);
+      stuck.policy[CONNECTION] = FAILURE;
+      const held = supervise(stuck);
+      stuck.policy[CONNECTION] = 0;
+      vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      vi.advanceTimersByTime(AUDIT_RECHECK_MS);
+      expect(held.statuses.map((s) => [s.status, s.reverted, s.error?.code])).toEqual([
+        ['off', true, 'ERR_AUDIT_POLICY'],
+        ['off', true, 'ERR_AUDIT_POLICY'],
+      ]);
+      expect(held.errors).toEqual([]);
+      held.supervisor.stop();
+      supervisor.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -102,19 +102,25 @@ describe('delivery to JavaScript', () => {
   it('a bookmark resumes a replay after the last event a watcher delivered, for files and streams', async () => {
     const file = all.find((f) => f.endsWith('otrf-50c132c2.xml')) as string;
     const full = (await collect({ source: { replay: file }, includeAllowed: true })).events;
-    // A replay from a bookmark skips every record up to its ID (one log's record IDs only grow).
-    const first = watchBlocks({ source: { replay: file }, includeAllowed: true });
-    let n = 0;
-    first.on('block', () => {
-      if (++n === 10) void first.close();
-    });
-    await new Promise((r) => first.once('close', r));
-    const bookmark = first.bookmark as string;
-    expect(bookmark).toMatch(new RegExp(`RecordId='${full[9].recordId}'`));
-    const rest = await collect({ source: { replay: file }, includeAllowed: true, from: { bookmark } });
-    expect(rest.events.map((e) => e.recordId)).toEqual(full.filter((e) => e.recordId > full[9].recordId).map((e) => e.recordId));
-    const viaStream = await collect({ source: { replay: Readable.from([readFileSync(file)]) }, includeAllowed: true, from: { bookmark } });
-    expect(viaStream.events.map((e) => e.recordId)).toEqual(rest.events.map((e) => e.recordId));
+    const ids = (events: BlockEvent[]) => events.map((e) => e.recordId);
+    for (const source of [() => ({ replay: file }), () => ({ replay: Readable.from([readFileSync(file)]) })]) {
+      const first = watchBlocks({ source: source(), includeAllowed: true });
+      let n = 0;
+      first.on('block', () => {
+        if (++n === 10) void first.close();
+      });
+      await new Promise((r) => first.once('close', r));
+      const bookmark = first.bookmark as string;
+      // A position: the input by its first bytes, and the offset after the tenth event.
+      expect(JSON.parse(bookmark)).toMatchObject({ wfpBlocks: 1, inputs: [{ recordId: String(full[9].recordId) }] });
+      const rest = await collect({ source: source(), includeAllowed: true, from: { bookmark } });
+      expect(ids(rest.events)).toEqual(ids(full.slice(10)));
+    }
+    // A bookmark of one kind of source does not resume another.
+    const fromFile = watchBlocks({ source: { replay: file }, includeAllowed: true });
+    await collectFrom(fromFile);
+    expect(() => watchBlocks({ source: { replay: Readable.from([readFileSync(file)]) }, from: { bookmark: fromFile.bookmark as string } }))
+      .toThrow(/ERR_INVALID_OPTION: options\.from\.bookmark must be a bookmark a watcher gave out \(it is from a 'files' source, and this is 'stream'\)/);
   });
 
   it('a stream input is read with back-pressure and yields what the files yield', async () => {

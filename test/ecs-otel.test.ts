@@ -1,8 +1,11 @@
-// Every fixture record through toEcs() and toOtelLogRecord(), each mapped field checked against the
-// mapping documented in lib/ecs.ts and lib/otel.ts (written here again from the raw EventData).
-import { isIP } from 'node:net';
+// Every fixture record through toEcs() and toOtelLogRecord(): the ECS documents against an
+// independent re-implementation of Elastic's integration (test/elastic-reference.mjs), the OTel
+// records against the mapping documented in lib/otel.ts (written here again from the raw EventData).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toEcs, toOtelLogRecord, toOtlpJson, type BlockEvent } from '../dist/index.js';
+import { communityId, toEcs, toOtelLogRecord, toOtlpJson, type BlockEvent } from '../dist/index.js';
+import { integrationDocument } from './elastic-reference.mjs';
 import { collect, fixtureFiles, tempFile } from './helpers';
 import { record, WIN11_5157_DATA } from './synthetic';
 
@@ -16,83 +19,105 @@ beforeAll(async () => {
   events.push(...(await collect({ source: { replay: tempFile(synthetic.join('\n')) } })).events);
 });
 
-const SUCCESS_AUDIT = new Set([5153, 5154, 5156, 5158]);
 const icmp = (e: BlockEvent) => e.data.Protocol === '1' || e.data.Protocol === '58';
 const port = (e: BlockEvent, name: string) => (icmp(e) || e.data[name] === undefined ? undefined : Number(e.data[name]));
-const basename = (p: string) => p.split('\\').pop();
+const MAPPED = new Set([5152, 5156, 5157, 5158]);
+const WFP = /<EventID>(5031|515\d)<\/EventID>/;
 
-describe('toEcs', () => {
-  it('maps every field of every record as documented', () => {
-    expect(events.length).toBe(9099 + 2);
-    for (const e of events) {
-      const d = toEcs(e);
-      const d2 = JSON.parse(JSON.stringify(d));
-      expect(d2['@timestamp']).toBe(e.time.toISOString());
-      expect(d.event.code).toBe(String(e.eventId));
-      expect(d.event.provider).toBe('Microsoft-Windows-Security-Auditing');
-      expect(d.event.action).toBe(e.eventId === 5152 || e.eventId === 5153 ? 'Filtering Platform Packet Drop' : 'Filtering Platform Connection');
-      expect(d.event.outcome).toBe(SUCCESS_AUDIT.has(e.eventId) ? 'success' : 'failure');
-      expect(d.event.category).toEqual(['network']);
-      expect(d.event.type).toContain(e.action === 'block' ? 'denied' : 'allowed');
-      expect(d.host.name).toBe(e.computer);
-      expect(d.winlog).toMatchObject({
-        channel: 'Security',
-        event_id: String(e.eventId),
-        record_id: String(e.recordId),
-        computer_name: e.computer,
-        keywords: [SUCCESS_AUDIT.has(e.eventId) ? 'Audit Success' : 'Audit Failure'],
-        event_data: e.data,
+/** toEcs() without the fields lib/ecs.ts documents as this library's own additions. */
+function withoutExtras(e: BlockEvent): Record<string, any> {
+  const d = JSON.parse(JSON.stringify(toEcs(e)));
+  delete d.message;
+  delete d.winlog.time_created;
+  delete d.rule;
+  delete d.event.reason;
+  delete d.network?.type;
+  delete d.source?.address;
+  delete d.destination?.address;
+  delete d.process?.pid;
+  if (!MAPPED.has(e.eventId)) {
+    if (d.winlog.task === undefined) delete d.event.action; // the agent renders no task name for it
+    delete d.event.category;
+    delete d.event.type;
+    for (const k of ['source', 'destination', 'related', 'process']) delete d[k];
+    for (const k of ['iana_number', 'transport', 'community_id']) delete d.network?.[k];
+  }
+  for (const k of ['network', 'process', 'source', 'destination']) if (d[k] && Object.keys(d[k]).length === 0) delete d[k];
+  return d;
+}
+
+describe('toEcs: what Elastic\'s Windows Security integration writes for the same record', () => {
+  it('equals the integration\'s document for every fixture record, keeping only our documented extras', async () => {
+    let compared = 0;
+    for (const file of fixtureFiles()) {
+      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => WFP.test(l));
+      const { events: got } = await collect({ source: { replay: file }, includeAllowed: true });
+      expect(got).toHaveLength(lines.length);
+      got.forEach((e, i) => {
+        expect(withoutExtras(e), `${file} record ${e.recordId}`).toEqual(integrationDocument(lines[i]));
+        compared++;
       });
-      const direction = { '%%14592': 'ingress', '%%14593': 'egress' }[e.data.Direction as string];
-      expect(d.network?.direction).toBe(direction);
-      expect(d.network?.iana_number).toBe(e.data.Protocol);
-      expect(d.network?.transport).toBe(e.protocolName ?? undefined);
-      for (const [side, address, portName] of [['source', 'SourceAddress', 'SourcePort'], ['destination', 'DestAddress', 'DestPort']] as const) {
-        const a = e.data[address];
-        if (a === undefined) {
-          expect(d[side]).toBeUndefined();
-          continue;
-        }
-        expect(d[side]?.address).toBe(a);
-        expect(d[side]?.ip).toBe(isIP(a) ? a : undefined);
-        expect(d[side]?.port).toBe(port(e, portName));
-      }
-      if (e.data.SourceAddress) expect(d.network?.type).toBe(isIP(e.data.SourceAddress) === 6 ? 'ipv6' : 'ipv4');
-      const pid = e.data.ProcessID ?? e.data.ProcessId;
-      expect(d.process?.pid).toBe(pid === undefined ? undefined : Number(pid));
-      const app = e.data.Application;
-      expect(d.process?.executable).toBe(app === undefined || app === '-' ? undefined : app);
-      expect(d.process?.name).toBe(app === undefined || app === '-' ? undefined : basename(app));
-      expect(d.rule?.id).toBe(e.data.FilterRTID);
     }
+    expect(compared).toBe(9099);
   });
 
-  it('IPv6, ICMP (no ports), listen and bind (no remote side), FilterOrigin', () => {
-    const v6 = events.find((e) => e.source?.address.includes(':') && e.source.address !== '::') as BlockEvent;
-    expect(toEcs(v6).network?.type).toBe('ipv6');
-    expect(toEcs(v6).source?.ip).toBe(v6.source?.address);
+  it('an IPv4-mapped source as the integration writes it: source.ip unmapped, destination.ip as logged, both forms related', async () => {
+    const xml = record({
+      recordId: 7,
+      data: [['ProcessID', '4'], ['Application', 'System'], ['Direction', '%%14592'], ['SourceAddress', '::ffff:10.47.0.122'],
+        ['SourcePort', '52000'], ['DestAddress', '::ffff:10.47.0.5'], ['DestPort', '445'], ['Protocol', '6'],
+        ['FilterRTID', '68000'], ['LayerName', '%%14610'], ['LayerRTID', '44'], ['RemoteUserID', 'S-1-0-0'], ['RemoteMachineID', 'S-1-0-0']],
+    });
+    const [e] = (await collect({ source: { replay: tempFile(xml) } })).events;
+    const d = toEcs(e);
+    expect(withoutExtras(e)).toEqual(integrationDocument(xml));
+    expect(d.source).toEqual({ address: '::ffff:10.47.0.122', ip: '10.47.0.122', port: 52000 });
+    expect(d.destination?.ip).toBe('::ffff:10.47.0.5');
+    expect(d.related?.ip).toEqual(['::ffff:10.47.0.5', '::ffff:10.47.0.122', '10.47.0.122']);
+    expect(d.event).toMatchObject({ action: 'windows-firewall-packet-block', type: ['connection', 'info', 'denied'], outcome: 'failure' });
+    expect(d.network).toMatchObject({ direction: 'inbound', transport: 'tcp', iana_number: '6', type: 'ipv4' });
+    expect(d.network?.community_id).toBe(communityId({ protocol: 6, sourceAddress: '10.47.0.122', destinationAddress: '10.47.0.5', sourcePort: 52000, destinationPort: 445 }));
+    expect(d.winlog.event_data).toMatchObject({ LayerNameDescription: 'Receive/Accept', RemoteUserDescription: 'Nobody', RemoteMachineDescription: 'Nobody' });
+    expect(d.winlog.event_data?.SourceAddress).toBeUndefined();
+    expect(d.log).toEqual({ level: 'information' });
+    expect(d.winlog).toMatchObject({ opcode: 'Info', provider_guid: '{54849625-5478-4994-A5BA-3E3B0328C30D}', api: 'wineventlog' });
+  });
 
-    const ping = events.find((e) => e.protocol === 1) as BlockEvent;
-    const pingDoc = toEcs(ping);
-    expect(pingDoc.network?.transport).toBe('icmp');
-    expect(pingDoc.source?.port).toBeUndefined();
-    expect(pingDoc.destination?.port).toBeUndefined();
-    expect(pingDoc.winlog.event_data.DestPort).toBe(ping.data.DestPort); // the ICMP type stays in the raw data
+  it('ICMP keeps the type and code in the ports, as the integration does, and gets no Community ID (it needs icmp.type)', () => {
+    const ping = events.find((e) => e.protocol === 1 && e.eventId === 5152) as BlockEvent;
+    const d = toEcs(ping);
+    expect(d.source?.port).toBe(ping.source?.port);
+    expect(d.network?.community_id).toBeUndefined();
+    expect(d.network?.transport).toBe('icmp');
+  });
 
-    const icmpv6 = events.find((e) => e.protocol === 58) as BlockEvent;
-    expect(toEcs(icmpv6).network).toMatchObject({ transport: 'ipv6-icmp', iana_number: '58', type: 'ipv6' });
-
-    for (const kind of ['listen', 'bind'] as const) {
-      const e = events.find((x) => x.kind === kind) as BlockEvent;
-      const doc = toEcs(e);
-      expect(doc.destination).toBeUndefined();
-      expect(doc.source?.port).toBe(e.local?.port);
-      expect(doc.network?.direction).toBeUndefined();
-    }
-
+  it('FilterOrigin: a rule ID as rule.uuid, a default filter\'s name as rule.name', () => {
     const [ruleId, defaultFilter] = events.slice(-2).map(toEcs);
-    expect(ruleId.rule).toEqual({ id: '206474', uuid: '{A549B7CF-0542-4B67-93F9-EEBCDD584377}' });
-    expect(defaultFilter.rule).toEqual({ id: '206474', name: 'Query User Default' });
+    expect(ruleId.rule).toEqual({
+      id: '206474',
+      uuid: '{A549B7CF-0542-4B67-93F9-EEBCDD584377}',
+      category: 'rule',
+      ruleset: 'Windows Defender Firewall',
+    });
+    expect(ruleId.event.reason).toBe('blocked by firewall rule {A549B7CF-0542-4B67-93F9-EEBCDD584377}');
+    expect(defaultFilter.rule).toEqual({
+      id: '206474',
+      name: 'Query User Default',
+      category: 'query-user-default',
+      ruleset: 'Windows Defender Firewall',
+    });
+    expect(defaultFilter.event.reason).toBe("blocked by the firewall's query user default filter");
+  });
+
+  it('Community ID v1 matches the spec\'s published baseline (seed 0 and seed 1)', () => {
+    for (const [file, seed] of [['baseline_deflt.json', 0], ['baseline_seed1.json', 1]] as const) {
+      const vectors = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'community-id', file), 'utf8'));
+      expect(vectors.length).toBeGreaterThan(20);
+      for (const v of vectors) {
+        const got = communityId({ protocol: v.proto, sourceAddress: v.saddr, destinationAddress: v.daddr, sourcePort: v.sport ?? undefined, destinationPort: v.dport ?? undefined }, seed);
+        expect(got, JSON.stringify(v)).toBe(v.communityid);
+      }
+    }
   });
 });
 
@@ -116,6 +141,8 @@ describe('toOtelLogRecord and OTLP/JSON', () => {
       expect(a['process.pid']).toBe(e.pid ?? undefined);
       expect(a['process.executable.path']).toBe(e.application ?? undefined);
       for (const [k, v] of Object.entries(e.data)) expect(a[`windows.event_data.${k}`]).toBe(v);
+      expect(a['wfp.decided_by']).toBe(e.decidedBy);
+      expect(a['wfp.rule.id']).toBe(e.ruleId ?? undefined);
     }
   });
 
@@ -123,7 +150,11 @@ describe('toOtelLogRecord and OTLP/JSON', () => {
     const e = events.find((x) => x.eventId === 5157) as BlockEvent;
     const json = JSON.parse(JSON.stringify(toOtlpJson(toOtelLogRecord(e))));
     const rl = json.resourceLogs[0];
-    expect(rl.resource.attributes).toEqual([{ key: 'host.name', value: { stringValue: e.computer } }]);
+    expect(rl.resource.attributes).toEqual([
+      { key: 'service.name', value: { stringValue: 'wfp-blocks' } },
+      { key: 'host.name', value: { stringValue: e.computer } },
+    ]);
+    expect(rl.scopeLogs[0].scope).toEqual({ name: 'wfp-blocks', version: JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version });
     const lr = rl.scopeLogs[0].logRecords[0];
     expect(lr.timeUnixNano).toBe(`${e.time.getTime()}000000`);
     expect(lr.body).toEqual({ stringValue: 'The Windows Filtering Platform has blocked a connection.' });

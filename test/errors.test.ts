@@ -87,10 +87,11 @@ describe('bad input: a typed error with the input and offset, then the next reco
     expect(events).toHaveLength(3);
   });
 
-  it('a directory instead of a file', async () => {
+  it('a directory without logs in it', async () => {
     const dir = tempDir();
     const { errors } = await collect({ source: { replay: dir } });
-    expect(errors.map((e) => e.code)).toEqual(['ERR_FILE_READ']);
+    expect(errors.map((e) => e.code)).toEqual(['ERR_EMPTY_INPUT']);
+    expect(errors[0]).toMatchObject({ input: dir, recoverable: true });
   });
 
   it('random bytes never crash the reader and every real record around them still arrives', async () => {

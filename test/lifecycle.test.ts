@@ -55,7 +55,7 @@ describe('lifecycle, each in a child process', () => {
     expect(r.stderr).toBe('');
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('survived 55\n');
+    expect(r.stdout).toBe('survived 62\n');
   });
 
   it("a worker's process.exit() while its watcher streams leaves the parent alive", () => {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENTS, BLOCK_KINDS, SUBCATEGORIES } from '../dist/catalog.js';
+import { EVENTS, BLOCK_KINDS, DECIDED_BY, DECIDED_BY_FILTER_NAMES, RULE_CHANGE_KINDS, SUBCATEGORIES } from '../dist/catalog.js';
 import { JS_ERROR_CODES } from '../dist/errors.js';
 import { SOURCE_TYPES } from '../dist/sources.js';
 
@@ -25,6 +25,9 @@ function unionMembers(file: string, typeName: string): string[] {
 describe('one place per fact', () => {
   it('lib/catalog.ts is the native event catalogue', () => {
     expect(binding.catalog.kinds).toEqual(BLOCK_KINDS);
+    expect(binding.catalog.decidedBy).toEqual(DECIDED_BY);
+    expect(binding.catalog.decidedByFilterNames).toEqual(DECIDED_BY.map((d) => DECIDED_BY_FILTER_NAMES[d] ?? ''));
+    expect(binding.catalog.changes).toEqual(RULE_CHANGE_KINDS);
     expect(binding.catalog.subcategories).toEqual(SUBCATEGORIES);
     expect(binding.catalog.events).toEqual(EVENTS);
   });
@@ -58,7 +61,8 @@ describe('one place per fact', () => {
     const script = `
       const cjs = require(${JSON.stringify(path.join(ROOT, 'dist/index.js'))});
       import(${JSON.stringify(path.join(ROOT, 'dist/esm.mjs'))}).then((esm) => {
-        const keys = (o) => Object.keys(o).filter((k) => k !== 'default').sort();
+        // Node also lists the CommonJS marker __esModule among a CommonJS module's named exports.
+        const keys = (o) => Object.keys(o).filter((k) => k !== 'default' && k !== '__esModule').sort();
         const differ = keys(esm).join() !== keys(cjs).join() || keys(cjs).some((k) => esm[k] !== cjs[k]);
         console.log(JSON.stringify({ differ, esm: keys(esm), cjs: keys(cjs) }));
       });`;

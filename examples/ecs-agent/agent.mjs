@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // A small agent: watches WFP blocks, writes them as ECS NDJSON to a rotating file that Filebeat,
 // Elastic Agent or an OpenTelemetry Collector reads as it grows, and persists a bookmark so that a
-// restart neither loses nor repeats an event. See README.md beside this file.
+// restart neither loses nor repeats an event, whatever order the log is in and however the agent
+// stopped (it resumes from its own output). See README.md beside this file.
 //
 //   node agent.mjs --out DIR [--state FILE] [--max-bytes N] [--keep N] [--include-allowed] [--replay FILE]
 //
 // On Windows it watches the live Security log (elevated, with auditing on). --replay follows an
 // exported log file instead (any OS), which is how its restart test runs on Linux.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toEcs, watchBlocks } from 'wfp-blocks';
@@ -31,35 +32,44 @@ const stateFile = args.state ?? path.join(args.out, 'wfp-blocks.state.json');
 const maxBytes = Number(args['max-bytes']);
 const keep = Number(args.keep);
 
-/** The bookmark of the last event written, persisted with an atomic rename. */
-function loadBookmark() {
+/**
+ * The bookmark the output itself holds: the last document of every batch written carries the
+ * watcher's bookmark after it (`wfp_blocks.bookmark`), and a batch is written with one write. After a
+ * crash, whatever follows the last document that carries one (a batch cut short, a torn line) is cut
+ * off and delivered again: the output is the one record of what was shipped.
+ */
+function resumeFromOutput() {
+  for (const file of [outFile, `${outFile}.1`]) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    let end = text.length;
+    while (end > 0) {
+      const start = text.lastIndexOf('\n', end - 2) + 1;
+      const line = text.slice(start, end).trim();
+      let bookmark;
+      try {
+        bookmark = line ? JSON.parse(line).wfp_blocks?.bookmark : undefined;
+      } catch {
+        bookmark = undefined; // a torn line
+      }
+      if (bookmark) {
+        if (file === outFile && end < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, end)));
+        return bookmark;
+      }
+      end = start;
+    }
+    if (file === outFile && text.length > 0) truncateSync(file, 0); // nothing complete in it
+  }
+  // Older agents saved it beside the output.
   try {
     return JSON.parse(readFileSync(stateFile, 'utf8')).bookmark ?? null;
   } catch {
     return null;
   }
 }
-function saveBookmark(bookmark) {
-  writeFileSync(`${stateFile}.tmp`, `${JSON.stringify({ bookmark, savedAt: new Date().toISOString() })}\n`);
-  renameSync(`${stateFile}.tmp`, stateFile);
-}
-
-/**
- * The record ID of the last event in the output. A crash between writing events and saving the
- * bookmark leaves the file ahead of the bookmark; events up to this ID are then skipped, not repeated.
- */
-function lastWrittenRecordId() {
-  for (const file of [outFile, `${outFile}.1`]) {
-    if (!existsSync(file)) continue;
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').filter(Boolean);
-    if (lines.length === 0) continue;
-    return Number(JSON.parse(lines[lines.length - 1]).winlog.record_id);
-  }
-  return 0;
-}
 
 // Size-based rotation: wfp-blocks.ndjson -> .1 -> .2 ... -> .<keep>; the collector follows the name.
-let fd = openSync(outFile, 'a');
+// Only right after a batch, so the current file's last document always carries a bookmark.
 function rotateIfNeeded() {
   if (fstatSync(fd).size < maxBytes) return;
   closeSync(fd);
@@ -68,8 +78,8 @@ function rotateIfNeeded() {
   fd = openSync(outFile, 'a');
 }
 
-const bookmark = loadBookmark();
-const skipUpTo = lastWrittenRecordId();
+const bookmark = resumeFromOutput();
+let fd = openSync(outFile, 'a');
 const watcher = watchBlocks({
   source: args.replay ? { replay: args.replay, follow: true } : 'eventlog',
   from: bookmark ? { bookmark } : args.replay ? 'oldest' : 'now',
@@ -77,20 +87,21 @@ const watcher = watchBlocks({
 });
 
 let pending = [];
-let lastBookmark = bookmark;
-// Written once per turn of the event loop: one write and one bookmark save per batch of events.
+// Written once per turn of the event loop: one write per batch of events, its last document carrying
+// the bookmark after it. The state file is a copy for people and tools to read.
 function flush() {
   if (pending.length === 0) return;
-  writeSync(fd, pending.join(''));
+  const docs = pending;
   pending = [];
-  saveBookmark(lastBookmark);
+  docs[docs.length - 1] = { ...docs[docs.length - 1], wfp_blocks: { bookmark: watcher.bookmark } };
+  writeSync(fd, docs.map((doc) => `${JSON.stringify(doc)}\n`).join(''));
+  writeFileSync(`${stateFile}.tmp`, `${JSON.stringify({ bookmark: watcher.bookmark, savedAt: new Date().toISOString() })}\n`);
+  renameSync(`${stateFile}.tmp`, stateFile);
   rotateIfNeeded();
 }
 watcher.on('block', (event) => {
-  lastBookmark = watcher.bookmark;
-  if (event.recordId <= skipUpTo) return;
   if (pending.length === 0) setImmediate(flush);
-  pending.push(`${JSON.stringify(toEcs(event))}\n`);
+  pending.push(toEcs(event));
 });
 watcher.on('error', (error) => process.stderr.write(`agent: ${error.message}\n`));
 watcher.on('gap', (gap) => process.stderr.write(`agent: gap: ${gap.message}\n`));
@@ -106,4 +117,4 @@ watcher.on('close', () => {
 const stop = () => void watcher.close();
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
-process.stderr.write(`agent: writing ${outFile}${bookmark ? ', resuming after the saved bookmark' : ''}\n`);
+process.stderr.write(`agent: writing ${outFile}${bookmark ? ', resuming after the last batch it wrote' : ''}\n`);

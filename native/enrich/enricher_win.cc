@@ -1,21 +1,31 @@
 // Windows enrichment for the live sources, on the watcher's thread. Every lookup is best-effort and
-// bounded: a failure leaves its field empty. Only built for Windows; under Wine the WFP engine does not
-// open (FwpmEngineOpen0 returns 1764) and the fixtures' devices and PIDs are not this machine's, so
-// the Wine suite can only check that lookups fail soft. The real Windows workflow checks the values.
+// bounded: a failure leaves its field empty. Filter names are looked up only for events from after the
+// current start of the Base Filtering Engine (the boot, when that cannot be read): run-time filter IDs
+// are handed out anew at each start, so an older event's ID names some other filter today. After an
+// RPC error (BFE restarting) the engine handle is closed, the cache dropped and the start read again.
+// Only built for Windows; under Wine the WFP engine does not open (FwpmEngineOpen0 returns 1764), BFE
+// does not exist, and the fixtures' devices and PIDs are not this machine's, so the Wine suite checks
+// rule names (Wine has a registry) and that the other lookups fail soft; the filter-time rule and the
+// engine reopening have not run anywhere yet. The real Windows workflow checks the values.
 #include <windows.h>
 
 #include <fwpmu.h>
 #include <rpc.h>
 #include <shlwapi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 #include <list>
+#include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "enrich/device_map.h"
 #include "enrich/enricher.h"
+#include "enrich/firewall_rules.h"
 #include "win/wide.h"
+#include "win/win32_errors.h"
 
 namespace wfp {
 namespace {
@@ -27,6 +37,28 @@ constexpr auto kFilterTtl = std::chrono::seconds(60);      // run-time filter ID
 constexpr size_t kFilterCacheSize = 512;
 constexpr auto kProcessTtl = std::chrono::seconds(5);
 constexpr size_t kProcessCacheSize = 4096;
+constexpr size_t kRuleCacheSize = 1024;
+constexpr double kFileTimeEpochMs = 11644473600000.0;  // 1601-01-01 to 1970-01-01
+constexpr DWORD kFwpSessionAborted = 0x80320017;       // FWP_E_SESSION_ABORTED
+
+double FileTimeMs(const FILETIME& t) {
+  ULARGE_INTEGER v{};
+  v.LowPart = t.dwLowDateTime;
+  v.HighPart = t.dwHighDateTime;
+  return v.QuadPart / 10000.0 - kFileTimeEpochMs;
+}
+
+double NowMs() {
+  FILETIME now;
+  GetSystemTimeAsFileTime(&now);
+  return FileTimeMs(now);
+}
+
+// The engine is gone (BFE stopped or restarting): the session must be opened again.
+bool EngineGone(DWORD code) {
+  return code == win32::kRpcServerUnavailable || code == win32::kRpcCallFailed || code == win32::kEptNotRegistered ||
+         code == win32::kInvalidHandle || code == kFwpSessionAborted;
+}
 
 std::string Narrowed(const wchar_t* s) {
   std::string out;
@@ -35,7 +67,7 @@ std::string Narrowed(const wchar_t* s) {
 }
 
 // A small least-recently-used map with an age limit.
-template <typename Key, typename Value>
+template <typename Key, typename Value, size_t kCapacity = kFilterCacheSize>
 class LruCache {
  public:
   const Value* Find(const Key& key, Clock::time_point now) {
@@ -56,7 +88,7 @@ class LruCache {
     }
     order_.push_front(Entry{key, std::move(value), now});
     index_[key] = order_.begin();
-    if (order_.size() > kFilterCacheSize) {
+    if (order_.size() > kCapacity) {
       index_.erase(order_.back().key);
       order_.pop_back();
     }
@@ -86,7 +118,7 @@ class WindowsEnricher final : public Enricher {
     const Clock::time_point now = Clock::now();
     if (e.application) out.applicationPath = ApplicationPath(*e.application, now);
     if (e.pid) Process(*e.pid, e.timeMs, now, out);
-    if (e.filterId && *e.filterId != 0) {
+    if (e.filterId && *e.filterId != 0 && FilterIdsStillMean(e.timeMs, now)) {
       FilterInfo info = Filter(*e.filterId, now);
       out.filterName = info.name;
       out.filterDescription = info.description;
@@ -154,11 +186,7 @@ class WindowsEnricher final : public Enricher {
     wchar_t image[MAX_PATH * 2];
     DWORD size = static_cast<DWORD>(std::size(image));
     if (GetProcessTimes(process, &created, &exited, &kernel, &user) && QueryFullProcessImageNameW(process, 0, image, &size)) {
-      ULARGE_INTEGER start{};
-      start.LowPart = created.dwLowDateTime;
-      start.HighPart = created.dwHighDateTime;
-      constexpr double kFileTimeEpochMs = 11644473600000.0;  // 1601-01-01 to 1970-01-01
-      info.createdMs = start.QuadPart / 10000.0 - kFileTimeEpochMs;
+      info.createdMs = FileTimeMs(created);
       std::string path = Narrowed(image);
       info.name = path.substr(path.find_last_of('\\') + 1);
     }
@@ -186,13 +214,14 @@ class WindowsEnricher final : public Enricher {
     while (true) {
       BOOL ok = EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, buffer.data(),
                                       static_cast<DWORD>(buffer.size()), &needed, &count, &resume, nullptr);
+      const DWORD code = ok ? ERROR_SUCCESS : GetLastError();  // before anything else can change it
       auto* entries = reinterpret_cast<ENUM_SERVICE_STATUS_PROCESSW*>(buffer.data());
       for (DWORD i = 0; i < count; ++i) {
         std::string& names = services_[entries[i].ServiceStatusProcess.dwProcessId];
         if (!names.empty()) names += ',';
         names += Narrowed(entries[i].lpServiceName);
       }
-      if (ok || GetLastError() != ERROR_MORE_DATA) break;
+      if (ok || code != ERROR_MORE_DATA) break;
       if (needed > buffer.size()) buffer.resize(needed);
     }
     CloseServiceHandle(scm);
@@ -207,7 +236,17 @@ class WindowsEnricher final : public Enricher {
       if (FwpmEngineOpen0(nullptr, RPC_C_AUTHN_WINNT, nullptr, &session, &engine_) != ERROR_SUCCESS) engine_ = nullptr;
     }
     FWPM_FILTER0* filter = nullptr;
-    if (engine_ && FwpmFilterGetById0(engine_, id, &filter) == ERROR_SUCCESS && filter) {
+    const DWORD code = engine_ ? FwpmFilterGetById0(engine_, id, &filter) : ERROR_SUCCESS;
+    if (engine_ && EngineGone(code)) {
+      // BFE restarted (or is restarting): every run-time ID is new. Open a new session on a later
+      // lookup, and learn the engine's new start then.
+      FwpmEngineClose0(engine_);
+      engine_ = nullptr;
+      filters_ = LruCache<uint64_t, FilterInfo>();
+      engineStartMs_.reset();
+      return info;
+    }
+    if (engine_ && code == ERROR_SUCCESS && filter) {
       if (filter->displayData.name) info.name = Narrowed(filter->displayData.name);
       if (filter->displayData.description) info.description = Narrowed(filter->displayData.description);
       FWPM_PROVIDER0* provider = nullptr;
@@ -221,26 +260,70 @@ class WindowsEnricher final : public Enricher {
     return info;
   }
 
-  // FilterOrigin names a firewall rule by its ID (a value of the rule stores), or a default filter by
-  // its name ("Stealth", "Query User Default"), which is kept as it is.
-  std::optional<std::string> RuleName(std::string_view origin) {
-    if (origin.empty() || origin.front() != '{') return std::nullopt;
-    const std::wstring value = Widen(origin);
-    for (const wchar_t* key : {L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\FirewallRules",
-                               L"SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\FirewallRules"}) {
-      wchar_t data[4096];
-      DWORD size = sizeof data;
-      if (RegGetValueW(HKEY_LOCAL_MACHINE, key, value.c_str(), RRF_RT_REG_SZ, nullptr, data, &size) != ERROR_SUCCESS) continue;
-      // "v2.30|Action=Block|Active=TRUE|Dir=Out|...|Name=@FirewallAPI.dll,-28502|..."
-      std::wstring rule(data);
-      size_t at = rule.find(L"|Name=");
-      if (at == std::wstring::npos) continue;
-      std::wstring name = rule.substr(at + 6, rule.find(L'|', at + 6) - (at + 6));
-      if (!name.empty() && name.front() == L'@') {  // an indirect, localised string
-        wchar_t resolved[1024];
-        if (SHLoadIndirectString(name.c_str(), resolved, static_cast<UINT>(std::size(resolved)), nullptr) == S_OK) name = resolved;
+  // Whether an event's run-time filter ID still names the filter it named then: only for events
+  // from after the engine's current start.
+  bool FilterIdsStillMean(double eventMs, Clock::time_point now) {
+    if (!engineStartMs_ || now - lastStartRead_ > kRefreshAtMost * 6) {
+      lastStartRead_ = now;
+      engineStartMs_ = EngineStartMs();
+    }
+    return eventMs >= *engineStartMs_;
+  }
+
+  // When the Base Filtering Engine's process started, else when the machine booted.
+  static double EngineStartMs() {
+    const double bootMs = NowMs() - static_cast<double>(GetTickCount64());
+    SC_HANDLE scm = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
+    if (!scm) return bootMs;
+    double startMs = bootMs;
+    if (SC_HANDLE bfe = OpenServiceW(scm, L"BFE", SERVICE_QUERY_STATUS)) {
+      SERVICE_STATUS_PROCESS status{};
+      DWORD needed = 0;
+      if (QueryServiceStatusEx(bfe, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof status, &needed) &&
+          status.dwProcessId) {
+        if (HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, status.dwProcessId)) {
+          FILETIME created{}, exited{}, kernel{}, user{};
+          if (GetProcessTimes(process, &created, &exited, &kernel, &user)) startMs = std::max(bootMs, FileTimeMs(created));
+          CloseHandle(process);
+        }
       }
-      return Narrowed(name.c_str());
+      CloseServiceHandle(bfe);
+    }
+    CloseServiceHandle(scm);
+    return startMs;
+  }
+
+  // FilterOrigin names a firewall rule by its ID, a value in one of the rule stores, or a default
+  // filter by its name, which no store holds (firewall_rules.h). Looked up once in a while per origin.
+  std::optional<std::string> RuleName(std::string_view origin) {
+    if (origin.empty()) return std::nullopt;
+    const Clock::time_point now = Clock::now();
+    const std::string key(origin);
+    if (const std::optional<std::string>* cached = rules_.Find(key, now)) return *cached;
+    std::optional<std::string> name = LookUpRuleName(Widen(origin));
+    rules_.Put(key, name, now);
+    return name;
+  }
+
+  static std::optional<std::string> LookUpRuleName(const std::wstring& value) {
+    std::vector<wchar_t> data(2048);
+    for (const wchar_t* store : kFirewallRuleStores) {
+      DWORD size = static_cast<DWORD>(data.size() * sizeof(wchar_t));
+      LSTATUS status = RegGetValueW(HKEY_LOCAL_MACHINE, store, value.c_str(), RRF_RT_REG_SZ, nullptr, data.data(), &size);
+      if (status == ERROR_MORE_DATA) {  // rule strings have no size limit: ask again with the size given
+        data.resize(size / sizeof(wchar_t) + 1);
+        size = static_cast<DWORD>(data.size() * sizeof(wchar_t));
+        status = RegGetValueW(HKEY_LOCAL_MACHINE, store, value.c_str(), RRF_RT_REG_SZ, nullptr, data.data(), &size);
+      }
+      if (status != ERROR_SUCCESS) continue;
+      std::optional<std::string> name = FirewallRuleName(Narrowed(data.data()));
+      if (!name) continue;
+      if (name->front() == '@') {  // an indirect, localised string
+        wchar_t resolved[1024];
+        if (SHLoadIndirectString(Widen(*name).c_str(), resolved, static_cast<UINT>(std::size(resolved)), nullptr) == S_OK)
+          name = Narrowed(resolved);
+      }
+      return name;
     }
     return std::nullopt;
   }
@@ -253,6 +336,9 @@ class WindowsEnricher final : public Enricher {
   HANDLE engine_ = nullptr;
   Clock::time_point lastEngineTry_{};
   LruCache<uint64_t, FilterInfo> filters_;
+  std::optional<double> engineStartMs_;
+  Clock::time_point lastStartRead_{};
+  LruCache<std::string, std::optional<std::string>, kRuleCacheSize> rules_;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/decided_by.h"
 #include "model/event_record.h"
 
 namespace wfp {
@@ -18,12 +19,18 @@ enum class Action : uint8_t { Block, Allow };
 enum class Direction : uint8_t { None, Inbound, Outbound, Forward, Bidirectional };
 // Which logged endpoint is the local or the remote side of the traffic.
 enum class Side : uint8_t { None, Source, Destination };
+// Which rule decided the sides: the kind (listen and bind carry only the local pair), the direction
+// (Source is the remote peer inbound, the local side outbound), this host's interface addresses (live
+// sources), or the addresses learned from the computer's own unambiguous records (replays).
+enum class SidesBy : uint8_t { None, Kind, Direction, Interface, Learned };
 
 struct Endpoint {
   bool present = false;
   std::string_view address;
   std::optional<uint32_t> port;
 };
+
+struct ChangeNote;  // model/rule_change.h
 
 // What the live sources add on Windows, best-effort: each field is absent when its lookup failed.
 struct Enrichment {
@@ -50,12 +57,16 @@ struct BlockEvent {
   Endpoint destination;
   Side local = Side::None;
   Side remote = Side::None;
+  SidesBy sidesBy = SidesBy::None;
   std::optional<uint64_t> filterId;
   std::optional<std::string_view> filterOrigin;
   std::optional<uint64_t> layerId;
   std::optional<std::string_view> layerName;  // decoded %% token, or the text as logged
   std::optional<uint32_t> interfaceIndex;
+  DecidedBy decidedBy = DecidedBy::Unknown;
+  std::optional<std::string_view> ruleId;  // decidedBy Rule: the firewall rule's ID
   const Enrichment* enrichment = nullptr;
+  const ChangeNote* lastChange = nullptr;  // the last change read of the rule or filter that decided it
 };
 
 // Calls `f(std::string_view&)` for every string view the event holds outside its record, so that a
@@ -69,13 +80,15 @@ void ForEachView(BlockEvent& e, F&& f) {
   f(e.destination.address);
   if (e.filterOrigin) f(*e.filterOrigin);
   if (e.layerName) f(*e.layerName);
+  if (e.ruleId) f(*e.ruleId);
 }
 
 // The same for a record: every System string and every EventData name and value.
 template <typename F>
 void ForEachView(EventRecord& r, F&& f) {
-  for (std::string_view* v : {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.keywords,
-                              &r.activityId, &r.userId, &r.invalidField})
+  for (std::string_view* v : {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.level, &r.task,
+                              &r.opcode, &r.keywords, &r.activityId, &r.userId, &r.writerProcessId, &r.writerThreadId,
+                              &r.invalidField})
     f(*v);
   for (DataField& d : r.data) {
     f(d.name);
@@ -84,8 +97,8 @@ void ForEachView(EventRecord& r, F&& f) {
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
-static_assert(sizeof(BlockEvent) == 256, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
-static_assert(sizeof(EventRecord) == 216, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
+static_assert(sizeof(BlockEvent) == 296, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
+static_assert(sizeof(EventRecord) == 272, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
 #endif
 
 }  // namespace wfp

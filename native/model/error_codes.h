@@ -21,6 +21,9 @@ inline constexpr ErrorCode kErrForeignProvider{"ERR_FOREIGN_PROVIDER", false};
 inline constexpr ErrorCode kErrMissingField{"ERR_MISSING_FIELD", false};
 inline constexpr ErrorCode kErrBadField{"ERR_BAD_FIELD", false};
 inline constexpr ErrorCode kErrEmptyInput{"ERR_EMPTY_INPUT", false};
+// An input in none of the formats this build reads (the message says what it looks like), or a
+// compressed one that is corrupt.
+inline constexpr ErrorCode kErrUnreadableInput{"ERR_UNREADABLE_INPUT", false};
 inline constexpr ErrorCode kErrFileNotFound{"ERR_FILE_NOT_FOUND", false};
 inline constexpr ErrorCode kErrFileRead{"ERR_FILE_READ", false};
 inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false};
@@ -30,12 +33,17 @@ inline constexpr ErrorCode kErrFileTruncated{"ERR_FILE_TRUNCATED", false};
 inline constexpr ErrorCode kErrEventLogTransient{"ERR_EVENTLOG_TRANSIENT", false};
 // One record the event log could not render or hand over: the source reads on.
 inline constexpr ErrorCode kErrEventLogRecord{"ERR_EVENTLOG_RECORD", false};
+// The installed publisher's metadata could not be read: the legacy source names insertion strings
+// from its built-in table.
+inline constexpr ErrorCode kErrEventLogMetadata{"ERR_EVENTLOG_METADATA", false};
 // The source cannot go on.
 inline constexpr ErrorCode kErrAccessDenied{"ERR_ACCESS_DENIED", true};
 inline constexpr ErrorCode kErrChannelNotFound{"ERR_CHANNEL_NOT_FOUND", true};
 inline constexpr ErrorCode kErrEventLogQuery{"ERR_EVENTLOG_QUERY", true};
 inline constexpr ErrorCode kErrEventLog{"ERR_EVENTLOG", true};
 inline constexpr ErrorCode kErrInvalidBookmark{"ERR_INVALID_BOOKMARK", true};
+// The bookmark resumed from does not fit the inputs (one is missing, replaced, or shorter than it says).
+inline constexpr ErrorCode kErrBookmarkInput{"ERR_BOOKMARK_INPUT", true};
 // Audit policy calls (thrown by the audit functions; fatal for a watcher that was to enable auditing).
 inline constexpr ErrorCode kErrElevationRequired{"ERR_ELEVATION_REQUIRED", true};
 inline constexpr ErrorCode kErrAuditPolicy{"ERR_AUDIT_POLICY", true};
@@ -45,8 +53,8 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrForeignProvider, &kErrMissingField,     &kErrBadField,           &kErrEmptyInput,
     &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
-    &kErrEventLog,       &kErrInvalidBookmark,   &kErrElevationRequired,  &kErrAuditPolicy,
-    &kErrFileTruncated,
+    &kErrEventLog,       &kErrInvalidBookmark,   &kErrBookmarkInput,      &kErrElevationRequired,
+    &kErrAuditPolicy,    &kErrEventLogMetadata,  &kErrUnreadableInput,    &kErrFileTruncated,
 };
 
 }  // namespace wfp

@@ -15,6 +15,14 @@ const EventInfo* FindTrafficEvent(uint32_t eventId) {
   return e && e->role == Role::Traffic ? e : nullptr;
 }
 
+const EventInfo* FindChangeEvent(uint32_t eventId) {
+  // The change IDs are 2002-2099 (the firewall's log), 4944-4958 and 5440-5450.
+  if (!((eventId >= 2002 && eventId <= 2099) || (eventId >= 4944 && eventId <= 4958) || (eventId >= 5440 && eventId <= 5450)))
+    return nullptr;
+  const EventInfo* e = FindEvent(eventId);
+  return e && e->role == Role::RuleChange ? e : nullptr;
+}
+
 std::optional<Kind> ParseKind(std::string_view name) {
   for (size_t i = 0; i < std::size(kKindNames); ++i)
     if (kKindNames[i] == name) return static_cast<Kind>(i);
@@ -26,7 +34,7 @@ EventSelection EventSelection::Of(const bool (&kinds)[kKindCount], bool includeA
   for (size_t i = 0; i < std::size(kEvents); ++i) {
     const EventInfo& e = kEvents[i];
     if (e.role == Role::Traffic && kinds[static_cast<size_t>(e.kind)] && (includeAllowed || e.action == Action::Block))
-      s.bits_ |= 1u << i;
+      s.bits_ |= uint64_t{1} << i;
   }
   return s;
 }

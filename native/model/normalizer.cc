@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "model/decided_by.h"
 #include "model/record_values.h"
 
 namespace wfp {
@@ -168,6 +169,7 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
 
   // Source and Dest follow the first packet: inbound, Source is the remote peer; outbound, the local
   // side (checked on thousands of real records). Listen and bind events carry only the local pair.
+  // Where the host's own addresses are known, the pipeline may decide otherwise (model/sides.h).
   out.local = out.remote = Side::None;
   if (out.kind == Kind::Listen || out.kind == Kind::Bind) {
     if (out.source.present) out.local = Side::Source;
@@ -178,9 +180,16 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
     out.local = out.source.present ? Side::Source : Side::None;
     out.remote = out.destination.present ? Side::Destination : Side::None;
   }
+  out.sidesBy = out.local == Side::None && out.remote == Side::None ? SidesBy::None
+                : out.kind == Kind::Listen || out.kind == Kind::Bind ? SidesBy::Kind
+                                                                      : SidesBy::Direction;
 
   out.filterId = filterId ? ParseNumber(filterId->value) : std::nullopt;
   out.filterOrigin = filterOrigin ? std::optional<sv>(filterOrigin->value) : std::nullopt;
+  const Decision decision = DecideByOrigin(out.filterOrigin);
+  out.decidedBy = decision.by;
+  out.ruleId = decision.ruleId;
+  out.lastChange = nullptr;
   out.layerId = layerId ? ParseNumber(layerId->value) : std::nullopt;
   out.layerName = std::nullopt;
   if (layerName) {

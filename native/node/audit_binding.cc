@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "node/napi_values.h"
+#include "node/napi_errors.h"
 #include "win/audit_policy.h"
 #endif
 
@@ -14,83 +14,63 @@ namespace wfp {
 #ifdef _WIN32
 namespace {
 
-napi_value ThrowAuditError(napi_env env, const AuditError& e) {
-  bool pending = false;
-  napi_value message, error, code, systemCode;
-  if (napi_is_exception_pending(env, &pending) != napi_ok || pending || !MakeString(env, e.message, &message) ||
-      napi_create_error(env, nullptr, message, &error) != napi_ok || !MakeString(env, e.code->name, &code) ||
-      !SetNamed(env, error, "code", code) || !MakeNumber(env, e.systemCode, &systemCode) ||
-      !SetNamed(env, error, "systemCode", systemCode))
-    return nullptr;
-  napi_throw(env, error);
-  return nullptr;
+Napi::Value ThrowAuditError(Napi::Env env, const AuditError& e) {
+  return ThrowUnlessPending(env, [&] {
+    Napi::Error error = Napi::Error::New(env, e.message);
+    error.Set("code", Napi::String::New(env, e.code->name));
+    error.Set("systemCode", Napi::Number::New(env, e.systemCode));
+    return error;
+  });
 }
 
-napi_value Fail(napi_env env, const char* message) {
-  ThrowTypeError(env, message);
-  return nullptr;
-}
-
-// The elements of the array argument; false when there is none (or the environment refused).
-bool ArrayArgument(napi_env env, napi_callback_info info, napi_value* array, uint32_t* length) {
-  size_t argc = 1;
-  bool isArray = false;
-  return napi_get_cb_info(env, info, &argc, array, nullptr, nullptr) == napi_ok && argc >= 1 &&
-         napi_is_array(env, *array, &isArray) == napi_ok && isArray &&
-         napi_get_array_length(env, *array, length) == napi_ok;
-}
+Napi::Value TypeError(Napi::Env env, const char* message) { return ThrowTypeError(env, message); }
 
 // auditQuery(guids: string[]): number[] (bits: 1 success, 2 failure)
-napi_value AuditQuery(napi_env env, napi_callback_info info) {
-  napi_value list;
-  uint32_t length = 0;
-  if (!ArrayArgument(env, info, &list, &length)) return Fail(env, "auditQuery(guids)");
-  std::vector<std::string> guids(length);
-  for (uint32_t i = 0; i < length; ++i) {
-    napi_value guid;
-    if (napi_get_element(env, list, i, &guid) != napi_ok || !GetString(env, guid, &guids[i]))
-      return Fail(env, "auditQuery(guids): guids must be strings");
+Napi::Value AuditQuery(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) return TypeError(env, "auditQuery(guids)");
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<std::string> guids;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value guid = list.Get(i);
+    if (!guid.IsString()) return TypeError(env, "auditQuery(guids): guids must be strings");
+    guids.push_back(guid.As<Napi::String>().Utf8Value());
   }
   std::vector<uint32_t> bits;
   AuditError error;
   if (!QueryAuditPolicy(guids, bits, error)) return ThrowAuditError(env, error);
-  napi_value out;
-  if (napi_create_array_with_length(env, bits.size(), &out) != napi_ok) return nullptr;
-  for (size_t i = 0; i < bits.size(); ++i) {
-    napi_value n;
-    if (!MakeNumber(env, bits[i], &n) || !SetElement(env, out, static_cast<uint32_t>(i), n)) return nullptr;
-  }
+  Napi::Array out = Napi::Array::New(env, bits.size());
+  for (size_t i = 0; i < bits.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, bits[i]));
   return out;
 }
 
 // auditSet(entries: Array<{ guid: string, bits: number }>): void
-napi_value AuditSet(napi_env env, napi_callback_info info) {
-  constexpr const char* kUsage = "auditSet(entries): entries must be { guid, bits }";
-  napi_value list;
-  uint32_t length = 0;
-  if (!ArrayArgument(env, info, &list, &length)) return Fail(env, "auditSet(entries)");
-  std::vector<std::pair<std::string, uint32_t>> entries(length);
-  for (uint32_t i = 0; i < length; ++i) {
-    napi_value entry, guid, bits;
-    napi_valuetype type;
-    if (napi_get_element(env, list, i, &entry) != napi_ok || napi_typeof(env, entry, &type) != napi_ok ||
-        type != napi_object || napi_get_named_property(env, entry, "guid", &guid) != napi_ok ||
-        napi_get_named_property(env, entry, "bits", &bits) != napi_ok || !GetString(env, guid, &entries[i].first) ||
-        napi_get_value_uint32(env, bits, &entries[i].second) != napi_ok)
-      return Fail(env, kUsage);
+Napi::Value AuditSet(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) return TypeError(env, "auditSet(entries)");
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<std::pair<std::string, uint32_t>> entries;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value entry = list.Get(i);
+    if (!entry.IsObject()) return TypeError(env, "auditSet(entries): entries must be { guid, bits }");
+    Napi::Value guid = entry.As<Napi::Object>().Get("guid");
+    Napi::Value bits = entry.As<Napi::Object>().Get("bits");
+    if (!guid.IsString() || !bits.IsNumber()) return TypeError(env, "auditSet(entries): entries must be { guid, bits }");
+    entries.emplace_back(guid.As<Napi::String>().Utf8Value(), bits.As<Napi::Number>().Uint32Value());
   }
   AuditError error;
   if (!SetAuditPolicy(entries, error)) return ThrowAuditError(env, error);
-  return nullptr;
+  return env.Undefined();
 }
 
 }  // namespace
 
-bool AddAuditFunctions(napi_env env, napi_value exports) {
-  return SetFunction(env, exports, "auditQuery", AuditQuery) && SetFunction(env, exports, "auditSet", AuditSet);
+void AddAuditFunctions(Napi::Env env, Napi::Object exports) {
+  exports.Set("auditQuery", Napi::Function::New(env, AuditQuery, "auditQuery"));
+  exports.Set("auditSet", Napi::Function::New(env, AuditSet, "auditSet"));
 }
 #else
-bool AddAuditFunctions(napi_env, napi_value) { return true; }
+void AddAuditFunctions(Napi::Env, Napi::Object) {}
 #endif
 
 }  // namespace wfp

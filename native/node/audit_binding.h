@@ -2,10 +2,9 @@
 // win/audit_policy.h that throw a typed { code, systemCode } error.
 #pragma once
 
-#include <node_api.h>
+#include <napi.h>
 
 namespace wfp {
-// Adds auditQuery and auditSet to `exports` on Windows; nothing elsewhere. False when the environment
-// refused (it is shutting down).
-bool AddAuditFunctions(napi_env env, napi_value exports);
+// Adds auditQuery and auditSet to `exports` on Windows; nothing elsewhere.
+void AddAuditFunctions(Napi::Env env, Napi::Object exports);
 }  // namespace wfp

@@ -1,7 +1,5 @@
 #include "node/napi_options.h"
 
-#include "node/napi_values.h"
-
 namespace wfp {
 
 std::optional<napi_value> NapiOptionReader::Get(const char* name) {
@@ -16,9 +14,16 @@ std::optional<napi_value> NapiOptionReader::Get(const char* name) {
 }
 
 std::optional<std::string> NapiOptionReader::ToString(napi_value value, const char* what) {
-  std::string out;
-  if (!GetString(env_, value, &out)) {
+  napi_valuetype type;
+  size_t length = 0;
+  if (napi_typeof(env_, value, &type) != napi_ok || type != napi_string ||
+      napi_get_value_string_utf8(env_, value, nullptr, 0, &length) != napi_ok) {
     Fail(std::string(what) + " must be a string");
+    return std::nullopt;
+  }
+  std::string out(length, '\0');
+  if (napi_get_value_string_utf8(env_, value, out.data(), length + 1, &length) != napi_ok) {
+    Fail(std::string("cannot read ") + what);
     return std::nullopt;
   }
   return out;

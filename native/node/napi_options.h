@@ -4,7 +4,7 @@
 // failure, never an empty value that aborts the process.
 #pragma once
 
-#include <node_api.h>
+#include <napi.h>
 
 #include "sources/source_options.h"
 

@@ -1,13 +1,33 @@
 // The Watcher class JavaScript creates: one per watcher, owning its thread, source and pipeline
-// (watcher.cc says how they live and die). binding.d.ts describes it.
+// (watcher.cc says how they live and die).
 #pragma once
 
-#include <node_api.h>
+#include <napi.h>
+
+#include <memory>
 
 namespace wfp {
 
-// The class (new Watcher(options, callback); close, ref, unref, pause, resume, write, end). False when
-// the environment refused (it is shutting down).
-bool DefineWatcherClass(napi_env env, napi_value* out);
+class StreamInput;
+
+class Watcher : public Napi::ObjectWrap<Watcher> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit Watcher(const Napi::CallbackInfo& info);
+  ~Watcher() override;
+
+ private:
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Ref(const Napi::CallbackInfo& info);
+  Napi::Value Unref(const Napi::CallbackInfo& info);
+  Napi::Value Pause(const Napi::CallbackInfo& info);
+  Napi::Value Resume(const Napi::CallbackInfo& info);
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value End(const Napi::CallbackInfo& info);
+  StreamInput* Stream() const;  // the source's stream input; null for other sources
+
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace wfp

@@ -1,5 +1,6 @@
 #include "pipeline/batch.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -51,6 +52,7 @@ BatchBuilder::BatchBuilder() { Start(); }
 
 void BatchBuilder::Start() {
   batch_ = Batch{};
+  batch_.text.reserve(text_ ? 1 << 20 : 0);
   batch_.strings.reserve(64 * 1024);
   batch_.numbers.reserve(64 * 1024);
   stored_.clear();
@@ -59,6 +61,9 @@ void BatchBuilder::Start() {
   for (int32_t& i : kindNames_) i = -1;
   for (int32_t& i : actionNames_) i = -1;
   for (int32_t& i : directionNames_) i = -1;
+  for (int32_t& i : decidedByNames_) i = -1;
+  for (int32_t& i : changeNames_) i = -1;
+  for (int32_t& i : sidesByNames_) i = -1;
 }
 
 Batch BatchBuilder::Take() {
@@ -129,12 +134,28 @@ double BatchBuilder::InternAt(size_t position, std::string_view s) {
   return index;
 }
 
-void BatchBuilder::Add(const BlockEvent& e) { Add(e, 0, NAN, NAN); }
+void BatchBuilder::Add(const BlockEvent& e, const Position& at) {
+  AddEvent(e, 0, NAN, NAN);
+  double* s = batch_.numbers.data() + last_;
+  if (at.end != kNoOffset && at.offset != kNoOffset) {
+    s[kInput] = at.inputIndex;
+    s[kEnd] = static_cast<double>(at.end);
+  }
+}
 
-void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, double lastMs) {
+void BatchBuilder::AddFold(const BlockEvent& e, uint64_t count, double firstMs, double lastMs, uint64_t epoch,
+                           uint64_t index) {
+  AddEvent(e, count, firstMs, lastMs);
+  double* s = batch_.numbers.data() + last_;
+  s[kEpoch] = static_cast<double>(epoch);
+  s[kEpochIndex] = static_cast<double>(index);
+}
+
+void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs, double lastMs) {
   const EventRecord& r = *e.record;
   std::vector<double>& n = batch_.numbers;
   const size_t at = n.size();
+  last_ = at;
   n.resize(at + kHeaderSlots + 2 * r.data.size());
   double* s = n.data() + at;
 
@@ -161,7 +182,8 @@ void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, doub
 
   s[kEventId] = r.eventId;
   s[kRecordId] = static_cast<double>(r.recordId);
-  s[kTimeMs] = e.timeMs;
+  s[kRecordIdText] = RecordIdNeedsText(r.recordId) ? Intern(std::to_string(r.recordId)) : -1.0;
+  s[kTimeMs] = count ? firstMs : e.timeMs;
   s[kVersion] = r.version;
   s[kComputer] = InternAt(kComputer, r.computer);
   s[kKind] = InternName(kindNames_[static_cast<size_t>(e.kind)], kKindNames[static_cast<size_t>(e.kind)]);
@@ -190,9 +212,54 @@ void BatchBuilder::Add(const BlockEvent& e, uint64_t count, double firstMs, doub
   owned(kRuleName, x ? x->ruleName : std::nullopt);
   owned(kProcessName, x ? x->processName : std::nullopt);
   owned(kServices, x ? x->services : std::nullopt);
+  auto system = [&](Slot slot, std::string_view v) { s[slot] = v.empty() ? -1.0 : InternAt(slot, v); };
+  system(kProvider, r.provider);
+  system(kProviderGuid, r.providerGuid);
+  system(kChannel, r.channel);
+  system(kLevel, r.level);
+  system(kTask, r.task);
+  system(kOpcode, r.opcode);
+  system(kKeywords, r.keywords);
+  system(kActivityId, r.activityId);
+  system(kUserId, r.userId);
+  system(kWriterProcessId, r.writerProcessId);
+  system(kWriterThreadId, r.writerThreadId);
+  system(kTimeCreated, r.systemTime);
+  const size_t decidedBy = static_cast<size_t>(e.decidedBy);
+  s[kDecidedBy] = InternName(decidedByNames_[decidedBy], kDecidedByNames[decidedBy]);
+  str(kRuleId, e.ruleId);
+  const ChangeNote* c = e.lastChange;
+  auto note = [&](Slot slot, const std::optional<std::string>& v) { s[slot] = c && v ? InternAt(slot, *v) : -1.0; };
+  if (c) {
+    const size_t kind = static_cast<size_t>(c->kind);
+    s[kChange] = InternName(changeNames_[kind], kChangeNames[kind]);
+  } else {
+    s[kChange] = -1.0;
+  }
+  s[kChangeEventId] = c ? c->eventId : NAN;
+  s[kChangeRecordId] = c ? static_cast<double>(c->recordId) : NAN;
+  s[kChangeTimeMs] = c ? c->timeMs : NAN;
+  note(kChangeName, c ? c->name : std::nullopt);
+  note(kChangeUserSid, c ? c->userSid : std::nullopt);
+  note(kChangeUserName, c ? c->userName : std::nullopt);
+  note(kChangeApplication, c ? c->application : std::nullopt);
   s[kCount] = count ? static_cast<double>(count) : NAN;
+  s[kInput] = s[kEnd] = s[kEpoch] = s[kEpochIndex] = NAN;
   s[kFirstTimeMs] = firstMs;
   s[kLastTimeMs] = lastMs;
+  const size_t sidesBy = static_cast<size_t>(e.sidesBy);
+  s[kSidesBy] = e.sidesBy == SidesBy::None ? -1.0 : InternName(sidesByNames_[sidesBy], kSidesByNames[sidesBy]);
+  ++batch_.events;
+}
+
+void BatchBuilder::AddFormatted(EventFormat format, const BlockEvent& event, const Fold& fold, FormatContext& context) {
+  if (format == EventFormat::Otel) {
+    context.nowMs = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  }
+  text_ = true;
+  AppendFormatted(format, event, fold, context, batch_.text);
   ++batch_.events;
 }
 
@@ -201,11 +268,54 @@ void BatchBuilder::AddPolicyChange(BatchPolicyChange change) {
   batch_.policyChanges.push_back(std::move(change));
 }
 
+void BatchBuilder::AddRuleChange(const RuleChange& c) {
+  const EventRecord& r = *c.record;
+  BatchRuleChange out;
+  out.atEvent = batch_.events;
+  out.eventId = r.eventId;
+  out.recordId = r.recordId;
+  out.timeMs = c.timeMs;
+  out.kind = c.kind;
+  out.channel = c.channel;
+  out.computer = std::string(r.computer);
+  auto field = [&](const char* name, const std::optional<std::string_view>& v) {
+    if (v) out.fields.emplace_back(name, std::string(*v));
+  };
+  field("ruleId", c.ruleId);
+  field("key", c.key);
+  field("name", c.name);
+  field("profiles", c.profiles);
+  field("setting", c.setting);
+  field("value", c.value);
+  field("providerKey", c.providerKey);
+  field("providerName", c.providerName);
+  field("userSid", c.userSid);
+  field("userName", c.userName);
+  field("application", c.application);
+  field("reason", c.reason);
+  for (const auto& [name, value] : c.values) out.values.emplace_back(std::string(name), value);
+  for (size_t i = 0; i < r.data.size(); ++i) {
+    const DataField& f = r.data[i];
+    out.data.emplace_back(f.name.empty() ? std::to_string(i) : std::string(f.name), std::string(f.value));
+  }
+  out.filterId = c.filterId ? static_cast<double>(*c.filterId) : NAN;
+  out.pid = c.pid ? static_cast<double>(*c.pid) : NAN;
+  batch_.ruleChanges.push_back(std::move(out));
+}
+
 void BatchBuilder::AddGap(std::string message) { batch_.gaps.push_back(BatchGap{batch_.events, std::move(message)}); }
 
-void BatchBuilder::AddIssue(BatchIssue issue) {
-  issue.atEvent = batch_.events;
-  batch_.issues.push_back(std::move(issue));
+void BatchBuilder::AddIssue(Issue issue) { batch_.issues.push_back(BatchIssue{batch_.events, std::move(issue)}); }
+
+void BatchBuilder::AddInput(BatchInput input) {
+  input.atEvent = batch_.events;
+  batch_.inputs.push_back(std::move(input));
+}
+
+void BatchBuilder::AddEpoch(BatchEpoch epoch) { batch_.epochs.push_back(std::move(epoch)); }
+
+void BatchBuilder::AddProgress(std::vector<BatchProgress> progress) {
+  batch_.progress.push_back(Batch::ProgressMark{batch_.events, std::move(progress)});
 }
 
 }  // namespace wfp

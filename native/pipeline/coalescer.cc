@@ -1,5 +1,7 @@
 #include "pipeline/coalescer.h"
 
+#include <algorithm>
+
 namespace wfp {
 namespace {
 
@@ -19,8 +21,7 @@ const Endpoint* SideOf(const BlockEvent& e, Side side) {
 
 }  // namespace
 
-HeldEvent::HeldEvent(const BlockEvent& event, std::chrono::steady_clock::time_point due)
-    : deadline(due), event_(event) {
+HeldEvent::HeldEvent(const BlockEvent& event) : event_(event) {
   if (event.record) {
     record_ = *event.record;
     ForEachView(record_, [this](std::string_view& v) { v = Keep(v); });
@@ -29,6 +30,10 @@ HeldEvent::HeldEvent(const BlockEvent& event, std::chrono::steady_clock::time_po
   if (event.enrichment) {
     enrichment_ = *event.enrichment;
     event_.enrichment = &enrichment_;
+  }
+  if (event.lastChange) {
+    lastChange_ = *event.lastChange;
+    event_.lastChange = &lastChange_;
   }
   ForEachView(event_, [this](std::string_view& v) { v = Keep(v); });
   firstMs = lastMs = event.timeMs;
@@ -51,42 +56,38 @@ std::string Coalescer::Key(const BlockEvent& e) {
   return key;
 }
 
-void Coalescer::PopFront(std::vector<std::unique_ptr<HeldEvent>>& ready) {
-  std::unique_ptr<HeldEvent> front = std::move(held_.front());
-  held_.pop_front();
-  byKey_.erase(front->key);
-  ready.push_back(std::move(front));
-}
-
-void Coalescer::Add(const BlockEvent& event, Clock::time_point now, std::vector<std::unique_ptr<HeldEvent>>& ready) {
-  while (!held_.empty() && held_.front()->firstMs + windowMs_ <= event.timeMs) PopFront(ready);
+bool Coalescer::Add(const BlockEvent& event, Clock::time_point now) {
+  const double t = event.timeMs;
+  if (held_.empty()) {
+    epochFirstMs_ = t;
+    epochStarted_ = now;
+  } else if (t - epochFirstMs_ > windowMs_ || epochFirstMs_ - t > windowMs_) {
+    return false;
+  }
   std::string key = Key(event);
   auto found = byKey_.find(key);
-  if (found != byKey_.end()) {
-    HeldEvent& h = *found->second;
-    ++h.count;
-    if (event.timeMs > h.lastMs) h.lastMs = event.timeMs;
-    if (event.timeMs < h.firstMs) h.firstMs = event.timeMs;
-    return;
+  if (found == byKey_.end()) {
+    if (held_.size() >= maxHeld_) return false;
+    held_.push_back(std::make_unique<HeldEvent>(event));
+    byKey_.emplace(std::move(key), held_.back().get());
+    return true;
   }
-  const auto due = now + std::chrono::microseconds(static_cast<int64_t>(windowMs_ * 1000));
-  auto held = std::make_unique<HeldEvent>(event, due);
-  held->key = std::move(key);
-  byKey_.emplace(held->key, held.get());
-  held_.push_back(std::move(held));
+  HeldEvent& h = *found->second;
+  if (std::max(h.lastMs, t) - std::min(h.firstMs, t) > windowMs_) return false;
+  ++h.count;
+  h.lastMs = std::max(h.lastMs, t);
+  h.firstMs = std::min(h.firstMs, t);
+  return true;
 }
 
-void Coalescer::Expire(Clock::time_point now, std::vector<std::unique_ptr<HeldEvent>>& ready) {
-  while (!held_.empty() && held_.front()->deadline <= now) PopFront(ready);
+std::vector<std::unique_ptr<HeldEvent>> Coalescer::TakeAll() {
+  byKey_.clear();
+  return std::move(held_);
 }
 
-void Coalescer::FlushAll(std::vector<std::unique_ptr<HeldEvent>>& ready) {
-  while (!held_.empty()) PopFront(ready);
-}
-
-std::optional<Coalescer::Clock::time_point> Coalescer::NextDeadline() const {
+std::optional<Coalescer::Clock::time_point> Coalescer::Deadline() const {
   if (held_.empty()) return std::nullopt;
-  return held_.front()->deadline;
+  return epochStarted_ + std::chrono::microseconds(static_cast<int64_t>(windowMs_ * 1000));
 }
 
 }  // namespace wfp

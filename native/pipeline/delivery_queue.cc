@@ -14,10 +14,10 @@ void DeliveryQueue::WakeLocked() {
 bool DeliveryQueue::Push(Batch batch) {
   std::unique_lock<std::mutex> lock(mutex_);
   room_.wait(lock, [&] {
-    return stopping_ || (!paused_ && (waitingEvents_ == 0 || waitingEvents_ + batch.events <= highWaterMark_));
+    return stopping_ || (!paused_ && (waitingEvents_ == 0 || waitingEvents_ + batch.weight() <= highWaterMark_));
   });
   if (stopping_) return false;
-  waitingEvents_ += batch.events;
+  waitingEvents_ += batch.weight();
   batches_.push_back(std::move(batch));
   WakeLocked();
   return true;

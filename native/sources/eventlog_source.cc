@@ -19,17 +19,21 @@ namespace {
 
 constexpr DWORD kSpeculativePullMs = 5000;  // self-heal against a lost wake-up (Vector's lesson)
 constexpr DWORD kMaxBatch = 64;
+constexpr uint32_t kGrowAfterCalls = 16;    // EvtNext calls without RPC_S_INVALID_BOUND before the batch doubles
 constexpr DWORD kBackoffFirstMs = 250;
 constexpr DWORD kBackoffMaxMs = 30000;
 
-bool IsTransient(DWORD code) {
+// What EvtNext (and a resubscription) may recover from: §12 of the subscriber notes. The subscription
+// is rebuilt after the last record handed on.
+bool IsTransientRead(DWORD code) {
   switch (code) {
     case win32::kEvtQueryResultStale:
     case win32::kEvtQueryResultInvalidPosition:
     case win32::kInvalidHandle:
     case win32::kRpcServerUnavailable:
     case win32::kRpcCallCancelled:
-    case win32::kInvalidParameter:
+    case win32::kRpcCallFailed:
+    case win32::kInvalidParameter:  // EvtNext after an automatic log backup (beats #39456)
     case win32::kCancelled:
     case win32::kEvtPublisherDisabled:
       return true;
@@ -38,6 +42,19 @@ bool IsTransient(DWORD code) {
   }
 }
 
+// EvtSubscribe during a service restart: the RPC errors while the service is down, and (Winlogbeat
+// treats it so) a channel "not found" while it comes back, but only on a resubscription: on the first
+// subscription it is a real answer. ERROR_INVALID_PARAMETER from EvtSubscribe means our flags, query or
+// bookmark were refused: retrying cannot help.
+bool IsTransientSubscribe(DWORD code, bool resubscribe) {
+  if (code == win32::kInvalidParameter) return false;
+  if (code == win32::kEvtChannelNotFound) return resubscribe;
+  return IsTransientRead(code);
+}
+
+bool IsBookmarkGone(DWORD code) {
+  return code == win32::kNotFound || code == win32::kEvtQueryResultStale || code == win32::kEvtQueryResultInvalidPosition;
+}
 
 }  // namespace
 
@@ -58,7 +75,8 @@ EventLogSource::EventLogSource(LiveStart start, EventSelection selection, bool p
     : start_(std::move(start)),
       selection_(selection),
       policyChanges_(policyChanges),
-      query_(Widen(BuildQuery(selection_, policyChanges_))) {}
+      query_(Widen(BuildQuery(selection_, policyChanges_))),
+      batch_(kMaxBatch) {}
 
 std::unique_ptr<EventSource> EventLogSource::Create(OptionReader& options, const SourceContext& context) {
   LiveStart start = ReadLiveStart(options);
@@ -92,6 +110,8 @@ void EventLogSource::Fatal(RecordSink& sink, const char* api, unsigned long code
       return report(kErrChannelNotFound, "the channel does not exist on this machine");
     case win32::kEvtInvalidQuery:
       return report(kErrEventLogQuery, "the event log rejected the query");
+    case win32::kInvalidParameter:
+      return report(kErrEventLog, "the event log refused the subscription's flags, query or bookmark");
     default:
       return report(kErrEventLog, code == 0 ? "the call failed without an error code, as Wine's wevtapi stubs do" : "");
   }
@@ -101,84 +121,158 @@ void EventLogSource::Transient(RecordSink& sink, std::string message, unsigned l
   sink.OnIssue(Issue{&kErrEventLogTransient, std::move(message), std::string(kSecurityChannel), -1, static_cast<int64_t>(code)});
 }
 
-// Subscribes after the last record handed on (a resubscription), or where the options say (the
-// first). A bookmark whose record is gone is a gap: reported, then reading starts at the oldest.
-bool EventLogSource::Subscribe(RecordSink& sink, bool afterLastRecord) {
-  CloseSubscription();
-  DWORD backoff = kBackoffFirstMs;
-  std::minstd_rand jitter(GetCurrentThreadId());
-  while (!sink.Stopping()) {
-    std::string bookmarkXml;
-    DWORD flags = EvtSubscribeToFutureEvents;
-    if (afterLastRecord && lastRecordId_) bookmarkXml = BookmarkXml(lastRecordId_);
-    else if (start_.at == StartAt::Bookmark) bookmarkXml = start_.bookmark;
-    else if (start_.at == StartAt::Oldest || afterLastRecord) flags = EvtSubscribeStartAtOldestRecord;
-
-    EVT_HANDLE bookmark = nullptr;
-    if (!bookmarkXml.empty()) {
-      bookmark = EvtCreateBookmark(Widen(bookmarkXml).c_str());
-      if (!bookmark) {
-        DWORD code = GetLastError();
-        sink.OnIssue(Issue{&kErrInvalidBookmark, "EvtCreateBookmark rejected the bookmark: " + SystemMessage(code),
-                           std::string(kSecurityChannel), -1, static_cast<int64_t>(code),
-                           "pass a bookmark string that a watcher gave out"});
-        return false;
-      }
-      flags = EvtSubscribeStartAfterBookmark | EvtSubscribeStrict;
+bool EventLogSource::Render(void* event, unsigned long& code) {
+  DWORD used = 0, properties = 0;
+  if (render_.size() < 4096) render_.resize(4096);
+  DWORD bytes = static_cast<DWORD>(render_.size() * sizeof(wchar_t));
+  if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used, &properties)) {
+    code = GetLastError();
+    if (code != win32::kInsufficientBuffer) return false;
+    render_.resize(used / sizeof(wchar_t) + 1);
+    bytes = static_cast<DWORD>(render_.size() * sizeof(wchar_t));
+    if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used, &properties)) {
+      code = GetLastError();
+      return false;
     }
-    signal_.Set();  // whatever happens next, the first wait drains
-    EVT_HANDLE h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), bookmark, nullptr, nullptr, flags);
-    DWORD code = h ? 0 : GetLastError();
-    if (!h && bookmark && (code == win32::kNotFound || code == win32::kEvtQueryResultStale ||
-                           code == win32::kEvtQueryResultInvalidPosition)) {
+  }
+  size_t chars = used / sizeof(wchar_t);
+  while (chars > 0 && render_[chars - 1] == L'\0') --chars;
+  Narrow(render_.data(), chars, utf8_);
+  return true;
+}
+
+bool EventLogSource::QueryFirst(const wchar_t* query, bool newestFirst, unsigned long& code) {
+  const std::wstring channel = Widen(kSecurityChannel);
+  EVT_HANDLE results = EvtQuery(nullptr, channel.c_str(), query,
+                                EvtQueryChannelPath | (newestFirst ? EvtQueryReverseDirection : EvtQueryForwardDirection));
+  if (!results) {
+    code = GetLastError();
+    return false;
+  }
+  EVT_HANDLE event = nullptr;
+  DWORD returned = 0;
+  bool found = false;
+  if (!EvtNext(results, 1, &event, 0, 0, &returned)) {
+    code = GetLastError();
+  } else {
+    found = returned == 1 && Render(event, code);
+    if (found) {
+      reader_.Reset(0);
+      reader_.Append(utf8_.data(), utf8_.size());
+      ReadIssue issue;
+      uint64_t offset = 0;
+      found = reader_.Next(true, record_, issue, offset) == XmlEventReader::Step::Record && record_.hasRecordId;
+      if (!found) code = 0;
+    }
+    EvtClose(event);
+  }
+  EvtClose(results);
+  return found;
+}
+
+// 'now' is the newest record when the watcher starts: a resubscription before any matching record was
+// seen (a rare kind, or a first EvtSubscribe that failed while the service was starting) must never
+// start at the oldest record and report the whole log as new (Winlogbeat issue 27947 shows service
+// restarts happen). Tried again before each subscription attempt until it works.
+void EventLogSource::FindStartFloor(RecordSink& sink) {
+  unsigned long code = 0;
+  if (QueryFirst(L"*", true, code)) {
+    floorKnown_ = true;
+    lastRecordId_ = std::max(lastRecordId_, record_.recordId);
+    sink.OnStartAfter(record_.recordId);
+  } else if (code == win32::kNoMoreItems) {
+    floorKnown_ = true;  // an empty log: every record to come is new
+  }
+}
+
+// One EvtSubscribe: after the last record handed on (a resubscription), or where the options say (the
+// first). With a bookmark, EvtSubscribeStrict fails when the bookmarked record is "not found", which
+// also happens for a record that is still in the log but not one the query selects (the 'now' floor,
+// a bookmark from a watcher with other kinds; Vector issue 26120 saw it on every resubscription). So
+// the record is looked up: still there, the subscription resumes after it without Strict (Vector PR
+// 26125); gone, it is a gap, and reading goes on from the oldest record (the pipeline drops what was
+// already handed on).
+void* EventLogSource::SubscribeOnce(RecordSink& sink, bool resubscribe, unsigned long& code, bool& reported) {
+  std::string bookmarkXml;
+  uint64_t bookmarkedId = 0;
+  DWORD flags = EvtSubscribeToFutureEvents;
+  if (resubscribe && lastRecordId_) {
+    bookmarkedId = lastRecordId_;
+    bookmarkXml = BookmarkXml(lastRecordId_);
+  } else if (start_.at == StartAt::Bookmark) {
+    bookmarkedId = start_.recordId;
+    bookmarkXml = start_.bookmark;
+  } else if (start_.at == StartAt::Oldest) {
+    flags = EvtSubscribeStartAtOldestRecord;
+  }  // else 'now' with nothing handed on and no floor found: new records only
+
+  EVT_HANDLE bookmark = nullptr;
+  if (!bookmarkXml.empty()) {
+    bookmark = EvtCreateBookmark(Widen(bookmarkXml).c_str());
+    if (!bookmark) {
+      code = GetLastError();
+      sink.OnIssue(Issue{&kErrInvalidBookmark, "EvtCreateBookmark rejected the bookmark: " + SystemMessage(code),
+                         std::string(kSecurityChannel), -1, static_cast<int64_t>(code),
+                         "pass a bookmark string that a watcher gave out"});
+      reported = true;
+      return nullptr;
+    }
+    flags = EvtSubscribeStartAfterBookmark | EvtSubscribeStrict;
+  }
+  signal_.Set();  // whatever happens next, the first wait drains
+  EVT_HANDLE h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), bookmark, nullptr, nullptr, flags);
+  code = h ? 0 : GetLastError();
+  if (!h && bookmark && IsBookmarkGone(code)) {
+    unsigned long lookup = 0;
+    const std::wstring byId = L"*[System[(EventRecordID=" + std::to_wstring(bookmarkedId) + L")]]";
+    if (bookmarkedId && QueryFirst(byId.c_str(), false, lookup) && record_.recordId == bookmarkedId) {
+      h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), bookmark, nullptr, nullptr,
+                       EvtSubscribeStartAfterBookmark);
+    } else {
       sink.OnGap("the bookmarked record is no longer in the " + std::string(kSecurityChannel) +
                  " log (cleared or overwritten); reading goes on from the oldest record");
       h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), nullptr, nullptr, nullptr,
                        EvtSubscribeStartAtOldestRecord);
-      code = h ? 0 : GetLastError();
     }
-    if (bookmark) EvtClose(bookmark);
-    if (h) {
+    code = h ? 0 : GetLastError();
+  }
+  if (bookmark) EvtClose(bookmark);
+  return h;
+}
+
+bool EventLogSource::Subscribe(RecordSink& sink, bool resubscribe) {
+  CloseSubscription();
+  DWORD backoff = kBackoffFirstMs;
+  std::minstd_rand jitter(GetCurrentThreadId());
+  while (!sink.Stopping()) {
+    if (start_.at == StartAt::Now && !floorKnown_) FindStartFloor(sink);
+    unsigned long code = 0;
+    bool reported = false;
+    if (void* h = SubscribeOnce(sink, resubscribe, code, reported)) {
       subscription_ = h;
       return true;
     }
-    if (!IsTransient(code)) {
+    if (reported) return false;
+    if (!IsTransientSubscribe(code, resubscribe)) {
       Fatal(sink, "EvtSubscribe", code);
       return false;
     }
     Transient(sink, "EvtSubscribe failed for now: " + SystemMessage(code) + "; retrying", code);
     if (!WaitOrStop(backoff + jitter() % (backoff / 5 + 1))) return false;
     backoff = std::min(backoff * 2, kBackoffMaxMs);
-    afterLastRecord = true;
+    resubscribe = true;
   }
   return false;
 }
 
 void EventLogSource::Deliver(RecordSink& sink, void* event) {
-  DWORD used = 0, properties = 0;
-  if (render_.size() < 4096) render_.resize(4096);
-  DWORD bytes = static_cast<DWORD>(render_.size() * sizeof(wchar_t));
-  if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used, &properties)) {
-    DWORD code = GetLastError();
-    if (code == win32::kInsufficientBuffer) {
-      render_.resize(used / sizeof(wchar_t) + 1);
-      bytes = static_cast<DWORD>(render_.size() * sizeof(wchar_t));
-      if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used,
-                     &properties))
-        code = GetLastError();
-      else
-        code = 0;
-    }
-    if (code) {
-      sink.OnIssue(Issue{&kErrEventLogRecord, "EvtRender failed on one record: " + SystemMessage(code),
-                         std::string(kSecurityChannel), -1, static_cast<int64_t>(code)});
-      return;
-    }
+  unsigned long code = 0;
+  if (!Render(event, code)) {
+    // One record: reported, and the source reads on (a fatal code here would end `for await`).
+    sink.OnIssue(Issue{&kErrEventLogRecord, "EvtRender failed on one record: " + SystemMessage(code),
+                       std::string(kSecurityChannel), -1, static_cast<int64_t>(code)});
+    return;
   }
-  size_t chars = used / sizeof(wchar_t);
-  while (chars > 0 && render_[chars - 1] == L'\0') --chars;
-  Narrow(render_.data(), chars, utf8_);
-
   reader_.Reset(0);
   reader_.Append(utf8_.data(), utf8_.size());
   ReadIssue issue;
@@ -197,6 +291,8 @@ void EventLogSource::Deliver(RecordSink& sink, void* event) {
   }
 }
 
+// Reads until ERROR_NO_MORE_ITEMS: a short batch does not mean the end (EvtNext's documentation says
+// to loop until that code).
 EventLogSource::Drained EventLogSource::Drain(RecordSink& sink) {
   EVT_HANDLE events[kMaxBatch];
   while (!sink.Stopping()) {
@@ -205,11 +301,12 @@ EventLogSource::Drained EventLogSource::Drain(RecordSink& sink) {
       const DWORD code = GetLastError();
       if (code == win32::kNoMoreItems || code == win32::kInvalidOperation || code == win32::kTimeout)
         return Drained::Empty;
-      if (code == win32::kRpcInvalidBound) {  // the batch was too large for these records
+      if (code == win32::kRpcInvalidBound) {  // the batch was too large for these records (beats #3076)
         batch_ = std::max<uint32_t>(1, batch_ / 2);
+        callsSinceHalved_ = 0;
         return Drained::Resubscribe;
       }
-      if (IsTransient(code)) {
+      if (IsTransientRead(code)) {
         Transient(sink, "EvtNext failed: " + SystemMessage(code) + "; resubscribing after the last record", code);
         return Drained::Resubscribe;
       }
@@ -220,7 +317,11 @@ EventLogSource::Drained EventLogSource::Drain(RecordSink& sink) {
       if (!sink.Stopping()) Deliver(sink, events[i]);
       EvtClose(events[i]);
     }
-    if (returned < batch_) return Drained::Empty;
+    // A halved batch grows back once large records have passed: a smaller one only costs more calls.
+    if (batch_ < kMaxBatch && ++callsSinceHalved_ >= kGrowAfterCalls) {
+      batch_ = std::min<uint32_t>(kMaxBatch, batch_ * 2);
+      callsSinceHalved_ = 0;
+    }
   }
   return Drained::Stopped;
 }

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "sources/gzip_input.h"
+#include "sources/unreadable_input.h"
 #include "xml/xml_pump.h"
 
 namespace wfp {
@@ -10,13 +12,20 @@ namespace {
 struct InputFormat {
   size_t headBytes;  // how many first bytes `matches` looks at
   bool (*matches)(std::string_view head);
-  std::unique_ptr<RecordDecoder> (*create)(std::string input);
+  std::unique_ptr<RecordDecoder> (*create)(std::string input, uint32_t index);
 };
+
+template <typename Decoder>
+std::unique_ptr<RecordDecoder> Create(std::string input, uint32_t index) {
+  return std::make_unique<Decoder>(std::move(input), index);
+}
 
 // Tried in order; event XML takes whatever no other format claims.
 constexpr InputFormat kFormats[] = {
-    {0, [](std::string_view) { return true; },
-     [](std::string input) -> std::unique_ptr<RecordDecoder> { return std::make_unique<XmlPump>(std::move(input)); }},
+    {2, &GzipInput::Matches, &Create<GzipInput>},
+    // Keep last but one: says what an input is when no reader above claims it and it is not XML.
+    {UnreadableInput::kHeadBytes, &UnreadableInput::Matches, &Create<UnreadableInput>},
+    {0, [](std::string_view) { return true; }, &Create<XmlPump>},
 };
 
 constexpr size_t MaxHeadBytes() {
@@ -31,7 +40,7 @@ void InputDecoder::Choose(bool eof) {
   if (decoder_ || (!eof && head_.size() < MaxHeadBytes())) return;
   for (const InputFormat& f : kFormats) {
     if (f.matches(head_)) {
-      decoder_ = f.create(input_);
+      decoder_ = f.create(input_, index_);
       return;
     }
   }
@@ -57,7 +66,8 @@ void InputDecoder::Finish(RecordSink& sink) {
   decoder_->Finish(sink);
 }
 
-void InputDecoder::Restart() {
+void InputDecoder::Restart(uint32_t index) {
+  index_ = index;
   decoder_.reset();
   head_.clear();
 }

@@ -13,18 +13,21 @@ namespace wfp {
 
 class InputDecoder final : public RecordDecoder {
  public:
-  explicit InputDecoder(std::string input) : input_(std::move(input)) {}
+  InputDecoder(std::string input, uint32_t index) : input_(std::move(input)), index_(index) {}
 
   void Feed(const char* data, size_t size, RecordSink& sink) override;
   void Finish(RecordSink& sink) override;
-  // The input was truncated or rewritten in place: decode it again from its first byte.
-  void Restart();
+  uint64_t end() const override { return decoder_ ? decoder_->end() : 0; }
+  // What is read next is another input (a followed file's next content), numbered `index`: decode it
+  // from its first byte.
+  void Restart(uint32_t index);
   const std::string& input() const { return input_; }
 
  private:
   void Choose(bool eof);
 
   std::string input_;
+  uint32_t index_;
   std::string head_;  // the first bytes, until a format is chosen
   std::unique_ptr<RecordDecoder> decoder_;
 };

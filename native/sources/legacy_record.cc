@@ -44,30 +44,33 @@ std::string FormatUnixTime(uint32_t seconds) {
 
 using Layouts = std::map<std::pair<uint32_t, size_t>, InsertionLayout>;
 
-// From Microsoft's event documentation (the pages for events 5031 to 5159) and, for the Windows 11
-// layout of 5156/5157, the layout Windows 11 records carry (test/fixtures holds real ones).
+// From Microsoft's event documentation (the pages for events 5031 to 5159 and 4719) and, for the
+// Windows 11 layout of 5156/5157, the layout Windows 11 records carry (test/fixtures holds real ones).
 const Layouts& AllLayouts() {
   static const Layouts* layouts = [] {
-    const std::vector<std::string_view> bindListen = {"ProcessId", "Application", "SourceAddress", "SourcePort",
-                                                      "Protocol",  "FilterRTID",  "LayerName",     "LayerRTID"};
-    const std::vector<std::string_view> packet = {"ProcessId",   "Application", "Direction",  "SourceAddress",
-                                                  "SourcePort",  "DestAddress", "DestPort",   "Protocol",
-                                                  "FilterRTID",  "LayerName",   "LayerRTID"};
-    std::vector<std::string_view> connection0 = packet;
+    using Names = std::vector<std::string>;
+    const Names bindListen = {"ProcessId", "Application", "SourceAddress", "SourcePort",
+                              "Protocol",  "FilterRTID",  "LayerName",     "LayerRTID"};
+    const Names packet = {"ProcessId", "Application", "Direction", "SourceAddress", "SourcePort", "DestAddress",
+                          "DestPort",  "Protocol",    "FilterRTID", "LayerName",    "LayerRTID"};
+    Names connection0 = packet;
     connection0[0] = "ProcessID";
-    std::vector<std::string_view> connection1 = connection0;
+    Names connection1 = connection0;
     connection1.insert(connection1.end(), {"RemoteUserID", "RemoteMachineID"});
-    const std::vector<std::string_view> connection3 = {
+    const Names connection3 = {
         "ProcessID", "Application", "Direction", "SourceAddress", "SourcePort", "DestAddress", "DestPort",
         "Protocol", "InterfaceIndex", "FilterOrigin", "FilterRTID", "LayerName", "LayerRTID", "RemoteUserID",
         "RemoteMachineID", "OriginalProfile", "CurrentProfile", "IsLoopback", "HasRemoteDynamicKeywordAddress"};
-    const std::vector<std::string_view> mac = {"Direction", "SourceAddress", "DestAddress", "EtherType", "MediaType",
-                                               "InterfaceType", "VlanTag", "FilterRTID", "LayerName", "LayerRTID"};
+    const Names mac = {"Direction", "SourceAddress", "DestAddress", "EtherType", "MediaType",
+                       "InterfaceType", "VlanTag", "FilterRTID", "LayerName", "LayerRTID"};
+    const Names policyChange = {"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
+                                "CategoryId",     "SubcategoryId",   "SubcategoryGuid",   "AuditPolicyChanges"};
     // Leaked on purpose: no destructor runs at exit while a watcher thread might still read it.
     auto* all = new Layouts;
-    auto add = [&](uint32_t id, uint32_t version, const std::vector<std::string_view>& names) {
+    auto add = [&](uint32_t id, uint32_t version, const Names& names) {
       (*all)[{id, names.size()}] = InsertionLayout{version, names};
     };
+    add(4719, 0, policyChange);
     add(5031, 0, {"Profiles", "Application"});
     for (uint32_t id : {5150u, 5151u}) add(id, 0, mac);
     for (uint32_t id : {5152u, 5153u}) add(id, 0, packet);
@@ -80,6 +83,24 @@ const Layouts& AllLayouts() {
     return all;
   }();
   return *layouts;
+}
+
+// The value of attribute `name` in the tag text `tag` ("<data name=\"X\" .../>"); empty when absent.
+std::string_view Attribute(std::string_view tag, std::string_view name) {
+  for (size_t at = tag.find(name); at != std::string_view::npos; at = tag.find(name, at + 1)) {
+    const size_t before = at - 1, eq = at + name.size();
+    if (at == 0 || (tag[before] != ' ' && tag[before] != '\t' && tag[before] != '\n' && tag[before] != '\r')) continue;
+    size_t q = eq;
+    while (q < tag.size() && tag[q] == ' ') ++q;
+    if (q >= tag.size() || tag[q] != '=') continue;
+    ++q;
+    while (q < tag.size() && tag[q] == ' ') ++q;
+    if (q >= tag.size() || (tag[q] != '"' && tag[q] != '\'')) return {};
+    const size_t close = tag.find(tag[q], q + 1);
+    if (close == std::string_view::npos) return {};
+    return tag.substr(q + 1, close - q - 1);
+  }
+  return {};
 }
 
 }  // namespace
@@ -108,13 +129,57 @@ size_t ParseEventLogRecord(const uint8_t* data, size_t size, LegacyRecord& out) 
   return length;
 }
 
-const InsertionLayout* LayoutFor(uint32_t eventId, size_t stringCount) {
+size_t SkipMalformedRecord(const uint8_t* data, size_t size) {
+  constexpr size_t kSmallest = 56 + 4;
+  constexpr uint32_t kSignature = 0x654c664c;
+  auto whole = [&](size_t at) {
+    if (at + kSmallest > size || U32(data + at + 4) != kSignature) return false;
+    const uint32_t length = U32(data + at);
+    return length >= kSmallest && length % 4 == 0 && at + length <= size && U32(data + at + length - 4) == length;
+  };
+  // The record's own Length, when it frames a record: only its contents were bad.
+  if (size >= kSmallest) {
+    const uint32_t length = U32(data);
+    if (length >= kSmallest && length % 4 == 0 && length <= size && U32(data + length - 4) == length) return length;
+  }
+  for (size_t at = 4; at + kSmallest <= size; at += 4)
+    if (whole(at)) return at;
+  return 0;
+}
+
+const InsertionLayout* BuiltInLayout(uint32_t eventId, size_t stringCount) {
   const Layouts& layouts = AllLayouts();
   auto found = layouts.find({eventId, stringCount});
   return found == layouts.end() ? nullptr : &found->second;
 }
 
-void ToEventRecord(const LegacyRecord& r, EventRecord& out, std::vector<std::string>& scratch) {
+bool InsertionLayouts::AddTemplate(uint32_t eventId, uint32_t version, std::string_view xml) {
+  InsertionLayout layout{version, {}};
+  for (size_t at = xml.find("<data"); at != std::string_view::npos; at = xml.find("<data", at + 5)) {
+    const size_t end = xml.find('>', at);
+    if (end == std::string_view::npos) return false;
+    const char after = xml[at + 5];
+    if (after != ' ' && after != '\t' && after != '\n' && after != '\r' && after != '/' && after != '>') continue;
+    const std::string_view name = Attribute(xml.substr(at, end - at), "name");
+    if (name.empty() || name.find('&') != std::string_view::npos) return false;
+    for (const std::string& known : layout.names)
+      if (known == name) return false;
+    layout.names.emplace_back(name);
+  }
+  if (layout.names.empty()) return false;
+  const auto key = std::make_pair(eventId, layout.names.size());
+  auto found = fromMetadata_.find(key);
+  if (found == fromMetadata_.end() || found->second.version < version) fromMetadata_[key] = std::move(layout);
+  ++templates_;
+  return true;
+}
+
+const InsertionLayout* InsertionLayouts::Find(uint32_t eventId, size_t stringCount) const {
+  auto found = fromMetadata_.find({eventId, stringCount});
+  return found != fromMetadata_.end() ? &found->second : BuiltInLayout(eventId, stringCount);
+}
+
+void ToEventRecord(const LegacyRecord& r, const InsertionLayouts& layouts, EventRecord& out, std::vector<std::string>& scratch) {
   out.Clear();
   scratch.clear();
   scratch.reserve(r.strings.size() + 1);
@@ -128,7 +193,7 @@ void ToEventRecord(const LegacyRecord& r, EventRecord& out, std::vector<std::str
   out.hasEventId = true;
   out.recordId = r.recordNumber;
   out.hasRecordId = true;
-  const InsertionLayout* layout = LayoutFor(r.eventId, r.strings.size());
+  const InsertionLayout* layout = layouts.Find(r.eventId, r.strings.size());
   out.version = layout ? layout->version : 0;
   for (size_t i = 0; i < r.strings.size(); ++i) {
     std::string_view name;

@@ -2,8 +2,9 @@
 // thread, for systems where EvtSubscribe is not an option. Its limits are the API's: the service
 // signals at most every few seconds (and by PulseEvent, so a signal can be missed: the thread also
 // re-reads every few seconds), and it cannot filter, so every Security record is read and most are
-// skipped here. Records are mapped to field names by event ID and layout (legacy_record.h). Windows
-// only. Options: `from` (see ReadLiveStart; a bookmark resumes after its record ID).
+// skipped here. Insertion strings are named from the installed publisher's templates, read once at the
+// start (legacy_record.h); the reading loop is legacy_reader.h. Windows only. Options: `from`,
+// `bookmark`, `afterRecordId` (see ReadLiveStart; a bookmark resumes after its record ID).
 #pragma once
 
 #include <cstdint>
@@ -12,31 +13,32 @@
 
 #include "model/event_catalog.h"
 #include "model/event_source.h"
+#include "sources/legacy_reader.h"
 #include "sources/source_options.h"
 #include "win/win32_event.h"
 
 namespace wfp {
 
-class LegacySource final : public EventSource {
+class LegacySource final : public EventSource, private LegacyLog {
  public:
-  explicit LegacySource(StartAt from);
+  explicit LegacySource(LiveStart start);
   static std::unique_ptr<EventSource> Create(OptionReader& options, const SourceContext& context);
   ~LegacySource() override;
   void Run(RecordSink& sink) override;
   void Interrupt() override;
 
  private:
-  bool Open(RecordSink& sink, bool first);
-  void Close();
-  // Reads what the log holds now. Returns false when the log must be reopened (cleared).
-  bool ReadAvailable(RecordSink& sink);
+  uint32_t Open(uint32_t& notifyError) override;
+  void Close() override;
+  uint32_t Newest(uint32_t& record) override;
+  uint32_t Read(uint32_t seekTo, std::vector<uint8_t>& buffer, uint32_t& read) override;
+  bool Wait(uint32_t milliseconds) override;
+  std::string AccessHint() override;
 
-  StartAt from_;
+  LiveStart start_;
   void* log_ = nullptr;     // HANDLE from OpenEventLogW
   Win32Event notify_{false, false};  // for NotifyChangeEventLog
   Win32Event stop_{true, false};
-  std::vector<unsigned char> buffer_;
-  std::vector<std::string> scratch_;
 };
 
 }  // namespace wfp

@@ -27,12 +27,29 @@ bool Holds(InputFile& file, uint64_t offset, const std::string& expected, std::s
 
 }  // namespace
 
+// The first bytes of a file, as many as identify an input.
+std::string HeadOf(InputFile& file) {
+  std::string head(InputIdentity::kIdentityBytes, '\0');
+  std::string error;
+  const int64_t n = file.ReadAt(0, head.data(), head.size(), error);
+  head.resize(n > 0 ? static_cast<size_t>(n) : 0);  // a read error shows again when the input is read
+  return head;
+}
+
 // One file as it was opened: a file read once, a pipe, or a generation of a followed path.
 struct ReplaySource::Input {
+  Input(std::string path_, std::unique_ptr<InputFile> file_, FileIdentity identity_ = {})
+      : path(std::move(path_)), file(std::move(file_)), pump(path, 0), identity(identity_) {}
+
   std::string path;
+  // A pipe: what its first read returned, fed before anything else. (Declared before `file`: a
+  // Windows read still pending into it is cancelled when `file` goes.)
+  std::string pipeHead;
   std::unique_ptr<InputFile> file;
   InputDecoder pump;
   FileIdentity identity;
+  bool announced = false;  // the content it reads was announced to the sink, as input `index`
+  uint32_t index = 0;
   uint64_t seenSize = 0;  // the largest size seen since it was last read from its start
   std::string head;       // its first bytes, as read
   std::string tail;       // the last bytes read, just before the position
@@ -197,21 +214,24 @@ void ReplaySource::Restart(Input& in, RecordSink& sink, Followed* f) {
       copy->Seek(read);
       ReadCopy(*copy, in, sink);
     }
-    if (!copy && seen > read) ReportLost(sink, in.path, seen - read, read, "");  // (with the record they cut short)
-    else in.pump.Finish(sink);  // the old content ends here: a record it cuts short is reported
+    const bool lost = !copy && seen > read;
+    if (lost) ReportLost(sink, in.path, seen - read, read, "");  // (with the record they cut short)
+    EndInput(in, sink, !lost);  // the old content ends here: a record it cuts short is reported
   }
-  // Contents the file held and lost while the reader was behind, in order, each whole.
+  if (in.announced) EndInput(in, sink, false);  // rewritten before any of it was read
+  // Contents the file held and lost while the reader was behind, in order, each whole and each an
+  // input of its own.
   for (Successor& v : verdicts) {
-    in.pump.Restart();
     if (v.kind == Successor::Kind::Copy) {
+      Announce(in, sink, HeadOf(*v.file));
       ReadCopy(*v.file, in, sink);
-      in.pump.Finish(sink);
+      EndInput(in, sink);
     } else {
       ReportLost(sink, in.path, v.size, 0, " again");
     }
   }
+  // What the file holds now is another input, announced when its first bytes are read.
   in.file->Seek(0);
-  in.pump.Restart();
   in.head.clear();
   in.tail.clear();
   in.seenSize = 0;
@@ -243,8 +263,27 @@ bool ReplaySource::VerdictWaiting(Followed& f) {
   return !found.empty() && (found.front().kind == Successor::Kind::Copy || found.front().kind == Successor::Kind::Lost);
 }
 
+void ReplaySource::Announce(Input& in, RecordSink& sink, std::string_view head) {
+  in.index = nextIndex_++;
+  in.announced = true;
+  in.pump.Restart(in.index);
+  sink.OnInputOpened(in.index, in.path, head.substr(0, InputIdentity::kIdentityBytes));
+}
+
+void ReplaySource::EndInput(Input& in, RecordSink& sink, bool finish) {
+  if (finish) in.pump.Finish(sink);
+  if (in.announced) sink.OnInputEnded(in.index, in.pump.end());
+  in.announced = false;
+}
+
 bool ReplaySource::ReadAvailable(Input& in, RecordSink& sink, Followed* f) {
   const bool file = in.file->kind() == InputFile::Kind::File;
+  if (!in.pipeHead.empty()) {
+    const std::string head = std::move(in.pipeHead);
+    in.pipeHead.clear();
+    in.pump.Feed(head.data(), head.size(), sink);
+    sink.OnProgress();
+  }
   if (file && Rewritten(in, nullptr, 0)) OnRewritten(in, sink, f);
   while (!sink.Stopping()) {
     // The tracker saw the content end (rewritten in place): go on from where it is kept.
@@ -277,10 +316,12 @@ bool ReplaySource::ReadAvailable(Input& in, RecordSink& sink, Followed* f) {
       OnRewritten(in, sink, f);
       continue;
     }
+    if (!in.announced) Announce(in, sink, at == 0 ? std::string_view(buffer_.data(), size) : HeadOf(*in.file));
     if (at == in.head.size() && at < kMarkBytes) in.head.append(buffer_.data(), std::min(size, kMarkBytes - in.head.size()));
     if (size >= kMarkBytes) in.tail.assign(buffer_.data() + size - kMarkBytes, kMarkBytes);
     else in.tail.append(buffer_.data(), size).erase(0, in.tail.size() > kMarkBytes ? in.tail.size() - kMarkBytes : 0);
     in.pump.Feed(buffer_.data(), size, sink);
+    sink.OnProgress();
   }
   return false;
 }
@@ -319,9 +360,9 @@ void ReplaySource::Follow(Followed& f, RecordSink& sink) {
       f.track->found.push_front(std::move(next));
       return;
     }
-    if (ok) f.current.pump.Finish(sink);
+    if (ok) EndInput(f.current, sink);
     f.confirmStart = false;
-    f.current = Input{f.current.path, std::move(next.file), InputDecoder(f.current.path), identity};
+    f.current = Input(f.current.path, std::move(next.file), identity);  // announced when first read
   }
   ReadAvailable(f.current, sink, &f);
 }
@@ -433,6 +474,70 @@ void ReplaySource::Look(Track& t) {
   t.size = size;
 }
 
+std::vector<ReplaySource::Input> ReplaySource::AnnounceAll(RecordSink& sink) {
+  std::vector<Input> inputs;
+  std::vector<Issue> failures;
+  for (uint32_t i = 0; i < files_.size() && !sink.Stopping(); ++i) {
+    const std::string& path = files_[i];
+    std::string error;
+    bool notFound = false;
+    Input in(path, InputFile::Open(path, *stop_, error, notFound));
+    if (!in.file) {
+      failures.push_back(Issue{notFound ? &kErrFileNotFound : &kErrFileRead, "cannot open " + path + ": " + error, path});
+      continue;
+    }
+    std::string_view head;
+    std::string fileHead;
+    if (in.file->kind() == InputFile::Kind::Pipe) {
+      // Its first read, however short: a writer may write one record and wait.
+      in.pipeHead.resize(InputIdentity::kIdentityBytes);
+      int64_t n;
+      while ((n = in.file->Read(in.pipeHead.data(), in.pipeHead.size(), error)) == InputFile::kNotYet) {
+        if (in.file->WaitReadable(std::nullopt) == InputFile::Ready::Stopped) return {};
+      }
+      if (n < 0) {
+        failures.push_back(Issue{&kErrFileRead, "cannot read " + path + ": " + error, path});
+        continue;
+      }
+      in.pipeHead.resize(static_cast<size_t>(n));
+      head = in.pipeHead;
+    } else {
+      fileHead = HeadOf(*in.file);
+      head = fileHead;
+      in.head = fileHead;  // kept until the file is opened again to be read (see Reopen)
+      in.file.reset();
+    }
+    in.index = i;
+    in.announced = true;
+    in.pump.Restart(i);
+    sink.OnInputOpened(i, path, head);
+    inputs.push_back(std::move(in));
+  }
+  nextIndex_ = static_cast<uint32_t>(files_.size());
+  if (inputs.empty() && !failures.empty()) failures.back().fatal = true;
+  for (Issue& failure : failures) sink.OnIssue(std::move(failure));
+  sink.OnInputsKnown();
+  return inputs;
+}
+
+bool ReplaySource::Reopen(Input& in, RecordSink& sink) {
+  std::string error;
+  bool notFound = false;
+  in.file = InputFile::Open(in.path, *stop_, error, notFound);
+  if (!in.file) {
+    sink.OnIssue(Issue{notFound ? &kErrFileNotFound : &kErrFileRead, "cannot open " + in.path + ": " + error, in.path});
+    return false;
+  }
+  // A file that only grew since it was announced is the same input; any other change is not.
+  const std::string announced = std::move(in.head);
+  in.head.clear();
+  if (in.file->kind() != InputFile::Kind::File || HeadOf(*in.file).compare(0, announced.size(), announced) != 0) {
+    sink.OnIssue(Issue{&kErrFileRead, in.path + " was replaced while it was being opened", in.path});
+    return false;
+  }
+  return true;
+}
+
 void ReplaySource::Run(RecordSink& sink) {
   if (!stop_) {
     sink.OnIssue(Issue{&kErrFileRead, "cannot read the replay files: " + stopError_});
@@ -442,16 +547,13 @@ void ReplaySource::Run(RecordSink& sink) {
   if (follow_ && !waiter_)
     sink.OnIssue(Issue{&kErrFollowUnavailable, "cannot watch files for appended records: " + waiterError_});
 
+  std::vector<Input> inputs = AnnounceAll(sink);
   std::vector<Followed> followed;
-  for (const std::string& path : files_) {
+  for (Input& in : inputs) {
     if (sink.Stopping()) return;
+    const std::string& path = in.path;
+    if (!in.file && !Reopen(in, sink)) continue;
     std::string error;
-    bool notFound = false;
-    Input in{path, InputFile::Open(path, *stop_, error, notFound), InputDecoder(path)};
-    if (!in.file) {
-      sink.OnIssue(Issue{notFound ? &kErrFileNotFound : &kErrFileRead, "cannot open " + path + ": " + error, path});
-      continue;
-    }
     uint64_t size = 0;
     in.file->Stat(in.identity, size, error);
     // A pipe is read to its end, never followed.
@@ -463,7 +565,7 @@ void ReplaySource::Run(RecordSink& sink) {
     }
     if (!ReadAvailable(in, sink)) continue;
     if (follow) followed.push_back(Followed{std::move(in), nullptr, false});
-    else in.pump.Finish(sink);
+    else EndInput(in, sink);
   }
   if (followed.empty() || sink.Stopping()) return;
 

@@ -5,6 +5,12 @@
 // copy, and what cannot be read is reported. A pipe (a FIFO, `<(...)`) is read as its writer writes,
 // to its end. Options: `files` (paths, read in order), `follow`.
 //
+// Every input is announced to the sink by its first bytes (RecordSink::OnInputOpened) before any
+// record is read: the files as given, and a pipe once its first read returned. In follow mode each
+// later content of a followed path (a file that took the path, a copy of a content rewritten in
+// place, the content a rewrite left) is a new input, announced when its first bytes are read, and
+// the one before it ends (OnInputEnded): a bookmark then resumes each content by its own first bytes.
+//
 // Follow mode has two threads. The reader (the watcher's thread) reads and may block for a long time
 // while JavaScript is behind. The tracker sees each change as it happens: it opens every file that
 // takes a followed path and every copy a rewrite in place leaves, and keeps them, in order, until the
@@ -18,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -40,6 +47,16 @@ class ReplaySource final : public EventSource {
   struct Successor;
   struct Track;
   struct Followed;
+  // Opens and announces every input, then OnInputsKnown(). A file is opened again to be read (so
+  // that many inputs never hold many handles); a pipe is kept, with what its first read returned.
+  std::vector<Input> AnnounceAll(RecordSink& sink);
+  // Opens a file announced by AnnounceAll to read it; false (reported) when it cannot be, or when it
+  // is no longer the file that was announced.
+  bool Reopen(Input& in, RecordSink& sink);
+  // Gives `in` (a content not announced yet) the next input index and announces it with `head`.
+  void Announce(Input& in, RecordSink& sink, std::string_view head);
+  // The content `in` was reading ended: its decoder is finished, and the sink told.
+  void EndInput(Input& in, RecordSink& sink, bool finish = true);
   // Reads what the input holds now (a pipe: to its end). False on a read error (already reported)
   // or when stopping. `f`: the followed path the input is the current file of.
   bool ReadAvailable(Input& in, RecordSink& sink, Followed* f = nullptr);
@@ -62,6 +79,7 @@ class ReplaySource final : public EventSource {
 
   std::vector<std::string> files_;
   bool follow_;
+  uint32_t nextIndex_ = 0;  // the index the next content announced gets
   std::unique_ptr<StopSignal> stop_;
   std::string stopError_;
   std::unique_ptr<FileChangeWaiter> waiter_;  // set in follow mode; used by the tracker once it runs

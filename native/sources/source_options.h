@@ -3,6 +3,7 @@
 // sources and their parsers have no Node-API. Plain C++ with no OS code.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "model/event_catalog.h"
 #include "model/event_source.h"
+#include "util/decimal.h"
 
 namespace wfp {
 
@@ -24,6 +26,17 @@ class OptionReader {
   virtual std::optional<bool> Bool(const char* name) = 0;
   virtual std::optional<double> Number(const char* name) = 0;
   virtual std::optional<std::vector<std::string>> Strings(const char* name) = 0;
+  // A 64-bit unsigned option, given as decimal text (a JavaScript number cannot hold every one).
+  std::optional<uint64_t> Decimal(const char* name) {
+    std::optional<std::string> text = String(name);
+    uint64_t v = 0;
+    if (!text) return std::nullopt;
+    if (!ParseDecimal(*text, v)) {
+      Fail(std::string(name) + " must be a decimal number below 2^64");
+      return std::nullopt;
+    }
+    return v;
+  }
 
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
@@ -50,10 +63,12 @@ enum class StartAt { Now, Oldest, Bookmark };
 
 struct LiveStart {
   StartAt at = StartAt::Now;
-  std::string bookmark;  // with StartAt::Bookmark
+  std::string bookmark;      // with StartAt::Bookmark
+  uint64_t recordId = 0;     // with StartAt::Bookmark: the bookmarked record (the TypeScript layer reads it)
 };
 
-// Reads `from` ('now', 'oldest', 'bookmark') and `bookmark`; fails the reader on anything else.
+// Reads `from` ('now', 'oldest', 'bookmark'), `bookmark` and `afterRecordId`; fails the reader on
+// anything else.
 LiveStart ReadLiveStart(OptionReader& options);
 
 // One kind of source: its name (the same at every level: the binding's `source` option, the

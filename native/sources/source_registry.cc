@@ -45,6 +45,7 @@ LiveStart ReadLiveStart(OptionReader& options) {
     if (!bookmark) options.Fail("bookmark must be a string");
     start.at = StartAt::Bookmark;
     start.bookmark = bookmark.value_or("");
+    start.recordId = options.Decimal("afterRecordId").value_or(0);
   } else if (from != "now") {
     options.Fail("from must be 'now', 'oldest' or 'bookmark'");
   }

@@ -40,8 +40,24 @@ void StreamSource::Interrupt() {
 }
 
 void StreamSource::Run(RecordSink& sink) {
-  InputDecoder pump(name_);
+  InputDecoder pump(name_, 0);
   std::vector<std::string> taken;
+  // The stream is announced by its first bytes before any record is read (see RecordSink).
+  std::string head;
+  bool announced = false;
+  auto feed = [&](const char* data, size_t size) {
+    if (!announced) {
+      head.append(data, size);
+      if (head.size() < InputIdentity::kIdentityBytes) return;
+      announced = true;
+      sink.OnInputOpened(0, name_, head);
+      sink.OnInputsKnown();
+      if (!sink.Stopping()) pump.Feed(head.data(), head.size(), sink);
+      head = std::string();
+      return;
+    }
+    pump.Feed(data, size, sink);
+  };
   while (true) {
     bool ended;
     {
@@ -60,7 +76,8 @@ void StreamSource::Run(RecordSink& sink) {
       ended = ended_;
     }
     for (const std::string& chunk : taken) {
-      pump.Feed(chunk.data(), chunk.size(), sink);
+      feed(chunk.data(), chunk.size());
+      sink.OnProgress();
       bool drained = false;
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -75,7 +92,15 @@ void StreamSource::Run(RecordSink& sink) {
     }
     taken.clear();
     if (ended) {  // End() came before the swap, so no chunk can follow
+      if (!announced) {
+        announced = true;
+        sink.OnInputOpened(0, name_, head);
+        sink.OnInputsKnown();
+        if (sink.Stopping()) return;
+        pump.Feed(head.data(), head.size(), sink);
+      }
       pump.Finish(sink);
+      sink.OnInputEnded(0, pump.end());
       return;
     }
   }

@@ -1,5 +1,4 @@
-// Unsigned decimal digits to a number, refusing anything else and overflow (callers trim first), and a
-// double to an unsigned 64-bit number without undefined behaviour.
+// Unsigned decimal digits to a number, refusing anything else and overflow. Callers trim first.
 #pragma once
 
 #include <cstdint>
@@ -19,15 +18,6 @@ inline bool ParseDecimal(std::string_view digits, uint64_t& out) {
   if (digits.size() == 20 && digits > std::string_view("18446744073709551615")) return false;
   out = v;
   return true;
-}
-
-// A record ID given as a JavaScript number: doubles outside 0..2^64 have no uint64_t value (casting
-// them is undefined behaviour), so NaN and negatives are 0 and anything from 2^64 up is UINT64_MAX.
-inline uint64_t SaturatedU64(double value) {
-  constexpr double kTwoTo64 = 18446744073709551616.0;
-  if (!(value > 0)) return 0;  // also NaN
-  if (value >= kTwoTo64) return UINT64_MAX;
-  return static_cast<uint64_t>(value);
 }
 
 }  // namespace wfp

@@ -47,12 +47,22 @@ bool Fail(AuditError& error, const char* api, DWORD code) {
   return false;
 }
 
-// Enables SeSecurityPrivilege on the process token for its lifetime, then puts back what was there.
+// Enables SeSecurityPrivilege for the calling thread only, for its lifetime: the thread impersonates a
+// copy of the process token (ImpersonateSelf), the privilege is enabled on that copy, and RevertToSelf
+// drops the copy. Adjusting the process token instead would race between two watchers in two workers
+// (one putting back the privilege while the other still needs it). Under Wine this runs but the audit
+// calls that follow fail (ERROR_CALL_NOT_IMPLEMENTED): the race itself cannot be reproduced here.
 class SecurityPrivilege {
  public:
   SecurityPrivilege() {
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token_)) {
+    if (!ImpersonateSelf(SecurityImpersonation)) {
       error_ = GetLastError();
+      return;
+    }
+    impersonating_ = true;
+    if (!OpenThreadToken(GetCurrentThread(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, TRUE, &token_)) {
+      error_ = GetLastError();
+      token_ = nullptr;
       return;
     }
     TOKEN_PRIVILEGES wanted{};
@@ -62,26 +72,21 @@ class SecurityPrivilege {
       error_ = GetLastError();
       return;
     }
-    DWORD size = sizeof previous_;
     // Succeeds even when the token lacks the privilege; ERROR_NOT_ALL_ASSIGNED tells that case.
-    if (!AdjustTokenPrivileges(token_, FALSE, &wanted, sizeof previous_, &previous_, &size)) {
-      error_ = GetLastError();
-      return;
-    }
+    const BOOL ok = AdjustTokenPrivileges(token_, FALSE, &wanted, 0, nullptr, nullptr);
     error_ = GetLastError();
-    adjusted_ = true;
+    if (ok && error_ != ERROR_NOT_ALL_ASSIGNED) error_ = ERROR_SUCCESS;
   }
   ~SecurityPrivilege() {
-    if (adjusted_ && error_ == ERROR_SUCCESS) AdjustTokenPrivileges(token_, FALSE, &previous_, 0, nullptr, nullptr);
     if (token_) CloseHandle(token_);
+    if (impersonating_) RevertToSelf();
   }
   DWORD error() const { return error_; }
 
  private:
   HANDLE token_ = nullptr;
-  TOKEN_PRIVILEGES previous_{};
   DWORD error_ = ERROR_SUCCESS;
-  bool adjusted_ = false;
+  bool impersonating_ = false;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Reads and sets audit subcategories with AuditQuerySystemPolicy/AuditSetSystemPolicy, always by
-// GUID (names are localised), with SeSecurityPrivilege enabled for the call and dropped after.
+// GUID (names are localised), with SeSecurityPrivilege enabled for the call on the calling thread's own
+// impersonation token and dropped after.
 // Only built for Windows; under Wine both calls fail (ERROR_CALL_NOT_IMPLEMENTED), which the Wine
 // suite checks is reported as a typed error.
 #pragma once

@@ -12,7 +12,7 @@
 namespace wfp {
 
 enum class Field : uint8_t {
-  None,        // read and checked, not kept (Level, Task, Guid, ...)
+  None,        // read and checked, not kept (anything outside System and EventData)
   Provider,    // Provider/@Name
   SystemTime,  // TimeCreated/@SystemTime
   EventId,
@@ -21,6 +21,17 @@ enum class Field : uint8_t {
   Computer,
   DataName,    // Data/@Name: held in `dataName` until the element's value arrives
   DataValue,   // the text of a <Data> element (empty for <Data/>): adds a DataField
+  // System values kept as written:
+  ProviderGuid,     // Provider/@Guid
+  Channel,
+  Level,
+  Task,
+  Opcode,
+  Keywords,
+  ActivityId,       // Correlation/@ActivityID
+  UserId,           // Security/@UserID
+  WriterProcessId,  // Execution/@ProcessID
+  WriterThreadId,   // Execution/@ThreadID
 };
 
 namespace record_field_detail {
@@ -81,6 +92,16 @@ inline void AssignField(Field field, std::string_view value, EventRecord& record
       record.data.push_back(DataField{dataName, value});
       dataName = std::string_view();
       break;
+    case Field::ProviderGuid: record.providerGuid = value; break;
+    case Field::Channel: record.channel = value; break;
+    case Field::Level: record.level = value; break;
+    case Field::Task: record.task = value; break;
+    case Field::Opcode: record.opcode = value; break;
+    case Field::Keywords: record.keywords = value; break;
+    case Field::ActivityId: record.activityId = value; break;
+    case Field::UserId: record.userId = value; break;
+    case Field::WriterProcessId: record.writerProcessId = value; break;
+    case Field::WriterThreadId: record.writerThreadId = value; break;
   }
 }
 

@@ -108,6 +108,30 @@ Field SystemTextField(sv name) {
   if (name == "Version") return Field::Version;
   if (name == "EventRecordID") return Field::RecordId;
   if (name == "Computer") return Field::Computer;
+  if (name == "Channel") return Field::Channel;
+  if (name == "Level") return Field::Level;
+  if (name == "Task") return Field::Task;
+  if (name == "Opcode") return Field::Opcode;
+  if (name == "Keywords") return Field::Keywords;
+  return Field::None;
+}
+
+// Which record field an attribute of a System element belongs to.
+Field SystemAttributeField(sv element, sv attr) {
+  switch (element.size()) {
+    case 8:
+      if (element == "Provider") return attr == "Name" ? Field::Provider : attr == "Guid" ? Field::ProviderGuid : Field::None;
+      if (element == "Security") return attr == "UserID" ? Field::UserId : Field::None;
+      break;
+    case 9:
+      if (element == "Execution")
+        return attr == "ProcessID" ? Field::WriterProcessId : attr == "ThreadID" ? Field::WriterThreadId : Field::None;
+      break;
+    case 11:
+      if (element == "TimeCreated") return attr == "SystemTime" ? Field::SystemTime : Field::None;
+      if (element == "Correlation") return attr == "ActivityID" ? Field::ActivityId : Field::None;
+      break;
+  }
   return Field::None;
 }
 
@@ -506,13 +530,12 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
 
     // Where this element sits decides what it means.
     Field leafTarget = Field::None;
-    bool isData = false, isProvider = false, isTimeCreated = false;
+    bool isData = false, inSystem = false;
     if (depth == 1) {
       section = local == "System" ? Section::System : local == "EventData" ? Section::EventData : Section::Other;
     } else if (depth == 2 && section == Section::System) {
       leafTarget = SystemTextField(local);
-      isProvider = local == "Provider";
-      isTimeCreated = local == "TimeCreated";
+      inSystem = true;
     } else if (depth == 2 && section == Section::EventData) {
       isData = local == "Data";
       if (isData) {
@@ -563,10 +586,9 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       }
       a = ve + 1;
       if (a < e && !IsSpace(*a) && *a != '>' && *a != '/') return malformed("attributes not separated by whitespace", a);
-      const Field field = isProvider && attr == "Name"           ? Field::Provider
-                          : isTimeCreated && attr == "SystemTime" ? Field::SystemTime
-                          : isData && attr == "Name"              ? Field::DataName
-                                                                  : Field::None;
+      const Field field = inSystem                    ? SystemAttributeField(local, attr)
+                          : isData && attr == "Name" ? Field::DataName
+                                                     : Field::None;
       if (learnShapes_) recorder_.Value(vs, ve, field);
       AssignField(field, value, record, dataName);
     }

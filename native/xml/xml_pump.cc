@@ -1,5 +1,7 @@
 #include "xml/xml_pump.h"
 
+#include <cstring>
+
 namespace wfp {
 
 void XmlPump::Feed(const char* data, size_t size, RecordSink& sink) {
@@ -29,6 +31,7 @@ void XmlPump::ChooseEncoding(RecordSink& sink) {
   std::string head;
   head.swap(head_);
   reader_.Reset(utf16_ ? 0 : skip);
+  given_ = utf16_ ? 0 : skip;
   Deliver(head.data() + skip, head.size() - skip, sink);
 }
 
@@ -36,8 +39,10 @@ void XmlPump::Deliver(const char* data, size_t size, RecordSink& sink) {
   if (utf16_) {
     converted_.clear();
     utf16_->Decode(data, size, converted_);
+    NoteNewlines(converted_.data(), converted_.size());
     reader_.Append(converted_.data(), converted_.size());
   } else {
+    NoteNewlines(data, size);
     reader_.Append(data, size);
   }
   Drain(false, sink);
@@ -55,16 +60,46 @@ void XmlPump::Drain(bool eof, RecordSink& sink) {
     switch (reader_.Next(eof, record_, issue_, offset)) {
       case XmlEventReader::Step::Record:
         sawContent_ = true;
-        sink.OnRecord(record_, Position{input_, offset, reader_.consumed()});
+        sink.OnRecord(record_, Position{input_, index_, offset, reader_.consumed()});
         break;
-      case XmlEventReader::Step::Issue:
+      case XmlEventReader::Step::Issue: {
         sawContent_ = true;
-        sink.OnIssue(Issue{issue_.code, std::move(issue_.message), input_, static_cast<int64_t>(issue_.offset)});
+        Issue issue{issue_.code, std::move(issue_.message), input_, static_cast<int64_t>(issue_.offset)};
+        Locate(issue_.offset, issue.line, issue.column);
+        sink.OnIssue(std::move(issue));
         break;
+      }
       case XmlEventReader::Step::NeedMore:
         return;
     }
+    ForgetNewlinesBefore(reader_.consumed());
   }
+}
+
+void XmlPump::NoteNewlines(const char* data, size_t size) {
+  for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\n', size - (p - data)))) != nullptr; ++p)
+    newlines_.push_back(given_ + static_cast<uint64_t>(p - data));
+  given_ += size;
+}
+
+void XmlPump::ForgetNewlinesBefore(uint64_t offset) {
+  while (!newlines_.empty() && newlines_.front() < offset) {
+    lastForgotten_ = newlines_.front() + 1;
+    newlines_.pop_front();
+    ++forgottenNewlines_;
+  }
+}
+
+void XmlPump::Locate(uint64_t offset, int64_t& line, int64_t& column) const {
+  uint64_t before = forgottenNewlines_, lineStart = lastForgotten_;
+  if (offset < lineStart) return;  // already forgotten: no position (never expected)
+  for (uint64_t nl : newlines_) {
+    if (nl >= offset) break;
+    ++before;
+    lineStart = nl + 1;
+  }
+  line = static_cast<int64_t>(before + 1);
+  column = static_cast<int64_t>(offset - lineStart + 1);
 }
 
 }  // namespace wfp

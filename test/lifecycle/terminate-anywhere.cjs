@@ -26,7 +26,8 @@ if (where === 'option') {
   const { loadBinding } = require(path.join(path.dirname(entry), 'binding.js'));
   const { Watcher } = loadBinding();
   const base = { kinds: ['connection', 'packet'], includeAllowed: true, highWaterMark: 64, policyChanges: false,
-                 afterRecordId: 0, coalesceMs: 0, enrich: false };
+                 ruleChanges: false, afterRecordId: '0', resumeInputs: [], coalesceMs: 0, coalesceMaxHeld: 16,
+                 filterSinceMs: 0, filterEventIds: ['5157'], format: 'json', packageVersion: '0', enrich: false };
   const options = name === 'name' ? { source: 'stream', name: 's', ...base }
                                    : { source: 'files', files: [fixture], follow: false, ...base };
   if (name === 'kinds[0]') Object.defineProperty(options.kinds, 0, { get: spin });
@@ -57,8 +58,9 @@ if (where === 'option') {
 }
 `;
 
-const OPTIONS = ['source', 'highWaterMark', 'kinds', 'kinds[0]', 'includeAllowed', 'policyChanges', 'afterRecordId',
-  'coalesceMs', 'enrich', 'files', 'follow', 'name'];
+const OPTIONS = ['source', 'highWaterMark', 'kinds', 'kinds[0]', 'includeAllowed', 'policyChanges', 'ruleChanges',
+  'afterRecordId', 'resumeInputs', 'coalesceMs', 'coalesceMaxHeld', 'filterSinceMs', 'filterEventIds', 'format',
+  'packageVersion', 'enrich', 'files', 'follow', 'name'];
 const chosen = [...OPTIONS.map((o) => `option:${o}`), 'listener:block', 'listener:error', 'listener:close'];
 
 function start(point) {

@@ -9,6 +9,7 @@ const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const net = require('node:net');
 const { getAuditPolicy, watchBlocks } = require('wfp-blocks');
+const { parseAuditpolCsv } = require('./auditpol.cjs');
 
 const CONNECTION = '{0CCE9226-69AE-11D9-BED3-505054503030}';
 const PACKET_DROP = '{0CCE9225-69AE-11D9-BED3-505054503030}';
@@ -20,14 +21,7 @@ const powershell = (script) => run('powershell.exe', ['-NoProfile', '-NonInterac
 
 /** The policy of both subcategories as auditpol reports it (by GUID: names are localised). */
 function auditPolicy() {
-  const csv = run('auditpol.exe', ['/get', `/subcategory:${CONNECTION},${PACKET_DROP}`, '/r']);
-  return csv
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((line) => line.split(','))
-    .map((cells) => ({ guid: cells[3], setting: cells[4] }))
-    .sort((a, b) => a.guid.localeCompare(b.guid));
+  return parseAuditpolCsv(run('auditpol.exe', ['/get', `/subcategory:${CONNECTION},${PACKET_DROP}`, '/r']));
 }
 
 function connectOnce() {
@@ -85,6 +79,10 @@ async function main() {
     assert.deepEqual(event.remote, TARGET);
     assert.deepEqual(event.destination, TARGET);
     assert.equal(event.local, event.source);
+    // This machine's own interface address decided which endpoint is local.
+    assert.equal(event.sidesBy, 'interface');
+    const own = Object.values(require('node:os').networkInterfaces()).flat().map((a) => a.address);
+    assert.ok(own.includes(event.local.address), `${event.local.address} is one of ${own.join(', ')}`);
     assert.ok(event.filterId > 0);
     // Enrichment: the DOS path of this very node.exe, and the blocking rule by name.
     assert.equal(event.applicationPath?.toLowerCase(), process.execPath.toLowerCase());

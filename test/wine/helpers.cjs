@@ -1,9 +1,16 @@
 // Shared by the Wine suite: a fresh "Security log" for the stand-in wevtapi.dll, made of real fixture
-// records renumbered in ascending order (as a real log's record IDs are).
+// records renumbered in ascending order (as a real log's record IDs are). The same files run on a real
+// Windows machine (.github/workflows/windows.yml) against the real DLLs: STANDIN says which, and the
+// tests that need the stand-in's records or injected failures are skipped there.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { watchBlocks } = require('wfp-blocks');
+
+/** Whether the stand-in wevtapi.dll sits beside the addon (scripts/wine-test.sh puts it there). */
+const STANDIN = fs.existsSync(
+  path.join(path.dirname(require.resolve('wfp-blocks/package.json')), 'prebuilds', 'win32-x64', 'wevtapi.dll'),
+);
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'otrf-50c132c2.xml'); // 5156 x37, 5157 x5, 5158 x35
 
@@ -57,4 +64,4 @@ const waitFor = async (condition, what, ms = 10000) => {
   }
 };
 
-module.exports = { fixtureLines, securityLog, run, replayOf, waitFor, watchBlocks };
+module.exports = { fixtureLines, securityLog, run, replayOf, waitFor, watchBlocks, STANDIN };

@@ -1,22 +1,45 @@
-// A stand-in wevtapi.dll for running the 'eventlog' source under Wine, whose own wevtapi is a stub.
-// It implements the documented contract of the five functions the source calls, over real fixture
-// records, and can be told to fail. Test code only: never shipped.
+// A stand-in wevtapi.dll for running the Windows sources under Wine, whose own wevtapi is a stub. It
+// implements the documented contract of the functions the addon calls, over real fixture records,
+// and behaves as the real one was seen to behave by Winlogbeat, fluent-bit, Vector and Wazuh. Test
+// code only: never shipped.
 //
 //   WFP_STANDIN_RECORDS  file of event XML, one record per line: the "Security log". It is re-read on
 //                        every EvtNext, so appending lines writes new events; a watcher thread signals
 //                        subscriptions when the file grows.
 //   WFP_STANDIN_LOG      file that every call is appended to, so tests can see the real calls happen.
-//   WFP_STANDIN_FAIL     comma-separated: subscribe=<code> (EvtSubscribe always fails with it),
-//                        stale-after=<n> (EvtNext fails once with ERROR_EVT_QUERY_RESULT_STALE once n
-//                        records were returned in all).
+//   WFP_STANDIN_FAIL     comma-separated behaviours to inject; the injection state starts afresh
+//                        whenever this value changes, so the tests of one process do not meet:
+//     subscribe=<code>            EvtSubscribe always fails with <code>
+//     subscribe-fails=<n>:<code>  the first <n> EvtSubscribe calls fail with <code> (a service still starting)
+//     stale-after=<n>             EvtNext fails once with ERROR_EVT_QUERY_RESULT_STALE once <n> records were
+//                                 returned in all (a log cleared or rolled over)
+//     restart-after=<n>           the EventLog service restarts once <n> records were returned: EvtNext
+//                                 fails with RPC_S_CALL_CANCELLED (beats #27947), then the next three
+//                                 EvtSubscribe/EvtQuery calls fail with RPC_S_SERVER_UNAVAILABLE, the one
+//                                 after with ERROR_EVT_CHANNEL_NOT_FOUND (beats #30201, #34605), then it is up
+//     short-batch=<n>             EvtNext returns at most <n> records per call, more remaining (its
+//                                 documentation: loop until ERROR_NO_MORE_ITEMS)
+//     invalid-bound-above=<n>     the first EvtNext asking for more than <n> fails with RPC_S_INVALID_BOUND
+//                                 and still moves the read position past them (beats #3076)
+//     render-fail=<id>:<code>     EvtRender fails with <code> on the record with EventRecordID <id>
+//     query=<code>                EvtQuery always fails with <code>
+//     metadata=<code>             EvtOpenPublisherMetadata fails with <code> (15002: not installed)
 //
 // Contract points (learn.microsoft.com, winevt.h): EvtSubscribe with a signal event and no callback is
 // a pull subscription; flags 1 = to future events, 2 = from the oldest record, 3 = after a bookmark,
-// plus 0x10000 = strict (fail with ERROR_NOT_FOUND when the bookmarked record is gone). EvtNext returns
-// FALSE with ERROR_NO_MORE_ITEMS when nothing is left. EvtRender(EvtRenderEventXml) fails with
-// ERROR_INSUFFICIENT_BUFFER and sets BufferUsed (in bytes) when the buffer is too small.
+// plus 0x10000 = strict: fail with ERROR_NOT_FOUND when the bookmarked record is not found, which here
+// (as Vector issue 26120 saw on a healthy host) includes a record the query does not select. EvtNext
+// returns FALSE with ERROR_NO_MORE_ITEMS when nothing is left. EvtQuery takes a channel path (flag 1)
+// and reads forwards (0x100) or newest first (0x200); its query may be "*" or an XPath over EventID
+// and EventRecordID. EvtRender(EvtRenderEventXml) and EvtGetEventMetadataProperty fail with
+// ERROR_INSUFFICIENT_BUFFER and set the size needed (in bytes) when the buffer is too small.
+// EvtOpenPublisherMetadata gives the installed manifest of Microsoft-Windows-Security-Auditing (the
+// templates below, field names in order, as in the manifest Windows 10 ships); EvtNextEventMetadata
+// returns NULL with ERROR_NO_MORE_ITEMS after the last event. Every handle's opening and closing is
+// logged, so tests can check that none leaks.
 #include <windows.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -33,12 +56,14 @@ namespace {
 using EVT_HANDLE = HANDLE;
 
 constexpr DWORD kToFutureEvents = 1, kStartAtOldest = 2, kStartAfterBookmark = 3, kStrict = 0x10000;
+constexpr DWORD kQueryChannelPath = 1, kQueryReverse = 0x200;
 constexpr DWORD kRenderEventXml = 1;
-constexpr DWORD kErrorStale = 15011, kErrorChannelNotFound = 15007;
+constexpr DWORD kErrorStale = 15011, kErrorChannelNotFound = 15007, kErrorInvalidQuery = 15001;
+constexpr DWORD kRpcServerUnavailable = 1722, kRpcCallCancelled = 1818, kRpcInvalidBound = 1734;
+constexpr DWORD kVarTypeString = 1, kVarTypeUInt32 = 8;
+constexpr DWORD kMetadataEventId = 0, kMetadataEventVersion = 1, kMetadataEventTemplate = 8;
 
-std::mutex logMutex;
-std::atomic<long> returnedInAll{0};
-std::atomic<bool> staleInjected{false};
+std::mutex mutex;  // the log file and the injection state
 
 std::string Env(const char* name) {
   char value[4096];
@@ -49,17 +74,53 @@ std::string Env(const char* name) {
 void Log(const std::string& line) {
   std::string path = Env("WFP_STANDIN_LOG");
   if (path.empty()) return;
-  std::lock_guard<std::mutex> lock(logMutex);
+  std::lock_guard<std::mutex> lock(mutex);
   if (FILE* f = std::fopen(path.c_str(), "ab")) {
     std::fprintf(f, "%s\n", line.c_str());
     std::fclose(f);
   }
 }
 
-long FailSetting(const std::string& key) {
+// The injection state of the current WFP_STANDIN_FAIL value.
+struct Injected {
+  std::string fail;
+  long returnedInAll = 0;
+  bool staleDone = false, boundDone = false;
+  long subscribeFailures = 0;
+  bool restarting = false, restartDone = false;
+  int downCalls = 0;  // calls answered while the service restarts
+};
+Injected injected;
+
+// Under `mutex`: the state for the current value, reset when the value changed.
+Injected& State() {
   std::string fail = Env("WFP_STANDIN_FAIL");
+  if (fail != injected.fail) {
+    injected = Injected{};
+    injected.fail = fail;
+  }
+  return injected;
+}
+
+long Setting(const std::string& fail, const std::string& key, long* second = nullptr) {
   size_t at = fail.find(key + "=");
-  return at == std::string::npos ? -1 : std::atol(fail.c_str() + at + key.size() + 1);
+  if (at == std::string::npos) return -1;
+  const char* text = fail.c_str() + at + key.size() + 1;
+  char* end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  if (second) *second = *end == ':' ? std::strtol(end + 1, nullptr, 10) : -1;
+  return value;
+}
+
+// While the service restarts, every call that talks to it gets the error of its phase.
+DWORD ServiceDown() {
+  std::lock_guard<std::mutex> lock(mutex);
+  Injected& s = State();
+  if (!s.restarting) return 0;
+  ++s.downCalls;
+  if (s.downCalls <= 3) return kRpcServerUnavailable;
+  s.restarting = false;
+  return kErrorChannelNotFound;
 }
 
 std::string Narrow(const wchar_t* s) {
@@ -67,6 +128,13 @@ std::string Narrow(const wchar_t* s) {
   int n = WideCharToMultiByte(CP_UTF8, 0, s, -1, nullptr, 0, nullptr, nullptr);
   std::string out(n > 0 ? n - 1 : 0, '\0');
   WideCharToMultiByte(CP_UTF8, 0, s, -1, out.data(), n, nullptr, nullptr);
+  return out;
+}
+
+std::wstring Wide(const std::string& s) {
+  int chars = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
+  std::wstring out(static_cast<size_t>(chars), L'\0');
+  MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), chars);
   return out;
 }
 
@@ -104,10 +172,88 @@ long long FileSize() {
   return (static_cast<long long>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
 }
 
-enum class Kind { Subscription, Event, Bookmark };
+// What a query selects: event IDs and record IDs, as XPath "EventID=n" / "EventRecordID=n" terms
+// joined by "or" ("*" selects everything).
+struct Selection {
+  std::vector<unsigned> eventIds;
+  std::vector<unsigned long long> recordIds;
+  bool Matches(const Record& r) const {
+    bool any = eventIds.empty() && recordIds.empty();
+    for (unsigned id : eventIds) any = any || id == r.eventId;
+    for (unsigned long long id : recordIds) any = any || id == r.recordId;
+    return any;
+  }
+};
+
+Selection ParseSelection(const std::string& q) {
+  Selection s;
+  const std::regex eventId("EventID=(\\d+)"), recordId("EventRecordID=(\\d+)");
+  for (std::sregex_iterator it(q.begin(), q.end(), eventId), end; it != end; ++it)
+    s.eventIds.push_back(static_cast<unsigned>(std::stoul((*it)[1].str())));
+  for (std::sregex_iterator it(q.begin(), q.end(), recordId), end; it != end; ++it)
+    s.recordIds.push_back(std::stoull((*it)[1].str()));
+  return s;
+}
+
+// The installed manifest's templates: (event ID, version, field names in order).
+struct Template {
+  unsigned id, version;
+  std::vector<const char*> fields;
+};
+
+const std::vector<Template>& Templates() {
+  static const std::vector<Template> all = [] {
+    const std::vector<const char*> packet = {"ProcessId", "Application", "Direction", "SourceAddress", "SourcePort",
+                                             "DestAddress", "DestPort", "Protocol", "FilterRTID", "LayerName", "LayerRTID"};
+    std::vector<const char*> connection0 = packet;
+    connection0[0] = "ProcessID";
+    std::vector<const char*> connection1 = connection0;
+    connection1.insert(connection1.end(), {"RemoteUserID", "RemoteMachineID"});
+    const std::vector<const char*> bind = {"ProcessId", "Application", "SourceAddress", "SourcePort",
+                                           "Protocol", "FilterRTID", "LayerName", "LayerRTID"};
+    const std::vector<const char*> mac = {"Direction", "SourceAddress", "DestAddress", "EtherType", "MediaType",
+                                          "InterfaceType", "VlanTag", "FilterRTID", "LayerName", "LayerRTID"};
+    std::vector<Template> t;
+    t.push_back({4624, 2, {"SubjectUserSid", "SubjectUserName"}});  // another event, skipped by readers
+    t.push_back({4719, 0, {"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "CategoryId",
+                           "SubcategoryId", "SubcategoryGuid", "AuditPolicyChanges"}});
+    t.push_back({5031, 0, {"Profiles", "Application"}});
+    for (unsigned id : {5150u, 5151u}) t.push_back({id, 0, mac});
+    for (unsigned id : {5152u, 5153u}) t.push_back({id, 0, packet});
+    for (unsigned id : {5154u, 5155u, 5158u, 5159u}) t.push_back({id, 0, bind});
+    for (unsigned id : {5156u, 5157u}) {
+      t.push_back({id, 0, connection0});
+      t.push_back({id, 1, connection1});
+    }
+    return t;
+  }();
+  return all;
+}
+
+std::string TemplateXml(const Template& t) {
+  std::string xml = "<template xmlns=\"http://schemas.microsoft.com/win/2004/08/events\">";
+  for (const char* f : t.fields) xml += std::string("<data name=\"") + f + "\" inType=\"win:UnicodeString\" outType=\"xs:string\"/>";
+  return xml + "</template>";
+}
+
+enum class Kind { Subscription, Query, Event, Bookmark, Publisher, MetadataEnum, EventMetadata };
+const char* KindName(Kind k) {
+  switch (k) {
+    case Kind::Subscription: return "subscription";
+    case Kind::Query: return "query";
+    case Kind::Event: return "event";
+    case Kind::Bookmark: return "bookmark";
+    case Kind::Publisher: return "publisher";
+    case Kind::MetadataEnum: return "metadata-enum";
+    case Kind::EventMetadata: return "event-metadata";
+  }
+  return "?";
+}
 
 struct Object {
-  explicit Object(Kind k) : kind(k) {}
+  explicit Object(Kind k) : kind(k) {
+    if (kind != Kind::Event) Log(std::string("open ") + KindName(kind));
+  }
   virtual ~Object() = default;
   Kind kind;
 };
@@ -115,6 +261,7 @@ struct Object {
 struct EventObject : Object {
   EventObject() : Object(Kind::Event) {}
   std::wstring xml;
+  unsigned long long recordId = 0;
 };
 
 struct BookmarkObject : Object {
@@ -122,18 +269,44 @@ struct BookmarkObject : Object {
   unsigned long long recordId = 0;
 };
 
-struct Subscription : Object {
-  Subscription() : Object(Kind::Subscription) {}
-  ~Subscription() override {
+// A subscription or a query: what EvtNext reads from.
+struct ResultSet : Object {
+  explicit ResultSet(Kind k) : Object(k) {}
+  ~ResultSet() override {
     stop = true;
     if (watcher.joinable()) watcher.join();
   }
-  std::vector<unsigned> ids;
-  size_t position = 0;  // index of the next record to look at
+  Selection selection;
+  size_t position = 0;        // index of the next record to look at (a subscription reads the live file)
+  std::vector<Record> fixed;  // a query's records, in its order
   HANDLE signal = nullptr;
   std::atomic<bool> stop{false};
   std::thread watcher;
 };
+
+struct PublisherObject : Object {
+  PublisherObject() : Object(Kind::Publisher) {}
+};
+struct MetadataEnumObject : Object {
+  MetadataEnumObject() : Object(Kind::MetadataEnum) {}
+  size_t next = 0;
+};
+struct EventMetadataObject : Object {
+  explicit EventMetadataObject(const Template& t) : Object(Kind::EventMetadata), tmpl(&t) {}
+  const Template* tmpl;
+};
+
+// EVT_VARIANT: an 8-byte value, a count and a type; a string's characters follow it in the buffer.
+struct Variant {
+  union {
+    UINT32 uint32;
+    const wchar_t* string;
+    UINT64 raw;
+  };
+  DWORD count;
+  DWORD type;
+};
+static_assert(sizeof(Variant) == 16);
 
 }  // namespace
 
@@ -161,8 +334,24 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE sessi
   auto* b = static_cast<BookmarkObject*>(bookmark);
   Log("EvtSubscribe flags=" + std::to_string(flags) + " bookmark=" + (b ? std::to_string(b->recordId) : "none") +
       " signal=" + (signal ? "yes" : "no") + " callback=" + (callback ? "yes" : "no") + " query=" + q);
-  if (long code = FailSetting("subscribe"); code >= 0) {
-    SetLastError(static_cast<DWORD>(code));
+  DWORD refused = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    Injected& s = State();
+    long code2 = -1;
+    const long always = Setting(s.fail, "subscribe");
+    const long times = Setting(s.fail, "subscribe-fails", &code2);
+    if (always >= 0) refused = static_cast<DWORD>(always);
+    else if (times >= 0 && s.subscribeFailures < times) refused = static_cast<DWORD>(code2), ++s.subscribeFailures;
+  }
+  if (refused) {
+    Log("failed EvtSubscribe " + std::to_string(refused));
+    SetLastError(refused);
+    return nullptr;
+  }
+  if (DWORD down = ServiceDown()) {
+    Log("failed EvtSubscribe " + std::to_string(down));
+    SetLastError(down);
     return nullptr;
   }
   if (session || callback || !signal || (channel && Narrow(channel) != "Security")) {
@@ -174,37 +363,38 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE sessi
     SetLastError(kErrorChannelNotFound);
     return nullptr;
   }
-  auto* s = new Subscription;
-  s->signal = signal;
-  const std::regex eventId("EventID=(\\d+)");
-  for (std::sregex_iterator it(q.begin(), q.end(), eventId), end; it != end; ++it)
-    s->ids.push_back(static_cast<unsigned>(std::stoul((*it)[1].str())));
+  Selection selection = ParseSelection(q);
   std::vector<Record> records = LoadRecords();
+  size_t position = 0;
   switch (flags & 0xFFFF) {
     case kToFutureEvents:
-      s->position = records.size();
+      position = records.size();
       break;
     case kStartAtOldest:
-      s->position = 0;
+      position = 0;
       break;
     case kStartAfterBookmark: {
-      size_t i = 0;
-      while (i < records.size() && records[i].recordId <= (b ? b->recordId : 0)) ++i;
-      bool found = false;
-      for (const Record& r : records) found = found || (b && r.recordId == b->recordId);
-      if (!found && (flags & kStrict)) {
-        delete s;
+      const unsigned long long after = b ? b->recordId : 0;
+      bool found = false, selected = false;
+      for (const Record& r : records)
+        if (r.recordId == after) found = true, selected = selection.Matches(r);
+      if ((flags & kStrict) && !(found && selected)) {
+        Log(std::string("strict refused: the bookmarked record is ") + (found ? "not selected" : "gone"));
         SetLastError(ERROR_NOT_FOUND);
         return nullptr;
       }
-      s->position = i;
+      // Not strict: after the record closest to the bookmarked one.
+      while (position < records.size() && records[position].recordId <= after) ++position;
       break;
     }
     default:
-      delete s;
       SetLastError(ERROR_INVALID_PARAMETER);
       return nullptr;
   }
+  auto* s = new ResultSet(Kind::Subscription);
+  s->signal = signal;
+  s->selection = selection;
+  s->position = position;
   SetEvent(signal);
   // Signals the subscriber when the "log" grows (the real service does this as records are written).
   s->watcher = std::thread([s] {
@@ -221,34 +411,87 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE sessi
   return s;
 }
 
+extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE session, LPCWSTR path, LPCWSTR query, DWORD flags) {
+  const std::string q = Narrow(query);
+  Log("EvtQuery path=" + Narrow(path) + " flags=" + std::to_string(flags) + " query=" + q);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (long code = Setting(State().fail, "query"); code >= 0) {
+      SetLastError(static_cast<DWORD>(code));
+      return nullptr;
+    }
+  }
+  if (DWORD down = ServiceDown()) {
+    SetLastError(down);
+    return nullptr;
+  }
+  if (session || !(flags & kQueryChannelPath) || !path || Narrow(path) != "Security") {
+    SetLastError(path && Narrow(path) != "Security" ? kErrorChannelNotFound : ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  if (q != "*" && q.find("*[System[") != 0) {
+    SetLastError(kErrorInvalidQuery);
+    return nullptr;
+  }
+  auto* r = new ResultSet(Kind::Query);
+  r->selection = ParseSelection(q);
+  for (Record& rec : LoadRecords())
+    if (r->selection.Matches(rec)) r->fixed.push_back(std::move(rec));
+  if (flags & kQueryReverse) std::reverse(r->fixed.begin(), r->fixed.end());
+  return r;
+}
+
 extern "C" __declspec(dllexport) BOOL WINAPI EvtNext(EVT_HANDLE resultSet, DWORD size, EVT_HANDLE* events, DWORD timeout,
                                                     DWORD flags, PDWORD returned) {
-  auto* s = static_cast<Subscription*>(resultSet);
-  if (!s || s->kind != Kind::Subscription || !events || !returned || size == 0) {
+  auto* s = static_cast<ResultSet*>(resultSet);
+  if (!s || (s->kind != Kind::Subscription && s->kind != Kind::Query) || !events || !returned || size == 0) {
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
-  long staleAfter = FailSetting("stale-after");
-  if (staleAfter >= 0 && returnedInAll >= staleAfter && !staleInjected.exchange(true)) {
-    Log("EvtNext stale");
-    SetLastError(kErrorStale);
+  const bool subscription = s->kind == Kind::Subscription;
+  std::vector<Record> records = subscription ? LoadRecords() : s->fixed;
+  long shortBatch = -1;
+  DWORD fail = 0;
+  if (subscription) {
+    std::lock_guard<std::mutex> lock(mutex);
+    Injected& st = State();
+    const long staleAfter = Setting(st.fail, "stale-after");
+    const long restartAfter = Setting(st.fail, "restart-after");
+    const long boundAbove = Setting(st.fail, "invalid-bound-above");
+    shortBatch = Setting(st.fail, "short-batch");
+    if (staleAfter >= 0 && st.returnedInAll >= staleAfter && !st.staleDone) {
+      st.staleDone = true;
+      fail = kErrorStale;
+    } else if (restartAfter >= 0 && st.returnedInAll >= restartAfter && !st.restartDone) {
+      st.restartDone = st.restarting = true;
+      fail = kRpcCallCancelled;
+    } else if (boundAbove >= 0 && static_cast<long>(size) > boundAbove && !st.boundDone) {
+      st.boundDone = true;
+      fail = kRpcInvalidBound;
+      for (DWORD skipped = 0; s->position < records.size() && skipped < size; ++s->position)  // the position moves on
+        if (s->selection.Matches(records[s->position])) ++skipped;
+    }
+  }
+  if (fail) {
+    Log("failed EvtNext " + std::to_string(fail));
+    SetLastError(fail);
     return FALSE;
   }
-  std::vector<Record> records = LoadRecords();
+  const DWORD most = shortBatch > 0 ? std::min<DWORD>(size, static_cast<DWORD>(shortBatch)) : size;
   DWORD n = 0;
-  while (s->position < records.size() && n < size) {
+  while (s->position < records.size() && n < most) {
     const Record& r = records[s->position++];
-    bool wanted = s->ids.empty();
-    for (unsigned id : s->ids) wanted = wanted || id == r.eventId;
-    if (!wanted) continue;
+    if (!s->selection.Matches(r)) continue;
     auto* e = new EventObject;
-    int chars = MultiByteToWideChar(CP_UTF8, 0, r.xml.data(), static_cast<int>(r.xml.size()), nullptr, 0);
-    e->xml.resize(static_cast<size_t>(chars));
-    MultiByteToWideChar(CP_UTF8, 0, r.xml.data(), static_cast<int>(r.xml.size()), e->xml.data(), chars);
+    e->xml = Wide(r.xml);
+    e->recordId = r.recordId;
     events[n++] = e;
   }
-  returnedInAll += n;
-  Log("EvtNext size=" + std::to_string(size) + " returned=" + std::to_string(n));
+  if (subscription) {
+    std::lock_guard<std::mutex> lock(mutex);
+    State().returnedInAll += n;
+  }
+  Log(std::string(subscription ? "EvtNext" : "EvtNext query") + " size=" + std::to_string(size) + " returned=" + std::to_string(n));
   *returned = n;
   if (n == 0) {
     SetLastError(ERROR_NO_MORE_ITEMS);
@@ -265,6 +508,15 @@ extern "C" __declspec(dllexport) BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_H
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    long code = -1;
+    const long id = Setting(State().fail, "render-fail", &code);
+    if (id >= 0 && static_cast<unsigned long long>(id) == e->recordId) {
+      SetLastError(static_cast<DWORD>(code));
+      return FALSE;
+    }
+  }
   const DWORD bytes = static_cast<DWORD>((e->xml.size() + 1) * sizeof(wchar_t));
   *bufferUsed = bytes;
   *propertyCount = 0;
@@ -276,13 +528,87 @@ extern "C" __declspec(dllexport) BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_H
   return TRUE;
 }
 
+extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtOpenPublisherMetadata(EVT_HANDLE session, LPCWSTR publisher,
+                                                                           LPCWSTR logFilePath, LCID locale, DWORD flags) {
+  Log("EvtOpenPublisherMetadata publisher=" + Narrow(publisher));
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (long code = Setting(State().fail, "metadata"); code >= 0) {
+      SetLastError(static_cast<DWORD>(code));
+      return nullptr;
+    }
+  }
+  if (session || logFilePath || flags || !publisher || Narrow(publisher) != "Microsoft-Windows-Security-Auditing") {
+    SetLastError(session || flags ? ERROR_INVALID_PARAMETER : 15002);  // ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND
+    return nullptr;
+  }
+  return new PublisherObject;
+}
+
+extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtOpenEventMetadataEnum(EVT_HANDLE publisher, DWORD flags) {
+  auto* p = static_cast<PublisherObject*>(publisher);
+  if (!p || p->kind != Kind::Publisher || flags) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return new MetadataEnumObject;
+}
+
+extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtNextEventMetadata(EVT_HANDLE metadataEnum, DWORD flags) {
+  auto* e = static_cast<MetadataEnumObject*>(metadataEnum);
+  if (!e || e->kind != Kind::MetadataEnum || flags) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  if (e->next >= Templates().size()) {
+    SetLastError(ERROR_NO_MORE_ITEMS);
+    return nullptr;
+  }
+  return new EventMetadataObject(Templates()[e->next++]);
+}
+
+extern "C" __declspec(dllexport) BOOL WINAPI EvtGetEventMetadataProperty(EVT_HANDLE metadata, DWORD property, DWORD flags,
+                                                                        DWORD bufferSize, PVOID buffer, PDWORD bufferUsed) {
+  auto* m = static_cast<EventMetadataObject*>(metadata);
+  if (!m || m->kind != Kind::EventMetadata || flags || !bufferUsed) {
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  std::wstring text;
+  if (property == kMetadataEventTemplate) text = Wide(TemplateXml(*m->tmpl));
+  else if (property != kMetadataEventId && property != kMetadataEventVersion) {
+    SetLastError(ERROR_NOT_SUPPORTED);
+    return FALSE;
+  }
+  const bool isString = property == kMetadataEventTemplate;
+  const DWORD bytes = static_cast<DWORD>(sizeof(Variant) + (isString ? (text.size() + 1) * sizeof(wchar_t) : 0));
+  *bufferUsed = bytes;
+  if (bufferSize < bytes || !buffer) {
+    SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return FALSE;
+  }
+  auto* v = static_cast<Variant*>(buffer);
+  v->raw = 0;
+  v->count = 0;
+  if (isString) {
+    auto* chars = reinterpret_cast<wchar_t*>(v + 1);
+    std::memcpy(chars, text.c_str(), (text.size() + 1) * sizeof(wchar_t));
+    v->string = chars;
+    v->type = kVarTypeString;
+  } else {
+    v->uint32 = property == kMetadataEventId ? m->tmpl->id : m->tmpl->version;
+    v->type = kVarTypeUInt32;
+  }
+  return TRUE;
+}
+
 extern "C" __declspec(dllexport) BOOL WINAPI EvtClose(EVT_HANDLE object) {
   auto* o = static_cast<Object*>(object);
   if (!o) {
     SetLastError(ERROR_INVALID_HANDLE);
     return FALSE;
   }
-  if (o->kind == Kind::Subscription) Log("EvtClose subscription");
+  if (o->kind != Kind::Event) Log(std::string("EvtClose ") + KindName(o->kind));
   delete o;
   return TRUE;
 }

@@ -1,0 +1,321 @@
+import type { NativeEpoch, NativeInput, NativeProgress } from '../binding';
+import { WfpOptionError } from './errors';
+import type { SourceType } from './sources';
+
+/**
+ * Bookmarks: where a watcher stopped, as a string the caller persists and passes back as
+ * `from: { bookmark }`.
+ *
+ * - The live sources ('eventlog', 'legacy') give the XML Windows renders for the last record
+ *   delivered (EvtRender(EvtRenderBookmark)): one log on one machine, whose record IDs only grow.
+ * - Replays (files and streams) give a position: for each input, found again by its first bytes (not
+ *   its name, so a renamed file is found), the byte offset after the last record delivered from it,
+ *   with that record's ID and time. A replaced or truncated file has other first bytes: it is a new
+ *   input, read from its start, and the bookmark's input it replaced is reported missing unless it
+ *   had been read to its end.
+ * - With coalescing, an epoch whose folds were only partly delivered is named too (where it ended,
+ *   how many of its folds were delivered): a resumed watcher rebuilds the same epoch from the same
+ *   records and delivers only the rest. The window and the bound on held folds must be the same.
+ *
+ * Delivered means consumed: the last event a 'block' listener was called with, or the last one a
+ * `for await` loop took. Parsing is linear in the bookmark's length, and a bookmark is at most
+ * MAX_BOOKMARK_BYTES long.
+ */
+
+export const MAX_BOOKMARK_BYTES = 1 << 20;
+const FORMAT = 1;
+
+/** What a replay bookmark says of one input. */
+export interface BookmarkInput {
+  /** The input's name when the bookmark was taken (for messages; inputs are matched by their first bytes). */
+  name: string;
+  headLength: number;
+  /** FNV-1a 64 of the first headLength bytes, hex. */
+  headHash: string;
+  /** Everything before this offset (in the input's decoder offsets) was delivered. */
+  offset: string;
+  /** It had been read to its end. */
+  done: boolean;
+  /** The last record delivered from it, as a cross-check for people reading the bookmark. */
+  recordId?: string;
+  time?: string;
+}
+
+/** An epoch whose folds were only partly delivered. */
+export interface BookmarkEpoch {
+  /** Replays: index into `inputs` of the input the epoch ended in; live sources: 0. */
+  input: number;
+  /** Where the epoch's last record ended there (live sources: its record ID). */
+  end: string;
+  /** How many of its folds were delivered. */
+  delivered: number;
+}
+
+export interface BookmarkState {
+  source: SourceType;
+  /** Live sources: the last record ID delivered. */
+  recordId?: string;
+  /** Replays. */
+  inputs: BookmarkInput[];
+  epoch?: BookmarkEpoch;
+  /** With an epoch: the coalescing it was built with. */
+  coalesce?: { windowMs: number; maxHeld: number };
+}
+
+const isLiveType = (type: SourceType) => type === 'eventlog' || type === 'legacy';
+
+/**
+ * The string for a bookmark state: Windows's XML for a live log between epochs (made by `bookmarkXml`,
+ * the binding's), JSON otherwise.
+ */
+export function formatBookmark(state: BookmarkState, bookmarkXml: (recordId: string) => string): string | null {
+  if (isLiveType(state.source)) {
+    if (state.recordId === undefined) return null;
+    if (!state.epoch) return bookmarkXml(state.recordId);
+  } else if (state.inputs.length === 0) {
+    return null;
+  }
+  const out: Record<string, unknown> = { wfpBlocks: FORMAT, source: state.source };
+  if (isLiveType(state.source)) out.bookmark = bookmarkXml(state.recordId as string);
+  else out.inputs = state.inputs;
+  if (state.epoch) {
+    out.epoch = state.epoch;
+    out.coalesce = state.coalesce;
+  }
+  return JSON.stringify(out);
+}
+
+const DECIMAL = /^\d{1,20}$/;
+const fitsU64 = (s: string) => DECIMAL.test(s) && BigInt(s) < 2n ** 64n;
+
+// The attributes of the <Bookmark> element of Windows's bookmark XML, read in one pass.
+function readBookmarkXml(xml: string): { channel: string; recordId: string } | string {
+  const start = xml.indexOf('<Bookmark ');
+  if (!xml.trimStart().startsWith('<BookmarkList') || start < 0) return 'it is not bookmark XML';
+  if (xml.indexOf('<Bookmark ', start + 1) >= 0) return 'it names more than one log';
+  const end = xml.indexOf('>', start);
+  if (end < 0) return 'it is cut short';
+  const attributes = new Map<string, string>();
+  let i = start + '<Bookmark'.length;
+  while (i < end) {
+    while (i < end && /\s/.test(xml[i])) i++;
+    if (i >= end || xml[i] === '/') break;
+    const eq = xml.indexOf('=', i);
+    if (eq < 0 || eq > end) return 'an attribute has no value';
+    const name = xml.slice(i, eq).trim();
+    const quote = xml[eq + 1];
+    if (quote !== '"' && quote !== "'") return 'an attribute value has no quotes';
+    const close = xml.indexOf(quote, eq + 2);
+    if (close < 0 || close > end) return 'an attribute value is cut short';
+    attributes.set(name, xml.slice(eq + 2, close));
+    i = close + 1;
+  }
+  const channel = attributes.get('Channel');
+  const recordId = attributes.get('RecordId');
+  if (channel === undefined || recordId === undefined) return 'it has no Channel or RecordId';
+  if (!fitsU64(recordId)) return `its RecordId ${JSON.stringify(recordId.slice(0, 30))} is not a record ID`;
+  return { channel, recordId };
+}
+
+/**
+ * Reads a bookmark for a watcher of source type `source`. Throws a WfpOptionError naming what is
+ * wrong: not a bookmark, cut short, from another kind of source, another log, another coalescing.
+ */
+export function parseBookmark(
+  text: unknown,
+  source: SourceType,
+  coalesce: { windowMs: number; maxHeld: number } | null,
+): BookmarkState {
+  const fail = (why: string): never => {
+    throw new WfpOptionError('from.bookmark', typeof text === 'string' && text.length > 200 ? `${text.slice(0, 200)}…` : text,
+      `a bookmark a watcher gave out (${why})`);
+  };
+  if (typeof text !== 'string' || text === '') return fail('not a non-empty string');
+  if (text.length > MAX_BOOKMARK_BYTES) return fail(`longer than ${MAX_BOOKMARK_BYTES} characters`);
+  const trimmed = text.trim();
+  if (trimmed.startsWith('<')) {
+    if (!isLiveType(source)) return fail(`it is a live log's bookmark, and this is a '${source}' replay`);
+    const xml = readBookmarkXml(trimmed);
+    if (typeof xml === 'string') return fail(xml);
+    if (xml.channel !== 'Security') return fail(`it is for the ${JSON.stringify(xml.channel)} log, not Security`);
+    return { source, recordId: xml.recordId, inputs: [] };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return fail('neither bookmark XML nor a replay position; cut short?');
+  }
+  const b = parsed as Record<string, unknown>;
+  if (typeof b !== 'object' || b === null || b.wfpBlocks !== FORMAT) return fail('not a wfp-blocks bookmark of this version');
+  const kind = b.source;
+  const sameKind = isLiveType(source) ? isLiveType(kind as SourceType) : kind === source;
+  if (!sameKind) return fail(`it is from a '${String(kind)}' source, and this is '${source}'`);
+  const state: BookmarkState = { source, inputs: [] };
+  if (isLiveType(source)) {
+    const xml = typeof b.bookmark === 'string' ? readBookmarkXml(b.bookmark) : 'it has no bookmark XML';
+    if (typeof xml === 'string') return fail(xml);
+    state.recordId = xml.recordId;
+  } else {
+    if (!Array.isArray(b.inputs)) return fail('it has no inputs');
+    for (const [i, raw] of (b.inputs as unknown[]).entries()) {
+      const x = raw as Record<string, unknown>;
+      const ok =
+        typeof x === 'object' && x !== null && typeof x.name === 'string' && Number.isInteger(x.headLength) &&
+        (x.headLength as number) >= 0 && (x.headLength as number) <= 4096 && typeof x.headHash === 'string' &&
+        /^[0-9a-f]{16}$/.test(x.headHash) && typeof x.offset === 'string' && fitsU64(x.offset) && typeof x.done === 'boolean';
+      if (!ok) return fail(`its input ${i + 1} is not a position`);
+      state.inputs.push({
+        name: x.name as string,
+        headLength: x.headLength as number,
+        headHash: x.headHash as string,
+        offset: x.offset as string,
+        done: x.done as boolean,
+        ...(typeof x.recordId === 'string' ? { recordId: x.recordId } : {}),
+        ...(typeof x.time === 'string' ? { time: x.time } : {}),
+      });
+    }
+  }
+  if (b.epoch !== undefined) {
+    const e = b.epoch as Record<string, unknown>;
+    const c = b.coalesce as Record<string, unknown> | undefined;
+    const ok =
+      typeof e === 'object' && e !== null && Number.isInteger(e.input) && (e.input as number) >= 0 &&
+      (isLiveType(source) ? e.input === 0 : (e.input as number) < state.inputs.length) && typeof e.end === 'string' &&
+      fitsU64(e.end) && Number.isInteger(e.delivered) && (e.delivered as number) >= 1 && typeof c === 'object' && c !== null &&
+      typeof c.windowMs === 'number' && typeof c.maxHeld === 'number';
+    if (!ok) return fail('its coalescing epoch is not one a watcher gave out');
+    if (!coalesce || coalesce.windowMs !== c.windowMs || coalesce.maxHeld !== c.maxHeld) {
+      return fail(`it was taken while coalescing with windowMs ${c.windowMs} and maxHeld ${c.maxHeld}; resume with the same coalesce option`);
+    }
+    state.epoch = { input: e.input as number, end: e.end as string, delivered: e.delivered as number };
+    state.coalesce = { windowMs: c.windowMs as number, maxHeld: c.maxHeld as number };
+  }
+  return state;
+}
+
+/** The native options that resume from `state` (see ReadResume in native/node/watcher.cc). */
+export function resumeOptions(state: BookmarkState): { afterRecordId?: string; resumeInputs?: string[]; resumeEpoch?: string } {
+  const out: { afterRecordId?: string; resumeInputs?: string[]; resumeEpoch?: string } = {};
+  if (state.recordId !== undefined) out.afterRecordId = state.recordId;
+  if (state.inputs.length) out.resumeInputs = state.inputs.map((i) => `${i.headLength} ${i.headHash} ${i.offset} ${i.done ? 1 : 0}`);
+  if (state.epoch) out.resumeEpoch = `${state.epoch.input} ${state.epoch.end} ${state.epoch.delivered}`;
+  return out;
+}
+
+/** Where the meta of one delivered event puts it. */
+export interface EventPlace {
+  input: number | null;
+  end: string | null;
+  recordId: number | string;
+  timeCreated: string;
+  epoch: string | null;
+  epochIndex: number | null;
+}
+
+/**
+ * What a watcher has delivered so far, kept as events are consumed, from which `bookmark` is made.
+ * Inputs are known by the index the native side gives them.
+ */
+export class DeliveryPosition {
+  readonly #source: SourceType;
+  readonly #coalesce: { windowMs: number; maxHeld: number } | null;
+  readonly #inputs = new Map<number, BookmarkInput>();
+  // The bookmark's inputs, and those of them not seen again (yet) in this run, kept as they were.
+  readonly #resumed: readonly BookmarkInput[];
+  readonly #carried: BookmarkInput[];
+  #recordId: string | undefined;
+  #epoch: BookmarkEpoch | undefined;
+  readonly #epochs = new Map<string, NativeEpoch>();
+  readonly #bookmarkXml: (recordId: string) => string;
+
+  constructor(
+    source: SourceType,
+    coalesce: { windowMs: number; maxHeld: number } | null,
+    resumed: BookmarkState | null,
+    bookmarkXml: (recordId: string) => string,
+  ) {
+    this.#source = source;
+    this.#bookmarkXml = bookmarkXml;
+    this.#coalesce = coalesce;
+    this.#resumed = resumed ? resumed.inputs : [];
+    this.#carried = [...this.#resumed];
+    this.#recordId = resumed?.recordId;
+    this.#epoch = resumed?.epoch;
+  }
+
+  /** An input the native side opened: new, or found to be one of the bookmark's (by its first bytes). */
+  inputOpened(input: NativeInput): void {
+    const base = input.resumed >= 0 ? this.#resumed[input.resumed] : undefined;
+    if (base) this.#carried.splice(this.#carried.indexOf(base), 1);
+    this.#inputs.set(input.index, base ? { ...base, name: input.name } : {
+      name: input.name,
+      headLength: input.headLength,
+      headHash: input.headHash,
+      offset: '0',
+      done: false,
+    });
+  }
+
+  epochEnded(epoch: NativeEpoch): void {
+    this.#epochs.set(epoch.seq, epoch);
+  }
+
+  /** The event at `place` was consumed. */
+  consumed(place: EventPlace): void {
+    if (place.epoch !== null && place.epochIndex !== null) {
+      const epoch = this.#epochs.get(place.epoch);
+      if (!epoch) return;
+      if (place.epochIndex >= epoch.folds) {
+        this.#epoch = undefined;
+        this.#epochs.delete(place.epoch);
+        this.progress(epoch.progress);
+        if (this.#isLive) this.#recordId = epoch.end;
+      } else {
+        this.#epoch = { input: this.#isLive ? 0 : this.#bookmarkIndex(epoch.endInput), end: epoch.end, delivered: place.epochIndex };
+        if (this.#isLive) this.#recordId = epoch.start;
+      }
+      return;
+    }
+    if (this.#isLive) {
+      this.#recordId = String(place.recordId);
+      return;
+    }
+    if (place.input === null || place.end === null) return;
+    const input = this.#inputs.get(place.input);
+    if (!input) return;
+    input.offset = place.end;
+    input.recordId = String(place.recordId);
+    input.time = place.timeCreated;
+  }
+
+  /** Everything before `progress` was handled (delivered, or nothing to deliver). */
+  progress(progress: NativeProgress[]): void {
+    for (const p of progress) {
+      const input = this.#inputs.get(p.index);
+      if (!input) continue;
+      if (BigInt(p.end) > BigInt(input.offset)) input.offset = p.end;
+      input.done = p.done;
+    }
+  }
+
+  get #isLive(): boolean {
+    return isLiveType(this.#source);
+  }
+
+  // The position of a native input index in the bookmark's list of inputs.
+  #bookmarkIndex(index: number): number {
+    return [...this.#inputs.keys()].sort((a, b) => a - b).indexOf(index);
+  }
+
+  bookmark(): string | null {
+    const inputs = [...this.#inputs.entries()].sort((a, b) => a[0] - b[0]).map(([, input]) => input);
+    return formatBookmark({
+      source: this.#source,
+      recordId: this.#recordId,
+      inputs: [...inputs, ...this.#carried],
+      epoch: this.#epoch,
+      coalesce: this.#epoch && this.#coalesce ? this.#coalesce : undefined,
+    }, this.#bookmarkXml);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Prints a watcher's events until it closes: a table on a terminal (fitted to its width, coloured
+ * unless NO_COLOR), or one JSON document per line, which the native thread writes (the lines arrive
+ * as bytes and go straight out). The watcher pauses while stdout is full. Problems go to stderr;
+ * nothing reaches stdout before the first event, so a command that fails before reading prints
+ * nothing there.
+ */
+import { EventTable } from '../format';
+import { resolveOptions, type WatchOptions } from '../options';
+import { BlockWatcher, watchText } from '../watcher';
+import { say, wantsColor, type Io } from './command';
+import type { FormatName } from './flags';
+
+const CHUNK = 1 << 16;
+
+/**
+ * Starts a watcher for `options` that prints in `format` (throws the API's WfpOptionError for bad
+ * options; `prepare` may attach listeners before anything is read) and resolves with the exit
+ * status: 1 when any problem was reported, else 0.
+ */
+export function startPrinting(
+  options: WatchOptions,
+  format: FormatName,
+  io: Io,
+  command: string,
+  prepare?: (watcher: BlockWatcher) => void,
+): Promise<number> {
+  const resolved = resolveOptions(options);
+  const out = io.stdout;
+  let pending = '';
+  let flushQueued = false;
+  let waitingForDrain = false;
+  let watcher: BlockWatcher;
+
+  const write = (chunk: string | Uint8Array) => {
+    if (!out.write(chunk) && !waitingForDrain) {
+      waitingForDrain = true;
+      watcher.pause();
+      out.once('drain', () => {
+        waitingForDrain = false;
+        watcher.resume();
+      });
+    }
+  };
+  const flush = () => {
+    flushQueued = false;
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    write(chunk);
+  };
+
+  if (format === 'table') {
+    const table = new EventTable({ width: out.isTTY ? out.columns : undefined, color: wantsColor(io) });
+    let headerDone = false;
+    watcher = new BlockWatcher(resolved);
+    watcher.on('block', (event) => {
+      if (!headerDone) {
+        headerDone = true;
+        pending += table.header();
+      }
+      pending += table.row(event);
+      if (pending.length >= CHUNK) flush();
+      else if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flush); // after the rest of this batch
+      }
+    });
+  } else {
+    watcher = watchText(resolved, format, (bytes) => write(bytes));
+  }
+
+  let problems = 0;
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') void watcher.close(); // the reader went away (| head): stop quietly
+    else throw error;
+  });
+  watcher.on('error', (error) => {
+    problems++;
+    flush();
+    say(io, error.message, command);
+  });
+  prepare?.(watcher);
+  const stop = () => void watcher.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // Not events.once(): it would reject on the first 'error', and most errors here are recoverable.
+  return new Promise<number>((resolve) =>
+    watcher.once('close', () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      flush();
+      resolve(problems > 0 ? 1 : 0);
+    }),
+  );
+}

@@ -1,0 +1,912 @@
+#include "pipeline/event_formats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
+#include "model/event_catalog.h"
+#include "model/rule_change.h"
+#include "pipeline/event_filter.h"
+#include "util/json_text.h"
+#include "util/sha1.h"
+
+namespace wfp {
+namespace {
+
+using sv = std::string_view;
+
+// ---- the values as JavaScript holds them -------------------------------------------------------
+
+// A string as the batch hands it to JavaScript (NUL as U+FFFD, invalid UTF-8 as U+FFFD), for
+// comparing keys; the formats themselves escape the original bytes the same way.
+std::string JsString(sv s) {
+  bool plain = true;
+  for (char c : s) plain = plain && c != '\0' && static_cast<unsigned char>(c) < 0x80;
+  if (plain) return std::string(s);
+  std::string nul;
+  for (char c : s) {
+    if (c == '\0') nul.append("\xEF\xBF\xBD");
+    else nul.push_back(c);
+  }
+  return WellFormedUtf8(nul);
+}
+
+// An array index, as JavaScript orders an object's keys: such keys come first, ascending.
+bool IsArrayIndex(sv key, uint32_t& index) {
+  if (key.empty() || key.size() > 10 || (key.size() > 1 && key[0] == '0')) return false;
+  uint64_t v = 0;
+  for (char c : key) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (v >= 4294967295ull) return false;
+  index = static_cast<uint32_t>(v);
+  return true;
+}
+
+struct DataEntry {
+  sv key;  // as JavaScript holds it (a view of the record, or of `owned`)
+  sv value;  // the last one assigned
+  std::string owned;  // the key, when it differs from the record's bytes (a position, NUL, bad UTF-8)
+};
+
+bool NeedsJsString(sv s) {
+  for (char c : s)
+    if (c == '\0' || static_cast<unsigned char>(c) >= 0x80) return true;
+  return false;
+}
+
+// `data` as lib/decode.ts builds it: unnamed fields keyed by position, a repeated name keeps its
+// first place and its last value, array-index keys first, `__proto__` never an own key. Reuses
+// `entries` (one per thread: the formats run on the watcher's thread).
+const std::vector<DataEntry>& JsData(const EventRecord& r) {
+  thread_local std::vector<DataEntry> entries;
+  entries.clear();
+  bool indexKeys = false;
+  for (size_t i = 0; i < r.data.size(); ++i) {
+    const DataField& f = r.data[i];
+    DataEntry entry{f.name, f.value, {}};
+    if (f.name.empty()) entry.owned = std::to_string(i);
+    else if (NeedsJsString(f.name)) entry.owned = JsString(f.name);
+    if (!entry.owned.empty()) entry.key = entry.owned;
+    if (entry.key == "__proto__") continue;
+    DataEntry* same = nullptr;
+    for (DataEntry& e : entries)
+      if (e.key.size() == entry.key.size() && e.key == entry.key) same = &e;
+    if (same) {
+      same->value = f.value;
+      continue;
+    }
+    uint32_t index;
+    indexKeys = indexKeys || IsArrayIndex(entry.key, index);
+    entries.push_back(std::move(entry));
+    // A moved std::string may move its characters (short strings): point the key at them again.
+    if (!entries.back().owned.empty()) entries.back().key = entries.back().owned;
+  }
+  for (DataEntry& e : entries)  // push_back may have moved `owned` strings: point the keys at them again
+    if (!e.owned.empty()) e.key = e.owned;
+  if (indexKeys) {
+    // Moving an entry moves its `owned` characters: compare by `owned` where there is one.
+    auto key = [](const DataEntry& e) { return e.owned.empty() ? e.key : sv(e.owned); };
+    std::stable_sort(entries.begin(), entries.end(), [&](const DataEntry& a, const DataEntry& b) {
+      uint32_t x = 0, y = 0;
+      const bool ax = IsArrayIndex(key(a), x), bx = IsArrayIndex(key(b), y);
+      if (ax != bx) return ax;
+      return ax && x < y;
+    });
+    for (DataEntry& e : entries)
+      if (!e.owned.empty()) e.key = e.owned;
+  }
+  return entries;
+}
+
+const sv* Find(const std::vector<DataEntry>& data, sv key) {
+  for (const DataEntry& e : data)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+
+// decode.ts's #number(): the trimmed text when it is all digits, as a JavaScript number.
+std::optional<double> SystemNumber(sv text) {
+  while (!text.empty() && (text.front() == ' ' || (text.front() >= '\t' && text.front() <= '\r'))) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || (text.back() >= '\t' && text.back() <= '\r'))) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  return std::strtod(std::string(text).c_str(), nullptr);
+}
+
+double Num(uint64_t v) { return static_cast<double>(v); }
+
+// String(event.recordId) in JavaScript, where recordId is a number or, above 2^53, decimal text.
+std::string RecordIdText(uint64_t recordId) {
+  if (RecordIdNeedsText(recordId)) return std::to_string(recordId);
+  std::string id;
+  AppendJsNumber(id, Num(recordId));
+  return id;
+}
+
+// Node's net.isIP(): an IPv4 address, or an IPv6 one (with a zone).
+int JsIsIp(sv address) {
+  if (address.find(':') == sv::npos) return address.find('%') == sv::npos && ParseIpAddress(address) ? 4 : 0;
+  return ParseIpAddress(address) ? 6 : 0;
+}
+
+// ---- a small JSON writer -----------------------------------------------------------------------
+
+class Json {
+ public:
+  explicit Json(std::string& out) : out_(out) {}
+  Json& Open() { return Raw('{'), first_ = true, *this; }
+  Json& Close() { return Raw('}'), first_ = false, *this; }
+  Json& OpenArray() { return Raw('['), first_ = true, *this; }
+  Json& CloseArray() { return Raw(']'), first_ = false, *this; }
+  Json& Key(sv key) {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    AppendJsonString(out_, key);
+    out_.push_back(':');
+    return *this;
+  }
+  Json& Item() {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    return *this;
+  }
+  Json& Str(sv v) { return AppendJsonString(out_, v), after(), *this; }
+  Json& Num(double v) { return AppendJsNumber(out_, v), after(), *this; }
+  Json& Null() { return out_.append("null"), after(), *this; }
+  Json& Time(double ms) {
+    out_.push_back('"');
+    AppendIsoTime(out_, ms);
+    out_.push_back('"');
+    return after(), *this;
+  }
+  template <typename T>
+  Json& OptNum(const std::optional<T>& v) { return v ? Num(static_cast<double>(*v)) : Null(); }
+  Json& OptStr(const std::optional<sv>& v) { return v ? Str(*v) : Null(); }
+  // A number as the text String(v) gives (OTLP's intValue).
+  Json& NumText(double v) {
+    out_.push_back('"');
+    AppendJsNumber(out_, v);
+    out_.push_back('"');
+    return after(), *this;
+  }
+
+ private:
+  Json& Raw(char c) { return out_.push_back(c), *this; }
+  void after() { first_ = false; }
+  std::string& out_;
+  bool first_ = true;
+};
+
+// ---- json: the BlockEvent ----------------------------------------------------------------------
+
+void Endpoint_(Json& j, const Endpoint& e) {
+  if (!e.present) {
+    j.Null();
+    return;
+  }
+  j.Open().Key("address").Str(e.address).Key("port").OptNum(e.port).Close();
+}
+
+const Endpoint* SideOf(const BlockEvent& e, Side side) {
+  if (side == Side::Source) return &e.source;
+  if (side == Side::Destination) return &e.destination;
+  return nullptr;
+}
+
+void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEntry>& data, std::string& out) {
+  const EventRecord& r = *e.record;
+  Json j(out);
+  j.Open();
+  j.Key("eventId").Num(r.eventId).Key("recordId");
+  if (RecordIdNeedsText(r.recordId)) j.Str(std::to_string(r.recordId));
+  else j.Num(Num(r.recordId));
+  j.Key("time").Time(e.timeMs);
+  j.Key("computer").Str(r.computer).Key("version").Num(r.version);
+  j.Key("action").Str(kActionNames[static_cast<size_t>(e.action)]).Key("kind").Str(kKindNames[static_cast<size_t>(e.kind)]);
+  j.Key("direction");
+  if (e.direction == Direction::None) j.Null();
+  else j.Str(kDirectionNames[static_cast<size_t>(e.direction)]);
+  j.Key("protocol").OptNum(e.protocol).Key("protocolName");
+  if (e.protocolName.empty()) j.Null();
+  else j.Str(e.protocolName);
+  j.Key("pid").OptNum(e.pid).Key("application").OptStr(e.application);
+  j.Key("source");
+  Endpoint_(j, e.source);
+  j.Key("destination");
+  Endpoint_(j, e.destination);
+  for (auto [name, side] : {std::pair<sv, Side>{"local", e.local}, {"remote", e.remote}}) {
+    j.Key(name);
+    const Endpoint* ep = SideOf(e, side);
+    if (ep) Endpoint_(j, *ep);
+    else j.Null();
+  }
+  j.Key("sidesBy");
+  if (e.sidesBy == SidesBy::None) j.Null();
+  else j.Str(kSidesByNames[static_cast<size_t>(e.sidesBy)]);
+  j.Key("filterId").OptNum(e.filterId).Key("filterOrigin").OptStr(e.filterOrigin);
+  j.Key("layerId").OptNum(e.layerId).Key("layerName").OptStr(e.layerName);
+  j.Key("interfaceIndex").OptNum(e.interfaceIndex);
+  j.Key("decidedBy").Str(kDecidedByNames[static_cast<size_t>(e.decidedBy)]).Key("ruleId").OptStr(e.ruleId);
+  j.Key("data").Open();
+  for (const DataEntry& d : data) j.Key(d.key).Str(d.value);
+  j.Close();
+  auto text = [&](sv key, sv v) {
+    j.Key(key);
+    if (v.empty()) j.Null();
+    else j.Str(v);
+  };
+  auto number = [&](sv key, sv v) {
+    j.Key(key);
+    std::optional<double> n = v.empty() ? std::nullopt : SystemNumber(v);
+    if (n) j.Num(*n);
+    else j.Null();
+  };
+  j.Key("system").Open();
+  text("provider", r.provider);
+  text("providerGuid", r.providerGuid);
+  text("channel", r.channel);
+  number("level", r.level);
+  number("task", r.task);
+  number("opcode", r.opcode);
+  text("keywords", r.keywords);
+  text("activityId", r.activityId);
+  text("userId", r.userId);
+  number("processId", r.writerProcessId);
+  number("threadId", r.writerThreadId);
+  if (!r.systemTime.empty()) j.Key("timeCreated").Str(r.systemTime);
+  j.Close();
+  if (const Enrichment* x = e.enrichment) {
+    if (x->applicationPath) j.Key("applicationPath").Str(*x->applicationPath);
+    if (x->filterName || x->filterDescription || x->filterProvider) {
+      auto opt = [](const std::optional<std::string>& s) { return s ? std::optional<sv>(*s) : std::nullopt; };
+      j.Key("filter").Open().Key("name").OptStr(opt(x->filterName)).Key("description").OptStr(opt(x->filterDescription));
+      j.Key("provider").OptStr(opt(x->filterProvider)).Close();
+    }
+    if (x->ruleName) j.Key("ruleName").Str(*x->ruleName);
+    if (x->processName) j.Key("processName").Str(*x->processName);
+    if (x->services) {
+      j.Key("services").OpenArray();
+      sv rest = *x->services;
+      for (;;) {
+        const size_t comma = rest.find(',');
+        j.Item().Str(rest.substr(0, comma));
+        if (comma == sv::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+      j.CloseArray();
+    }
+  }
+  if (const ChangeNote* c = e.lastChange) {
+    auto opt = [](const std::optional<std::string>& v) { return v ? std::optional<sv>(*v) : std::nullopt; };
+    j.Key("lastChange").Open().Key("eventId").Num(c->eventId).Key("recordId").Num(Num(c->recordId));
+    j.Key("time").Time(c->timeMs).Key("change").Str(kChangeNames[static_cast<size_t>(c->kind)]);
+    j.Key("name").OptStr(opt(c->name)).Key("user").Open().Key("sid").OptStr(opt(c->userSid));
+    j.Key("name").OptStr(opt(c->userName)).Close().Key("application").OptStr(opt(c->application)).Close();
+  }
+  if (fold.count) j.Key("count").Num(Num(fold.count)).Key("firstTime").Time(fold.firstMs).Key("lastTime").Time(fold.lastMs);
+  j.Close();
+  out.push_back('\n');
+}
+
+// ---- the facts the ECS and OTel mappings share (lib/ecs.ts, lib/windows-names.ts) ---------------
+
+constexpr uint64_t kAuditFailure = 0x10000000000000ull;
+constexpr uint64_t kAuditSuccess = 0x20000000000000ull;
+
+std::optional<uint64_t> KeywordBits(sv keywords) {
+  if (keywords.empty()) return std::nullopt;
+  std::string text(keywords);
+  const size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos) return std::nullopt;
+  text = text.substr(start, text.find_last_not_of(" \t\r\n") - start + 1);
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const std::string digits = hex ? text.substr(2) : text;
+  if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::strtoull(digits.c_str(), nullptr, hex ? 16 : 10);
+}
+
+sv Outcome(const BlockEvent& e) {
+  const std::optional<uint64_t> bits = KeywordBits(e.record->keywords);
+  if (bits && (*bits & kAuditFailure)) return "failure";
+  if (bits && (*bits & kAuditSuccess)) return "success";
+  const EventInfo* info = FindEvent(e.record->eventId);
+  return info && info->outcome == Outcome::Success ? "success" : "failure";
+}
+
+// The record's Task by name, when it is one of the WFP subcategories'.
+sv RecordTask(const BlockEvent& e) {
+  if (std::optional<double> task = SystemNumber(e.record->task)) {
+    if (*task == 12809) return "Filtering Platform Packet Drop";
+    if (*task == 12810) return "Filtering Platform Connection";
+    if (*task == 13572) return "Filtering Platform Policy Change";
+  }
+  return sv();
+}
+
+sv TaskName(const BlockEvent& e) {
+  if (sv task = RecordTask(e); !task.empty()) return task;
+  return e.kind == Kind::Packet || e.kind == Kind::Mac ? "Filtering Platform Packet Drop" : "Filtering Platform Connection";
+}
+
+sv Title(uint32_t eventId) {
+  const EventInfo* info = FindEvent(eventId);
+  return info ? info->title : sv();
+}
+
+std::optional<sv> MessageFor(const sv* value) {
+  static constexpr std::pair<uint32_t, sv> kMessages[] = {
+      {14592, "Inbound"}, {14593, "Outbound"}, {14594, "Forward"}, {14595, "Bidirectional"}, {14596, "IP Packet"},
+      {14597, "Transport"}, {14598, "Forward"}, {14599, "Stream"}, {14600, "Datagram Data"}, {14601, "ICMP Error"},
+      {14602, "MAC 802.3"}, {14603, "MAC Native"}, {14604, "vSwitch"}, {14608, "Resource Assignment"}, {14609, "Listen"},
+      {14610, "Receive/Accept"}, {14611, "Connect"}, {14612, "Flow Established"}, {14614, "Resource Release"},
+      {14615, "Endpoint Closure"}, {14616, "Connect Redirect"}, {14617, "Bind Redirect"}, {14624, "Stream Packet"},
+      {14640, "ICMP Echo-Request"}, {14641, "vSwitch Ingress"}, {14642, "vSwitch Egress"},
+  };
+  if (!value) return std::nullopt;
+  sv v = *value;
+  while (!v.empty() && (v.front() == ' ' || (v.front() >= '\t' && v.front() <= '\r'))) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || (v.back() >= '\t' && v.back() <= '\r'))) v.remove_suffix(1);
+  if (v.size() < 3 || v[0] != '%' || v[1] != '%') return std::nullopt;
+  v.remove_prefix(2);
+  uint64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9' || n > 1000000) return std::nullopt;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  for (const auto& [id, text] : kMessages)
+    if (id == n) return text;
+  return std::nullopt;
+}
+
+std::optional<sv> WellKnownSid(const sv* sid);  // below, with its table
+
+sv LevelName(const BlockEvent& e) {
+  std::optional<double> level = SystemNumber(e.record->level);
+  if (!level) return sv();
+  static constexpr sv kLevels[] = {"information", "critical", "error", "warning", "information", "verbose"};
+  return *level >= 0 && *level <= 5 ? kLevels[static_cast<size_t>(*level)] : sv();
+}
+
+sv OpcodeName(const BlockEvent& e) {
+  std::optional<double> opcode = SystemNumber(e.record->opcode);
+  static constexpr sv kOpcodes[] = {"Info", "Start", "Stop", "DCStart", "DCStop", "Extension", "Reply", "Resume", "Suspend", "Send"};
+  return opcode && *opcode <= 9 ? kOpcodes[static_cast<size_t>(*opcode)] : sv();
+}
+
+sv TransportName(const sv* protocol) {
+  static constexpr std::pair<sv, sv> kNames[] = {
+      {"1", "icmp"},  {"2", "igmp"},  {"4", "ipv4"},        {"6", "tcp"},        {"8", "egp"},       {"9", "igp"},
+      {"12", "pup"},  {"17", "udp"},  {"27", "rdp"},        {"28", "irtp"},      {"33", "dccp"},     {"35", "idpr"},
+      {"41", "ipv6"}, {"43", "ipv6-route"}, {"44", "ipv6-frag"}, {"46", "rsvp"}, {"47", "gre"},      {"50", "esp"},
+      {"58", "ipv6-icmp"}, {"59", "ipv6-nonxt"}, {"60", "ipv6-opts"},
+  };
+  if (!protocol) return sv();
+  for (const auto& [n, name] : kNames)
+    if (n == *protocol) return name;
+  return sv();
+}
+
+bool IsGuid(sv s) {
+  if (!s.empty() && s.front() == '{') s.remove_prefix(1);
+  if (!s.empty() && s.back() == '}') s.remove_suffix(1);
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < 36; ++i) {
+    const char c = s[i];
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if ((i == 8 || i == 13 || i == 18 || i == 23) ? c != '-' : !hex) return false;
+  }
+  return true;
+}
+
+// ::ffff:a.b.c.d (optionally in brackets, with a port) as a.b.c.d; nothing for anything else.
+std::optional<sv> UnmappedIpv4(sv address) {
+  sv a = address;
+  if (!a.empty() && a.front() == '[') {
+    a.remove_prefix(1);
+    const size_t close = a.find(']');
+    if (close == sv::npos) return std::nullopt;
+    sv after = a.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':' || after.size() < 2) return std::nullopt;
+      for (char c : after.substr(1))
+        if (c < '0' || c > '9') return std::nullopt;
+    }
+    a = a.substr(0, close);
+  }
+  if (a.size() < 7) return std::nullopt;
+  std::string prefix(a.substr(0, 7));
+  for (char& c : prefix) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (prefix != "::ffff:") return std::nullopt;
+  sv v4 = a.substr(7);
+  int dots = 0, digits = 0;
+  for (char c : v4) {
+    if (c == '.') {
+      if (!digits) return std::nullopt;
+      ++dots, digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      ++digits;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (dots != 3 || !digits) return std::nullopt;
+  return v4;
+}
+
+std::optional<std::string> CommunityId(uint32_t protocol, sv source, sv destination, const Endpoint& s, const Endpoint& d) {
+  auto bytes = [](sv address) -> std::optional<std::vector<uint8_t>> {
+    std::optional<IpAddress> a = ParseIpAddress(address);
+    if (!a) return std::nullopt;
+    if (IsIpv4(*a)) return std::vector<uint8_t>(a->begin() + 12, a->end());
+    return std::vector<uint8_t>(a->begin(), a->end());
+  };
+  std::optional<std::vector<uint8_t>> src = bytes(source), dst = bytes(destination);
+  if (!src || !dst || src->size() != dst->size()) return std::nullopt;
+  const bool ports = protocol == 6 || protocol == 17 || protocol == 132;
+  if (ports && (!s.port || !d.port)) return std::nullopt;
+  uint32_t sport = ports ? *s.port : 0, dport = ports ? *d.port : 0;
+  const int order = std::lexicographical_compare(dst->begin(), dst->end(), src->begin(), src->end()) ? 1
+                    : *src == *dst                                                                 ? 0
+                                                                                                   : -1;
+  if (order > 0 || (order == 0 && ports && sport > dport)) {
+    std::swap(src, dst);
+    std::swap(sport, dport);
+  }
+  std::vector<uint8_t> input = {0, 0};
+  input.insert(input.end(), src->begin(), src->end());
+  input.insert(input.end(), dst->begin(), dst->end());
+  input.push_back(static_cast<uint8_t>(protocol));
+  input.push_back(0);
+  if (ports) {
+    for (uint32_t p : {sport, dport}) {
+      input.push_back(static_cast<uint8_t>(p >> 8));
+      input.push_back(static_cast<uint8_t>(p));
+    }
+  }
+  const std::array<uint8_t, 20> digest = Sha1(input.data(), input.size());
+  return "1:" + Base64(digest.data(), digest.size());
+}
+
+// ---- ecs ---------------------------------------------------------------------------------------
+
+bool IsEmptyValue(sv v) { return v.empty() || v == "-" || v == "{00000000-0000-0000-0000-000000000000}"; }
+
+sv BaseName(sv path) {
+  const size_t slash = path.rfind('\\');
+  return slash == sv::npos ? path : path.substr(slash + 1);
+}
+
+bool IsAddress(sv a) {
+  const size_t zone = a.find('%');
+  return JsIsIp(zone == sv::npos ? a : a.substr(0, zone)) != 0;
+}
+
+// lib/ecs.ts's decisionReason(): what decided the event, in a sentence, with its last change.
+std::string DecisionReason(const BlockEvent& e) {
+  std::string reason = e.action == Action::Block ? "blocked" : "permitted";
+  const sv filter = kDecidedByFilterNames[static_cast<size_t>(e.decidedBy)];
+  if (e.decidedBy == DecidedBy::Rule) {
+    reason.append(" by firewall rule ").append(e.ruleId ? *e.ruleId : sv("null"));
+  } else if (!filter.empty()) {
+    reason.append(" by the firewall's ").append(filter).append(" filter");
+  } else if (e.filterId) {
+    reason.append(" by WFP filter ");
+    AppendJsNumber(reason, Num(*e.filterId));
+  } else {
+    reason.append(" by the Windows Filtering Platform");
+  }
+  if (const ChangeNote* c = e.lastChange) {
+    reason.append("; last change: ").append(kChangeNames[static_cast<size_t>(c->kind)]);
+    if (c->name && !c->name->empty()) reason.append(" (").append(*c->name).append(")");
+    reason.append(" at ");
+    AppendIsoTime(reason, c->timeMs);
+    const std::optional<std::string>& user = c->userName ? c->userName : c->userSid;
+    std::string who = user ? *user : std::string();
+    if (c->application) who.append(user ? " via " : "").append(*c->application);
+    if (!who.empty()) reason.append(" by ").append(who);
+  }
+  return reason;
+}
+
+void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::string& out) {
+  const EventRecord& r = *e.record;
+  struct Mapped {
+    uint32_t id;
+    sv action;
+    std::initializer_list<sv> type;
+  };
+  static const Mapped kMapped[] = {
+      {5152, "windows-firewall-packet-drop", {"connection", "info", "denied"}},
+      {5156, "windows-firewall-connection", {"connection", "info", "allowed"}},
+      {5157, "windows-firewall-packet-block", {"connection", "info", "denied"}},
+      {5158, "windows-firewall-bind-local-port", {"info"}},
+  };
+  const Mapped* mapped = nullptr;
+  for (const Mapped& m : kMapped)
+    if (m.id == r.eventId) mapped = &m;
+  const sv task = RecordTask(e);
+  const bool allow = e.action == Action::Allow;
+  const sv provider = r.provider.empty() ? sv("Microsoft-Windows-Security-Auditing") : r.provider;
+  Json j(out);
+  j.Open().Key("@timestamp").Time(e.timeMs).Key("message").Str(Title(r.eventId));
+  j.Key("ecs").Open().Key("version").Str("8.11.0").Close();
+  j.Key("event").Open().Key("kind").Str("event").Key("category").OpenArray().Item().Str("network").CloseArray();
+  j.Key("type").OpenArray();
+  if (mapped) {
+    for (sv t : mapped->type) j.Item().Str(t);
+  } else {
+    if (e.kind == Kind::Connection || e.kind == Kind::Packet) j.Item().Str("connection");
+    j.Item().Str("info").Item().Str(allow ? "allowed" : "denied");
+  }
+  j.CloseArray();
+  j.Key("code").Str(std::to_string(r.eventId));
+  j.Key("provider").Str(provider).Key("action").Str(mapped ? mapped->action : !task.empty() ? task : TaskName(e)).Key("outcome").Str(Outcome(e));
+  j.Key("module").Str("system").Key("dataset").Str("system.security").Key("reason").Str(DecisionReason(e)).Close();
+  j.Key("host").Open().Key("name").Str(r.computer).Close();
+
+  // winlog
+  j.Key("winlog").Open();
+  j.Key("channel").Str(r.channel.empty() ? sv("Security") : r.channel).Key("computer_name").Str(r.computer);
+  j.Key("event_id").Str(std::to_string(r.eventId)).Key("record_id").Str(RecordIdText(r.recordId));
+  j.Key("provider_name").Str(provider).Key("api").Str("wineventlog");
+  j.Key("time_created");
+  {
+    // rfc3339Nano(): Go's form of the SystemTime (matched trimmed), trailing zeros of the fraction dropped.
+    const sv original = r.systemTime;
+    sv t = original;
+    while (!t.empty() && (t.front() == ' ' || (t.front() >= '\t' && t.front() <= '\r'))) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || (t.back() >= '\t' && t.back() <= '\r'))) t.remove_suffix(1);
+    auto digit = [&](size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
+    bool good = t.size() >= 19 && t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' && t[16] == ':';
+    for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) good = good && digit(i);
+    size_t end = 19;
+    std::string fraction;
+    if (good && end < t.size() && t[end] == '.') {
+      size_t k = end + 1;
+      while (digit(k)) ++k;
+      good = k > end + 1;
+      fraction = std::string(t.substr(end + 1, k - end - 1));
+      end = k;
+    }
+    if (good && end < t.size() && t[end] == 'Z') ++end;
+    if (good && end == t.size()) {
+      if (fraction.size() > 9) fraction.resize(9);
+      while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+      j.Str(std::string(t.substr(0, 10)) + "T" + std::string(t.substr(11, 8)) + (fraction.empty() ? "" : "." + fraction) + "Z");
+    } else {
+      j.Str(original);
+    }
+  }
+  if (!task.empty()) j.Key("task").Str(task);
+  if (!r.providerGuid.empty()) j.Key("provider_guid").Str(r.providerGuid);
+  if (r.version) j.Key("version").Num(r.version);
+  if (std::optional<uint64_t> bits = KeywordBits(r.keywords)) {
+    static constexpr std::pair<uint64_t, sv> kKeywords[] = {
+        {0x1000000000000ull, "Response Time"}, {0x4000000000000ull, "WDI Diag"},         {0x8000000000000ull, "SQM"},
+        {0x10000000000000ull, "Audit Failure"}, {0x20000000000000ull, "Audit Success"}, {0x40000000000000ull, "Correlation Hint"},
+        {0x80000000000000ull, "Classic"},
+    };
+    bool any = false;
+    for (const auto& [bit, name] : kKeywords) {
+      if (!(*bits & bit)) continue;
+      if (!any) j.Key("keywords").OpenArray();
+      any = true;
+      j.Item().Str(name);
+    }
+    if (any) j.CloseArray();
+  }
+  if (sv opcode = OpcodeName(e); !opcode.empty()) j.Key("opcode").Str(opcode);
+  if (!r.activityId.empty()) j.Key("activity_id").Str(r.activityId);
+  const std::optional<double> pid = SystemNumber(r.writerProcessId), tid = SystemNumber(r.writerThreadId);
+  if ((pid && *pid) || (tid && *tid)) {
+    j.Key("process").Open();
+    if (pid && *pid) j.Key("pid").Num(*pid);
+    if (tid && *tid) j.Key("thread").Open().Key("id").Num(*tid).Close();
+    j.Close();
+  }
+  if (!r.userId.empty()) j.Key("user").Open().Key("identifier").Str(r.userId).Close();
+  {
+    static constexpr sv kMoved[] = {"DestAddress", "SourceAddress", "DestPort", "SourcePort", "Application"};
+    bool any = false;
+    auto begin = [&] {
+      if (!any) j.Key("event_data").Open();
+      any = true;
+    };
+    for (const DataEntry& d : data) {
+      if (IsEmptyValue(d.value)) continue;
+      if (mapped && std::find(std::begin(kMoved), std::end(kMoved), d.key) != std::end(kMoved)) continue;
+      begin();
+      j.Key(d.key).Str(d.value);
+    }
+    if (std::optional<sv> layer = MessageFor(Find(data, "LayerName"))) begin(), j.Key("LayerNameDescription").Str(*layer);
+    if (std::optional<sv> user = WellKnownSid(Find(data, "RemoteUserID"))) begin(), j.Key("RemoteUserDescription").Str(*user);
+    if (std::optional<sv> machine = WellKnownSid(Find(data, "RemoteMachineID")))
+      begin(), j.Key("RemoteMachineDescription").Str(*machine);
+    if (any) j.Close();
+  }
+  j.Close();  // winlog
+
+  if (sv level = LevelName(e); !level.empty()) j.Key("log").Open().Key("level").Str(level).Close();
+
+  const std::optional<sv> sourceIp =
+      e.source.present && IsAddress(e.source.address) ? std::optional<sv>(e.source.address) : std::nullopt;
+  const std::optional<sv> destinationIp =
+      e.destination.present && IsAddress(e.destination.address) ? std::optional<sv>(e.destination.address) : std::nullopt;
+  {
+    bool any = false;
+    auto begin = [&] {
+      if (!any) j.Key("network").Open();
+      any = true;
+    };
+    if (std::optional<sv> direction = MessageFor(Find(data, "Direction"))) {
+      std::string lower(*direction);
+      for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      begin(), j.Key("direction").Str(lower);
+    }
+    const sv* protocol = Find(data, "Protocol");
+    if (protocol && !IsEmptyValue(*protocol)) {
+      begin(), j.Key("iana_number").Str(*protocol);
+      if (sv name = TransportName(protocol); !name.empty()) j.Key("transport").Str(name);
+    }
+    if (std::optional<sv> family = sourceIp ? sourceIp : destinationIp)
+      begin(), j.Key("type").Str(family->find(':') != sv::npos && !UnmappedIpv4(*family) ? "ipv6" : "ipv4");
+    if (sourceIp && destinationIp && e.protocol && *e.protocol != 1 && *e.protocol != 58) {
+      auto strip = [](sv a) { return a.find('%') == sv::npos ? a : a.substr(0, a.find('%')); };
+      if (std::optional<std::string> id = CommunityId(*e.protocol, strip(*sourceIp), strip(*destinationIp), e.source, e.destination))
+        begin(), j.Key("community_id").Str(*id);
+    }
+    if (any) j.Close();
+  }
+  std::optional<sv> unmapped;
+  if (e.source.present) {
+    j.Key("source").Open().Key("address").Str(e.source.address);
+    if (sourceIp) {
+      unmapped = UnmappedIpv4(*sourceIp).value_or(*sourceIp);
+      j.Key("ip").Str(*unmapped);
+    }
+    if (e.source.port) j.Key("port").Num(*e.source.port);
+    j.Close();
+  }
+  if (e.destination.present) {
+    j.Key("destination").Open().Key("address").Str(e.destination.address);
+    if (destinationIp) j.Key("ip").Str(*destinationIp);
+    if (e.destination.port) j.Key("port").Num(*e.destination.port);
+    j.Close();
+  }
+  {
+    std::vector<sv> related;
+    for (const std::optional<sv>& ip : {destinationIp, sourceIp, unmapped})
+      if (ip && *ip != "-" && std::find(related.begin(), related.end(), *ip) == related.end()) related.push_back(*ip);
+    if (!related.empty()) {
+      j.Key("related").Open().Key("ip").OpenArray();
+      for (sv ip : related) j.Item().Str(ip);
+      j.CloseArray().Close();
+    }
+  }
+  if (e.pid || e.application) {
+    j.Key("process").Open();
+    if (e.pid) j.Key("pid").Num(Num(*e.pid));
+    if (e.application) j.Key("executable").Str(*e.application).Key("name").Str(BaseName(*e.application));
+    j.Close();
+  }
+  const Enrichment* x = e.enrichment;
+  const bool hasFilter = x && (x->filterName || x->filterDescription || x->filterProvider);
+  const bool hasOrigin = e.filterOrigin && !e.filterOrigin->empty();
+  if (e.filterId || hasOrigin || hasFilter || e.decidedBy != DecidedBy::Unknown) {
+    j.Key("rule").Open();
+    if (e.filterId) {
+      std::string id;
+      AppendJsNumber(id, Num(*e.filterId));
+      j.Key("id").Str(id);
+    }
+    const bool guid = hasOrigin && IsGuid(*e.filterOrigin);
+    if (guid) j.Key("uuid").Str(*e.filterOrigin);
+    // e.ruleName ?? e.filter?.name ?? (a FilterOrigin that is not a GUID), and only when not empty.
+    std::optional<sv> name;
+    if (x && x->ruleName) name = *x->ruleName;
+    else if (hasFilter && x->filterName) name = *x->filterName;
+    else if (hasOrigin && !guid) name = *e.filterOrigin;
+    if (name && !name->empty()) j.Key("name").Str(*name);
+    if (hasFilter && x->filterDescription && !x->filterDescription->empty()) j.Key("description").Str(*x->filterDescription);
+    if (e.decidedBy != DecidedBy::Unknown) j.Key("category").Str(kDecidedByNames[static_cast<size_t>(e.decidedBy)]);
+    // e.filter?.provider ?? (a firewall filter: 'Windows Defender Firewall'); lib/ecs.ts.
+    const bool firewall = e.decidedBy != DecidedBy::Unknown && e.decidedBy != DecidedBy::OtherProvider;
+    if (hasFilter && x->filterProvider) {
+      if (!x->filterProvider->empty()) j.Key("ruleset").Str(*x->filterProvider);
+    } else if (firewall) {
+      j.Key("ruleset").Str("Windows Defender Firewall");
+    }
+    j.Close();
+  }
+  j.Close();
+  out.push_back('\n');
+}
+
+std::optional<sv> WellKnownSid(const sv* sid) {
+  static constexpr std::pair<sv, sv> kSids[] = {
+      {"S-1-0", "Null Authority"}, {"S-1-0-0", "Nobody"}, {"S-1-1", "World Authority"}, {"S-1-1-0", "Everyone"},
+      {"S-1-16-0", "Untrusted Mandatory Level"}, {"S-1-16-12288", "High Mandatory Level"},
+      {"S-1-16-16384", "System Mandatory Level"}, {"S-1-16-20480", "Protected Process Mandatory Level"},
+      {"S-1-16-28672", "Secure Process Mandatory Level"}, {"S-1-16-4096", "Low Mandatory Level"},
+      {"S-1-16-8192", "Medium Mandatory Level"}, {"S-1-16-8448", "Medium Plus Mandatory Level"},
+      {"S-1-2", "Local Authority"}, {"S-1-2-0", "Local"}, {"S-1-2-1", "Console Logon"}, {"S-1-3", "Creator Authority"},
+      {"S-1-3-0", "Creator Owner"}, {"S-1-3-1", "Creator Group"}, {"S-1-3-2", "Creator Owner Server"},
+      {"S-1-3-3", "Creator Group Server"}, {"S-1-3-4", "Owner Rights"}, {"S-1-4", "Non-unique Authority"},
+      {"S-1-5", "NT Authority"}, {"S-1-5-1", "Dialup"}, {"S-1-5-10", "Principal Self"}, {"S-1-5-11", "Authenticated Users"},
+      {"S-1-5-12", "Restricted Code"}, {"S-1-5-13", "Terminal Server Users"}, {"S-1-5-14", "Remote Interactive Logon"},
+      {"S-1-5-15", "This Organization"}, {"S-1-5-17", "This Organization"}, {"S-1-5-18", "Local System"},
+      {"S-1-5-19", "NT Authority"}, {"S-1-5-2", "Network"}, {"S-1-5-20", "NT Authority"}, {"S-1-5-3", "Batch"},
+      {"S-1-5-32-544", "Administrators"}, {"S-1-5-32-545", "Users"}, {"S-1-5-32-546", "Guests"},
+      {"S-1-5-32-547", "Power Users"}, {"S-1-5-32-548", "Account Operators"}, {"S-1-5-32-549", "Server Operators"},
+      {"S-1-5-32-550", "Print Operators"}, {"S-1-5-32-551", "Backup Operators"}, {"S-1-5-32-552", "Replicators"},
+      {"S-1-5-32-554", "Builtin\\Pre-Windows 2000 Compatible Access"}, {"S-1-5-32-555", "Builtin\\Remote Desktop Users"},
+      {"S-1-5-32-556", "Builtin\\Network Configuration Operators"}, {"S-1-5-32-557", "Builtin\\Incoming Forest Trust Builders"},
+      {"S-1-5-32-558", "Builtin\\Performance Monitor Users"}, {"S-1-5-32-559", "Builtin\\Performance Log Users"},
+      {"S-1-5-32-560", "Builtin\\Windows Authorization Access Group"}, {"S-1-5-32-561", "Builtin\\Terminal Server License Servers"},
+      {"S-1-5-32-562", "Builtin\\Distributed COM Users"}, {"S-1-5-32-569", "Builtin\\Cryptographic Operators"},
+      {"S-1-5-32-573", "Builtin\\Event Log Readers"}, {"S-1-5-32-574", "Builtin\\Certificate Service DCOM Access"},
+      {"S-1-5-32-575", "Builtin\\RDS Remote Access Servers"}, {"S-1-5-32-576", "Builtin\\RDS Endpoint Servers"},
+      {"S-1-5-32-577", "Builtin\\RDS Management Servers"}, {"S-1-5-32-578", "Builtin\\Hyper-V Administrators"},
+      {"S-1-5-32-579", "Builtin\\Access Control Assistance Operators"}, {"S-1-5-32-580", "Builtin\\Remote Management Users"},
+      {"S-1-5-32-582", "Storage Replica Administrators"}, {"S-1-5-4", "Interactive"}, {"S-1-5-5-X-Y", "Logon Session"},
+      {"S-1-5-6", "Service"}, {"S-1-5-64-10", "NTLM Authentication"}, {"S-1-5-64-14", "SChannel Authentication"},
+      {"S-1-5-64-21", "Digest Authentication"}, {"S-1-5-7", "Anonymous"}, {"S-1-5-8", "Proxy"}, {"S-1-5-80", "NT Service"},
+      {"S-1-5-80-0", "All Services"}, {"S-1-5-83-0", "NT Virtual Machine\\Virtual Machines"},
+      {"S-1-5-9", "Enterprise Domain Controllers"}, {"S-1-5-90-0", "Windows Manager\\Windows Manager Group"},
+  };
+  if (!sid) return std::nullopt;
+  for (const auto& [key, name] : kSids)
+    if (key == *sid) return name;
+  return std::nullopt;
+}
+
+// ---- otel --------------------------------------------------------------------------------------
+
+struct Attribute {
+  sv key;  // after "windows.event_data." when `data` is set
+  bool data;
+  enum { Str, Num } type;
+  sv str;
+  double num = 0;
+};
+
+void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const FormatContext& context, std::string& out) {
+  const EventRecord& r = *e.record;
+  thread_local std::vector<Attribute> a;
+  a.clear();
+  auto str = [&](sv key, std::optional<sv> v) {
+    if (v) a.push_back(Attribute{key, false, Attribute::Str, *v});
+  };
+  auto num = [&](sv key, std::optional<double> v) {
+    if (v) a.push_back(Attribute{key, false, Attribute::Num, sv(), *v});
+  };
+  auto optNum = [](auto v) { return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt; };
+  const Endpoint* local = SideOf(e, e.local);
+  const Endpoint* remote = SideOf(e, e.remote);
+  auto address = [](const Endpoint* ep) { return ep && ep->present ? std::optional<sv>(ep->address) : std::nullopt; };
+  auto port = [&](const Endpoint* ep) { return ep && ep->present ? optNum(ep->port) : std::nullopt; };
+  str("host.name", r.computer);
+  if (e.protocolName == "tcp" || e.protocolName == "udp") str("network.transport", e.protocolName);
+  {
+    const std::optional<sv> first = address(&e.source) ? address(&e.source) : address(&e.destination);
+    const int family = first ? JsIsIp(*first) : 0;
+    if (family) str("network.type", family == 6 ? "ipv6" : "ipv4");
+  }
+  str("network.local.address", address(local));
+  str("network.peer.address", address(remote));
+  str("source.address", address(&e.source));
+  str("destination.address", address(&e.destination));
+  if (e.protocol != 1u && e.protocol != 58u) {
+    num("network.local.port", port(local));
+    num("network.peer.port", port(remote));
+    num("source.port", port(&e.source));
+    num("destination.port", port(&e.destination));
+  }
+  num("process.pid", optNum(e.pid));
+  if (e.application) {
+    str("process.executable.path", *e.application);
+    str("process.executable.name", BaseName(*e.application));
+  }
+  num("wfp.event_id", r.eventId);
+  thread_local std::string recordIdText;
+  if (RecordIdNeedsText(r.recordId)) str("wfp.record_id", recordIdText = std::to_string(r.recordId));
+  else num("wfp.record_id", Num(r.recordId));
+  str("wfp.action", kActionNames[static_cast<size_t>(e.action)]);
+  str("wfp.kind", kKindNames[static_cast<size_t>(e.kind)]);
+  if (e.direction != Direction::None) str("wfp.direction", kDirectionNames[static_cast<size_t>(e.direction)]);
+  num("wfp.protocol", optNum(e.protocol));
+  if (!e.protocolName.empty()) str("wfp.protocol.name", e.protocolName);
+  num("wfp.filter.id", optNum(e.filterId));
+  str("wfp.filter.origin", e.filterOrigin);
+  num("wfp.layer.id", optNum(e.layerId));
+  str("wfp.layer.name", e.layerName);
+  num("wfp.interface.index", optNum(e.interfaceIndex));
+  str("wfp.decided_by", kDecidedByNames[static_cast<size_t>(e.decidedBy)]);
+  str("wfp.rule.id", e.ruleId);
+  thread_local std::string changeTime;
+  if (const ChangeNote* c = e.lastChange) {
+    auto opt = [](const std::optional<std::string>& v) { return v ? std::optional<sv>(*v) : std::nullopt; };
+    str("wfp.last_change.kind", kChangeNames[static_cast<size_t>(c->kind)]);
+    changeTime.clear();
+    AppendIsoTime(changeTime, c->timeMs);
+    str("wfp.last_change.time", changeTime);
+    num("wfp.last_change.event_id", c->eventId);
+    num("wfp.last_change.record_id", Num(c->recordId));
+    str("wfp.last_change.name", opt(c->name));
+    str("wfp.last_change.user.id", opt(c->userSid));
+    str("wfp.last_change.user.name", opt(c->userName));
+    str("wfp.last_change.application", opt(c->application));
+  }
+  str("windows.event.task", TaskName(e));
+  str("windows.event.outcome", Outcome(e));
+  for (const DataEntry& d : data) a.push_back(Attribute{d.key, true, Attribute::Str, d.value});
+
+  const bool block = e.action == Action::Block;
+  Json j(out);
+  j.Open().Key("resourceLogs").OpenArray().Item().Open();
+  j.Key("resource").Open().Key("attributes").OpenArray();
+  j.Item().Open().Key("key").Str("service.name").Key("value").Open().Key("stringValue").Str(context.serviceName).Close().Close();
+  j.Item().Open().Key("key").Str("host.name").Key("value").Open().Key("stringValue").Str(r.computer).Close().Close();
+  j.CloseArray().Close();
+  j.Key("scopeLogs").OpenArray().Item().Open();
+  j.Key("scope").Open().Key("name").Str("wfp-blocks").Key("version").Str(context.packageVersion).Close();
+  j.Key("logRecords").OpenArray().Item().Open();
+  auto nanos = [](double ms) {
+    // BigInt(ms) * 1000000n: exact for the integer milliseconds of a time.
+    std::string s;
+    AppendJsNumber(s, ms);
+    if (s != "0") s.append("000000");
+    return s;
+  };
+  j.Key("timeUnixNano").Str(nanos(e.timeMs)).Key("observedTimeUnixNano").Str(nanos(std::floor(context.nowMs)));
+  j.Key("severityNumber").Num(block ? 13 : 9).Key("severityText").Str(block ? "WARN" : "INFO");
+  j.Key("eventName").Str(block ? "wfp.block" : "wfp.allow").Key("body").Open().Key("stringValue").Str(Title(r.eventId)).Close();
+  j.Key("attributes").OpenArray();
+  std::string dataKey;
+  for (const Attribute& at : a) {
+    if (!at.data && at.key == "host.name") continue;  // on the resource
+    j.Item().Open().Key("key");
+    if (at.data) {
+      dataKey.assign("windows.event_data.").append(at.key);
+      j.Str(dataKey);
+    } else {
+      j.Str(at.key);
+    }
+    j.Key("value").Open();
+    if (at.type == Attribute::Str) j.Key("stringValue").Str(at.str);
+    else if (at.num == std::floor(at.num) && std::isfinite(at.num)) j.Key("intValue").NumText(at.num);
+    else j.Key("doubleValue").Num(at.num);
+    j.Close().Close();
+  }
+  j.CloseArray().Close().CloseArray().Close().CloseArray().Close().CloseArray().Close();
+  out.push_back('\n');
+}
+
+}  // namespace
+
+bool ParseEventFormat(std::string_view name, EventFormat& out) {
+  if (name == "json") out = EventFormat::Json;
+  else if (name == "ecs") out = EventFormat::Ecs;
+  else if (name == "otel") out = EventFormat::Otel;
+  else return false;
+  return true;
+}
+
+void AppendFormatted(EventFormat format, const BlockEvent& e, const Fold& fold, const FormatContext& context,
+                     std::string& out) {
+  const std::vector<DataEntry>& data = JsData(*e.record);
+  switch (format) {
+    case EventFormat::Json: AppendJson(e, fold, data, out); break;
+    case EventFormat::Ecs: AppendEcs(e, data, out); break;
+    case EventFormat::Otel: AppendOtel(e, data, context, out); break;
+    case EventFormat::Objects: break;
+  }
+}
+
+}  // namespace wfp
