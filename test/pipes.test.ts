@@ -71,7 +71,10 @@ describe.skipIf(process.platform === 'win32')('pipes as replay paths', () => {
     expect(ids).toEqual(lines.map((_, i) => 100 + i));
   });
 
-  it('the CLI given <(cat records; sleep 20) prints a record as it arrives and stops on SIGINT', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('the CLI given <(cat records; sleep 20) prints a record as it arrives and stops on %s with status %i', async (stopSignal, status) => {
     const record = path.join(tempDir(), 'one.xml');
     execFileSync('cp', [fixture('otrf-50c132c2.xml'), record]);
     const child = spawn(
@@ -88,10 +91,10 @@ describe.skipIf(process.platform === 'win32')('pipes as replay paths', () => {
         }),
       );
       const exited = once(child, 'exit');
-      child.kill('SIGINT');
+      child.kill(stopSignal);
       const [code, signal] = await exited;
       expect(signal).toBeNull();
-      expect(code).not.toBeNull();
+      expect(code, `the shell status for ${stopSignal}`).toBe(status);
       expect(out.trim().split('\n')).toHaveLength(77);
       expect(JSON.parse(out.split('\n')[0]).recordId).toBe(JSON.parse(readFileSync(record, 'utf8').match(/<EventRecordID>(\d+)</)?.[1] ?? '0'));
     } finally {
