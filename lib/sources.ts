@@ -79,8 +79,12 @@ export function resolveSource(source: unknown): ResolvedSource {
   return { type: 'files', files: expanded, follow: follow ?? false, emptyDirectories };
 }
 
+/** A Windows named pipe (`\\.\pipe\name`, local or remote): stat() would connect to it as a client. */
+const NAMED_PIPE = /^[\\/]{2}[^\\/]+[\\/]pipe[\\/]/i;
+
 /** The log files in a directory, oldest first; undefined when `file` is not a directory. */
 function directoryInputs(file: string): string[] | undefined {
+  if (NAMED_PIPE.test(file)) return undefined;
   let entries: string[];
   try {
     if (!statSync(file).isDirectory()) return undefined;
