@@ -98,7 +98,14 @@ export class BatchDecoder {
     const data: Record<string, string> = {};
     const count = n[o + s.dataCount];
     const first = o + s.header;
-    for (let i = 0; i < count; i++) data[strs[n[first + 2 * i]]] = strs[n[first + 2 * i + 1]];
+    for (let i = 0; i < count; i++) {
+      const name = strs[n[first + 2 * i]];
+      // A repeated name keeps its first value, as the typed fields do; '__proto__' is kept as a field
+      // (an assignment would set the object's prototype instead).
+      if (Object.hasOwn(data, name)) continue;
+      if (name === '__proto__') Object.defineProperty(data, name, { value: strs[n[first + 2 * i + 1]], enumerable: true, writable: true, configurable: true });
+      else data[name] = strs[n[first + 2 * i + 1]];
+    }
     this.#offset = first + 2 * count;
     this.#last = o;
     const folded = n[o + s.count];

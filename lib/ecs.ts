@@ -209,7 +209,9 @@ export function toEcs(e: BlockEvent): EcsDocument {
   for (const key in e.data) {
     const value = e.data[key];
     if (EMPTY.has(value) || (mapped && MOVED.has(key))) continue;
-    eventData[key] = value;
+    // '__proto__' stays a field, as in `data` (an assignment would set the prototype instead).
+    if (key === '__proto__') Object.defineProperty(eventData, key, { value, enumerable: true, writable: true, configurable: true });
+    else eventData[key] = value;
     anyData = true;
   }
   const layer = message(e.data.LayerName);

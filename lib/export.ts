@@ -82,8 +82,8 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
     }
     if (source.type === 'stream') {
       const { stream } = source;
-      const feed = feedStream(stream, this.#native, (error) => {
-        if (this.#open) this.#emitSafely('error', new WfpBlocksError('ERR_STREAM', `the input stream failed: ${error.message}`, { input: streamName(stream), cause: error }));
+      const feed = feedStream(stream, this.#native, (problem, cause) => {
+        if (this.#open) this.#emitSafely('error', new WfpBlocksError('ERR_STREAM', `the input stream ${problem}`, { input: streamName(stream), cause }));
       });
       this.#detach.push(feed.detach);
       this.#resumeStream = feed.resume;

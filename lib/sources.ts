@@ -83,6 +83,10 @@ export function resolveSource(source: unknown): ResolvedSource {
   if (!Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string' && f.length > 0)) {
     throw new WfpOptionError('source.replay', replay, 'a file path, a non-empty array of file paths, or a Readable');
   }
+  // As Node's fs: a NUL byte would cut the path short at the OS call, opening another file.
+  if (files.some((f) => f.includes('\0'))) {
+    throw new WfpOptionError('source.replay', replay, 'file paths without NUL bytes');
+  }
   const emptyDirectories: string[] = [];
   const expanded = files.flatMap((file) => {
     const inside = directoryInputs(file);
@@ -92,8 +96,12 @@ export function resolveSource(source: unknown): ResolvedSource {
   return { type: 'files', files: expanded, follow: follow ?? false, emptyDirectories };
 }
 
+/** A Windows named pipe (`\\.\pipe\name`, local or remote): stat() would connect to it as a client. */
+const NAMED_PIPE = /^[\\/]{2}[^\\/]+[\\/]pipe[\\/]/i;
+
 /** The log files in a directory, oldest first; undefined when `file` is not a directory. */
 function directoryInputs(file: string): string[] | undefined {
+  if (NAMED_PIPE.test(file)) return undefined;
   let entries: string[];
   try {
     if (!statSync(file).isDirectory()) return undefined;
@@ -118,35 +126,62 @@ function directoryInputs(file: string): string[] | undefined {
 }
 
 /**
- * Writes a Readable's chunks into a stream watcher, pausing the Readable while the native side is
- * full: call `resume` on the native `drained` signal, `detach` when done. `onError`: the stream failed
- * (what was written arrives; the input is ended).
+ * Feeds a Readable's bytes to a native watcher or export, pausing it while the native side is full.
+ * `onProblem` hears what went wrong (in words that follow "the input stream ...") once, and the input
+ * ends there: a chunk that is not bytes (an object-mode stream), an 'error', or a stream destroyed
+ * before its end, also one stopped before it was passed in. Listeners stay until `detach()`, so an
+ * 'error' a faulty stream emits late never becomes uncaught.
  */
 export function feedStream(
   stream: Readable,
   native: { write(chunk: Uint8Array): boolean; end(): void },
-  onError: (error: Error) => void,
+  onProblem: (problem: string, cause?: unknown) => void,
 ): { detach: () => void; resume: () => void } {
-  const onData = (chunk: Buffer | string) => {
-    if (!native.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) stream.pause();
-  };
-  const onEnd = () => native.end();
-  const onFail = (error: Error) => {
-    onError(error);
+  let open = true;
+  const stop = (problem: string | null, cause?: unknown) => {
+    if (!open) return;
+    open = false;
+    stream.off('data', onData);
+    stream.pause();
+    if (problem !== null) onProblem(problem, cause);
     native.end();
   };
-  stream.on('data', onData);
-  stream.once('end', onEnd);
-  stream.once('error', onFail);
+  const onData = (chunk: unknown) => {
+    if (!open) return;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk instanceof Uint8Array ? chunk : null;
+    if (bytes === null) {
+      stop(`gave a chunk that is not bytes or a string (${describeChunk(chunk)}); only bytes of a log can be read`);
+      return;
+    }
+    if (!native.write(bytes)) stream.pause();
+  };
+  const onEnd = () => stop(null);
+  const onError = (error: Error) => stop(`failed: ${error?.message ?? String(error)}`, error);
+  const onClose = () => stop('was destroyed before its end'); // 'end' comes before 'close'
+  const listeners = { data: onData, end: onEnd, error: onError, close: onClose } as const;
+  for (const [event, listener] of Object.entries(listeners)) stream.on(event, listener as (...args: unknown[]) => void);
+  // Stopped before it was passed in: no event will tell. Reported on the next tick, once the caller
+  // has attached its listeners.
+  const state = stream as Readable & { errored?: Error | null };
+  if (state.readableEnded) process.nextTick(onEnd);
+  else if (state.errored) process.nextTick(onError, state.errored);
+  else if (state.destroyed) process.nextTick(onClose);
   return {
     detach: () => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onFail);
+      open = false;
+      for (const [event, listener] of Object.entries(listeners)) stream.off(event, listener as (...args: unknown[]) => void);
       stream.pause();
     },
-    resume: () => stream.resume(),
+    resume: () => {
+      if (open) stream.resume();
+    },
   };
+}
+
+function describeChunk(chunk: unknown): string {
+  if (chunk === null) return 'null';
+  if (typeof chunk !== 'object') return typeof chunk;
+  return (chunk as object).constructor?.name ?? 'object';
 }
 
 /** The name a stream input has in errors: its file path when it reads a file. */

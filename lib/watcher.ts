@@ -236,9 +236,13 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     else this.#native.resume();
   }
 
+  // Hands the stream's bytes to the native reader. Whatever way the stream stops (its end, an error,
+  // destroy() without one, or having stopped before it was passed in) ends the input, so the watcher
+  // closes once what was read is delivered; nothing here throws into the stream's callbacks. (Events,
+  // not stream.finished(): any object with on/pause/resume is taken as a stream.)
   #feed(stream: Readable, native: NativeWatcher): void {
-    const feed = feedStream(stream, native, (error) =>
-      this.#emitIssue('ERR_STREAM', `the input stream failed: ${error.message}`, streamName(stream), null, error),
+    const feed = feedStream(stream, native, (problem, cause) =>
+      this.#emitIssue('ERR_STREAM', `the input stream ${problem}`, streamName(stream), null, cause),
     );
     this.#detach.push(feed.detach);
     this.#resumeStream = feed.resume;

@@ -144,7 +144,7 @@ describe('wfp-blocks replay', () => {
     const cases: Array<[Buffer, RegExp]> = [
       // .evtx is read (by its signature): a header cut short is the .evtx reader's error, not this one.
       [Buffer.concat([Buffer.from('ElfFile\0'), Buffer.alloc(200)]), /ERR_EVTX_TRUNCATED: the file ends inside its header, after 208 of 4096 bytes/],
-      [Buffer.from(xml, 'utf16le'), /it looks like UTF-16 little-endian text without a byte-order mark/],
+      [Buffer.from('Security log export, see attachment\r\n', 'utf16le'), /it looks like UTF-16 little-endian text without a byte-order mark that is not XML/],
       [Buffer.from([0x50, 0x4b, 3, 4, ...Array(60).fill(1)]), /it looks like a zip archive/],
       [Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256)), /it looks like binary data/],
       [gzipSync(Buffer.from('hello')).subarray(0, 12), /ERR_UNREADABLE_INPUT: cannot decompress .*: the gzip data end early/],
@@ -155,6 +155,10 @@ describe('wfp-blocks replay', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toContain('ERR_XML_GARBAGE');
     }
+    // UTF-16 event XML without a byte-order mark is read (told by the zero bytes of its markup)
+    const utf16 = cli(['replay', '--json', tempFile(Buffer.from(xml, 'utf16le'), 'utf16.xml')]);
+    expect(utf16.stdout).toBe(cli(['replay', '--json', fixture('text-EricZimmerman.xml')]).stdout);
+    expect(utf16.stdout).not.toBe('');
   });
 });
 

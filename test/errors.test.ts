@@ -113,6 +113,7 @@ describe('invalid options throw a TypeError that names the option and the value'
     ['source', { source: 'kernel' }, /options\.source .* got "kernel"/],
     ['source.replay', { source: { replay: [] } }, /options\.source\.replay .* got \[\]/],
     ['source.replay', { source: { replay: ['a.xml', 7] } }, /got \["a\.xml", 7\]/],
+    ['source.replay', { source: { replay: ['a.xml', 'b.xml\0.txt'] } }, /file paths without NUL bytes/], // as Node's fs
     ['source.follow', { source: { replay: 'a.xml', follow: 'yes' } }, /options\.source\.follow .* got "yes"/],
     ['includeAllowed', { includeAllowed: 1 }, /options\.includeAllowed must be a boolean, got 1/],
     ['kinds', { kinds: ['connection', 'teleport'] }, /options\.kinds .*"teleport" is not.* got \["connection", "teleport"\]/],

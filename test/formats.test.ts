@@ -74,6 +74,7 @@ describe('native machine formats', () => {
       ['Repeated', 'first'],
       ['Repeated', 'second'],
       ['42', 'an index-like name'],
+      ['__proto__', 'a field like any other'],
       ['FilterRTID', '18446744073709551615'],
       ['LayerRTID', '9007199254740993'],
       ['ProcessID', '00042'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { watchBlocks, type BlockEvent, type BlockWatcher, type WatchOptions, type WfpBlocksError } from '../dist/index.js';
@@ -41,4 +41,12 @@ export function tempFile(content: string | Buffer, name = 'input.xml'): string {
   const file = path.join(tempDir(), name);
   writeFileSync(file, content);
   return file;
+}
+
+const FOLLOW_LINES = readFileSync(fixture('otrf-ec197b14.xml'), 'utf8').split('\n').filter(Boolean);
+/** `count` real records (one per line, cycling through a fixture) renumbered from `first` on. */
+export function numberedLines(first: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    FOLLOW_LINES[(first + i) % FOLLOW_LINES.length].replace(/<EventRecordID>\d+</, `<EventRecordID>${first + i}<`),
+  );
 }

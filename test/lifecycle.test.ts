@@ -36,11 +36,26 @@ describe('lifecycle, each in a child process', () => {
     expect(result).toMatchObject({ closed: true, afterClose: 0 });
   });
 
+  it('watchers on streams destroyed without an error, or ended or destroyed before, close and let the process exit', () => {
+    const r = run('stream-ends.cjs');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('all closed\n');
+  });
+
   it('a watcher inside a worker survives worker.terminate(), while streaming and while waiting', () => {
     const r = run('worker-terminate.cjs', '10');
     expect(r.stderr).toBe('');
     expect(r.signal).toBeNull();
     expect(r.stdout).toBe('survived 10\n');
+  });
+
+  it('a worker terminated inside construction (each option read), delivery, closing, or at random points survives', () => {
+    const r = run('terminate-anywhere.cjs', 'all', '40');
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('survived 62\n');
   });
 
   it("a worker's process.exit() while its watcher streams leaves the parent alive", () => {

@@ -5,6 +5,7 @@
  * nothing reaches stdout before the first event, so a command that fails before reading prints
  * nothing there.
  */
+import { constants as osConstants } from 'node:os';
 import { EventTable } from '../format';
 import { resolveOptions, type WatchOptions } from '../options';
 import { BlockWatcher, watchText } from '../watcher';
@@ -102,7 +103,13 @@ export function startPrinting(
     say(io, error.message, command);
   });
   prepare?.(watcher);
-  const stop = () => void watcher.close();
+  // Stopped by a signal, the status is the shell's for it (128 + its number: 130 for SIGINT), once
+  // what was read is printed.
+  let stoppedBy: NodeJS.Signals | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    stoppedBy ??= signal;
+    void watcher.close();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // Not events.once(): it would reject on the first 'error', and most errors here are recoverable.
@@ -111,7 +118,8 @@ export function startPrinting(
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       flush();
-      resolve(problems > 0 ? 1 : 0);
+      if (stoppedBy) resolve(128 + osConstants.signals[stoppedBy]);
+      else resolve(problems > 0 ? 1 : 0);
     }),
   );
 }

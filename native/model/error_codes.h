@@ -27,6 +27,9 @@ inline constexpr ErrorCode kErrUnreadableInput{"ERR_UNREADABLE_INPUT", false};
 inline constexpr ErrorCode kErrFileNotFound{"ERR_FILE_NOT_FOUND", false};
 inline constexpr ErrorCode kErrFileRead{"ERR_FILE_READ", false};
 inline constexpr ErrorCode kErrFollowUnavailable{"ERR_FOLLOW_UNAVAILABLE", false};
+// A followed file was truncated or rewritten in place before all of it was read, and the rest was not
+// found in a rotated copy: those bytes are lost. Reading goes on from its new start.
+inline constexpr ErrorCode kErrFileTruncated{"ERR_FILE_TRUNCATED", false};
 inline constexpr ErrorCode kErrEventLogTransient{"ERR_EVENTLOG_TRANSIENT", false};
 // One record the event log could not render or hand over: the source reads on.
 inline constexpr ErrorCode kErrEventLogRecord{"ERR_EVENTLOG_RECORD", false};
@@ -65,10 +68,9 @@ inline constexpr const ErrorCode* kAllErrorCodes[] = {
     &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
     &kErrEventLog,       &kErrInvalidBookmark,   &kErrBookmarkInput,      &kErrElevationRequired,
     &kErrAuditPolicy,    &kErrEventLogMetadata,  &kErrUnreadableInput,    &kErrNetEventsTransient,
-    &kErrEventsLost,     &kErrNetEvents,
-    &kErrAuditPolicy,    &kErrEventLogMetadata,  &kErrUnreadableInput,    &kErrEvtxHeader,
-    &kErrEvtxChunk,      &kErrEvtxChecksum,      &kErrEvtxRecord,         &kErrEvtxBinXml,
-    &kErrEvtxTruncated,
+    &kErrEventsLost,     &kErrNetEvents,         &kErrEvtxHeader,         &kErrEvtxChunk,
+    &kErrEvtxChecksum,   &kErrEvtxRecord,        &kErrEvtxBinXml,         &kErrEvtxTruncated,
+    &kErrFileTruncated,
 };
 
 }  // namespace wfp

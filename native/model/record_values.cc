@@ -17,6 +17,13 @@ int DaysFromCivil(int y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int>(doe) - 719468;
 }
 
+// Days in a month of the proleptic Gregorian calendar.
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 bool Digits(sv s, size_t at, size_t n, int& out) {
   if (at + n > s.size()) return false;
   int v = 0;
@@ -83,7 +90,10 @@ bool ParseSystemTime(sv t, double& ms) {
       !Digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != ' ') || !Digits(t, 11, 2, hour) || t[13] != ':' ||
       !Digits(t, 14, 2, minute) || t[16] != ':' || !Digits(t, 17, 2, second))
     return false;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return false;
+  // A date that does not exist (February 31) is not a time, rather than the one it would roll over to.
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 || minute > 59 ||
+      second > 60)
+    return false;
   size_t i = 19;
   int millis = 0;  // Date keeps whole milliseconds: the first three fraction digits, truncated
   if (i < t.size() && t[i] == '.') {

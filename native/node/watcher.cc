@@ -201,7 +201,7 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   const SourceType* type = FindSourceType(options.String("source").value_or(""));
   if (!type && !options.failed()) options.Fail("source must be one of the sources this build has");
   const double hwm = options.Number("highWaterMark").value_or(0);
-  if (hwm < 1 && !options.failed()) options.Fail("highWaterMark must be a number >= 1");
+  if (!(hwm >= 1) && !options.failed()) options.Fail("highWaterMark must be a number >= 1");  // also NaN
   bool wanted[kKindCount] = {};
   for (const std::string& name : options.Strings("kinds").value_or(std::vector<std::string>{})) {
     std::optional<Kind> kind = ParseKind(name);
@@ -240,15 +240,17 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
   SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr, engine};
 
-  auto core = std::make_shared<Core>(static_cast<size_t>(hwm), std::move(pipeline), exportFormat);
+  const size_t highWaterMark = hwm < 1e9 ? static_cast<size_t>(hwm) : size_t{1000000000};  // no cast overflow
+  auto core = std::make_shared<Core>(highWaterMark, std::move(pipeline), exportFormat);
   Core* raw = core.get();
   context.streamDrained = [raw] { raw->queue.MarkDrained(); };
   core->source = type->create(options, context);
   if (!core->source) { Fail(env, options.failed() ? options.error() : "cannot create the source"); return; }
 
-  CoreRef* holder = new CoreRef(core);
   napi_value resourceName;
-  napi_create_string_utf8(env, "wfp-blocks watcher", NAPI_AUTO_LENGTH, &resourceName);
+  if (napi_create_string_utf8(env, "wfp-blocks watcher", NAPI_AUTO_LENGTH, &resourceName) != napi_ok)
+    { Fail(env, "cannot create the thread-safe function"); return; }
+  CoreRef* holder = new CoreRef(core);
   if (napi_create_threadsafe_function(env, callback, nullptr, resourceName, 0, 1, holder, FinalizeTsfn, holder,
                                       CallJs, &core->tsfn) != napi_ok) {
     delete holder;
@@ -256,53 +258,75 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   }
   core->tsfnAlive = true;
   // Registered after the function, so it runs before the function's own teardown (hooks run LIFO).
-  napi_add_env_cleanup_hook(env, CleanupHook, raw);
+  // Without it no thread may start: nothing would join it before the addon is unloaded.
+  if (napi_add_env_cleanup_hook(env, CleanupHook, raw) != napi_ok) {
+    napi_release_threadsafe_function(core->tsfn, napi_tsfn_abort);
+    { Fail(env, "cannot register the environment cleanup hook"); return; }
+  }
   core->cleanupHookActive = true;
   core->thread = std::thread(RunThread, raw);
   state_->core = std::move(core);
 }
 
+// `core` is null when construction failed part way in an environment that is shutting down, where the
+// TypeError could not be thrown and `new` may still return the object: every method then does nothing.
 Napi::Value Watcher::Close(const Napi::CallbackInfo& info) {
-  Core& core = *state_->core;
-  core.closing = true;
-  core.Stop();
+  if (Core* core = state_->core.get()) {
+    core->closing = true;
+    core->Stop();
+  }
   return info.Env().Undefined();
 }
 
 Napi::Value Watcher::Ref(const Napi::CallbackInfo& info) {
-  Core& core = *state_->core;
-  if (core.tsfnAlive) napi_ref_threadsafe_function(info.Env(), core.tsfn);
+  Core* core = state_->core.get();
+  if (core && core->tsfnAlive) napi_ref_threadsafe_function(info.Env(), core->tsfn);
   return info.Env().Undefined();
 }
 
 Napi::Value Watcher::Unref(const Napi::CallbackInfo& info) {
-  Core& core = *state_->core;
-  if (core.tsfnAlive) napi_unref_threadsafe_function(info.Env(), core.tsfn);
+  Core* core = state_->core.get();
+  if (core && core->tsfnAlive) napi_unref_threadsafe_function(info.Env(), core->tsfn);
   return info.Env().Undefined();
 }
 
 Napi::Value Watcher::Pause(const Napi::CallbackInfo& info) {
-  state_->core->queue.SetPaused(true);
+  if (Core* core = state_->core.get()) core->queue.SetPaused(true);
   return info.Env().Undefined();
 }
 
 Napi::Value Watcher::Resume(const Napi::CallbackInfo& info) {
-  state_->core->queue.SetPaused(false);
+  if (Core* core = state_->core.get()) core->queue.SetPaused(false);
   return info.Env().Undefined();
 }
 
+StreamInput* Watcher::Stream() const {
+  Core* core = state_->core.get();
+  return core ? core->source->streamInput() : nullptr;
+}
+
+// write(chunk: Uint8Array): boolean (false: pause the writer until the drained signal). Raw calls for
+// the chunk: node-addon-api's Uint8Array of another typed array is a pending error and a wrong length.
 Napi::Value Watcher::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StreamInput* stream = state_->core->source->streamInput();
-  if (!stream || info.Length() < 1 || !info[0].IsTypedArray()) {
+  StreamInput* stream = Stream();
+  bool isTypedArray = false;
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!stream || info.Length() < 1 || napi_is_typedarray(env, info[0], &isTypedArray) != napi_ok || !isTypedArray ||
+      napi_get_typedarray_info(env, info[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_uint8_array) {
     return ThrowTypeError(env, "write(chunk) needs a stream watcher and a Uint8Array");
   }
-  Napi::Uint8Array chunk = info[0].As<Napi::Uint8Array>();
-  return Napi::Boolean::New(env, stream->Write(reinterpret_cast<const char*>(chunk.Data()), chunk.ByteLength()));
+  napi_value more;
+  if (napi_get_boolean(env, stream->Write(static_cast<const char*>(data), length), &more) != napi_ok)
+    return env.Undefined();
+  return Napi::Value(env, more);
 }
 
 Napi::Value Watcher::End(const Napi::CallbackInfo& info) {
-  if (StreamInput* stream = state_->core->source->streamInput()) stream->End();
+  if (StreamInput* stream = Stream()) stream->End();
   return info.Env().Undefined();
 }
 

@@ -8,6 +8,8 @@
 
 namespace wfp {
 
+class StreamInput;
+
 class Watcher : public Napi::ObjectWrap<Watcher> {
  public:
   static Napi::Function Define(Napi::Env env);
@@ -22,6 +24,7 @@ class Watcher : public Napi::ObjectWrap<Watcher> {
   Napi::Value Resume(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);
   Napi::Value End(const Napi::CallbackInfo& info);
+  StreamInput* Stream() const;  // the source's stream input; null for other sources
 
   struct State;
   std::unique_ptr<State> state_;

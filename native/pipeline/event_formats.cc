@@ -59,7 +59,8 @@ bool NeedsJsString(sv s) {
 }
 
 // `data` as lib/decode.ts builds it: unnamed fields keyed by position, a repeated name keeps its
-// first place and its last value, array-index keys first, `__proto__` never an own key. Reuses
+// first place and its first value (as the typed fields do), array-index keys first, `__proto__` a
+// field like any other. Reuses
 // `entries` (one per thread: the formats run on the watcher's thread).
 const std::vector<DataEntry>& JsData(const EventRecord& r) {
   thread_local std::vector<DataEntry> entries;
@@ -71,14 +72,9 @@ const std::vector<DataEntry>& JsData(const EventRecord& r) {
     if (f.name.empty()) entry.owned = std::to_string(i);
     else if (NeedsJsString(f.name)) entry.owned = JsString(f.name);
     if (!entry.owned.empty()) entry.key = entry.owned;
-    if (entry.key == "__proto__") continue;
-    DataEntry* same = nullptr;
-    for (DataEntry& e : entries)
-      if (e.key.size() == entry.key.size() && e.key == entry.key) same = &e;
-    if (same) {
-      same->value = f.value;
-      continue;
-    }
+    bool seen = false;
+    for (const DataEntry& e : entries) seen = seen || (e.key.size() == entry.key.size() && e.key == entry.key);
+    if (seen) continue;
     uint32_t index;
     indexKeys = indexKeys || IsArrayIndex(entry.key, index);
     entries.push_back(std::move(entry));

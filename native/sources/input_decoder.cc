@@ -84,7 +84,8 @@ void InputDecoder::Finish(RecordSink& sink) {
   decoder_->Finish(sink);
 }
 
-void InputDecoder::Restart() {
+void InputDecoder::Restart(uint32_t index) {
+  index_ = index;
   decoder_.reset();
   head_.clear();
 }

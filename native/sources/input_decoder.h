@@ -25,8 +25,9 @@ class InputDecoder final : public RecordDecoder {
   void Feed(const char* data, size_t size, RecordSink& sink) override;
   void Finish(RecordSink& sink) override;
   uint64_t end() const override { return decoder_ ? decoder_->end() : 0; }
-  // The input was truncated or rewritten in place: decode it again from its first byte.
-  void Restart();
+  // What is read next is another input (a followed file's next content), numbered `index`: decode it
+  // from its first byte.
+  void Restart(uint32_t index);
   const std::string& input() const { return input_; }
 
  private:

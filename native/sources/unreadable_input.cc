@@ -39,11 +39,24 @@ std::optional<std::string> UnreadableInput::Describe(std::string_view head) {
     else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ++control;
   }
   const size_t pairs = head.size() / 2;
-  if (pairs >= 2 && zerosOdd * 10 >= pairs * 9 && zerosEven == 0)
-    return std::string("UTF-16 little-endian text without a byte-order mark (as PowerShell's > can write); "
-                       "convert it to UTF-8, or write it with Out-File -Encoding utf8");
-  if (pairs >= 2 && zerosEven * 10 >= pairs * 9 && zerosOdd == 0)
-    return std::string("UTF-16 big-endian text without a byte-order mark; convert it to UTF-8");
+  // Event XML reads it when it starts with markup, as XML 1.0 (appendix F) tells it by the zero bytes
+  // of its first characters; other text in UTF-16 is not event XML.
+  const auto startsWithMarkup = [&](bool bigEndian) {
+    for (size_t i = 0; i + 1 < head.size(); i += 2) {
+      const unsigned c = bigEndian ? byte(i + 1) : byte(i);
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c == '<';
+    }
+    return false;
+  };
+  if (pairs >= 2 && zerosOdd * 10 >= pairs * 9 && zerosEven == 0) {
+    if (startsWithMarkup(false)) return std::nullopt;
+    return std::string("UTF-16 little-endian text without a byte-order mark that is not XML (as PowerShell's > "
+                       "can write); convert it to UTF-8, or write it with Out-File -Encoding utf8");
+  }
+  if (pairs >= 2 && zerosEven * 10 >= pairs * 9 && zerosOdd == 0) {
+    if (startsWithMarkup(true)) return std::nullopt;
+    return std::string("UTF-16 big-endian text without a byte-order mark that is not XML; convert it to UTF-8");
+  }
   // Markup, or text that only does not start with it: event XML reads it and says what is not XML.
   const size_t first = head.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && head[first] == '<') return std::nullopt;

@@ -1,4 +1,4 @@
-// An input that is none of the formats this build reads (UTF-16 without a byte-order mark, an
+// An input that is none of the formats this build reads (UTF-16 text without a byte-order mark that is not markup, an
 // archive, binary data): one ERR_UNREADABLE_INPUT that says what it looks like, instead of a stream
 // of garbage errors. Text that merely does not start with markup is not this: event XML reads it and
 // reports what is not XML. Plain C++ with no Node-API and no OS code.

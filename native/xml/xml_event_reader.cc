@@ -1,5 +1,6 @@
 #include "xml/xml_event_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -50,12 +51,14 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
       break;
     }
     out.append(in.substr(i, amp - i));
+    // Any length: a character reference may carry leading zeros (&#x0000000000041;).
     size_t semi = in.find(';', amp);
-    if (semi == sv::npos || semi - amp > 12) {
+    if (semi == sv::npos) {
       why = "'&' that does not start an entity";
       return false;
     }
     sv ent = in.substr(amp + 1, semi - amp - 1);
+    auto shown = [ent] { return std::string(ent.substr(0, 24)); };  // for messages
     if (ent == "lt") out += '<';
     else if (ent == "gt") out += '>';
     else if (ent == "amp") out += '&';
@@ -75,7 +78,7 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
         else if (hex && c >= 'a' && c <= 'f') d = static_cast<uint32_t>(c - 'a' + 10);
         else if (hex && c >= 'A' && c <= 'F') d = static_cast<uint32_t>(c - 'A' + 10);
         else {
-          why = "invalid character reference &" + std::string(ent) + ";";
+          why = "invalid character reference &" + shown() + ";";
           return false;
         }
         cp = cp * (hex ? 16 : 10) + d;
@@ -84,12 +87,12 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
       bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
                      (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
       if (!allowed) {
-        why = "character reference &" + std::string(ent) + "; to a character XML does not allow";
+        why = "character reference &" + shown() + "; to a character XML does not allow";
         return false;
       }
       AppendUtf8(out, cp);
     } else {
-      why = "unknown entity &" + std::string(ent) + ";";
+      why = "unknown entity &" + shown() + ";";
       return false;
     }
     i = semi + 1;
@@ -98,6 +101,27 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
 }
 
 enum class Section { None, System, EventData, UserData, Other };
+
+// Where markup that ends with `terminator` (a comment, CDATA section, processing instruction or tag)
+// ends, looking at [from, limit). A record never holds the start tag of another, so an <Event start
+// tag before the terminator means the markup was never closed: it is broken there. The first of the
+// two in the input decides, so the answer does not depend on how the input was cut into chunks.
+enum class MarkupEnd { Closed, Broken, Open };
+MarkupEnd FindMarkupEnd(const char* from, const char* limit, sv terminator, const char*& at) {
+  const sv rest(from, static_cast<size_t>(limit - from));
+  const size_t close = rest.find(terminator);
+  const size_t searchEnd = close == sv::npos ? rest.size() : close;
+  for (size_t lt = rest.find("<Event"); lt != sv::npos && lt < searchEnd; lt = rest.find("<Event", lt + 1)) {
+    if (lt + 6 >= rest.size()) return MarkupEnd::Open;  // the byte after it is still to come
+    if (IsNameEnd(rest[lt + 6])) {
+      at = from + lt;
+      return MarkupEnd::Broken;
+    }
+  }
+  if (close == sv::npos) return MarkupEnd::Open;
+  at = from + close + terminator.size();
+  return MarkupEnd::Closed;
+}
 
 }  // namespace
 
@@ -202,13 +226,6 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
     auto tagIs = [&](sv s) {  // "<Name" followed by whitespace, '>' or '/'
       return avail > s.size() && std::memcmp(p, s.data(), s.size()) == 0 && IsNameEnd(p[s.size()]);
     };
-    auto skipPast = [&](sv terminator) -> bool {
-      size_t end = buf_.find(terminator.data(), pos_, terminator.size());
-      if (end == std::string::npos) return false;
-      pos_ = end + terminator.size();
-      inGarbage_ = false;
-      return true;
-    };
     if (avail < 9 && !eof) {
       // "<![CDATA[" is the longest prefix told apart here; a short buffer may hold a partial one.
       bool mayGrow = true;
@@ -216,17 +233,33 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
         if (IsSpace(p[i]) || p[i] == '>') mayGrow = false;
       if (mayGrow) return Step::NeedMore;
     }
-    if (startsWith("<?") || startsWith("<!--")) {
-      if (skipPast(startsWith("<?") ? sv("?>") : sv("-->"))) continue;
-      if (!eof) return Step::NeedMore;
-      pos_ = size;
-      return report(kErrXmlTruncated, "input ends inside a comment or declaration", here);
-    }
-    if (tagIs("<Events") || tagIs("</Events")) {
-      if (skipPast(">")) continue;
-      if (!eof) return Step::NeedMore;
-      pos_ = size;
-      return report(kErrXmlTruncated, "input ends inside the <Events> tag", here);
+    // Declarations, comments and the <Events> root's tags are skipped. Like a record, one is read
+    // within its first 1 MiB, and one that a new <Event> interrupts was never closed.
+    const bool declaration = startsWith("<?"), comment = startsWith("<!--");
+    if (declaration || comment || tagIs("<Events") || tagIs("</Events")) {
+      const sv terminator = declaration ? sv("?>") : comment ? sv("-->") : sv(">");
+      const char* body = p + (declaration ? 2 : comment ? 4 : 1);
+      const char* limit = p + std::min(avail, kMaxRecordBytes);
+      const char* what = declaration ? "a declaration" : comment ? "a comment" : "the <Events> tag";
+      const char* at = nullptr;
+      switch (FindMarkupEnd(body, limit, terminator, at)) {
+        case MarkupEnd::Closed:
+          pos_ = static_cast<size_t>(at - buf_.data());
+          inGarbage_ = false;
+          continue;
+        case MarkupEnd::Broken:
+          pos_ = static_cast<size_t>(at - buf_.data());
+          return report(kErrXmlMalformed, std::string(what) + " not closed before the next <Event>", here);
+        case MarkupEnd::Open:
+          if (avail >= kMaxRecordBytes) {
+            pos_ += 1;
+            resyncing_ = true;
+            return report(kErrXmlMalformed, std::string(what) + " not closed within 1 MiB", here);
+          }
+          if (!eof) return Step::NeedMore;
+          pos_ = size;
+          return report(kErrXmlTruncated, std::string("input ends inside ") + what, here);
+      }
     }
     if (tagIs("<Event")) {
       inGarbage_ = false;
@@ -243,7 +276,9 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
           resyncing_ = true;
           return report(kErrXmlMalformed, why, here);
         case Parse::NeedMore:
-          if (avail > kMaxRecordBytes) {
+          // The parser reads a record within its first 1 MiB (whatever the chunks): needing more
+          // than that, it is too large however it ends.
+          if (avail >= kMaxRecordBytes) {
             pos_ += 1;
             resyncing_ = true;
             return report(kErrRecordTooLarge, "an <Event> element longer than 1 MiB", here);
@@ -252,6 +287,10 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
           pos_ = size;
           return report(kErrXmlTruncated, "input ends inside an <Event> element", here);
       }
+    }
+    if (eof && avail <= 6 && std::memcmp(p, "<Event", avail) == 0) {  // cut inside the tag's name
+      pos_ = size;
+      return report(kErrXmlTruncated, "input ends inside an <Event> element", here);
     }
     if (garbage(pos_ + 1)) return report(kErrXmlGarbage, "unexpected markup outside an <Event> element", here);
   }
@@ -262,7 +301,7 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
   record.Clear();
   decoded_.clear();
   const char* const base = buf_.data();
-  const char* const e = base + buf_.size();
+  const char* const e = base + std::min(buf_.size(), start + kMaxRecordBytes);
   const char* p = base + start;
   if (learnShapes_) {
     const char* matchedEnd = nullptr;
@@ -409,31 +448,29 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       }
       continue;
     }
-    if (p[1] == '!' || p[1] == '?') leafText = nullptr;  // markup inside text: no longer one value
-    if (p[1] == '!') {
-      if (e - p < 9) return Parse::NeedMore;
-      if (std::memcmp(p, "<!--", 4) == 0) {
-        sv rest(p + 4, static_cast<size_t>(e - p - 4));
-        size_t close = rest.find("-->");
-        if (close == sv::npos) return Parse::NeedMore;
-        p = rest.data() + close + 3;
-        continue;
+    if (p[1] == '!' || p[1] == '?') {
+      leafText = nullptr;  // markup inside text: no longer one value
+      if (e - p < 9 && p[1] == '!') return Parse::NeedMore;
+      const bool comment = p[1] == '!' && std::memcmp(p, "<!--", 4) == 0;
+      const bool cdata = p[1] == '!' && !comment && std::memcmp(p, "<![CDATA[", 9) == 0;
+      if (p[1] == '!' && !comment && !cdata) return malformed("unsupported markup", p);
+      const char* what = comment ? "a comment" : cdata ? "a CDATA section" : "a processing instruction";
+      const sv terminator = comment ? sv("-->") : cdata ? sv("]]>") : sv("?>");
+      const char* body = p + (comment ? 4 : cdata ? 9 : 2);
+      const char* after = nullptr;
+      switch (FindMarkupEnd(body, e, terminator, after)) {
+        case MarkupEnd::Open:
+          return Parse::NeedMore;
+        case MarkupEnd::Broken:
+          return malformed(std::string(what) + " not closed before the next <Event>", after);
+        case MarkupEnd::Closed:
+          break;
       }
-      if (std::memcmp(p, "<![CDATA[", 9) == 0) {
-        sv rest(p + 9, static_cast<size_t>(e - p - 9));
-        size_t close = rest.find("]]>");
-        if (close == sv::npos) return Parse::NeedMore;
-        if (target != Field::None && !addText(rest.substr(0, close), false)) return malformed(why, p);
-        p = rest.data() + close + 3;
-        continue;
-      }
-      return malformed("unsupported markup", p);
-    }
-    if (p[1] == '?') {
-      sv rest(p + 2, static_cast<size_t>(e - p - 2));
-      size_t close = rest.find("?>");
-      if (close == sv::npos) return Parse::NeedMore;
-      p = rest.data() + close + 2;
+      const char* close = after - terminator.size();
+      if (Holds(nul_, '\0', body, close)) return malformed(std::string("NUL byte in ") + what, p);
+      if (cdata && target != Field::None && !addText(sv(body, static_cast<size_t>(close - body)), false))
+        return malformed(why, p);
+      p = after;
       continue;
     }
 
@@ -514,10 +551,10 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       char quote = *a;
       if (quote != '"' && quote != '\'') return malformed("attribute value without quotes", a);
       const char* vs = a + 1;
-      const char* ve = static_cast<const char*>(std::memchr(vs, quote, static_cast<size_t>(e - vs)));
-      if (!ve) return Parse::NeedMore;
+      // The value ends before the next '<', which is already known: no need to wait for its quote.
+      const char* ve = static_cast<const char*>(std::memchr(vs, quote, static_cast<size_t>(nextLt - vs)));
+      if (!ve) return malformed("'<' in an attribute value", vs);
       sv value(vs, static_cast<size_t>(ve - vs));
-      if (ve > nextLt) return malformed("'<' in an attribute value", vs);
       if (Holds(nul_, '\0', vs, ve)) return malformed("NUL byte in an attribute value", vs);
       if (Holds(amp_, '&', vs, ve)) {
         std::string& owned = decoded_.emplace_back();

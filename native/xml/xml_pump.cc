@@ -7,22 +7,32 @@ namespace wfp {
 void XmlPump::Feed(const char* data, size_t size, RecordSink& sink) {
   if (encodingKnown_) return Deliver(data, size, sink);
   head_.append(data, size);
-  if (head_.size() >= 3) {
-    std::string head = std::move(head_);
-    head_.clear();
-    encodingKnown_ = true;
-    const unsigned char* b = reinterpret_cast<const unsigned char*>(head.data());
-    size_t skip = 0;
-    if (b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
-      skip = 3;
-    } else if ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)) {
-      utf16_ = std::make_unique<Utf16Decoder>(b[0] == 0xFE);
-      skip = 2;
-    }
-    reader_.Reset(utf16_ ? 0 : skip);
-    given_ = utf16_ ? 0 : skip;
-    Deliver(head.data() + skip, head.size() - skip, sink);
+  if (head_.size() >= 4) ChooseEncoding(sink);
+}
+
+// From the first four bytes (XML 1.0, appendix F): a UTF-8 byte-order mark is skipped; UTF-16 is told
+// by its byte-order mark or, without one, by the zero bytes of the ASCII markup every XML document
+// starts with ('<' or whitespace): 3C 00 xx 00 is little-endian, 00 3C 00 xx big-endian.
+void XmlPump::ChooseEncoding(RecordSink& sink) {
+  encodingKnown_ = true;
+  unsigned b[4] = {256, 256, 256, 256};  // no byte
+  for (size_t i = 0; i < 4 && i < head_.size(); ++i) b[i] = static_cast<unsigned char>(head_[i]);
+  size_t skip = 0;
+  if (b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+    skip = 3;
+  } else if ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)) {
+    utf16_ = std::make_unique<Utf16Decoder>(b[0] == 0xFE);
+    skip = 2;
+  } else if (b[3] != 256 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0) {
+    utf16_ = std::make_unique<Utf16Decoder>(false);
+  } else if (b[3] != 256 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0) {
+    utf16_ = std::make_unique<Utf16Decoder>(true);
   }
+  std::string head;
+  head.swap(head_);
+  reader_.Reset(utf16_ ? 0 : skip);
+  given_ = utf16_ ? 0 : skip;
+  Deliver(head.data() + skip, head.size() - skip, sink);
 }
 
 void XmlPump::Deliver(const char* data, size_t size, RecordSink& sink) {
@@ -39,10 +49,7 @@ void XmlPump::Deliver(const char* data, size_t size, RecordSink& sink) {
 }
 
 void XmlPump::Finish(RecordSink& sink) {
-  if (!encodingKnown_) {  // fewer than 3 bytes in all
-    encodingKnown_ = true;
-    Deliver(head_.data(), head_.size(), sink);
-  }
+  if (!encodingKnown_) ChooseEncoding(sink);  // fewer than 4 bytes in all
   Drain(true, sink);
   if (!sawContent_ && !sink.Stopping()) sink.OnIssue(Issue{&kErrEmptyInput, "input contains no <Event> record", input_});
 }

@@ -1,6 +1,7 @@
 // Feeds bytes of event XML through an XmlEventReader into a RecordSink. Shared by the sources that
-// read recorded XML (files and streams). Detects a byte-order mark: UTF-8's is skipped, and UTF-16
-// input is converted to UTF-8 first (offsets then count bytes of the UTF-8 form). Plain C++ with no
+// read recorded XML (files and streams). Detects the encoding: UTF-8's byte-order mark is skipped, and
+// UTF-16 (with a byte-order mark or without) is converted to UTF-8 first (offsets then count bytes of
+// the UTF-8 form). Plain C++ with no
 // Node-API and no OS code.
 #pragma once
 
@@ -23,6 +24,7 @@ class XmlPump final : public RecordDecoder {
   uint64_t end() const override { return reader_.consumed(); }
 
  private:
+  void ChooseEncoding(RecordSink& sink);
   void Deliver(const char* data, size_t size, RecordSink& sink);
   void Drain(bool eof, RecordSink& sink);
   // Line numbers for issues: the newlines of what the reader was given are noted as it goes, and
@@ -38,7 +40,7 @@ class XmlPump final : public RecordDecoder {
   ReadIssue issue_;
   bool sawContent_ = false;
   bool encodingKnown_ = false;
-  std::string head_;                      // first bytes, until the encoding is known
+  std::string head_;                      // the first 4 bytes, until the encoding is known
   std::unique_ptr<Utf16Decoder> utf16_;   // set for UTF-16 input
   std::string converted_;
   uint64_t given_ = 0;              // offset (in the reader's terms) of the next byte given to it

@@ -55,6 +55,13 @@ TEST_CASE("record shapes: altered records read the same with and without shapes"
         Replaced(r, "</EventData>", "</EventData><Extra a=\"1\">t</Extra>"),
         Replaced(r, "<System>", "<System>stray text"),
         r.substr(0, r.size() / 2),                                // cut short, then a whole record
+        Replaced(r, "</Computer>", "<!-- never closed</Computer>"),        // broken at the next <Event
+        Replaced(r, "</Computer>", "<![CDATA[never closed</Computer>"),
+        Replaced(r, "<EventID>", "<EventID><?pi never closed"),
+        Replaced(r, "<System>", "<System><!-- <Event> -->"),               // a closed comment holding <Event
+        Replaced(r, "</Computer>", std::string("<![CDATA[a\0b]]></Computer>", 27)),  // NUL in CDATA: an error
+        Replaced(r, "</Computer>", "&#x0000000000041;&#000066;</Computer>"),        // leading zeros
+        Replaced(r, "\"/>", "/>"),                                 // an attribute value never closed
     };
     // Each variant on its own, twice: the second may be read by the shape the first taught; then
     // after the unaltered record, whose shape the variant's may share a beginning with.
@@ -125,4 +132,10 @@ TEST_CASE("numbers: System numbers and SystemTime") {
         "SystemTime truncates to whole milliseconds");
   Check(ParseSystemTime("2016-06-29T15:24:34.3Z", ms) && ms == 1467213874300.0, "one fraction digit");
   Check(!ParseSystemTime("2016-06-29T15:24:34.Z", ms), "a dot without digits is not a time");
+  for (const char* impossible : {"2016-02-31T00:00:00Z", "2015-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
+                                 "2016-04-31T00:00:00Z", "2016-06-00T00:00:00Z", "2016-13-01T00:00:00Z"})
+    Check(!ParseSystemTime(impossible, ms), std::string(impossible) + " does not exist: not a time");
+  for (const char* leap : {"2016-02-29T00:00:00Z", "2000-02-29T00:00:00Z"})
+    Check(ParseSystemTime(leap, ms), std::string(leap) + " exists");
+  Check(ParseSystemTime("2016-12-31T23:59:59.999Z", ms) && ms == 1483228799999.0, "the last day of the year");
 }

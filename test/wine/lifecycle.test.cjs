@@ -55,3 +55,17 @@ test("an unref'd eventlog watcher lets the process exit; a ref'd one keeps it un
   assert.equal(ref.status, 0);
   assert.equal(ref.stdout.trim(), 'alive');
 });
+
+test('a worker terminated inside construction, delivery, closing or at random points leaves the host alive', () => {
+  const path = require('node:path');
+  const r = spawnSync(
+    process.execPath,
+    [path.join(__dirname, 'terminate-anywhere.cjs'), 'all', '12', require.resolve('wfp-blocks'),
+      path.join(__dirname, 'fixtures', 'otrf-50c132c2.xml'), '1500'],
+    { encoding: 'utf8', timeout: 300000 },
+  );
+  assert.equal(r.stderr, '');
+  assert.equal(r.signal, null);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, 'survived 34\n');
+});
