@@ -35,11 +35,14 @@ class CountingSink final : public wfp::RecordSink {
   void OnRecord(const wfp::EventRecord& record, const wfp::Position&) override {
     ++counts.records;
     if (netEvents_ && netEvents_->size() < kNetEventSample) {
-      if (std::optional<wfp::NetEventFacts> f = wfp::test::NetEventFromRecord(record)) netEvents_->push_back(std::move(*f));
+      if (std::optional<wfp::NetEventFacts> f = wfp::test::NetEventFromRecord(record))
+        netEvents_->push_back(std::move(*f));
     }
     if (render_ != Render::None) {
-      if (render_ == Render::Xml) wfp::ExportSink::AppendXmlLine(record.xml, text_);
-      else json_.AppendJsonLine(record, text_);
+      if (render_ == Render::Xml)
+        wfp::ExportSink::AppendXmlLine(record.xml, text_);
+      else
+        json_.AppendJsonLine(record, text_);
       if (text_.size() > (1 << 20)) text_.clear();
       return;
     }
@@ -95,8 +98,10 @@ double Run(int files, char** names, CountingSink& sink) {
     std::unique_ptr<wfp::RecordDecoder> pump;
     wfp::EvtxDecoder* evtx = nullptr;
     const uint32_t index = static_cast<uint32_t>(i);
-    if (sink.evtx) pump.reset(evtx = new wfp::EvtxDecoder(names[i], index));
-    else pump = std::make_unique<wfp::XmlPump>(names[i], index);
+    if (sink.evtx)
+      pump.reset(evtx = new wfp::EvtxDecoder(names[i], index));
+    else
+      pump = std::make_unique<wfp::XmlPump>(names[i], index);
     for (int64_t n; (n = file->Read(buffer.data(), buffer.size(), error)) > 0;) {
       sink.counts.bytes += static_cast<uint64_t>(n);
       pump->Feed(buffer.data(), static_cast<size_t>(n), sink);
@@ -163,13 +168,14 @@ int main(int argc, char** argv) {
     const Stage xml = Measure(argc - 2, argv + 2, false, true, Render::Xml);
     const Stage json = Measure(argc - 2, argv + 2, false, true, Render::Json);
     const CountingSink::Counts& s = watch.counts;
-    std::printf("{\"records\":%llu,\"decoded\":%llu,\"events\":%llu,\"issues\":%llu,\"bytes\":%llu,"
-                "\"recordsPerSec\":%.0f,\"exportXmlRecordsPerSec\":%.0f,\"exportJsonRecordsPerSec\":%.0f,"
-                "\"recordsPerCpuSec\":%.0f,\"exportXmlRecordsPerCpuSec\":%.0f,\"exportJsonRecordsPerCpuSec\":%.0f}\n",
-                static_cast<unsigned long long>(s.records + s.skipped), static_cast<unsigned long long>(s.records),
-                static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.issues),
-                static_cast<unsigned long long>(s.bytes), watch.recordsPerSec, xml.recordsPerSec, json.recordsPerSec,
-                watch.recordsPerCpuSec, xml.recordsPerCpuSec, json.recordsPerCpuSec);
+    std::printf(
+        "{\"records\":%llu,\"decoded\":%llu,\"events\":%llu,\"issues\":%llu,\"bytes\":%llu,"
+        "\"recordsPerSec\":%.0f,\"exportXmlRecordsPerSec\":%.0f,\"exportJsonRecordsPerSec\":%.0f,"
+        "\"recordsPerCpuSec\":%.0f,\"exportXmlRecordsPerCpuSec\":%.0f,\"exportJsonRecordsPerCpuSec\":%.0f}\n",
+        static_cast<unsigned long long>(s.records + s.skipped), static_cast<unsigned long long>(s.records),
+        static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.issues),
+        static_cast<unsigned long long>(s.bytes), watch.recordsPerSec, xml.recordsPerSec, json.recordsPerSec,
+        watch.recordsPerCpuSec, xml.recordsPerCpuSec, json.recordsPerCpuSec);
     return 0;
   }
   const Stage normalised = Measure(argc - 1, argv + 1, false);
@@ -182,11 +188,12 @@ int main(int argc, char** argv) {
   const CountingSink::Counts& s = batched.counts;
   const double netEvents = facts.empty() ? 0 : MeasureNetEvents(facts, s.events, false);
   const double netEventsBatched = facts.empty() ? 0 : MeasureNetEvents(facts, s.events, true);
-  std::printf("{\"records\":%llu,\"events\":%llu,\"issues\":%llu,\"bytes\":%llu,\"recordsPerSec\":%.0f,"
-              "\"withBatchRecordsPerSec\":%.0f,\"netEventSample\":%zu,\"netEventsPerSec\":%.0f,"
-              "\"netEventsWithBatchPerSec\":%.0f}\n",
-              static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.events),
-              static_cast<unsigned long long>(s.issues), static_cast<unsigned long long>(s.bytes),
-              normalised.recordsPerSec, batched.recordsPerSec, facts.size(), netEvents, netEventsBatched);
+  std::printf(
+      "{\"records\":%llu,\"events\":%llu,\"issues\":%llu,\"bytes\":%llu,\"recordsPerSec\":%.0f,"
+      "\"withBatchRecordsPerSec\":%.0f,\"netEventSample\":%zu,\"netEventsPerSec\":%.0f,"
+      "\"netEventsWithBatchPerSec\":%.0f}\n",
+      static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.events),
+      static_cast<unsigned long long>(s.issues), static_cast<unsigned long long>(s.bytes), normalised.recordsPerSec,
+      batched.recordsPerSec, facts.size(), netEvents, netEventsBatched);
   return 0;
 }

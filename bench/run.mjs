@@ -4,7 +4,17 @@
 // without this library. Each figure comes from its own child process, so memory and CPU are its own.
 // Prints a summary, or with --json one line with every figure. Not a test: nothing here asserts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,12 +134,28 @@ const children = {
         const { keys, values } = v;
         for (let i = 0; i < keys.length; i++) data[keys[i]] = values[i];
         const event = {
-          eventId: v.eventId, recordId: v.recordId, time: new Date(v.time), computer: v.computer, version: v.version,
-          action: v.action, kind: v.kind, direction: v.direction, protocol: v.protocol, protocolName: v.protocolName,
-          pid: v.pid, application: v.application, source, destination,
-          local: v.local === v.source ? source : destination, remote: v.remote === v.source ? source : destination,
-          filterId: v.filterId, filterOrigin: v.filterOrigin, layerId: v.layerId, layerName: v.layerName,
-          interfaceIndex: v.interfaceIndex, data,
+          eventId: v.eventId,
+          recordId: v.recordId,
+          time: new Date(v.time),
+          computer: v.computer,
+          version: v.version,
+          action: v.action,
+          kind: v.kind,
+          direction: v.direction,
+          protocol: v.protocol,
+          protocolName: v.protocolName,
+          pid: v.pid,
+          application: v.application,
+          source,
+          destination,
+          local: v.local === v.source ? source : destination,
+          remote: v.remote === v.source ? source : destination,
+          filterId: v.filterId,
+          filterOrigin: v.filterOrigin,
+          layerId: v.layerId,
+          layerName: v.layerName,
+          interfaceIndex: v.interfaceIndex,
+          data,
         };
         sink += event.eventId;
       }
@@ -211,7 +237,9 @@ const children = {
   async cli(file, format, expected) {
     const start = process.hrtime.bigint();
     const out = require('node:fs').openSync('/dev/null', 'w');
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'replay', '-a', '-o', format, file], { stdio: ['ignore', out, 'pipe'] });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'replay', '-a', '-o', format, file], {
+      stdio: ['ignore', out, 'pipe'],
+    });
     const s = seconds(start);
     if (r.status !== 0) throw new Error(`wfp-blocks replay -o ${format} failed: ${r.stderr}`);
     return { format, seconds: s, eventsPerSec: Math.round(Number(expected) / s) };
@@ -305,7 +333,11 @@ function evtxFigures(dir) {
   const slowHuge = child('throughput', huge, String(fastHuge.events), '3000');
   const fastBig = child('throughput', big, '0');
   rmSync(huge, { force: true });
-  const others = { evtxexport: rate(smallRecords, onSmall.evtxexport), pythonEvtx: rate(smallRecords, onSmall.pythonEvtx), tsEvtx: rate(smallRecords, onSmall.tsEvtx) };
+  const others = {
+    evtxexport: rate(smallRecords, onSmall.evtxexport),
+    pythonEvtx: rate(smallRecords, onSmall.pythonEvtx),
+    tsEvtx: rate(smallRecords, onSmall.tsEvtx),
+  };
   return {
     evtxRecords: records,
     evtxBytes: native.bytes,
@@ -417,7 +449,8 @@ async function main() {
         `  idle follow watcher, 10 s              ${figures.idleCpuPct}% CPU`,
         `  flood of 1,000,000 bad records         first problem after ${figures.floodFirstProblemMs} ms of ${figures.floodTotalMs} ms; event loop held up ${figures.floodMaxEventLoopDelayMs} ms at most; peak RSS ${figures.floodPeakRssMb} MB (${flood.problems.toLocaleString('en')} problems counted)`,
         ...Object.values(formats).map(
-          (f) => `  wfp-blocks replay -o ${f.format.padEnd(5)} > /dev/null  ${f.eventsPerSec.toLocaleString('en')} events/s   (${f.seconds.toFixed(2)} s, whole process)`,
+          (f) =>
+            `  wfp-blocks replay -o ${f.format.padEnd(5)} > /dev/null  ${f.eventsPerSec.toLocaleString('en')} events/s   (${f.seconds.toFixed(2)} s, whole process)`,
         ),
         `.evtx: ${evtx.evtxRecords.toLocaleString('en')} real Security records (${(evtx.evtxBytes / 2 ** 20).toFixed(0)} MiB), whole processes`,
         `  native .evtx stage (WFP/4719 decoded)  ${evtx.evtxNativeRecordsPerSec.toLocaleString('en')} records/s (${evtx.evtxNativeRecordsPerCpuSec.toLocaleString('en')} per CPU second)`,

@@ -154,7 +154,11 @@ export class AuditSupervisor {
     }
     this.#emitStatus({ ...found, reverted: true });
     this.#change = this.#change
-      ? { ...this.#change, turnedOn: mergeChanges(this.#change.turnedOn, change.turnedOn), stateFile: change.stateFile ?? this.#change.stateFile }
+      ? {
+          ...this.#change,
+          turnedOn: mergeChanges(this.#change.turnedOn, change.turnedOn),
+          stateFile: change.stateFile ?? this.#change.stateFile,
+        }
       : change;
     this.#check('reapplied');
   }

@@ -177,7 +177,14 @@ function merge(a: Recorded, b: Recorded): Recorded {
   return NAMES.flatMap((subcategory) => {
     const mine = [...a, ...b].filter((e) => e.subcategory === subcategory);
     if (mine.length === 0) return [];
-    return [{ subcategory, guid: AUDIT_SUBCATEGORIES[subcategory].guid, success: mine.some((e) => e.success), failure: mine.some((e) => e.failure) }];
+    return [
+      {
+        subcategory,
+        guid: AUDIT_SUBCATEGORIES[subcategory].guid,
+        success: mine.some((e) => e.success),
+        failure: mine.some((e) => e.failure),
+      },
+    ];
   });
 }
 
@@ -227,9 +234,13 @@ export function enableAuditingFor(events: readonly EventInfo[], options: AuditOp
   const after = readPolicy(store);
   const notApplied = turnedOn.filter((e) => (after[e.subcategory] & toBits(e)) !== toBits(e));
   if (notApplied.length > 0) {
-    throw new WfpBlocksError('ERR_AUDIT_POLICY', `the audit policy did not take the change for ${notApplied.map((e) => AUDIT_SUBCATEGORIES[e.subcategory].name).join(', ')}`, {
-      hint: 'Group Policy may override local audit settings (see SCENoApplyLegacyAuditPolicy)',
-    });
+    throw new WfpBlocksError(
+      'ERR_AUDIT_POLICY',
+      `the audit policy did not take the change for ${notApplied.map((e) => AUDIT_SUBCATEGORIES[e.subcategory].name).join(', ')}`,
+      {
+        hint: 'Group Policy may override local audit settings (see SCENoApplyLegacyAuditPolicy)',
+      },
+    );
   }
   return change;
 }

@@ -127,21 +127,21 @@ function readBookmarkXml(xml: string): { channel: string; recordId: string } | s
  * Reads a bookmark for a watcher of source type `source`. Throws a WfpOptionError naming what is
  * wrong: not a bookmark, cut short, from another kind of source, another log, another coalescing.
  */
-export function parseBookmark(
-  text: unknown,
-  source: SourceType,
-  coalesce: { windowMs: number; maxHeld: number } | null,
-): BookmarkState {
+export function parseBookmark(text: unknown, source: SourceType, coalesce: { windowMs: number; maxHeld: number } | null): BookmarkState {
   const fail = (why: string): never => {
-    throw new WfpOptionError('from.bookmark', typeof text === 'string' && text.length > 200 ? `${text.slice(0, 200)}…` : text,
-      `a bookmark a watcher gave out (${why})`);
+    throw new WfpOptionError(
+      'from.bookmark',
+      typeof text === 'string' && text.length > 200 ? `${text.slice(0, 200)}…` : text,
+      `a bookmark a watcher gave out (${why})`,
+    );
   };
   if (typeof text !== 'string' || text === '') return fail('not a non-empty string');
   if (text.length > MAX_BOOKMARK_BYTES) return fail(`longer than ${MAX_BOOKMARK_BYTES} characters`);
   const trimmed = text.trim();
   if (source === 'netevents' || trimmed.startsWith('wfp-netevents/')) {
     if (source !== 'netevents') return fail(`it is a 'netevents' watcher's bookmark, and this is '${source}'`);
-    if (!NET_EVENT_BOOKMARK.test(trimmed)) return fail("this is a 'netevents' watcher and it is not one of its bookmarks (wfp-netevents/1;t=…;n=…;h=…)");
+    if (!NET_EVENT_BOOKMARK.test(trimmed))
+      return fail("this is a 'netevents' watcher and it is not one of its bookmarks (wfp-netevents/1;t=…;n=…;h=…)");
     return { source, netEvent: trimmed, inputs: [] };
   }
   if (trimmed.startsWith('<')) {
@@ -172,9 +172,17 @@ export function parseBookmark(
     for (const [i, raw] of (b.inputs as unknown[]).entries()) {
       const x = raw as Record<string, unknown>;
       const ok =
-        typeof x === 'object' && x !== null && typeof x.name === 'string' && Number.isInteger(x.headLength) &&
-        (x.headLength as number) >= 0 && (x.headLength as number) <= 4096 && typeof x.headHash === 'string' &&
-        /^[0-9a-f]{16}$/.test(x.headHash) && typeof x.offset === 'string' && fitsU64(x.offset) && typeof x.done === 'boolean';
+        typeof x === 'object' &&
+        x !== null &&
+        typeof x.name === 'string' &&
+        Number.isInteger(x.headLength) &&
+        (x.headLength as number) >= 0 &&
+        (x.headLength as number) <= 4096 &&
+        typeof x.headHash === 'string' &&
+        /^[0-9a-f]{16}$/.test(x.headHash) &&
+        typeof x.offset === 'string' &&
+        fitsU64(x.offset) &&
+        typeof x.done === 'boolean';
       if (!ok) return fail(`its input ${i + 1} is not a position`);
       state.inputs.push({
         name: x.name as string,
@@ -191,13 +199,24 @@ export function parseBookmark(
     const e = b.epoch as Record<string, unknown>;
     const c = b.coalesce as Record<string, unknown> | undefined;
     const ok =
-      typeof e === 'object' && e !== null && Number.isInteger(e.input) && (e.input as number) >= 0 &&
-      (isLiveType(source) ? e.input === 0 : (e.input as number) < state.inputs.length) && typeof e.end === 'string' &&
-      fitsU64(e.end) && Number.isInteger(e.delivered) && (e.delivered as number) >= 1 && typeof c === 'object' && c !== null &&
-      typeof c.windowMs === 'number' && typeof c.maxHeld === 'number';
+      typeof e === 'object' &&
+      e !== null &&
+      Number.isInteger(e.input) &&
+      (e.input as number) >= 0 &&
+      (isLiveType(source) ? e.input === 0 : (e.input as number) < state.inputs.length) &&
+      typeof e.end === 'string' &&
+      fitsU64(e.end) &&
+      Number.isInteger(e.delivered) &&
+      (e.delivered as number) >= 1 &&
+      typeof c === 'object' &&
+      c !== null &&
+      typeof c.windowMs === 'number' &&
+      typeof c.maxHeld === 'number';
     if (!ok) return fail('its coalescing epoch is not one a watcher gave out');
     if (!coalesce || coalesce.windowMs !== c.windowMs || coalesce.maxHeld !== c.maxHeld) {
-      return fail(`it was taken while coalescing with windowMs ${c.windowMs} and maxHeld ${c.maxHeld}; resume with the same coalesce option`);
+      return fail(
+        `it was taken while coalescing with windowMs ${c.windowMs} and maxHeld ${c.maxHeld}; resume with the same coalesce option`,
+      );
     }
     state.epoch = { input: e.input as number, end: e.end as string, delivered: e.delivered as number };
     state.coalesce = { windowMs: c.windowMs as number, maxHeld: c.maxHeld as number };
@@ -263,13 +282,18 @@ export class DeliveryPosition {
   inputOpened(input: NativeInput): void {
     const base = input.resumed >= 0 ? this.#resumed[input.resumed] : undefined;
     if (base) this.#carried.splice(this.#carried.indexOf(base), 1);
-    this.#inputs.set(input.index, base ? { ...base, name: input.name } : {
-      name: input.name,
-      headLength: input.headLength,
-      headHash: input.headHash,
-      offset: '0',
-      done: false,
-    });
+    this.#inputs.set(
+      input.index,
+      base
+        ? { ...base, name: input.name }
+        : {
+            name: input.name,
+            headLength: input.headLength,
+            headHash: input.headHash,
+            offset: '0',
+            done: false,
+          },
+    );
   }
 
   epochEnded(epoch: NativeEpoch): void {
@@ -329,13 +353,16 @@ export class DeliveryPosition {
 
   bookmark(): string | null {
     const inputs = [...this.#inputs.entries()].sort((a, b) => a[0] - b[0]).map(([, input]) => input);
-    return formatBookmark({
-      source: this.#source,
-      recordId: this.#recordId,
-      netEvent: this.#netEvent,
-      inputs: [...inputs, ...this.#carried],
-      epoch: this.#epoch,
-      coalesce: this.#epoch && this.#coalesce ? this.#coalesce : undefined,
-    }, this.#bookmarkXml);
+    return formatBookmark(
+      {
+        source: this.#source,
+        recordId: this.#recordId,
+        netEvent: this.#netEvent,
+        inputs: [...inputs, ...this.#carried],
+        epoch: this.#epoch,
+        coalesce: this.#epoch && this.#coalesce ? this.#coalesce : undefined,
+      },
+      this.#bookmarkXml,
+    );
   }
 }

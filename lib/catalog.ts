@@ -115,13 +115,37 @@ const traffic = (
 ): EventInfo => ({ id, role: 'traffic', kind, action, subcategory, outcome, title, change: null, channel: SECURITY_CHANNEL });
 
 const mpssvc = (id: number, outcome: 'success' | 'failure', change: RuleChangeKind, title: string): EventInfo => ({
-  id, role: 'ruleChange', kind: null, action: null, subcategory: 'ruleChange', outcome, title, change, channel: SECURITY_CHANNEL,
+  id,
+  role: 'ruleChange',
+  kind: null,
+  action: null,
+  subcategory: 'ruleChange',
+  outcome,
+  title,
+  change,
+  channel: SECURITY_CHANNEL,
 });
 const wfpPolicy = (id: number, subcategory: SubcategoryKey, change: RuleChangeKind, title: string): EventInfo => ({
-  id, role: 'ruleChange', kind: null, action: null, subcategory, outcome: 'success', title, change, channel: SECURITY_CHANNEL,
+  id,
+  role: 'ruleChange',
+  kind: null,
+  action: null,
+  subcategory,
+  outcome: 'success',
+  title,
+  change,
+  channel: SECURITY_CHANNEL,
 });
 const firewallLog = (id: number, change: RuleChangeKind, title: string): EventInfo => ({
-  id, role: 'ruleChange', kind: null, action: null, subcategory: null, outcome: null, title, change, channel: FIREWALL_CHANNEL,
+  id,
+  role: 'ruleChange',
+  kind: null,
+  action: null,
+  subcategory: null,
+  outcome: null,
+  title,
+  change,
+  channel: FIREWALL_CHANNEL,
 });
 const FW_ADDED = 'A rule has been added to the Windows Defender Firewall exception list.';
 const FW_MODIFIED = 'A rule has been modified in the Windows Defender Firewall exception list.';
@@ -133,18 +157,34 @@ const FW_PROFILE_SETTING = 'A Windows Defender Firewall setting in the %1 profil
 const BFE_START = (what: string) => `The following ${what} was present when the Windows Filtering Platform Base Filtering Engine started.`;
 
 export const EVENTS: readonly EventInfo[] = [
-  traffic(5031, 'accept', 'block', 'connection', 'failure',
-    'The Windows Firewall Service blocked an application from accepting incoming connections on the network.'),
+  traffic(
+    5031,
+    'accept',
+    'block',
+    'connection',
+    'failure',
+    'The Windows Firewall Service blocked an application from accepting incoming connections on the network.',
+  ),
   traffic(5150, 'mac', 'block', 'packetDrop', 'failure', 'The Windows Filtering Platform blocked a packet.'),
-  traffic(5151, 'mac', 'block', 'packetDrop', 'failure',
-    'A more restrictive Windows Filtering Platform filter has blocked a packet.'),
+  traffic(5151, 'mac', 'block', 'packetDrop', 'failure', 'A more restrictive Windows Filtering Platform filter has blocked a packet.'),
   traffic(5152, 'packet', 'block', 'packetDrop', 'failure', 'The Windows Filtering Platform blocked a packet.'),
-  traffic(5153, 'packet', 'block', 'packetDrop', 'success',
-    'A more restrictive Windows Filtering Platform filter has blocked a packet.'),
-  traffic(5154, 'listen', 'allow', 'connection', 'success',
-    'The Windows Filtering Platform has permitted an application or service to listen on a port for incoming connections.'),
-  traffic(5155, 'listen', 'block', 'connection', 'failure',
-    'The Windows Filtering Platform has blocked an application or service from listening on a port for incoming connections.'),
+  traffic(5153, 'packet', 'block', 'packetDrop', 'success', 'A more restrictive Windows Filtering Platform filter has blocked a packet.'),
+  traffic(
+    5154,
+    'listen',
+    'allow',
+    'connection',
+    'success',
+    'The Windows Filtering Platform has permitted an application or service to listen on a port for incoming connections.',
+  ),
+  traffic(
+    5155,
+    'listen',
+    'block',
+    'connection',
+    'failure',
+    'The Windows Filtering Platform has blocked an application or service from listening on a port for incoming connections.',
+  ),
   traffic(5156, 'connection', 'allow', 'connection', 'success', 'The Windows Filtering Platform has permitted a connection.'),
   traffic(5157, 'connection', 'block', 'connection', 'failure', 'The Windows Filtering Platform has blocked a connection.'),
   traffic(5158, 'bind', 'allow', 'connection', 'success', 'The Windows Filtering Platform has permitted a bind to a local port.'),
@@ -167,16 +207,33 @@ export const EVENTS: readonly EventInfo[] = [
   mpssvc(4948, 'success', 'rule-deleted', 'A change has been made to Windows Firewall exception list. A rule was deleted.'),
   mpssvc(4949, 'success', 'defaults-restored', 'Windows Firewall settings were restored to the default values.'),
   mpssvc(4950, 'success', 'setting-changed', 'A Windows Firewall setting has changed.'),
-  mpssvc(4951, 'failure', 'rule-rejected',
-    'A rule has been ignored because its major version number was not recognized by Windows Firewall.'),
-  mpssvc(4952, 'failure', 'rule-rejected',
-    'Parts of a rule have been ignored because its minor version number was not recognized by Windows Firewall. The other parts of the rule will be enforced.'),
+  mpssvc(
+    4951,
+    'failure',
+    'rule-rejected',
+    'A rule has been ignored because its major version number was not recognized by Windows Firewall.',
+  ),
+  mpssvc(
+    4952,
+    'failure',
+    'rule-rejected',
+    'Parts of a rule have been ignored because its minor version number was not recognized by Windows Firewall. The other parts of the rule will be enforced.',
+  ),
   mpssvc(4953, 'failure', 'rule-rejected', 'A rule has been ignored by Windows Firewall because it could not parse the rule.'),
-  mpssvc(4954, 'success', 'group-policy-applied', 'Windows Firewall Group Policy settings have changed. The new settings have been applied.'),
+  mpssvc(
+    4954,
+    'success',
+    'group-policy-applied',
+    'Windows Firewall Group Policy settings have changed. The new settings have been applied.',
+  ),
   mpssvc(4956, 'success', 'active-profile-changed', 'Windows Firewall has changed the active profile.'),
   mpssvc(4957, 'failure', 'rule-rejected', 'Windows Firewall did not apply the following rule.'),
-  mpssvc(4958, 'failure', 'rule-rejected',
-    'Windows Firewall did not apply the following rule because the rule referred to items not configured on this computer.'),
+  mpssvc(
+    4958,
+    'failure',
+    'rule-rejected',
+    'Windows Firewall did not apply the following rule because the rule referred to items not configured on this computer.',
+  ),
   wfpPolicy(5440, 'wfpPolicyChange', 'callout-at-start', BFE_START('callout')),
   wfpPolicy(5441, 'wfpPolicyChange', 'filter-at-start', BFE_START('filter')),
   wfpPolicy(5442, 'wfpPolicyChange', 'provider-at-start', BFE_START('provider')),
@@ -192,7 +249,11 @@ export const EVENTS: readonly EventInfo[] = [
   firewallLog(2004, 'rule-added', FW_ADDED),
   firewallLog(2005, 'rule-modified', FW_MODIFIED),
   firewallLog(2006, 'rule-deleted', FW_DELETED),
-  firewallLog(2008, 'group-policy-applied', 'Windows Defender Firewall Group Policy settings have changed. The new settings have been applied.'),
+  firewallLog(
+    2008,
+    'group-policy-applied',
+    'Windows Defender Firewall Group Policy settings have changed. The new settings have been applied.',
+  ),
   firewallLog(2010, 'interface-profile-changed', 'Network profile changed on an interface.'),
   firewallLog(2032, 'defaults-restored', FW_RESET),
   firewallLog(2033, 'all-rules-deleted', FW_ALL_DELETED),
@@ -211,7 +272,9 @@ const BY_ID = new Map(EVENTS.map((e) => [e.id, e]));
 
 /** The change events whose auditing the audit helpers turn on (Audit Success only), by subcategory. */
 export const changeEvents = (subcategories: readonly SubcategoryKey[]): EventInfo[] =>
-  EVENTS.filter((e) => e.role === 'ruleChange' && e.outcome === 'success' && e.subcategory !== null && subcategories.includes(e.subcategory));
+  EVENTS.filter(
+    (e) => e.role === 'ruleChange' && e.outcome === 'success' && e.subcategory !== null && subcategories.includes(e.subcategory),
+  );
 /**
  * The kinds a live watcher reads by default: those "Filtering Platform Connection" audits. Packet
  * drops ("Filtering Platform Packet Drop": 5150-5153) are very noisy, so they are opt-in, and the

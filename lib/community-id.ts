@@ -17,7 +17,18 @@ const ICMP6 = 58;
 // ICMP types whose counterpart makes the pair two-way, as the spec (after Zeek) maps them.
 const ICMP4_COUNTERPART: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 10: 9, 9: 10, 17: 18, 18: 17 };
 const ICMP6_COUNTERPART: Record<number, number> = {
-  128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135, 130: 131, 131: 130, 139: 140, 140: 139, 144: 145, 145: 144,
+  128: 129,
+  129: 128,
+  133: 134,
+  134: 133,
+  135: 136,
+  136: 135,
+  130: 131,
+  131: 130,
+  139: 140,
+  140: 139,
+  144: 145,
+  145: 144,
 };
 
 /** The 4 or 16 bytes of an address (an IPv4-mapped IPv6 address counts as IPv4); undefined if not one. */

@@ -103,7 +103,8 @@ export class BatchDecoder {
       // A repeated name keeps its first value, as the typed fields do; '__proto__' is kept as a field
       // (an assignment would set the object's prototype instead).
       if (Object.hasOwn(data, name)) continue;
-      if (name === '__proto__') Object.defineProperty(data, name, { value: strs[n[first + 2 * i + 1]], enumerable: true, writable: true, configurable: true });
+      if (name === '__proto__')
+        Object.defineProperty(data, name, { value: strs[n[first + 2 * i + 1]], enumerable: true, writable: true, configurable: true });
       else data[name] = strs[n[first + 2 * i + 1]];
     }
     this.#offset = first + 2 * count;

@@ -92,7 +92,10 @@ export class WfpBlocksError extends Error {
   readonly repeated: number;
 
   constructor(code: WfpErrorCode, message: string, details: WfpErrorDetails = {}) {
-    const at = details.offset != null ? ` at offset ${details.offset}${details.line != null ? `, line ${details.line}, column ${details.column}` : ''}` : '';
+    const at =
+      details.offset != null
+        ? ` at offset ${details.offset}${details.line != null ? `, line ${details.line}, column ${details.column}` : ''}`
+        : '';
     const where = details.input != null ? ` (${details.input}${at})` : '';
     const hint = details.hint ? ` Hint: ${details.hint}.` : '';
     super(`${code}: ${message}${where}${hint}`, details.cause !== undefined ? { cause: details.cause } : undefined);

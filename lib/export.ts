@@ -67,7 +67,12 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
       binding = loadBinding();
     } catch (cause) {
       process.nextTick(() => {
-        this.#emitSafely('error', new WfpBlocksError('ERR_BINDING_NOT_FOUND', `no native build of wfp-blocks loads on ${process.platform}-${process.arch}`, { cause }));
+        this.#emitSafely(
+          'error',
+          new WfpBlocksError('ERR_BINDING_NOT_FOUND', `no native build of wfp-blocks loads on ${process.platform}-${process.arch}`, {
+            cause,
+          }),
+        );
         this.#finish();
       });
       return;
@@ -83,7 +88,8 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
     if (source.type === 'stream') {
       const { stream } = source;
       const feed = feedStream(stream, this.#native, (problem, cause) => {
-        if (this.#open) this.#emitSafely('error', new WfpBlocksError('ERR_STREAM', `the input stream ${problem}`, { input: streamName(stream), cause }));
+        if (this.#open)
+          this.#emitSafely('error', new WfpBlocksError('ERR_STREAM', `the input stream ${problem}`, { input: streamName(stream), cause }));
       });
       this.#detach.push(feed.detach);
       this.#resumeStream = feed.resume;
@@ -131,7 +137,7 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
       ended = true;
       wake?.();
     };
-    const onError = () => {};  // recoverable problems do not end the iteration
+    const onError = () => {}; // recoverable problems do not end the iteration
     this.on('data', onData);
     this.on('error', onError);
     this.once('close', onClose);
@@ -175,7 +181,10 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
       for (const issue of message.issues) {
         if (!this.#open) return;
         const { input, offset, systemCode, hint, fatal } = issue;
-        this.#emitSafely('error', new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal }));
+        this.#emitSafely(
+          'error',
+          new WfpBlocksError(issue.code as WfpErrorCode, issue.message, { input, offset, systemCode, hint, fatal }),
+        );
       }
       const { text } = message;
       if (text && this.#open) this.#emitSafely('data', Buffer.from(text.buffer, text.byteOffset, text.byteLength));
@@ -218,7 +227,8 @@ function validate(options: unknown) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
   const source = resolveSource(o.source);
-  if (isLive(source)) throw new WfpOptionError('source', o.source, '{ replay: string | string[] | Readable } (an export reads exported logs)');
+  if (isLive(source))
+    throw new WfpOptionError('source', o.source, '{ replay: string | string[] | Readable } (an export reads exported logs)');
   const format = o.format ?? 'xml';
   if (format !== 'xml' && format !== 'json') throw new WfpOptionError('format', format, "'xml' or 'json'");
   const highWaterMark = o.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;

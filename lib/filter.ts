@@ -96,7 +96,11 @@ const isString = (item: unknown): item is string => typeof item === 'string' && 
 export function resolveFilter(filter: unknown, includeAllowed: boolean, now = Date.now()): NativeFilter {
   if (filter === undefined) return {};
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
-    throw new WfpOptionError('filter', filter, 'an object such as { since, until, eventIds, directions, actions, applications, addresses, ports }');
+    throw new WfpOptionError(
+      'filter',
+      filter,
+      'an object such as { since, until, eventIds, directions, actions, applications, addresses, ports }',
+    );
   }
   const f = filter as Record<string, unknown>;
   const known = ['since', 'until', 'eventIds', 'directions', 'actions', 'applications', 'addresses', 'ports'];
@@ -117,8 +121,11 @@ export function resolveFilter(filter: unknown, includeAllowed: boolean, now = Da
   if (out.filterSinceMs !== undefined && out.filterUntilMs !== undefined && out.filterSinceMs > out.filterUntilMs) {
     throw new WfpOptionError('filter.until', f.until, `a time at or after filter.since (${new Date(out.filterSinceMs).toISOString()})`);
   }
-  const ids = list('filter.eventIds', f.eventIds, 'a non-empty array of event IDs (5031, 5150-5159)', (i): i is number =>
-    typeof i === 'number' && (i === 5031 || (i >= 5150 && i <= 5159)),
+  const ids = list(
+    'filter.eventIds',
+    f.eventIds,
+    'a non-empty array of event IDs (5031, 5150-5159)',
+    (i): i is number => typeof i === 'number' && (i === 5031 || (i >= 5150 && i <= 5159)),
   );
   out.filterEventIds = ids?.map(String);
   out.filterDirections = list('filter.directions', f.directions, `a non-empty array of ${DIRECTIONS.join(', ')}`, (i): i is Direction =>
@@ -128,15 +135,22 @@ export function resolveFilter(filter: unknown, includeAllowed: boolean, now = Da
     ACTIONS.includes(i as BlockAction),
   );
   if (actions?.includes('allow') && !includeAllowed) {
-    throw new WfpOptionError('filter.actions', f.actions, "['block'] unless includeAllowed is true (permitted traffic is not read otherwise)");
+    throw new WfpOptionError(
+      'filter.actions',
+      f.actions,
+      "['block'] unless includeAllowed is true (permitted traffic is not read otherwise)",
+    );
   }
   out.filterActions = actions;
   out.filterApplications = list('filter.applications', f.applications, 'a non-empty array of non-empty strings', isString);
-  out.filterAddresses = list('filter.addresses', f.addresses, "a non-empty array of addresses or CIDR blocks ('10.0.0.0/8')", (i): i is string =>
-    typeof i === 'string' && isAddressOrCidr(i.trim()),
+  out.filterAddresses = list(
+    'filter.addresses',
+    f.addresses,
+    "a non-empty array of addresses or CIDR blocks ('10.0.0.0/8')",
+    (i): i is string => typeof i === 'string' && isAddressOrCidr(i.trim()),
   )?.map((a) => a.trim());
-  out.filterPorts = list('filter.ports', f.ports, "a non-empty array of ports (0-65535) or ranges ('1024-65535')", isPortOrRange)?.map((p) =>
-    String(p).trim(),
+  out.filterPorts = list('filter.ports', f.ports, "a non-empty array of ports (0-65535) or ranges ('1024-65535')", isPortOrRange)?.map(
+    (p) => String(p).trim(),
   );
   for (const key of Object.keys(out) as Array<keyof NativeFilter>) if (out[key] === undefined) delete out[key];
   return out;

@@ -36,7 +36,15 @@ export {
   type SidesBy,
   type SystemFields,
 } from './types';
-export { toOtelLogRecord, toOtlpJson, type OtelLogRecord, type OtlpKeyValue, type OtlpLogsRequest, type OtlpOptions, type OtlpValue } from './otel';
+export {
+  toOtelLogRecord,
+  toOtlpJson,
+  type OtelLogRecord,
+  type OtlpKeyValue,
+  type OtlpLogsRequest,
+  type OtlpOptions,
+  type OtlpValue,
+} from './otel';
 export { communityId, type Flow } from './community-id';
 export { Summarizer, DIMENSIONS, type BlockSummary, type Dimension, type SummaryCount, type TimelinePoint } from './summary';
 export { summaryToHtml, type HtmlReportOptions } from './summary-html';

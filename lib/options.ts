@@ -140,7 +140,20 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new WfpOptionError('', options, 'an object');
   const o = options as Record<string, unknown>;
-  const known = new Set(['source', 'from', 'audit', 'includeAllowed', 'kinds', 'filter', 'signal', 'highWaterMark', 'coalesce', 'enrich', 'includeChanges', 'utcOffset']);
+  const known = new Set([
+    'source',
+    'from',
+    'audit',
+    'includeAllowed',
+    'kinds',
+    'filter',
+    'signal',
+    'highWaterMark',
+    'coalesce',
+    'enrich',
+    'includeChanges',
+    'utcOffset',
+  ]);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new WfpOptionError(key, o[key], `one of the known options (${[...known].join(', ')})`);
   }
@@ -171,7 +184,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (o.coalesce !== undefined) {
     const { windowMs, maxHeld = DEFAULT_COALESCE_MAX_HELD } = (o.coalesce ?? {}) as { windowMs?: unknown; maxHeld?: unknown };
     if (typeof windowMs !== 'number' || !(windowMs > 0) || windowMs > 3_600_000) {
-      throw new WfpOptionError('coalesce', o.coalesce, '{ windowMs } with windowMs from 1 to 3600000, and maxHeld, if given, the most folds held at once');
+      throw new WfpOptionError(
+        'coalesce',
+        o.coalesce,
+        '{ windowMs } with windowMs from 1 to 3600000, and maxHeld, if given, the most folds held at once',
+      );
     }
     if (typeof maxHeld !== 'number' || !Number.isInteger(maxHeld) || maxHeld < 1 || maxHeld > 1_000_000) {
       throw new WfpOptionError('coalesce.maxHeld', maxHeld, 'an integer from 1 to 1000000');
@@ -190,7 +207,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (coalesce && source.type === 'netevents') {
     // Its bookmarks name one net event; one that names a partly delivered coalescing epoch would need
     // the epoch's events again, and the engine's buffer (about 150 events) does not keep them.
-    throw new WfpOptionError('coalesce', o.coalesce, "absent for the 'netevents' source (its bookmarks cannot name a partly delivered coalescing epoch)");
+    throw new WfpOptionError(
+      'coalesce',
+      o.coalesce,
+      "absent for the 'netevents' source (its bookmarks cannot name a partly delivered coalescing epoch)",
+    );
   }
   return {
     source,

@@ -19,7 +19,10 @@ function changes(summary: BlockSummary): string {
   const { total, shown } = summary.changes;
   if (total === 0) return '';
   const rows = shown
-    .map((c) => `<tr><td>${escape(c.time)}</td><td>${c.eventId}</td><td>${escape(c.change)}</td><td class="value">${escape(c.subject ?? '')}</td><td>${escape(c.by ?? '')}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${escape(c.time)}</td><td>${c.eventId}</td><td>${escape(c.change)}</td><td class="value">${escape(c.subject ?? '')}</td><td>${escape(c.by ?? '')}</td></tr>`,
+    )
     .join('');
   const heading = shown.length < total ? `the last ${shown.length} of ${n(total)}` : n(total);
   return `<h2 id="changes">Rule changes <small>${heading}</small></h2><table class="changes"><tr><th>Time</th><th>Event</th><th>Change</th><th>Rule or filter</th><th>By</th></tr>${rows}</table>`;
@@ -52,7 +55,13 @@ function timeline(summary: BlockSummary): string {
       );
     })
     .join('');
-  const label = (iso: string) => escape(iso.replace('T', ' ').replace(/:00\.000Z$|\.000Z$/, step === 'day' ? '' : ' UTC').replace(/ 00:00 UTC$/, ''));
+  const label = (iso: string) =>
+    escape(
+      iso
+        .replace('T', ' ')
+        .replace(/:00\.000Z$|\.000Z$/, step === 'day' ? '' : ' UTC')
+        .replace(/ 00:00 UTC$/, ''),
+    );
   return (
     `<svg class="timeline" viewBox="0 0 ${width} ${height}" role="img" aria-label="events per ${step}">` +
     `<line x1="0" y1="${height - bottom}" x2="${width}" y2="${height - bottom}" class="axis"/>${rects}` +

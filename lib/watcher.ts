@@ -66,8 +66,12 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#highWaterMark = options.highWaterMark;
     const { source, signal } = options;
     this.#signal = signal;
-    this.#position = new DeliveryPosition(source.type, options.coalesce, options.from.type === 'bookmark' ? options.from.state : null,
-      (recordId) => (this.#binding as NativeBinding).bookmarkXml(recordId));
+    this.#position = new DeliveryPosition(
+      source.type,
+      options.coalesce,
+      options.from.type === 'bookmark' ? options.from.state : null,
+      (recordId) => (this.#binding as NativeBinding).bookmarkXml(recordId),
+    );
 
     if (signal) {
       if (signal.aborted) {
@@ -143,8 +147,8 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
           : from.state.recordId === undefined
             ? from
             : from.state.recordId === '0'
-          ? ({ type: 'oldest' } as const)
-          : { type: 'bookmark' as const, bookmark: this.#binding.bookmarkXml(from.state.recordId) };
+              ? ({ type: 'oldest' } as const)
+              : { type: 'bookmark' as const, bookmark: this.#binding.bookmarkXml(from.state.recordId) };
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, start), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
     if (source.type === 'files') {

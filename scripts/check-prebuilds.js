@@ -13,7 +13,7 @@ if (missing.length > 0 && !process.env.WFP_BLOCKS_PACK_PARTIAL) {
   process.stderr.write(
     `wfp-blocks: refusing to pack without the prebuilt binaries for ${missing.join(' and ')} ` +
       `(prebuilds/<platform>-<arch>/node.napi.node). Build them with 'npm run prebuild' ` +
-      "(linux-x64 with cmake-js, win32-x64 cross-compiled with MinGW-w64), then pack again.\n",
+      '(linux-x64 with cmake-js, win32-x64 cross-compiled with MinGW-w64), then pack again.\n',
   );
   process.exit(1);
 }

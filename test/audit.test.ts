@@ -1,14 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  enableBlockAuditing,
-  getAuditPolicy,
-  restoreAuditPolicy,
-  watchBlocks,
-  WfpBlocksError,
-  type PolicyChange,
-} from '../dist/index.js';
+import { enableBlockAuditing, getAuditPolicy, restoreAuditPolicy, watchBlocks, WfpBlocksError, type PolicyChange } from '../dist/index.js';
 import type { AuditPolicyStore } from '../dist/audit.js';
 import { AUDIT_RECHECK_MS, AuditSupervisor } from '../dist/audit-supervisor.js';
 import { BLOCK_KINDS, DEFAULT_LIVE_KINDS, EVENTS, selectedEvents } from '../dist/catalog.js';
@@ -26,7 +19,11 @@ const FAILURE = 2;
 /** The system audit policy, in memory: every subcategory by GUID, with a record of each set() call. */
 class MemoryStore implements AuditPolicyStore {
   sets: Array<Array<{ guid: string; bits: number }>> = [];
-  constructor(public policy: Record<string, number>, private failSet = false, private ignoreSet = false) {}
+  constructor(
+    public policy: Record<string, number>,
+    private failSet = false,
+    private ignoreSet = false,
+  ) {}
   query(guids: readonly string[]) {
     return guids.map((g) => this.policy[g] ?? 0);
   }
@@ -77,7 +74,12 @@ describe('audit policy decisions, against an in-memory policy store', () => {
       { subcategory: 'connection', guid: CONNECTION, success: false, failure: true },
       { subcategory: 'ruleChange', guid: MPSSVC_RULE_LEVEL, success: true, failure: false },
     ]);
-    expect(store.sets).toEqual([[{ guid: CONNECTION, bits: FAILURE }, { guid: MPSSVC_RULE_LEVEL, bits: SUCCESS | FAILURE }]]);
+    expect(store.sets).toEqual([
+      [
+        { guid: CONNECTION, bits: FAILURE },
+        { guid: MPSSVC_RULE_LEVEL, bits: SUCCESS | FAILURE },
+      ],
+    ]);
     restoreAuditPolicy(change, { store });
     expect(store.policy).toEqual({ [CONNECTION]: 0, [MPSSVC_RULE_LEVEL]: FAILURE, [WFP_POLICY_CHANGE]: SUCCESS });
   });
@@ -113,7 +115,10 @@ describe('audit policy decisions, against an in-memory policy store', () => {
       [{ allowed: true }, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: 0 }],
       // 5153 is logged as Audit Success under Packet Drop, 5150-5152 as Audit Failure.
       [{ packetDrops: true }, { [CONNECTION]: FAILURE, [PACKET_DROP]: SUCCESS | FAILURE }],
-      [{ packetDrops: true, allowed: true }, { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: SUCCESS | FAILURE }],
+      [
+        { packetDrops: true, allowed: true },
+        { [CONNECTION]: SUCCESS | FAILURE, [PACKET_DROP]: SUCCESS | FAILURE },
+      ],
     ];
     for (const [options, expected] of cases) {
       const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
@@ -200,7 +205,15 @@ describe.skipIf(process.platform === 'win32')('the audit functions on Linux', ()
   for (const [name, call] of [
     ['getAuditPolicy', () => getAuditPolicy()],
     ['enableBlockAuditing', () => enableBlockAuditing({ stateFile: stateFile() })],
-    ['restoreAuditPolicy', () => restoreAuditPolicy({ turnedOn: [{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }], stateFile: stateFile(), at: '' })],
+    [
+      'restoreAuditPolicy',
+      () =>
+        restoreAuditPolicy({
+          turnedOn: [{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }],
+          stateFile: stateFile(),
+          at: '',
+        }),
+    ],
   ] as const) {
     it(`${name} throws a typed unsupported-platform error`, () => {
       expect(call).toThrow(WfpBlocksError);
@@ -222,7 +235,12 @@ describe('packet drops are opt-in, and --enable-audit turns on only what the kin
     const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
     const plain = enableBlockAuditing({ store, stateFile: stateFile() } as Parameters<typeof enableBlockAuditing>[0]);
     const watcherStore = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
-    const supervisor = new AuditSupervisor({ mode: 'enable', stateFile: stateFile(), store: watcherStore }, selectedEvents(DEFAULT_LIVE_KINDS, false), () => {}, () => {});
+    const supervisor = new AuditSupervisor(
+      { mode: 'enable', stateFile: stateFile(), store: watcherStore },
+      selectedEvents(DEFAULT_LIVE_KINDS, false),
+      () => {},
+      () => {},
+    );
     supervisor.start();
     expect(watcherStore.policy).toEqual(store.policy);
     expect(plain.turnedOn).toEqual([{ subcategory: 'connection', guid: CONNECTION, success: false, failure: true }]);
@@ -239,7 +257,12 @@ describe('packet drops are opt-in, and --enable-audit turns on only what the kin
   ] as const) {
     it(`kinds ${kinds.join(',')}${includeAllowed ? ' with allowed' : ''}: only the bits their events need`, () => {
       const store = new MemoryStore({ [CONNECTION]: 0, [PACKET_DROP]: 0 });
-      const supervisor = new AuditSupervisor({ mode: 'enable', stateFile: stateFile(), store }, selectedEvents(kinds, includeAllowed), () => {}, () => {});
+      const supervisor = new AuditSupervisor(
+        { mode: 'enable', stateFile: stateFile(), store },
+        selectedEvents(kinds, includeAllowed),
+        () => {},
+        () => {},
+      );
       supervisor.start();
       expect(store.policy).toEqual(expected);
       supervisor.stop();
@@ -302,13 +325,25 @@ describe("'enable' against Group Policy: a revert is reported and re-applied", (
   type Status = import('../dist/audit-supervisor.js').AuditStatus;
   const blocks = () => EVENTS.filter((e) => e.role === 'traffic' && e.kind === 'connection' && e.action === 'block');
   const change = (over: Partial<PolicyChange>): PolicyChange => ({
-    recordId: 1, time: new Date(), subcategoryGuid: CONNECTION, subcategory: 'connection',
-    successAdded: false, successRemoved: false, failureAdded: false, failureRemoved: false, ...over,
+    recordId: 1,
+    time: new Date(),
+    subcategoryGuid: CONNECTION,
+    subcategory: 'connection',
+    successAdded: false,
+    successRemoved: false,
+    failureAdded: false,
+    failureRemoved: false,
+    ...over,
   });
   const supervise = (store: MemoryStore) => {
     const statuses: Status[] = [];
     const errors: WfpBlocksError[] = [];
-    const supervisor = new AuditSupervisor({ mode: 'enable', store, stateFile: stateFile() }, blocks(), (s) => statuses.push(s), (e) => errors.push(e));
+    const supervisor = new AuditSupervisor(
+      { mode: 'enable', store, stateFile: stateFile() },
+      blocks(),
+      (s) => statuses.push(s),
+      (e) => errors.push(e),
+    );
     supervisor.start();
     return { supervisor, statuses, errors };
   };
@@ -347,7 +382,9 @@ describe("'enable' against Group Policy: a revert is reported and re-applied", (
       ['on', 'reapplied', false],
     ]);
     expect(store.policy[CONNECTION]).toBe(SUCCESS | FAILURE);
-    supervisor.onPolicyChange(change({ subcategoryGuid: '{0CCE922B-69AE-11D9-BED3-505054503030}', subcategory: null, failureRemoved: true }));
+    supervisor.onPolicyChange(
+      change({ subcategoryGuid: '{0CCE922B-69AE-11D9-BED3-505054503030}', subcategory: null, failureRemoved: true }),
+    );
     expect(statuses.length).toBe(2);
     supervisor.stop();
     expect(store.policy[CONNECTION]).toBe(SUCCESS); // the success bit someone else set stays

@@ -19,12 +19,25 @@ const EXPECTED = [
 
 describe('auditpol /r output', () => {
   it('a blank first line and blank lines between rows', () => {
-    const text = ['', 'Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting', '', ROWS[1], '', ROWS[0], ''].join('\r\n');
+    const text = [
+      '',
+      'Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting',
+      '',
+      ROWS[1],
+      '',
+      ROWS[0],
+      '',
+    ].join('\r\n');
     expect(parseAuditpolCsv(text)).toEqual(EXPECTED);
   });
 
   it('CR CR LF line ends and a localised header', () => {
-    const text = ['', 'Computername,Richtlinienziel,Unterkategorie,GUID der Unterkategorie,Einschlusseinstellung,Ausschlusseinstellung', ...ROWS, ''].join('\r\r\n');
+    const text = [
+      '',
+      'Computername,Richtlinienziel,Unterkategorie,GUID der Unterkategorie,Einschlusseinstellung,Ausschlusseinstellung',
+      ...ROWS,
+      '',
+    ].join('\r\r\n');
     expect(parseAuditpolCsv(text)).toEqual(EXPECTED);
   });
 });

@@ -13,8 +13,15 @@ function eventsAfter(afterRecordId: string): Promise<number> {
   return new Promise((resolve) => {
     let events = 0;
     new binding.Watcher(
-      { source: 'files', files: [FILE], follow: false, kinds: ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'],
-        includeAllowed: true, highWaterMark: 64, afterRecordId },
+      {
+        source: 'files',
+        files: [FILE],
+        follow: false,
+        kinds: ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'],
+        includeAllowed: true,
+        highWaterMark: 64,
+        afterRecordId,
+      },
       (message) => {
         if ('numbers' in message) events += message.events;
         else if (message.ended) resolve(events);
@@ -32,8 +39,10 @@ describe('the raw binding at its edges', () => {
 
   it('afterRecordId that no uint64_t holds, or that is not decimal text, is a TypeError', () => {
     const make = (afterRecordId: unknown) => () =>
-      new binding.Watcher({ source: 'files', files: [FILE], follow: false, kinds: ['connection'], highWaterMark: 64,
-                            afterRecordId } as never, () => {});
+      new binding.Watcher(
+        { source: 'files', files: [FILE], follow: false, kinds: ['connection'], highWaterMark: 64, afterRecordId } as never,
+        () => {},
+      );
     for (const bad of ['18446744073709551616', '99999999999999999999', '-1', '1e3', '', ' 5', 'NaN']) {
       expect(make(bad), bad).toThrow(/afterRecordId must be a decimal number below 2\^64/);
     }
@@ -42,12 +51,15 @@ describe('the raw binding at its edges', () => {
 
   it('highWaterMark NaN or below 1 is a TypeError; a huge one is held to a bound, not cast', async () => {
     const make = (highWaterMark: number) => () =>
-      new binding.Watcher({ source: 'files', files: [FILE], follow: false, kinds: ['connection'], highWaterMark } as never,
-                          () => {});
+      new binding.Watcher({ source: 'files', files: [FILE], follow: false, kinds: ['connection'], highWaterMark } as never, () => {});
     for (const bad of [Number.NaN, 0, -1]) expect(make(bad), String(bad)).toThrow(/highWaterMark must be a number >= 1/);
     const ended = await new Promise<boolean>((resolve) => {
-      new binding.Watcher({ source: 'files', files: [FILE], follow: false, kinds: ['connection'], highWaterMark: 1e300 } as never,
-                          (message) => { if (!('numbers' in message) && message.ended) resolve(true); });
+      new binding.Watcher(
+        { source: 'files', files: [FILE], follow: false, kinds: ['connection'], highWaterMark: 1e300 } as never,
+        (message) => {
+          if (!('numbers' in message) && message.ended) resolve(true);
+        },
+      );
     });
     expect(ended).toBe(true);
   });
@@ -73,15 +85,22 @@ describe('the raw binding at its edges', () => {
   });
 
   it('write() takes only a Uint8Array, and only on a stream watcher', async () => {
-    const files = new binding.Watcher({ source: 'files', files: [FILE], follow: false, kinds: ['connection'],
-                                         highWaterMark: 64 } as never, () => {});
+    const files = new binding.Watcher(
+      { source: 'files', files: [FILE], follow: false, kinds: ['connection'], highWaterMark: 64 } as never,
+      () => {},
+    );
     expect(() => files.write(Buffer.from('<Event/>'))).toThrow(/write\(chunk\) needs a stream watcher and a Uint8Array/);
     files.close();
     let events = 0;
     const ended = new Promise<void>((resolve) => {
       const stream = new binding.Watcher(
-        { source: 'stream', name: 's', kinds: ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'],
-          includeAllowed: true, highWaterMark: 64 } as never,
+        {
+          source: 'stream',
+          name: 's',
+          kinds: ['connection', 'packet', 'listen', 'bind', 'accept', 'mac'],
+          includeAllowed: true,
+          highWaterMark: 64,
+        } as never,
         (message) => {
           if ('numbers' in message) events += message.events;
           else if (message.ended) resolve();

@@ -68,7 +68,11 @@ describe('decidedBy and ruleId', () => {
   });
 
   it('allowed events say what permitted them; records without FilterOrigin say unknown', async () => {
-    const allowed = record({ eventId: 5156, recordId: 7, data: WIN11_5157_DATA.map(([k, v]) => [k, k === 'FilterOrigin' ? 'RemoteDesktop-UserMode-In-TCP' : v]) });
+    const allowed = record({
+      eventId: 5156,
+      recordId: 7,
+      data: WIN11_5157_DATA.map(([k, v]) => [k, k === 'FilterOrigin' ? 'RemoteDesktop-UserMode-In-TCP' : v]),
+    });
     const { blocks } = await watch({ source: { replay: [tempFile(allowed), fixture('text-EricZimmerman.xml')] }, includeAllowed: true });
     expect(blocks[0]).toMatchObject({ action: 'allow', decidedBy: 'rule', ruleId: 'RemoteDesktop-UserMode-In-TCP' });
     expect(blocks.slice(1).every((e) => e.decidedBy === 'unknown' && e.ruleId === null)).toBe(true);
@@ -124,20 +128,40 @@ describe("'ruleChange' events", () => {
     expect(first.time.toISOString()).toBe('2021-06-03T19:17:46.751Z');
     expect(filters.filter((c) => c.change === 'filter-deleted').map((c) => c.filterId)).toContain(72062);
     // Everything Windows logged is still there, exactly.
-    const raw = readFileSync(DISABLED, 'utf8').split('\n').find((l) => l.includes('<EventRecordID>1965603<')) as string;
+    const raw = readFileSync(DISABLED, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('<EventRecordID>1965603<')) as string;
     expect(raw).toContain(`<Data Name="FilterName">${first.data.FilterName}</Data>`);
   });
 
   it("Microsoft's samples and the firewall's own log, decoded", async () => {
     const { changes } = await watch({ source: { replay: [MSDOCS, FIREWALL_LOG] }, includeChanges: true });
     expect(changes.map((c) => [c.eventId, c.change])).toEqual([
-      [4944, 'policy-at-start'], [4945, 'rule-at-start'], [4946, 'rule-added'], [4947, 'rule-modified'],
-      [4948, 'rule-deleted'], [4949, 'defaults-restored'], [4950, 'setting-changed'], [4951, 'rule-rejected'],
-      [4953, 'rule-rejected'], [4954, 'group-policy-applied'], [4956, 'active-profile-changed'], [4957, 'rule-rejected'],
-      [5447, 'filter-deleted'], [2003, 'setting-changed'], [2004, 'rule-added'], [2005, 'rule-modified'], [2006, 'rule-deleted'],
+      [4944, 'policy-at-start'],
+      [4945, 'rule-at-start'],
+      [4946, 'rule-added'],
+      [4947, 'rule-modified'],
+      [4948, 'rule-deleted'],
+      [4949, 'defaults-restored'],
+      [4950, 'setting-changed'],
+      [4951, 'rule-rejected'],
+      [4953, 'rule-rejected'],
+      [4954, 'group-policy-applied'],
+      [4956, 'active-profile-changed'],
+      [4957, 'rule-rejected'],
+      [5447, 'filter-deleted'],
+      [2003, 'setting-changed'],
+      [2004, 'rule-added'],
+      [2005, 'rule-modified'],
+      [2006, 'rule-deleted'],
     ]);
     const added = changes.find((c) => c.eventId === 4946) as RuleChange;
-    expect(added).toMatchObject({ ruleId: '{F2649D59-1355-4E3C-B886-CDD08B683199}', name: 'Allow All Rule', profiles: 'All', user: { sid: null, name: null } });
+    expect(added).toMatchObject({
+      ruleId: '{F2649D59-1355-4E3C-B886-CDD08B683199}',
+      name: 'Allow All Rule',
+      profiles: 'All',
+      user: { sid: null, name: null },
+    });
     const fw = changes.find((c) => c.eventId === 2004) as RuleChange;
     expect(fw).toMatchObject({
       channel: 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
@@ -149,17 +173,23 @@ describe("'ruleChange' events", () => {
       application: 'C:\\WINDOWS\\System32\\svchost.exe',
     });
     expect(fw.time.toISOString()).toBe('2020-02-12T14:45:13.365Z'); // written with a space for 'T'
-    expect(changes.find((c) => c.eventId === 2003)).toMatchObject({ setting: 'FW_PROFILE_CONFIG_ENABLE_FW', value: 'Yes', profiles: 'Private' });
+    expect(changes.find((c) => c.eventId === 2003)).toMatchObject({
+      setting: 'FW_PROFILE_CONFIG_ENABLE_FW',
+      value: 'Yes',
+      profiles: 'Private',
+    });
   });
 
   it('arrive in input order among blocks, from files and from a stream', async () => {
     const blocks = readFileSync(fixture('otrf-f2bb3e18.xml'), 'utf8').split('\n').filter(Boolean).slice(0, 60);
     const changes = readFileSync(DISABLED, 'utf8').split('\n').filter(Boolean).slice(0, 60);
     const mixed = blocks.flatMap((b, i) => [b, changes[i]]);
-    const expected = mixed.map((l) => Number(/<EventRecordID>(\d+)</.exec(l)?.[1])).filter((id, i) => {
-      const line = mixed[i];
-      return /<EventID>(5156|5158|5154|4950|5447)</.test(line);
-    });
+    const expected = mixed
+      .map((l) => Number(/<EventRecordID>(\d+)</.exec(l)?.[1]))
+      .filter((id, i) => {
+        const line = mixed[i];
+        return /<EventID>(5156|5158|5154|4950|5447)</.test(line);
+      });
     for (const source of [{ replay: tempFile(mixed.join('\n')) }, { replay: Readable.from([mixed.join('\n')]) }]) {
       const seen = await watch({ source, includeChanges: true, includeAllowed: true, highWaterMark: 8 });
       expect(seen.errors).toEqual([]);

@@ -11,8 +11,19 @@ import { record } from './synthetic';
 
 const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
 const cli = (args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, timeout: 60_000, maxBuffer: 1 << 30, env: { ...process.env, ...env } });
-const jsonLines = (out: string) => out.trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+    maxBuffer: 1 << 30,
+    env: { ...process.env, ...env },
+  });
+const jsonLines = (out: string) =>
+  out
+    .trimEnd()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 /** Runs the CLI in this process with a fake terminal of `columns` (or a pipe), as a user's shell would give it. */
 async function inTerminal(args: string[], tty: { columns?: number; env?: NodeJS.ProcessEnv } = {}) {
@@ -38,7 +49,7 @@ describe('wfp-blocks replay', () => {
     expect(jsonLines(r.stdout)[0].time).toBe('2015-09-22T16:52:37.274Z');
   });
 
-  it("reads a Windows Firewall log, its local times in the zone --utc-offset names", () => {
+  it('reads a Windows Firewall log, its local times in the zone --utc-offset names', () => {
     const log = path.join(__dirname, 'fixtures', 'fwlog', 'crowdsec-windows-firewall.log');
     const times = (args: string[]) => jsonLines(cli(['replay', '--json', ...args, log]).stdout).map((e) => e.time);
     expect(times(['--utc-offset', '-05:00'])).toEqual(['2022-01-31T17:24:51.000Z']);
@@ -52,7 +63,9 @@ describe('wfp-blocks replay', () => {
     const rows = r.stdout.trimEnd().split('\n');
     expect(rows[0]).toMatch(/^TIME\s+ID\s+ACTION\s+KIND\s+DIR\s+PROTO\s+LOCAL\s+REMOTE\s+PID\s+FILTER\s+DECIDED\s+APPLICATION$/);
     expect(rows).toHaveLength(1 + 3 + 5);
-    expect(rows[3]).toMatch(/^2019-04-19T07:36:55\.955Z 5159\s+block\s+bind\s+-\s+tcp\s+0\.0\.0\.0:5555\s+-\s+7924\s+84614\s+unknown\s+\\device\\harddiskvolume2\\users\\test\\desktop\\netcat\\nc\.exe$/);
+    expect(rows[3]).toMatch(
+      /^2019-04-19T07:36:55\.955Z 5159\s+block\s+bind\s+-\s+tcp\s+0\.0\.0\.0:5555\s+-\s+7924\s+84614\s+unknown\s+\\device\\harddiskvolume2\\users\\test\\desktop\\netcat\\nc\.exe$/,
+    );
   });
 
   it('--format ecs and --format otel (and -o) print one document per line, in input order', async () => {
@@ -61,7 +74,10 @@ describe('wfp-blocks replay', () => {
     expect(ecs.status).toBe(0);
     const docs = jsonLines(ecs.stdout);
     expect(docs.map((d) => d.winlog.record_id)).toEqual(events.map((e) => String(e.recordId)));
-    expect(docs[0]).toMatchObject({ event: { code: '5152', outcome: 'failure', action: 'windows-firewall-packet-drop' }, source: { ip: '10.0.0.100', port: 49278 } });
+    expect(docs[0]).toMatchObject({
+      event: { code: '5152', outcome: 'failure', action: 'windows-firewall-packet-drop' },
+      source: { ip: '10.0.0.100', port: 49278 },
+    });
     const records = jsonLines(cli(['replay', '-o', 'otel', ...files]).stdout).map((l) => l.resourceLogs[0].scopeLogs[0].logRecords[0]);
     expect(records).toHaveLength(events.length);
     expect(records[0]).toMatchObject({ severityText: 'WARN', eventName: 'wfp.block' });
@@ -94,9 +110,18 @@ describe('wfp-blocks replay', () => {
       [['--app', 'svchost'], (e) => !!e.application?.toLowerCase().includes('svchost')],
       [['--app', '*\\lsass.exe'], (e) => !!e.application?.toLowerCase().endsWith('\\lsass.exe')],
       [['--address', '172.18.0.0/16'], (e) => [e.source, e.destination].some((p) => p?.address.startsWith('172.18.'))],
-      [['--port', '53', '--port', '137-139'], (e) => [e.source, e.destination].some((p) => p?.port === 53 || (p?.port != null && p.port >= 137 && p.port <= 139))],
-      [['--since', '2020-09-14', '--until', '2020-09-15T00:00:00Z'], (e) => e.time >= new Date('2020-09-14') && e.time <= new Date('2020-09-15')],
-      [['-S', '2020-01-01', '-e', '5156', '--app', 'dns.exe', '--direction', 'outbound'], (e) => e.time >= new Date('2020-01-01') && e.eventId === 5156 && !!e.application?.endsWith('dns.exe') && e.direction === 'outbound'],
+      [
+        ['--port', '53', '--port', '137-139'],
+        (e) => [e.source, e.destination].some((p) => p?.port === 53 || (p?.port != null && p.port >= 137 && p.port <= 139)),
+      ],
+      [
+        ['--since', '2020-09-14', '--until', '2020-09-15T00:00:00Z'],
+        (e) => e.time >= new Date('2020-09-14') && e.time <= new Date('2020-09-15'),
+      ],
+      [
+        ['-S', '2020-01-01', '-e', '5156', '--app', 'dns.exe', '--direction', 'outbound'],
+        (e) => e.time >= new Date('2020-01-01') && e.eventId === 5156 && !!e.application?.endsWith('dns.exe') && e.direction === 'outbound',
+      ],
     ];
     for (const [flags, keep] of cases) {
       const r = cli(['replay', '--json', '-a', ...flags, FIXTURES]);
@@ -114,7 +139,9 @@ describe('wfp-blocks replay', () => {
     const folded = jsonLines(cli(['replay', '--json', '-a', '-c', '1m', fixture('otrf-f2bb3e18.xml')]).stdout);
     expect(folded.length).toBeGreaterThan(0);
     expect(folded.every((e) => e.count >= 1)).toBe(true);
-    expect(folded.reduce((n, e) => n + e.count, 0)).toBe(jsonLines(cli(['replay', '--json', '-a', fixture('otrf-f2bb3e18.xml')]).stdout).length);
+    expect(folded.reduce((n, e) => n + e.count, 0)).toBe(
+      jsonLines(cli(['replay', '--json', '-a', fixture('otrf-f2bb3e18.xml')]).stdout).length,
+    );
   });
 
   it('a directory is every .xml and .evtx file in it, oldest first; gzip is read by its signature', () => {
@@ -143,8 +170,14 @@ describe('wfp-blocks replay', () => {
     const xml = readFileSync(fixture('text-EricZimmerman.xml'), 'utf8');
     const cases: Array<[Buffer, RegExp]> = [
       // .evtx is read (by its signature): a header cut short is the .evtx reader's error, not this one.
-      [Buffer.concat([Buffer.from('ElfFile\0'), Buffer.alloc(200)]), /ERR_EVTX_TRUNCATED: the file ends inside its header, after 208 of 4096 bytes/],
-      [Buffer.from('Security log export, see attachment\r\n', 'utf16le'), /it looks like UTF-16 little-endian text without a byte-order mark that is not XML/],
+      [
+        Buffer.concat([Buffer.from('ElfFile\0'), Buffer.alloc(200)]),
+        /ERR_EVTX_TRUNCATED: the file ends inside its header, after 208 of 4096 bytes/,
+      ],
+      [
+        Buffer.from('Security log export, see attachment\r\n', 'utf16le'),
+        /it looks like UTF-16 little-endian text without a byte-order mark that is not XML/,
+      ],
       [Buffer.from([0x50, 0x4b, 3, 4, ...Array(60).fill(1)]), /it looks like a zip archive/],
       [Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256)), /it looks like binary data/],
       [gzipSync(Buffer.from('hello')).subarray(0, 12), /ERR_UNREADABLE_INPUT: cannot decompress .*: the gzip data end early/],
@@ -165,7 +198,12 @@ describe('wfp-blocks replay', () => {
 describe('help and errors like the tools people know', () => {
   it('--help and -h after every command, and a help command, print to stdout and exit 0', () => {
     for (const command of ['replay', 'watch', 'summary', 'audit', 'export']) {
-      for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, '--json', '--help', 'x.xml']]) {
+      for (const args of [
+        [command, '--help'],
+        [command, '-h'],
+        ['help', command],
+        [command, '--json', '--help', 'x.xml'],
+      ]) {
         const r = cli(args);
         expect(r.status, args.join(' ')).toBe(0);
         expect(r.stdout).toMatch(new RegExp(`^Usage: wfp-blocks ${command} `));
@@ -177,7 +215,8 @@ describe('help and errors like the tools people know', () => {
       const r = cli(args);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^Usage: wfp-blocks COMMAND/);
-      for (const command of ['replay', 'watch', 'summary', 'audit', 'export', 'help']) expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+      for (const command of ['replay', 'watch', 'summary', 'audit', 'export', 'help'])
+        expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
     expect(cli(['--version']).stdout.trim()).toBe(JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version);
   });
@@ -185,26 +224,56 @@ describe('help and errors like the tools people know', () => {
   it('a usage error is one line and the hint to run --help, exit 2, nothing on stdout', () => {
     const cases: Array<[string[], string]> = [
       [['replay'], 'wfp-blocks replay: needs at least one FILE or DIR (or - for standard input)'],
-      [['replay', '--kinds', 'teleport', 'x.xml'], "wfp-blocks replay: --kinds must be a comma-separated list of connection, packet, listen, bind, accept, mac, got 'teleport'"],
-      [['replay', '--format', 'x.xml'], "wfp-blocks replay: --format must be one of table, json, ecs, otel, got 'x.xml' (a file name? options that take a value need it first)"],
+      [
+        ['replay', '--kinds', 'teleport', 'x.xml'],
+        "wfp-blocks replay: --kinds must be a comma-separated list of connection, packet, listen, bind, accept, mac, got 'teleport'",
+      ],
+      [
+        ['replay', '--format', 'x.xml'],
+        "wfp-blocks replay: --format must be one of table, json, ecs, otel, got 'x.xml' (a file name? options that take a value need it first)",
+      ],
       [['replay', '--json', '--format', 'ecs', 'x.xml'], 'wfp-blocks replay: --json and --format ecs contradict each other'],
       [['replay', '--frob', 'x.xml'], "wfp-blocks replay: unknown option '--frob'"],
       [['replay', '-o'], 'wfp-blocks replay: -o (--format) needs a value (FORMAT)'],
-      [['replay', '--since', 'yesterday', 'x.xml'], "wfp-blocks replay: --since must be an ISO 8601 time (2024-05-01, 2024-05-01T10:00:00Z) or a duration before now (30m, 2h, 7d), got 'yesterday'"],
-      [['replay', '--address', '10.0.0.0/33', 'x.xml'], "wfp-blocks replay: --address must be addresses or CIDR blocks such as 10.0.0.5, 10.0.0.0/8 or fe80::/10, got '10.0.0.0/33'"],
-      [['replay', '--port', '99999', 'x.xml'], "wfp-blocks replay: --port must be ports (0-65535) or ranges such as 1024-65535, got '99999'"],
+      [
+        ['replay', '--since', 'yesterday', 'x.xml'],
+        "wfp-blocks replay: --since must be an ISO 8601 time (2024-05-01, 2024-05-01T10:00:00Z) or a duration before now (30m, 2h, 7d), got 'yesterday'",
+      ],
+      [
+        ['replay', '--address', '10.0.0.0/33', 'x.xml'],
+        "wfp-blocks replay: --address must be addresses or CIDR blocks such as 10.0.0.5, 10.0.0.0/8 or fe80::/10, got '10.0.0.0/33'",
+      ],
+      [
+        ['replay', '--port', '99999', 'x.xml'],
+        "wfp-blocks replay: --port must be ports (0-65535) or ranges such as 1024-65535, got '99999'",
+      ],
       [['replay', '--coalesce', '60', 'x.xml'], "wfp-blocks replay: --coalesce must be a duration such as 500ms, 5s or 1m, got '60'"],
       [['replay', '-', 'x.xml'], "wfp-blocks replay: '-' (standard input) cannot be combined with files"],
       [['watch', 'file.xml'], "wfp-blocks watch: takes no files (got file.xml); did you mean 'wfp-blocks replay'?"],
-      [['replay', '--utc-offset', 'CET', 'x.log'], "wfp-blocks replay: --utc-offset must be an offset such as +01:00, -05:30 or 60, or 'system', got 'CET'"],
-      [['replay', '--utc-offset', '2000', 'x.log'], "wfp-blocks replay: --utc-offset must be an offset such as +01:00, -05:30 or 60 (minutes east of UTC, at most 18 hours), or 'system', got '2000'"],
-      [['watch', '--source', 'netevents', '--enable-audit'], 'wfp-blocks watch: --enable-audit is for the Security log; WFP net events need no auditing'],
+      [
+        ['replay', '--utc-offset', 'CET', 'x.log'],
+        "wfp-blocks replay: --utc-offset must be an offset such as +01:00, -05:30 or 60, or 'system', got 'CET'",
+      ],
+      [
+        ['replay', '--utc-offset', '2000', 'x.log'],
+        "wfp-blocks replay: --utc-offset must be an offset such as +01:00, -05:30 or 60 (minutes east of UTC, at most 18 hours), or 'system', got '2000'",
+      ],
+      [
+        ['watch', '--source', 'netevents', '--enable-audit'],
+        'wfp-blocks watch: --enable-audit is for the Security log; WFP net events need no auditing',
+      ],
       [['watch', '--source', 'wmi'], "wfp-blocks watch: --source must be one of eventlog, netevents, got 'wmi'"],
-      [['watch', '--from', 'yesterday'], 'wfp-blocks watch: --from must be one of now, oldest, got \'yesterday\''],
+      [['watch', '--from', 'yesterday'], "wfp-blocks watch: --from must be one of now, oldest, got 'yesterday'"],
       [['audit'], 'wfp-blocks audit: needs one of status, enable, restore'],
       [['audit', 'frob'], "wfp-blocks audit: unknown audit command 'frob' (one of status, enable, restore)"],
-      [['audit', 'status', '--allowed'], "wfp-blocks audit: --packet-drops, --allowed, --rule-changes, --filter-changes belong to 'audit enable', not 'audit status'"],
-      [['audit', 'restore', '--rule-changes'], "wfp-blocks audit: --packet-drops, --allowed, --rule-changes, --filter-changes belong to 'audit enable', not 'audit restore'"],
+      [
+        ['audit', 'status', '--allowed'],
+        "wfp-blocks audit: --packet-drops, --allowed, --rule-changes, --filter-changes belong to 'audit enable', not 'audit status'",
+      ],
+      [
+        ['audit', 'restore', '--rule-changes'],
+        "wfp-blocks audit: --packet-drops, --allowed, --rule-changes, --filter-changes belong to 'audit enable', not 'audit restore'",
+      ],
       [['summary', '--top', '0', 'x.xml'], "wfp-blocks summary: --top must be a whole number of 1 or more, got '0'"],
       [['export', '--format', 'yaml', 'x.evtx'], "wfp-blocks export: --format must be one of xml, json, got 'yaml'"],
       [['frobnicate'], "wfp-blocks: 'frobnicate': not a command (one of replay, watch, summary, audit, export)"],
@@ -220,7 +289,10 @@ describe('help and errors like the tools people know', () => {
   });
 
   it('nothing reaches stdout (not even the table header) when a command fails before reading', () => {
-    for (const args of [['replay', '/no/such/file.xml'], ['replay', tempFile(Buffer.from('ElfFile\0'.padEnd(100, '\0')))]]) {
+    for (const args of [
+      ['replay', '/no/such/file.xml'],
+      ['replay', tempFile(Buffer.from('ElfFile\0'.padEnd(100, '\0')))],
+    ]) {
       const r = cli(args);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
@@ -235,7 +307,9 @@ describe.skipIf(process.platform === 'win32')('wfp-blocks watch and audit, on Li
       const r = cli(args);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^wfp-blocks watch: ERR_UNSUPPORTED_PLATFORM: the live Security log exists only on Windows \(this is linux\); read exported logs instead: 'wfp-blocks replay FILE'/);
+      expect(r.stderr).toMatch(
+        /^wfp-blocks watch: ERR_UNSUPPORTED_PLATFORM: the live Security log exists only on Windows \(this is linux\); read exported logs instead: 'wfp-blocks replay FILE'/,
+      );
     }
   });
 
@@ -308,7 +382,9 @@ describe('wfp-blocks summary', () => {
     const top = [...apps].sort((a, b) => b[1] - a[1]).slice(0, 3);
     expect(json.top.applications.values.map((v: { value: string; count: number }) => [v.value, v.count])).toEqual(top);
     expect(json.top.applications.distinct).toBe(apps.size);
-    expect(json.timeline.points.reduce((n: number, p: { blocked: number; allowed: number }) => n + p.blocked + p.allowed, 0)).toBe(events.length);
+    expect(json.timeline.points.reduce((n: number, p: { blocked: number; allowed: number }) => n + p.blocked + p.allowed, 0)).toBe(
+      events.length,
+    );
     expect(json.first).toBe(new Date(Math.min(...events.map((e) => e.time.getTime()))).toISOString());
   });
 

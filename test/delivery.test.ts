@@ -119,8 +119,11 @@ describe('delivery to JavaScript', () => {
     // A bookmark of one kind of source does not resume another.
     const fromFile = watchBlocks({ source: { replay: file }, includeAllowed: true });
     await collectFrom(fromFile);
-    expect(() => watchBlocks({ source: { replay: Readable.from([readFileSync(file)]) }, from: { bookmark: fromFile.bookmark as string } }))
-      .toThrow(/ERR_INVALID_OPTION: options\.from\.bookmark must be a bookmark a watcher gave out \(it is from a 'files' source, and this is 'stream'\)/);
+    expect(() =>
+      watchBlocks({ source: { replay: Readable.from([readFileSync(file)]) }, from: { bookmark: fromFile.bookmark as string } }),
+    ).toThrow(
+      /ERR_INVALID_OPTION: options\.from\.bookmark must be a bookmark a watcher gave out \(it is from a 'files' source, and this is 'stream'\)/,
+    );
   });
 
   it('a stream input is read with back-pressure and yields what the files yield', async () => {

@@ -46,11 +46,13 @@ function withoutExtras(e: BlockEvent): Record<string, any> {
   return d;
 }
 
-describe('toEcs: what Elastic\'s Windows Security integration writes for the same record', () => {
-  it('equals the integration\'s document for every fixture record, keeping only our documented extras', async () => {
+describe("toEcs: what Elastic's Windows Security integration writes for the same record", () => {
+  it("equals the integration's document for every fixture record, keeping only our documented extras", async () => {
     let compared = 0;
     for (const file of fixtureFiles()) {
-      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => WFP.test(l));
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => WFP.test(l));
       const { events: got } = await collect({ source: { replay: file }, includeAllowed: true });
       expect(got).toHaveLength(lines.length);
       got.forEach((e, i) => {
@@ -64,9 +66,21 @@ describe('toEcs: what Elastic\'s Windows Security integration writes for the sam
   it('an IPv4-mapped source as the integration writes it: source.ip unmapped, destination.ip as logged, both forms related', async () => {
     const xml = record({
       recordId: 7,
-      data: [['ProcessID', '4'], ['Application', 'System'], ['Direction', '%%14592'], ['SourceAddress', '::ffff:10.47.0.122'],
-        ['SourcePort', '52000'], ['DestAddress', '::ffff:10.47.0.5'], ['DestPort', '445'], ['Protocol', '6'],
-        ['FilterRTID', '68000'], ['LayerName', '%%14610'], ['LayerRTID', '44'], ['RemoteUserID', 'S-1-0-0'], ['RemoteMachineID', 'S-1-0-0']],
+      data: [
+        ['ProcessID', '4'],
+        ['Application', 'System'],
+        ['Direction', '%%14592'],
+        ['SourceAddress', '::ffff:10.47.0.122'],
+        ['SourcePort', '52000'],
+        ['DestAddress', '::ffff:10.47.0.5'],
+        ['DestPort', '445'],
+        ['Protocol', '6'],
+        ['FilterRTID', '68000'],
+        ['LayerName', '%%14610'],
+        ['LayerRTID', '44'],
+        ['RemoteUserID', 'S-1-0-0'],
+        ['RemoteMachineID', 'S-1-0-0'],
+      ],
     });
     const [e] = (await collect({ source: { replay: tempFile(xml) } })).events;
     const d = toEcs(e);
@@ -76,8 +90,14 @@ describe('toEcs: what Elastic\'s Windows Security integration writes for the sam
     expect(d.related?.ip).toEqual(['::ffff:10.47.0.5', '::ffff:10.47.0.122', '10.47.0.122']);
     expect(d.event).toMatchObject({ action: 'windows-firewall-packet-block', type: ['connection', 'info', 'denied'], outcome: 'failure' });
     expect(d.network).toMatchObject({ direction: 'inbound', transport: 'tcp', iana_number: '6', type: 'ipv4' });
-    expect(d.network?.community_id).toBe(communityId({ protocol: 6, sourceAddress: '10.47.0.122', destinationAddress: '10.47.0.5', sourcePort: 52000, destinationPort: 445 }));
-    expect(d.winlog.event_data).toMatchObject({ LayerNameDescription: 'Receive/Accept', RemoteUserDescription: 'Nobody', RemoteMachineDescription: 'Nobody' });
+    expect(d.network?.community_id).toBe(
+      communityId({ protocol: 6, sourceAddress: '10.47.0.122', destinationAddress: '10.47.0.5', sourcePort: 52000, destinationPort: 445 }),
+    );
+    expect(d.winlog.event_data).toMatchObject({
+      LayerNameDescription: 'Receive/Accept',
+      RemoteUserDescription: 'Nobody',
+      RemoteMachineDescription: 'Nobody',
+    });
     expect(d.winlog.event_data?.SourceAddress).toBeUndefined();
     expect(d.log).toEqual({ level: 'information' });
     expect(d.winlog).toMatchObject({ opcode: 'Info', provider_guid: '{54849625-5478-4994-A5BA-3E3B0328C30D}', api: 'wineventlog' });
@@ -91,7 +111,7 @@ describe('toEcs: what Elastic\'s Windows Security integration writes for the sam
     expect(d.network?.transport).toBe('icmp');
   });
 
-  it('FilterOrigin: a rule ID as rule.uuid, a default filter\'s name as rule.name', () => {
+  it("FilterOrigin: a rule ID as rule.uuid, a default filter's name as rule.name", () => {
     const [ruleId, defaultFilter] = events.slice(-2).map(toEcs);
     expect(ruleId.rule).toEqual({
       id: '206474',
@@ -109,12 +129,24 @@ describe('toEcs: what Elastic\'s Windows Security integration writes for the sam
     expect(defaultFilter.event.reason).toBe("blocked by the firewall's query user default filter");
   });
 
-  it('Community ID v1 matches the spec\'s published baseline (seed 0 and seed 1)', () => {
-    for (const [file, seed] of [['baseline_deflt.json', 0], ['baseline_seed1.json', 1]] as const) {
+  it("Community ID v1 matches the spec's published baseline (seed 0 and seed 1)", () => {
+    for (const [file, seed] of [
+      ['baseline_deflt.json', 0],
+      ['baseline_seed1.json', 1],
+    ] as const) {
       const vectors = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'community-id', file), 'utf8'));
       expect(vectors.length).toBeGreaterThan(20);
       for (const v of vectors) {
-        const got = communityId({ protocol: v.proto, sourceAddress: v.saddr, destinationAddress: v.daddr, sourcePort: v.sport ?? undefined, destinationPort: v.dport ?? undefined }, seed);
+        const got = communityId(
+          {
+            protocol: v.proto,
+            sourceAddress: v.saddr,
+            destinationAddress: v.daddr,
+            sourcePort: v.sport ?? undefined,
+            destinationPort: v.dport ?? undefined,
+          },
+          seed,
+        );
         expect(got, JSON.stringify(v)).toBe(v.communityid);
       }
     }
@@ -154,7 +186,10 @@ describe('toOtelLogRecord and OTLP/JSON', () => {
       { key: 'service.name', value: { stringValue: 'wfp-blocks' } },
       { key: 'host.name', value: { stringValue: e.computer } },
     ]);
-    expect(rl.scopeLogs[0].scope).toEqual({ name: 'wfp-blocks', version: JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version });
+    expect(rl.scopeLogs[0].scope).toEqual({
+      name: 'wfp-blocks',
+      version: JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version,
+    });
     const lr = rl.scopeLogs[0].logRecords[0];
     expect(lr.timeUnixNano).toBe(`${e.time.getTime()}000000`);
     expect(lr.body).toEqual({ stringValue: 'The Windows Filtering Platform has blocked a connection.' });

@@ -19,10 +19,25 @@ const parser = new XMLParser({
 
 // winmeta.xml, as beats' winevent package holds it.
 const LEVELS = { 0: 'Information', 1: 'Critical', 2: 'Error', 3: 'Warning', 4: 'Information', 5: 'Verbose' };
-const OPCODES = { 0: 'Info', 1: 'Start', 2: 'Stop', 3: 'DCStart', 4: 'DCStop', 5: 'Extension', 6: 'Reply', 7: 'Resume', 8: 'Suspend', 9: 'Send' };
+const OPCODES = {
+  0: 'Info',
+  1: 'Start',
+  2: 'Stop',
+  3: 'DCStart',
+  4: 'DCStop',
+  5: 'Extension',
+  6: 'Reply',
+  7: 'Resume',
+  8: 'Suspend',
+  9: 'Send',
+};
 const KEYWORDS = new Map([
-  [0x1000000000000n, 'Response Time'], [0x4000000000000n, 'WDI Diag'], [0x8000000000000n, 'SQM'],
-  [0x10000000000000n, 'Audit Failure'], [0x20000000000000n, 'Audit Success'], [0x40000000000000n, 'Correlation Hint'],
+  [0x1000000000000n, 'Response Time'],
+  [0x4000000000000n, 'WDI Diag'],
+  [0x8000000000000n, 'SQM'],
+  [0x10000000000000n, 'Audit Failure'],
+  [0x20000000000000n, 'Audit Success'],
+  [0x40000000000000n, 'Correlation Hint'],
   [0x80000000000000n, 'Classic'],
 ]);
 // The publisher's task names for the WFP events (what the agent renders).
@@ -37,19 +52,59 @@ const CATEGORIZATION = {
   5158: { category: ['network'], type: ['info'], action: 'windows-firewall-bind-local-port' },
 };
 const DESCRIPTIONS = {
-  14592: 'Inbound', 14593: 'Outbound', 14594: 'Forward', 14595: 'Bidirectional', 14596: 'IP Packet', 14597: 'Transport',
-  14598: 'Forward', 14599: 'Stream', 14600: 'Datagram Data', 14601: 'ICMP Error', 14602: 'MAC 802.3', 14603: 'MAC Native',
-  14604: 'vSwitch', 14608: 'Resource Assignment', 14609: 'Listen', 14610: 'Receive/Accept', 14611: 'Connect',
-  14612: 'Flow Established', 14614: 'Resource Release', 14615: 'Endpoint Closure', 14616: 'Connect Redirect',
-  14617: 'Bind Redirect', 14624: 'Stream Packet', 14640: 'ICMP Echo-Request', 14641: 'vSwitch Ingress', 14642: 'vSwitch Egress',
+  14592: 'Inbound',
+  14593: 'Outbound',
+  14594: 'Forward',
+  14595: 'Bidirectional',
+  14596: 'IP Packet',
+  14597: 'Transport',
+  14598: 'Forward',
+  14599: 'Stream',
+  14600: 'Datagram Data',
+  14601: 'ICMP Error',
+  14602: 'MAC 802.3',
+  14603: 'MAC Native',
+  14604: 'vSwitch',
+  14608: 'Resource Assignment',
+  14609: 'Listen',
+  14610: 'Receive/Accept',
+  14611: 'Connect',
+  14612: 'Flow Established',
+  14614: 'Resource Release',
+  14615: 'Endpoint Closure',
+  14616: 'Connect Redirect',
+  14617: 'Bind Redirect',
+  14624: 'Stream Packet',
+  14640: 'ICMP Echo-Request',
+  14641: 'vSwitch Ingress',
+  14642: 'vSwitch Egress',
 };
 const SIDS = { 'S-1-0-0': 'Nobody', 'S-1-5-18': 'Local System', 'S-1-5-19': 'NT Authority', 'S-1-5-20': 'NT Authority' };
 const TRANSPORT = {
-  1: 'icmp', 2: 'igmp', 4: 'ipv4', 6: 'tcp', 8: 'egp', 9: 'igp', 12: 'pup', 17: 'udp', 27: 'rdp', 28: 'irtp', 33: 'dccp', 35: 'idpr',
-  41: 'ipv6', 43: 'ipv6-route', 44: 'ipv6-frag', 46: 'rsvp', 47: 'gre', 50: 'esp', 58: 'ipv6-icmp', 59: 'ipv6-nonxt', 60: 'ipv6-opts',
+  1: 'icmp',
+  2: 'igmp',
+  4: 'ipv4',
+  6: 'tcp',
+  8: 'egp',
+  9: 'igp',
+  12: 'pup',
+  17: 'udp',
+  27: 'rdp',
+  28: 'irtp',
+  33: 'dccp',
+  35: 'idpr',
+  41: 'ipv6',
+  43: 'ipv6-route',
+  44: 'ipv6-frag',
+  46: 'rsvp',
+  47: 'gre',
+  50: 'esp',
+  58: 'ipv6-icmp',
+  59: 'ipv6-nonxt',
+  60: 'ipv6-opts',
 };
 
-const text = (v) => (typeof v === 'string' ? v : v?.['#text'] ?? '');
+const text = (v) => (typeof v === 'string' ? v : (v?.['#text'] ?? ''));
 const isZero = (v) => v === undefined || v === '' || v === 0;
 
 /** What the agent sends for the record (ToEvent), before any pipeline. */
@@ -117,7 +172,7 @@ export function integrationDocument(xml) {
   const cat = CATEGORIZATION[code];
   if (cat) Object.assign(ctx.event, { category: [...cat.category], type: [...cat.type], action: cat.action });
   if (['5152', '5156', '5157', '5158'].includes(code)) {
-    const related = (ctx.related ??= {}).ip ??= [];
+    const related = ((ctx.related ??= {}).ip ??= []);
     if (ed.DestAddress != null && ed.DestAddress !== '-') {
       put(ctx, 'destination.ip', ed.DestAddress);
       if (!related.includes(ed.DestAddress)) related.push(ed.DestAddress);
@@ -170,7 +225,7 @@ export function integrationDocument(xml) {
   // security_common
   if (ctx.source?.ip) {
     ctx.source.ip = ctx.source.ip.replace(/^\[?::ffff:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)(?:\](?::[0-9]+)?)?$/, '$1');
-    const related = (ctx.related ??= {}).ip ??= [];
+    const related = ((ctx.related ??= {}).ip ??= []);
     if (ctx.source.ip !== '-' && !related.includes(ctx.source.ip)) related.push(ctx.source.ip);
   }
   ctx.winlog.record_id = String(ctx.winlog.record_id);

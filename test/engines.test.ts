@@ -9,7 +9,7 @@ const ROOT = path.join(__dirname, '..');
 const json = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'));
 
 describe('the Node versions the package declares', () => {
-  it("are exactly the ones cmake-js, its compiler, accepts", () => {
+  it('are exactly the ones cmake-js, its compiler, accepts', () => {
     const ours = json('package.json').engines.node;
     const cmakeJs = json('node_modules/cmake-js/package.json').engines.node;
     expect(ours).toBe(cmakeJs);

@@ -5,7 +5,14 @@ import { watchBlocks, WfpBlocksError, WfpOptionError, type BlockEvent } from '..
 import { collect, fixture, tempDir, tempFile } from './helpers';
 import { record } from './synthetic';
 
-const good = (recordId: number) => record({ recordId, data: [['Direction', '%%14593'], ['Protocol', '6']] });
+const good = (recordId: number) =>
+  record({
+    recordId,
+    data: [
+      ['Direction', '%%14593'],
+      ['Protocol', '6'],
+    ],
+  });
 
 /** Runs `bad` between two good records and checks: one typed error at the bad record's offset, and both good records. */
 async function expectOneBadRecord(bad: string, code: string) {
@@ -54,10 +61,7 @@ describe('bad input: a typed error with the input and offset, then the next reco
   });
 
   it('a WFP event ID from another provider', async () => {
-    const error = await expectOneBadRecord(
-      record({ recordId: 9, provider: 'Contoso-Firewall-Shim' }),
-      'ERR_FOREIGN_PROVIDER',
-    );
+    const error = await expectOneBadRecord(record({ recordId: 9, provider: 'Contoso-Firewall-Shim' }), 'ERR_FOREIGN_PROVIDER');
     expect(error.message).toContain('Contoso-Firewall-Shim');
   });
 
@@ -97,7 +101,7 @@ describe('bad input: a typed error with the input and offset, then the next reco
   it('random bytes never crash the reader and every real record around them still arrives', async () => {
     const real = readFileSync(fixture('otrf-50c132c2.xml'));
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const noise = Buffer.from(Array.from({ length: 20000 }, () => Math.floor(random() * 256)));
     const file = tempFile(Buffer.concat([real, noise, Buffer.from('\n'), real]));
     const { events, errors } = await collect({ source: { replay: file }, includeAllowed: true });

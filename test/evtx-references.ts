@@ -45,7 +45,9 @@ export function evtxFiles(): Array<{ name: string; file: string; inRepo: boolean
   const shared = process.env.WFP_EVTX_REPO_ONLY ? null : sharedEvtxDir();
   if (shared) {
     const have = new Set(files.map((f) => f.name));
-    for (const name of readdirSync(shared).filter((f) => f.endsWith('.evtx')).sort())
+    for (const name of readdirSync(shared)
+      .filter((f) => f.endsWith('.evtx'))
+      .sort())
       if (!have.has(name)) files.push({ name, file: path.join(shared, name), inRepo: false });
   }
   return files;
@@ -147,7 +149,9 @@ export async function pythonEvtx(file: string): Promise<PythonRow[]> {
         child.stdout.on('data', (c: Buffer) => parts.push(c));
         child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
         child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(parts).toString('utf8')) : reject(new Error(`python-evtx on ${file}: ${stderr}`))));
+        child.on('close', (code) =>
+          code === 0 ? resolve(Buffer.concat(parts).toString('utf8')) : reject(new Error(`python-evtx on ${file}: ${stderr}`)),
+        );
       });
       mkdirSync(path.dirname(cached), { recursive: true });
       writeFileSync(cached, out);
@@ -298,14 +302,7 @@ export const NESTED_MISREAD = 'values of nested BinXML misread (compared with li
 const values = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Compares one of our records with a reference's; counts what the rules explain, lists the rest. */
-export function compareRecord(
-  ours: JsonRecord,
-  theirs: JsonRecord,
-  rules: Rule[],
-  c: Comparison,
-  where: string,
-  python = false,
-): void {
+export function compareRecord(ours: JsonRecord, theirs: JsonRecord, rules: Rule[], c: Comparison, where: string, python = false): void {
   c.compared++;
   const explain = (field: string, o: string, t: string) => {
     if (o === t) return;
@@ -327,12 +324,15 @@ export function compareRecord(
   const nested = python && Object.values(theirs.data).some((v) => values(v).some((x) => /^(<string>[\s\S]*?<\/string>\n)+$/.test(x)));
   const before = c.differences.length;
   const pairs: Array<[string, string[], string[]]> = [['(unnamed)', unnamed(ours.data), unnamed(theirs.data)]];
-  for (const name of new Set([...named(ours.data), ...named(theirs.data)])) pairs.push([name, values(ours.data[name]), values(theirs.data[name])]);
+  for (const name of new Set([...named(ours.data), ...named(theirs.data)]))
+    pairs.push([name, values(ours.data[name]), values(theirs.data[name])]);
   for (const [name, o, rawTheirs] of pairs) {
     // python-evtx writes the values of nested BinXML as one text of <string>…</string> lines.
     const t = python
       ? rawTheirs.flatMap((v) => {
-          const items = /^(<string>[\s\S]*?<\/string>\n)+$/.test(v) ? [...v.matchAll(/<string>([\s\S]*?)<\/string>\n/g)].map((m) => m[1]) : null;
+          const items = /^(<string>[\s\S]*?<\/string>\n)+$/.test(v)
+            ? [...v.matchAll(/<string>([\s\S]*?)<\/string>\n/g)].map((m) => m[1])
+            : null;
           if (!items) return [v];
           c.explained.set(RULES.nestedValueText.name, (c.explained.get(RULES.nestedValueText.name) ?? 0) + 1);
           return items;
@@ -380,7 +380,10 @@ export function compareRecord(
 }
 
 /** Pairs records by EventRecordID in input order (a file may hold the same ID twice). */
-export function pairById<T extends { recordId: number | null }>(ours: JsonRecord[], theirs: T[]): {
+export function pairById<T extends { recordId: number | null }>(
+  ours: JsonRecord[],
+  theirs: T[],
+): {
   pairs: Array<[JsonRecord, T]>;
   oursOnly: JsonRecord[];
   theirsOnly: T[];

@@ -22,7 +22,11 @@ const file = (name: string): string => {
 };
 const WFP = 'omerbenamram-evtx--Security_short_selected.evtx';
 const VELOCIDEX = 'Velocidex-evtx--Security.evtx';
-const AUDIT = ['mdecrevoisier-EVTX-to-MITRE-Attack--ID4719-Audit-policy_deactivated.evtx', 'mdecrevoisier-EVTX-to-MITRE-Attack--ID4719-Audit_policy_deactivation.evtx', VELOCIDEX];
+const AUDIT = [
+  'mdecrevoisier-EVTX-to-MITRE-Attack--ID4719-Audit-policy_deactivated.evtx',
+  'mdecrevoisier-EVTX-to-MITRE-Attack--ID4719-Audit_policy_deactivation.evtx',
+  VELOCIDEX,
+];
 
 interface Seen {
   events: BlockEvent[];
@@ -139,7 +143,10 @@ describe('everywhere a replay works', () => {
   it('the CLI replays and summarises an .evtx file (and standard input) like XML', () => {
     const run = (args: string[], input?: Buffer) => execFileSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
     const json = run(['replay', '--format', 'json', file(WFP)]);
-    const events = json.trim().split('\n').map((l) => JSON.parse(l));
+    const events = json
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.eventId)).toEqual([5152, 5152, 5157]);
     expect(run(['replay', '--format', 'json', '-'], readFileSync(file(WFP)))).toBe(json);
     expect(run(['replay', '--format', 'json', fixture('evtx-omerbenamram-evtx.xml')])).toBe(json);
@@ -155,9 +162,13 @@ describe('wfp-blocks export and exportRecords()', () => {
     const xml = execFileSync(process.execPath, [CLI, 'export', file(VELOCIDEX)], { encoding: 'utf8' });
     const lines = xml.trim().split('\n');
     expect(lines.length).toBe(739);
-    for (const line of lines) expect(line).toMatch(/^<Event xmlns='http:\/\/schemas.microsoft.com\/win\/2004\/08\/events\/event'><System>.*<\/Event>$/);
+    for (const line of lines)
+      expect(line).toMatch(/^<Event xmlns='http:\/\/schemas.microsoft.com\/win\/2004\/08\/events\/event'><System>.*<\/Event>$/);
     const json = execFileSync(process.execPath, [CLI, 'export', '--format', 'json', file(VELOCIDEX)], { encoding: 'utf8' });
-    const records = json.trim().split('\n').map((l) => JSON.parse(l) as JsonRecord);
+    const records = json
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JsonRecord);
     expect(records.length).toBe(739);
     const ids = new Map<number | null, number>();
     for (const r of records) ids.set(r.eventId, (ids.get(r.eventId) ?? 0) + 1);
@@ -196,7 +207,9 @@ describe('wfp-blocks export and exportRecords()', () => {
   });
 
   it('reports problems on stderr with exit status 1, usage errors with 2', () => {
-    const dirty = spawnSync(process.execPath, [CLI, 'export', file('omerbenamram-evtx--sample_with_a_bad_chunk_magic.evtx')], { encoding: 'utf8' });
+    const dirty = spawnSync(process.execPath, [CLI, 'export', file('omerbenamram-evtx--sample_with_a_bad_chunk_magic.evtx')], {
+      encoding: 'utf8',
+    });
     expect(dirty.status).toBe(1);
     expect(dirty.stdout.trim().split('\n').length).toBe(298);
     expect(dirty.stderr).toMatch(/ERR_EVTX_CHUNK: chunk 6 \(at offset 397312\) has no chunk signature/);
@@ -227,7 +240,9 @@ describe('dirty and corrupt files: typed errors naming the file, the chunk and t
       ['ERR_EVTX_CHUNK', 659456],
     ]);
     for (const e of errors) expect(e).toMatchObject({ input: f, recoverable: true });
-    expect(errors[1].message).toMatch(/chunk 0 \(at offset 4096\), offset 12224: record 46741: its size \(472\) and the copy of its size at its end \(0\) differ/);
+    expect(errors[1].message).toMatch(
+      /chunk 0 \(at offset 4096\), offset 12224: record 46741: its size \(472\) and the copy of its size at its end \(0\) differ/,
+    );
     // In chunk 7 the 31 records after the broken one (47675-47705) are found and read, in order.
     const chunk7 = records.map((r) => r.recordId!).filter((id) => id >= 47628 && id <= 47705);
     expect(chunk7).toEqual([...Array.from({ length: 12 }, (_, i) => 47628 + i), ...Array.from({ length: 31 }, (_, i) => 47675 + i)]);
@@ -265,11 +280,17 @@ describe('dirty and corrupt files: typed errors naming the file, the chunk and t
     };
     const full = jsonLines((await exportText(file(WFP), 'json')).text);
     // File header checksum: reported once; the chunks are self-describing and all read.
-    const badHeader = await exportText(variant('header.evtx', (b) => (b[24]++, b)), 'json');
+    const badHeader = await exportText(
+      variant('header.evtx', (b) => (b[24]++, b)),
+      'json',
+    );
     expect(badHeader.errors.map((e) => [e.code, e.offset])).toEqual([['ERR_EVTX_HEADER', 0]]);
     expect(jsonLines(badHeader.text)).toEqual(full);
     // A header cut short: nothing to read, one error.
-    const cutHeader = await exportText(variant('cut.evtx', (b) => b.subarray(0, 1000)), 'json');
+    const cutHeader = await exportText(
+      variant('cut.evtx', (b) => b.subarray(0, 1000)),
+      'json',
+    );
     expect(cutHeader.errors.map((e) => e.code)).toEqual(['ERR_EVTX_TRUNCATED']);
     // A record's last byte (its size copy) changed: that record is reported and skipped, the rest read.
     const first = full[0];
@@ -287,7 +308,10 @@ describe('dirty and corrupt files: typed errors naming the file, the chunk and t
     ]);
     expect(jsonLines(badRecord.text)).toEqual(full.filter((r) => r !== first));
     // A chunk of garbage after the real one, where the header counts only one chunk: unused space.
-    const garbage = await exportText(variant('garbage.evtx', (b) => Buffer.concat([b, Buffer.alloc(65536, 0x5a)])), 'json');
+    const garbage = await exportText(
+      variant('garbage.evtx', (b) => Buffer.concat([b, Buffer.alloc(65536, 0x5a)])),
+      'json',
+    );
     expect(garbage.errors).toEqual([]);
     // Where the header counts it, the same chunk is reported.
     const counted = await exportText(
@@ -303,7 +327,10 @@ describe('dirty and corrupt files: typed errors naming the file, the chunk and t
     // Every cut of the file in 512-byte steps: no crash; the records read are the first ones; a cut
     // inside the chunk is reported once.
     for (let size = 0; size <= bytes.length; size += 512 * 7) {
-      const cut = await exportText(variant(`cut-${size}.evtx`, (b) => b.subarray(0, size)), 'json');
+      const cut = await exportText(
+        variant(`cut-${size}.evtx`, (b) => b.subarray(0, size)),
+        'json',
+      );
       const got = jsonLines(cut.text);
       expect(got).toEqual(full.slice(0, got.length));
       expect(cut.errors.length).toBeLessThanOrEqual(1);
@@ -315,18 +342,32 @@ describe('records neither renderer reads: what they must be, and why', () => {
   it('template-less records (forwarded events): elements and inline values; unnamed Data by position', async () => {
     const [record] = jsonLines((await exportText(file('omerbenamram-evtx--MSExchange_Management_wec.evtx'), 'json')).text);
     // omerbenamram/evtx's test of this file (issue 201) expects these values.
-    expect(record).toMatchObject({ eventId: 1, recordId: 3229, provider: 'MSExchange CmdletLogs', channel: 'MSExchange Management', computer: 'WEC.ave.local', keywords: '0x80000000000000', timeCreated: '2021-11-19T16:52:33.833733500Z' });
+    expect(record).toMatchObject({
+      eventId: 1,
+      recordId: 3229,
+      provider: 'MSExchange CmdletLogs',
+      channel: 'MSExchange Management',
+      computer: 'WEC.ave.local',
+      keywords: '0x80000000000000',
+      timeCreated: '2021-11-19T16:52:33.833733500Z',
+    });
     expect(record.data['0']).toBe('Set-Mailbox');
-    expect(record.data['1']).toBe('-Identity "Administrateur" -DeliverToMailboxAndForward "False" -ForwardingSmtpAddress "smtp:test2@example.com"');
+    expect(record.data['1']).toBe(
+      '-Identity "Administrateur" -DeliverToMailboxAndForward "False" -ForwardingSmtpAddress "smtp:test2@example.com"',
+    );
     expect(Object.keys(record.data).length).toBe(27); // its 27 <Data> elements
-    const firewall = jsonLines((await exportText(file('mdecrevoisier-EVTX-to-MITRE-Attack--ID800-4103-Firewall_disabled.evtx'), 'json')).text);
+    const firewall = jsonLines(
+      (await exportText(file('mdecrevoisier-EVTX-to-MITRE-Attack--ID800-4103-Firewall_disabled.evtx'), 'json')).text,
+    );
     expect(firewall.map((r) => r.eventId)).toEqual([800, 800, 800, 800, 4103, 4104, 4103, 4103, 4104, 4103]);
     expect(firewall.map((r) => Object.keys(r.data).length)).toEqual([3, 3, 3, 3, 3, 5, 3, 3, 5, 3]);
     expect(firewall.every((r) => r.provider === 'PowerShell' || r.provider === 'Microsoft-Windows-PowerShell')).toBe(true);
   });
 
   it('BinXML in substitution values (CAPI2): 340 records, each with its UserData values', async () => {
-    const records = jsonLines((await exportText(file('omerbenamram-evtx--E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx'), 'json')).text);
+    const records = jsonLines(
+      (await exportText(file('omerbenamram-evtx--E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx'), 'json')).text,
+    );
     expect(records.length).toBe(340); // omerbenamram/evtx's test expects 340 records
     expect(records.every((r) => r.provider === 'Microsoft-Windows-CAPI2' && Object.keys(r.data).length > 0)).toBe(true);
     // The 24 libevtx reads are equal to its (checked per file); the rest have the same shape of values.
@@ -335,7 +376,10 @@ describe('records neither renderer reads: what they must be, and why', () => {
   });
 
   it('values typed Null that hold bytes (Ntfs/Operational, where libevtx stops): read as no value', async () => {
-    const records = jsonLines((await exportText(file('AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W10EventLogs_Microsoft-Windows-Ntfs%4Operational.evtx'), 'json')).text);
+    const records = jsonLines(
+      (await exportText(file('AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W10EventLogs_Microsoft-Windows-Ntfs%4Operational.evtx'), 'json'))
+        .text,
+    );
     expect(records.length).toBe(211);
     const r34 = records.find((r) => r.recordId === 34)!;
     // A Null value has no text whatever its size says; the rest of the record is read as python-evtx

@@ -40,7 +40,10 @@ const EXPECTED: Record<string, { records: number; errors: string[] }> = {
   'AndrewRathbun-DFIRArtifactMuseum--APTSimulatorVM_EventLogs_Server2022_Security.evtx': { records: 583, errors: [] },
   'AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W10EventLogs_Microsoft-Windows-Ntfs%4Operational.evtx': { records: 211, errors: [] },
   // An empty log: its only chunk was initialised with no record.
-  'AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W10EventLogs_Microsoft-Windows-VPN%4Operational.evtx': { records: 0, errors: ['ERR_EMPTY_INPUT'] },
+  'AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W10EventLogs_Microsoft-Windows-VPN%4Operational.evtx': {
+    records: 0,
+    errors: ['ERR_EMPTY_INPUT'],
+  },
   'AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W11EventLogs_System.evtx': { records: 1077, errors: [] },
   'Velocidex-evtx--Microsoft-Windows-CAPI2_Operational_EventID70.evtx': { records: 1, errors: [] },
   // Dirty: the header counts 5 chunks, 10 are there; all are read, silently (nothing is wrong with them).
@@ -64,8 +67,14 @@ const EXPECTED: Record<string, { records: number; errors: string[] }> = {
   'omerbenamram-evtx--E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx': { records: 340, errors: [] },
   'omerbenamram-evtx--MSExchange_Management_wec.evtx': { records: 1, errors: [] },
   // The sixth record was being written when the file was copied: zeros from its middle on.
-  'omerbenamram-evtx--Microsoft-Windows-HelloForBusiness%4Operational.evtx': { records: 5, errors: ['ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD'] },
-  'omerbenamram-evtx--Microsoft-Windows-LanguagePackSetup%4Operational.evtx': { records: 16, errors: ['ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD'] },
+  'omerbenamram-evtx--Microsoft-Windows-HelloForBusiness%4Operational.evtx': {
+    records: 5,
+    errors: ['ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD'],
+  },
+  'omerbenamram-evtx--Microsoft-Windows-LanguagePackSetup%4Operational.evtx': {
+    records: 16,
+    errors: ['ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD'],
+  },
   'omerbenamram-evtx--Security_short_selected.evtx': { records: 7, errors: [] },
   'omerbenamram-evtx--Security_with_size_t.evtx': { records: 636, errors: [] },
   'omerbenamram-evtx--post-Security.evtx': { records: 126, errors: [] },
@@ -73,7 +82,16 @@ const EXPECTED: Record<string, { records: number; errors: string[] }> = {
   'omerbenamram-evtx--sample-with-zero-data-size-event.evtx': { records: 449, errors: ['ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD'] },
   'omerbenamram-evtx--sample_with_a_bad_chunk_magic.evtx': {
     records: 298,
-    errors: ['ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD', 'ERR_EVTX_CHUNK', 'ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD', 'ERR_EVTX_CHECKSUM', 'ERR_EVTX_RECORD', 'ERR_EVTX_CHUNK'],
+    errors: [
+      'ERR_EVTX_CHECKSUM',
+      'ERR_EVTX_RECORD',
+      'ERR_EVTX_CHUNK',
+      'ERR_EVTX_CHECKSUM',
+      'ERR_EVTX_RECORD',
+      'ERR_EVTX_CHECKSUM',
+      'ERR_EVTX_RECORD',
+      'ERR_EVTX_CHUNK',
+    ],
   },
   'omerbenamram-evtx--security.evtx': { records: 2261, errors: [] },
   // Dirty, chunks past the header's count, and 8 chunks of leftover bytes after them (unused space).
@@ -151,7 +169,9 @@ async function examine(name: string, file: string): Promise<Examined> {
   // python-evtx: every record it renders; the ones it fails on are counted by error.
   const pythonComparison = newComparison();
   const rows = await pythonEvtx(file);
-  const pyRows = whole ? [...rows, ...(await pythonEvtx(whole)).filter((r) => r.chunk === Math.floor((statSync(file).size - HEADER) / CHUNK))] : rows;
+  const pyRows = whole
+    ? [...rows, ...(await pythonEvtx(whole)).filter((r) => r.chunk === Math.floor((statSync(file).size - HEADER) / CHUNK))]
+    : rows;
   const rendered = pyRows.filter((r) => r.xml !== undefined);
   const pyRecords = await xmlToJson(rendered.map((r) => r.xml).join('\n'));
   expect(pyRecords.errors, `${name}: python-evtx's XML reads`).toEqual([]);
@@ -296,7 +316,9 @@ describe('where evtxexport and python-evtx disagree, and which is right', () => 
     lib: r.lib.find((x) => x.recordId === id),
     py: r.py.find((x) => x.recordId === id),
   });
-  const windowsXml = readFileSync(path.join(__dirname, 'fixtures', 'records', 'text-EricZimmerman.xml'), 'utf8') + readFileSync(path.join(__dirname, 'fixtures', 'records', 'text-DigitalRuby.xml'), 'utf8');
+  const windowsXml =
+    readFileSync(path.join(__dirname, 'fixtures', 'records', 'text-EricZimmerman.xml'), 'utf8') +
+    readFileSync(path.join(__dirname, 'fixtures', 'records', 'text-DigitalRuby.xml'), 'utf8');
 
   it('times: libevtx is right (the 100 ns the file holds); python-evtx goes through a float to the microsecond', () => {
     const r = get('omerbenamram-evtx--Security_short_selected.evtx')!;
@@ -327,7 +349,11 @@ describe('where evtxexport and python-evtx disagree, and which is right', () => 
     const w11 = record(get('AndrewRathbun-DFIRArtifactMuseum--RathbunVM_W11EventLogs_System.evtx')!, 27);
     expect(w11.ours.data.Binary).toMatch(/^([0-9A-F]{2})+$/);
     expect(w11.lib!.data.Binary).toBe(w11.ours.data.Binary);
-    expect(Buffer.from(w11.py!.data.Binary as string, 'base64').toString('hex').toUpperCase()).toBe(w11.ours.data.Binary);
+    expect(
+      Buffer.from(w11.py!.data.Binary as string, 'base64')
+        .toString('hex')
+        .toUpperCase(),
+    ).toBe(w11.ours.data.Binary);
   });
 
   it('a negative Int32: python-evtx is right (-1); libevtx writes -2147483647', () => {

@@ -47,8 +47,8 @@ const write = (name: string, content: string) => {
 const renumber = (records: string[], first: number) =>
   records.map((l, i) => l.replace(/<EventRecordID>\d+</, `<EventRecordID>${first + i}<`));
 const host = lines(fixture('otrf-f2bb3e18.xml')); // one host, 2,813 records of 5154/5156/5158
-const mixedSources = ['otrf-3cd7fdd4.xml', 'otrf-66ceacfa.xml', 'otrf-ec197b14.xml', 'otrf-38307ea2.xml', 'text-DigitalRuby.xml'].map(
-  (f) => lines(fixture(f)),
+const mixedSources = ['otrf-3cd7fdd4.xml', 'otrf-66ceacfa.xml', 'otrf-ec197b14.xml', 'otrf-38307ea2.xml', 'text-DigitalRuby.xml'].map((f) =>
+  lines(fixture(f)),
 );
 const mixed: string[] = [];
 for (let i = 0; mixedSources.some((s) => i < s.length); i++) for (const s of mixedSources) if (i < s.length) mixed.push(s[i]);
@@ -57,7 +57,9 @@ for (let i = 0; mixedSources.some((s) => i < s.length); i++) for (const s of mix
 // file holds that chunk three times between chunks of other Security logs (other hosts' 4719s and
 // more, none delivered), every record renumbered so that the files follow each other.
 const CHUNK = 65536;
-const wfpChunk = gunzipSync(readFileSync(path.join(__dirname, 'fixtures', 'evtx', 'omerbenamram-evtx--Security_short_selected.evtx.gz'))).subarray(4096, 4096 + CHUNK);
+const wfpChunk = gunzipSync(
+  readFileSync(path.join(__dirname, 'fixtures', 'evtx', 'omerbenamram-evtx--Security_short_selected.evtx.gz')),
+).subarray(4096, 4096 + CHUNK);
 const otherChunks = securityChunks().filter((c: Buffer) => !c.equals(wfpChunk));
 let nextRecordId = 1n;
 const evtx = (name: string, others: number[]) => {
@@ -66,7 +68,11 @@ const evtx = (name: string, others: number[]) => {
   nextRecordId += BigInt(writeEvtx(file, chunks, chunks.length, nextRecordId));
   return file;
 };
-const evtxFiles = [evtx('Archive-Security-1.evtx', [0, 20]), evtx('Archive-Security-2.evtx', [10, 18]), evtx('Archive-Security-3.evtx', [19, 5])];
+const evtxFiles = [
+  evtx('Archive-Security-1.evtx', [0, 20]),
+  evtx('Archive-Security-2.evtx', [10, 18]),
+  evtx('Archive-Security-3.evtx', [19, 5]),
+];
 
 const INPUTS: Record<string, string[]> = {
   '.evtx files, oldest first': evtxFiles,
@@ -81,11 +87,16 @@ const INPUTS: Record<string, string[]> = {
     write('after-clear.xml', `${renumber(lines(fixture('otrf-99a6e234.xml')), 1).join('\n')}\n`),
   ],
   'firewall logs beside event XML': [
-    ...['BetaHydri-pfirewall.log', 'plaso-windows_firewall.log', 'crowdsec-windows-firewall.log'].map((f) => path.join(__dirname, 'fixtures', 'fwlog', f)),
+    ...['BetaHydri-pfirewall.log', 'plaso-windows_firewall.log', 'crowdsec-windows-firewall.log'].map((f) =>
+      path.join(__dirname, 'fixtures', 'fwlog', f),
+    ),
     fixture('otrf-c82254a8.xml'),
   ],
   'files concatenated': [
-    write('concatenated.xml', ['otrf-c82254a8.xml', 'evtx-omerbenamram-evtx.xml', 'otrf-c82254a8.xml'].map((f) => readFileSync(fixture(f), 'utf8')).join('')),
+    write(
+      'concatenated.xml',
+      ['otrf-c82254a8.xml', 'evtx-omerbenamram-evtx.xml', 'otrf-c82254a8.xml'].map((f) => readFileSync(fixture(f), 'utf8')).join(''),
+    ),
   ],
 };
 
@@ -163,7 +174,11 @@ async function fullRun(name: string, source: Source, extra: WatchOptions): Promi
   const id = `${name}|${source}|${JSON.stringify(extra)}`;
   if (!full.has(id)) {
     const files = INPUTS[name];
-    const r = await run({ source: sourceOption(source === 'follow' ? 'files' : source, files), includeAllowed: true, ...extra }, 'listener', Infinity);
+    const r = await run(
+      { source: sourceOption(source === 'follow' ? 'files' : source, files), includeAllowed: true, ...extra },
+      'listener',
+      Infinity,
+    );
     expect(r.errors.filter((e) => !e.recoverable)).toEqual([]);
     full.set(id, r.keys);
   }
@@ -184,16 +199,26 @@ async function checkCut(name: string, source: Source, style: Style, extra: Watch
   expect(first.afterClose, 'nothing after close()').toBe(0);
   const rest = expected.length - first.keys.length;
   const second = first.bookmark
-    ? await run({ source: sourceOption(source, files), includeAllowed: true, ...extra, from: { bookmark: first.bookmark } }, 'listener', Infinity, rest)
+    ? await run(
+        { source: sourceOption(source, files), includeAllowed: true, ...extra, from: { bookmark: first.bookmark } },
+        'listener',
+        Infinity,
+        rest,
+      )
     : await run({ source: sourceOption(source, files), includeAllowed: true, ...extra }, 'listener', Infinity, rest);
-  expect(second.errors.filter((e) => !e.recoverable), 'the resumed run starts').toEqual([]);
+  expect(
+    second.errors.filter((e) => !e.recoverable),
+    'the resumed run starts',
+  ).toEqual([]);
   const both = multiset([...first.keys, ...second.keys]);
   const whole = multiset(expected);
   // Compare as multisets: what was lost, and what was repeated.
   const lost = [...whole].filter(([k, n]) => (both.get(k) ?? 0) < n).map(([k]) => k);
   const repeated = [...both].filter(([k, n]) => n > (whole.get(k) ?? 0)).map(([k]) => k);
-  expect({ lost: lost.slice(0, 3), lostCount: lost.length, repeated: repeated.slice(0, 3), repeatedCount: repeated.length },
-    `${name}, ${source}, ${style}, ${JSON.stringify(extra)}, cut after ${cut} of ${expected.length}`).toEqual({
+  expect(
+    { lost: lost.slice(0, 3), lostCount: lost.length, repeated: repeated.slice(0, 3), repeatedCount: repeated.length },
+    `${name}, ${source}, ${style}, ${JSON.stringify(extra)}, cut after ${cut} of ${expected.length}`,
+  ).toEqual({
     lost: [],
     lostCount: 0,
     repeated: [],
@@ -242,7 +267,12 @@ describe('exactly once across a stop and a resume', () => {
   }
 
   // Coalescing: folds leave in epochs; a cut inside an epoch resumes that epoch, not the next.
-  for (const name of ['one host, newest first', 'several hosts mixed', 'every fixture file (several hosts)', '.evtx and XML of several hosts']) {
+  for (const name of [
+    'one host, newest first',
+    'several hosts mixed',
+    'every fixture file (several hosts)',
+    '.evtx and XML of several hosts',
+  ]) {
     for (const style of ['listener', 'iterator'] as Style[]) {
       for (const coalesce of [{ windowMs: 60_000 }, { windowMs: 5_000, maxHeld: 7 }]) {
         const s = seed++;
@@ -282,7 +312,11 @@ describe('exactly once when files are renamed or rotated between the runs', () =
     const first = await firstHalf(file, 150);
     const renamed = path.join(d, 'Archive-Security-2026-11-30.xml');
     renameSync(file, renamed);
-    const second = await run({ source: { replay: renamed }, includeAllowed: true, from: { bookmark: first.bookmark as string } }, 'listener', Infinity);
+    const second = await run(
+      { source: { replay: renamed }, includeAllowed: true, from: { bookmark: first.bookmark as string } },
+      'listener',
+      Infinity,
+    );
     expect(second.errors).toEqual([]);
     expect(first.keys.length + second.keys.length).toBe(records.length);
     expect(new Set([...first.keys, ...second.keys]).size).toBe(records.length);
@@ -329,7 +363,11 @@ describe('exactly once when files are renamed or rotated between the runs', () =
     const first = await firstHalf(file, 60);
     rmSync(file);
     writeFileSync(file, `${more.join('\n')}\n`);
-    const second = await run({ source: { replay: file }, includeAllowed: true, from: { bookmark: first.bookmark as string } }, 'listener', Infinity);
+    const second = await run(
+      { source: { replay: file }, includeAllowed: true, from: { bookmark: first.bookmark as string } },
+      'listener',
+      Infinity,
+    );
     expect(second.keys).toEqual([]);
     expect(second.errors.map((e) => [e.code, e.recoverable])).toEqual([['ERR_BOOKMARK_INPUT', false]]);
     expect(second.errors[0].message).toMatch(/input 1 of the bookmark .* is not among the inputs/);
@@ -343,7 +381,11 @@ describe('exactly once when files are renamed or rotated between the runs', () =
     writeFileSync(b, `${more.join('\n')}\n`);
     const first = await run({ source: { replay: [a, b] }, includeAllowed: true }, 'listener', half.length + 10);
     rmSync(a);
-    const second = await run({ source: { replay: [b] }, includeAllowed: true, from: { bookmark: first.bookmark as string } }, 'listener', Infinity);
+    const second = await run(
+      { source: { replay: [b] }, includeAllowed: true, from: { bookmark: first.bookmark as string } },
+      'listener',
+      Infinity,
+    );
     expect(second.errors).toEqual([]);
     expect(first.keys.length + second.keys.length).toBe(records.length);
   });
@@ -419,8 +461,16 @@ describe('exactly once when a followed file is rotated while it is followed', ()
 
   let reference: string[] | undefined; // the keys of one uninterrupted read of both contents
   const referenceKeys = async () => {
-    reference ??= (await run({ source: { replay: [write('rot-old.xml', `${A.join('\n')}\n`), write('rot-new.xml', `${B.join('\n')}\n`)] },
-                               includeAllowed: true }, 'listener', Infinity)).keys;
+    reference ??= (
+      await run(
+        {
+          source: { replay: [write('rot-old.xml', `${A.join('\n')}\n`), write('rot-new.xml', `${B.join('\n')}\n`)] },
+          includeAllowed: true,
+        },
+        'listener',
+        Infinity,
+      )
+    ).keys;
     return reference;
   };
 
@@ -441,8 +491,11 @@ describe('exactly once when a followed file is rotated while it is followed', ()
           expect(first.errors, `first run, cut ${cut}`).toEqual([]);
           expect(first.keys.length).toBe(cut);
           const second = await run(
-            { source: { replay: rotation.resumeFiles(file), follow: true }, includeAllowed: true,
-              from: { bookmark: first.bookmark as string } },
+            {
+              source: { replay: rotation.resumeFiles(file), follow: true },
+              includeAllowed: true,
+              from: { bookmark: first.bookmark as string },
+            },
             'listener',
             Infinity,
             total - cut,
@@ -460,7 +513,10 @@ describe('exactly once when a followed file is rotated while it is followed', ()
 describe('a kill -9 between batches', () => {
   const SCRIPT = path.join(__dirname, 'lifecycle', 'persist-bookmark.cjs');
   const outKeys = (out: string) =>
-    readFileSync(out, 'utf8').split('\n').filter(Boolean).flatMap((l) => JSON.parse(l).keys as string[]);
+    readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((l) => JSON.parse(l).keys as string[]);
 
   for (const coalesce of ['', '60000']) {
     it(`a child that persists its bookmark after every batch, killed at random${coalesce ? ', coalescing' : ''}, resumes with nothing lost or repeated`, async () => {
@@ -483,8 +539,13 @@ describe('a kill -9 between batches', () => {
         kills++;
       }
       expect(kills).toBeGreaterThanOrEqual(2);
-      const expected = (await run({ source: { replay: fixtureFiles() }, includeAllowed: true, ...(coalesce ? { coalesce: { windowMs: 60000 } } : {}) }, 'listener', Infinity))
-        .keys.map((k) => k.split('|').slice(0, 3).join('|'));
+      const expected = (
+        await run(
+          { source: { replay: fixtureFiles() }, includeAllowed: true, ...(coalesce ? { coalesce: { windowMs: 60000 } } : {}) },
+          'listener',
+          Infinity,
+        )
+      ).keys.map((k) => k.split('|').slice(0, 3).join('|'));
       const got = outKeys(out).map((k) => k.split('|').slice(0, 3).join('|'));
       expect(got.length).toBe(expected.length);
       expect(multiset(got)).toEqual(multiset(expected));
@@ -500,12 +561,28 @@ describe('bad bookmarks: a typed error that says which, before anything is read'
     expect(JSON.parse(good).inputs).toHaveLength(1);
   });
   const cases: Array<[string, () => string, RegExp]> = [
-    ['forged', () => '{"wfpBlocks":1,"source":"files","inputs":[{"name":"x","headLength":4096,"headHash":"zz","offset":"1","done":false}]}', /its input 1 is not a position/],
+    [
+      'forged',
+      () => '{"wfpBlocks":1,"source":"files","inputs":[{"name":"x","headLength":4096,"headHash":"zz","offset":"1","done":false}]}',
+      /its input 1 is not a position/,
+    ],
     ['truncated', () => good.slice(0, good.length / 2), /cut short/],
-    ['from a live log', () => "<BookmarkList><Bookmark Channel='Security' RecordId='5' IsCurrent='true'/></BookmarkList>", /a live log's bookmark/],
-    ['for another log', () => `{"wfpBlocks":1,"source":"eventlog","bookmark":"<BookmarkList><Bookmark Channel='System' RecordId='5'/></BookmarkList>"}`, /from a 'eventlog' source/],
+    [
+      'from a live log',
+      () => "<BookmarkList><Bookmark Channel='Security' RecordId='5' IsCurrent='true'/></BookmarkList>",
+      /a live log's bookmark/,
+    ],
+    [
+      'for another log',
+      () => `{"wfpBlocks":1,"source":"eventlog","bookmark":"<BookmarkList><Bookmark Channel='System' RecordId='5'/></BookmarkList>"}`,
+      /from a 'eventlog' source/,
+    ],
     ['not a string', () => 42 as unknown as string, /not a non-empty string/],
-    ['a record ID of 2^64', () => "<BookmarkList><Bookmark Channel='Security' RecordId='18446744073709551616'/></BookmarkList>", /a live log's bookmark/],
+    [
+      'a record ID of 2^64',
+      () => "<BookmarkList><Bookmark Channel='Security' RecordId='18446744073709551616'/></BookmarkList>",
+      /a live log's bookmark/,
+    ],
     ['huge', () => `${'<Bookmark '.repeat(200_000)}`, /longer than/],
   ];
   for (const [what, bookmark, message] of cases) {
@@ -550,7 +627,11 @@ describe('bad bookmarks: a typed error that says which, before anything is read'
     expect(r.errors[0].message).toMatch(/points past the end/);
   });
   it('naming an input that is not there', async () => {
-    const r = await run({ source: { replay: fixture('otrf-0a937906.xml') }, includeAllowed: true, from: { bookmark: good } }, 'listener', Infinity);
+    const r = await run(
+      { source: { replay: fixture('otrf-0a937906.xml') }, includeAllowed: true, from: { bookmark: good } },
+      'listener',
+      Infinity,
+    );
     expect(r.keys).toEqual([]);
     expect(r.errors.map((e) => [e.code, e.recoverable])).toEqual([['ERR_BOOKMARK_INPUT', false]]);
   });
@@ -562,7 +643,7 @@ describe('bad bookmarks: a typed error that says which, before anything is read'
   });
 });
 
-describe('iterator and abort semantics, as Node\'s own', () => {
+describe("iterator and abort semantics, as Node's own", () => {
   const file = fixture('otrf-f2bb3e18.xml');
   it('an abort ends a loop with an AbortError whose cause is the reason, also when already aborted', async () => {
     const controller = new AbortController();

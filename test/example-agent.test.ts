@@ -38,9 +38,13 @@ async function waitFor(condition: () => boolean, what: string) {
 }
 
 function startAgent(records: string, out: string): ChildProcess {
-  return spawn(process.execPath, [AGENT, '--replay', records, '--out', out, '--include-allowed', '--max-bytes', '60000', '--keep', '1000'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    [AGENT, '--replay', records, '--out', out, '--include-allowed', '--max-bytes', '60000', '--keep', '1000'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
 }
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -51,8 +55,21 @@ describe('examples/ecs-agent', () => {
     const records = path.join(dir, 'security.xml');
     const out = path.join(dir, 'out');
     mkdirSync(out);
-    writeFileSync(records, lines.slice(0, 100).map((l) => `${l}\n`).join(''));
-    const append = (from: number, to: number) => appendFileSync(records, lines.slice(from, to).map((l) => `${l}\n`).join(''));
+    writeFileSync(
+      records,
+      lines
+        .slice(0, 100)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const append = (from: number, to: number) =>
+      appendFileSync(
+        records,
+        lines
+          .slice(from, to)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
 
     let agent = startAgent(records, out);
     await waitFor(() => existsSync(path.join(out, 'wfp-blocks.ndjson')) && outputKeys(out).length === 100, '100 events');

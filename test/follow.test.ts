@@ -57,9 +57,7 @@ describe('follow mode', () => {
       writeFileSync(file, `${lines.slice(100, 102).join('\n')}\n`);
       const { events, errors } = await rewritten;
       expect(errors).toEqual([]);
-      expect(events.map((e) => e.data.SourcePort)).toEqual(
-        lines.slice(100, 102).map((l) => /SourcePort'>(\d+)</.exec(l)?.[1]),
-      );
+      expect(events.map((e) => e.data.SourcePort)).toEqual(lines.slice(100, 102).map((l) => /SourcePort'>(\d+)</.exec(l)?.[1]));
     } finally {
       await watcher.close();
     }

@@ -82,9 +82,39 @@ describe('native machine formats', () => {
     const xml = [
       record({ recordId: 1, data: [...WIN11_5157_DATA, ...awkward] }),
       record({ recordId: 2, eventId: 5156, data: WIN11_5157_DATA.map(([k, v]) => [k, k === 'SourceAddress' ? '::ffff:10.1.2.3' : v]) }),
-      record({ recordId: 3, eventId: 5152, data: [['Direction', '%%14592'], ['SourceAddress', 'fe80::1%12'], ['DestAddress', 'fe80::2'], ['Protocol', '58'], ['SourcePort', '135'], ['DestPort', '0']] }),
-      record({ recordId: 4, eventId: 5159, time: '2024-05-06 07:08:09', data: [['ProcessId', '-'], ['Application', '-'], ['SourceAddress', '0.0.0.0'], ['SourcePort', '0'], ['Protocol', '17'], ['FilterRTID', '0']] }),
-      record({ recordId: 18446744073709551615n.toString(), eventId: 5031, data: [['Profiles', 'Public'], ['Application', 'C:\\x\\y.exe']] }),
+      record({
+        recordId: 3,
+        eventId: 5152,
+        data: [
+          ['Direction', '%%14592'],
+          ['SourceAddress', 'fe80::1%12'],
+          ['DestAddress', 'fe80::2'],
+          ['Protocol', '58'],
+          ['SourcePort', '135'],
+          ['DestPort', '0'],
+        ],
+      }),
+      record({
+        recordId: 4,
+        eventId: 5159,
+        time: '2024-05-06 07:08:09',
+        data: [
+          ['ProcessId', '-'],
+          ['Application', '-'],
+          ['SourceAddress', '0.0.0.0'],
+          ['SourcePort', '0'],
+          ['Protocol', '17'],
+          ['FilterRTID', '0'],
+        ],
+      }),
+      record({
+        recordId: 18446744073709551615n.toString(),
+        eventId: 5031,
+        data: [
+          ['Profiles', 'Public'],
+          ['Application', 'C:\\x\\y.exe'],
+        ],
+      }),
     ].join('\n');
     const bytes = Buffer.concat([Buffer.from(xml.slice(0, 200)), Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from(xml.slice(200))]);
     // The invalid bytes land inside the first record's Computer element or a value: either way the
@@ -112,8 +142,13 @@ describe('native machine formats', () => {
     );
     // The first change log as exported XML, and as the .evtx it was exported from (in the team's
     // shared set only: where that is absent, the XML alone).
-    const firewallDisabled = evtxFiles().find((f) => f.name === 'mdecrevoisier-EVTX-to-MITRE-Attack--ID4688-5447-4950-Firewall_disabled__command_.evtx');
-    for (const first of [path.join(changes, 'evtx-mdecrevoisier-firewall-disabled.xml'), ...(firewallDisabled ? [firewallDisabled.file] : [])]) {
+    const firewallDisabled = evtxFiles().find(
+      (f) => f.name === 'mdecrevoisier-EVTX-to-MITRE-Attack--ID4688-5447-4950-Firewall_disabled__command_.evtx',
+    );
+    for (const first of [
+      path.join(changes, 'evtx-mdecrevoisier-firewall-disabled.xml'),
+      ...(firewallDisabled ? [firewallDisabled.file] : []),
+    ]) {
       const replay = [first, path.join(changes, 'text-EricZimmerman-firewall.xml'), blocks];
       const { events } = await collect({ source: { replay } });
       expect(events.filter((e) => e.lastChange).length, first).toBe(2);
@@ -121,8 +156,10 @@ describe('native machine formats', () => {
     }
   });
 
-  it('records read from .evtx files (every file of the repository\'s set, dirty ones too), alone and coalesced', async () => {
-    const files = evtxFiles().filter((f) => f.inRepo).map((f) => f.file);
+  it("records read from .evtx files (every file of the repository's set, dirty ones too), alone and coalesced", async () => {
+    const files = evtxFiles()
+      .filter((f) => f.inRepo)
+      .map((f) => f.file);
     const { errors } = await collect({ source: { replay: files }, includeAllowed: true });
     expect(errors.filter((e) => e.code.startsWith('ERR_EVTX_')).length).toBeGreaterThan(0);
     await expectSame({ source: { replay: files }, includeAllowed: true }, 3);

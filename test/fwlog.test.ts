@@ -64,7 +64,19 @@ describe('the firewall log as a replay input', () => {
 
   it('the old format: OPEN is a permit, CLOSE is skipped, ICMP type and code where WFP puts them', async () => {
     const got = await collect({ source: { replay: sample('plaso-windows_firewall.log') }, includeAllowed: true, utcOffset: 0 });
-    expect(got.events.map((e) => e.data.action)).toEqual(['DROP', 'DROP', 'OPEN', 'DROP', 'DROP', 'DROP', 'DROP', 'DROP', 'OPEN', 'DROP', 'DROP']);
+    expect(got.events.map((e) => e.data.action)).toEqual([
+      'DROP',
+      'DROP',
+      'OPEN',
+      'DROP',
+      'DROP',
+      'DROP',
+      'DROP',
+      'DROP',
+      'OPEN',
+      'DROP',
+      'DROP',
+    ]);
     const icmp = got.events.find((e) => e.protocol === 1) as BlockEvent;
     expect(icmp.local).toEqual({ address: '123.156.78.90', port: 8 }); // icmptype 8, echo request
     expect(icmp.remote).toEqual({ address: '123.45.78.90', port: 0 }); // icmpcode 0
@@ -72,7 +84,11 @@ describe('the firewall log as a replay input', () => {
 
   it('reads the same from a stream as from the file', async () => {
     const fromFile = await collect({ source: { replay: BETA }, includeAllowed: true, utcOffset: 60 });
-    const fromStream = await collect({ source: { replay: createReadStream(BETA, { highWaterMark: 1000 }) }, includeAllowed: true, utcOffset: 60 });
+    const fromStream = await collect({
+      source: { replay: createReadStream(BETA, { highWaterMark: 1000 }) },
+      includeAllowed: true,
+      utcOffset: 60,
+    });
     expect(JSON.parse(JSON.stringify(fromStream.events))).toEqual(JSON.parse(JSON.stringify(fromFile.events)));
   });
 
@@ -103,7 +119,8 @@ describe('the firewall log as a replay input', () => {
         '2021-06-22 12:19:41 DROP UDP 192.168.178.25 224.0.0.251 5353 5353 73 - - - - - - - RECEIVE\n',
       'pfirewall.log',
     );
-    const run = (tz: string) => JSON.parse(execFileSync(process.execPath, ['-e', script, log], { encoding: 'utf8', env: { ...process.env, TZ: tz } }));
+    const run = (tz: string) =>
+      JSON.parse(execFileSync(process.execPath, ['-e', script, log], { encoding: 'utf8', env: { ...process.env, TZ: tz } }));
     expect(run('Europe/Berlin')).toEqual(['2022-01-31T11:24:51.000Z', '2021-06-22T10:19:41.000Z']);
     expect(run('America/New_York')).toEqual(['2022-01-31T17:24:51.000Z', '2021-06-22T16:19:41.000Z']);
   });

@@ -8,8 +8,13 @@ import { watchBlocks, type BlockEvent, type WfpBlocksError } from '../dist/index
 import { collect, fixture, tempFile } from './helpers';
 import { record } from './synthetic';
 
-const good = (recordId: number, data: Array<[string, string]> = [['Direction', '%%14593'], ['Protocol', '6']]) =>
-  record({ recordId, data });
+const good = (
+  recordId: number,
+  data: Array<[string, string]> = [
+    ['Direction', '%%14593'],
+    ['Protocol', '6'],
+  ],
+) => record({ recordId, data });
 const fiveGood = [2, 3, 4, 5, 6].map((id) => good(id)).join('\n');
 
 /** A stream that gives `bytes` in pieces of `chunk` bytes. */
@@ -83,7 +88,12 @@ describe('the 1 MiB record limit', () => {
 
 describe('values as XML defines them', () => {
   it('a character reference with leading zeros is a character', async () => {
-    const file = tempFile(good(1, [['Application', '&#x0000000000041;&#0000000066;'], ['Protocol', '6']]));
+    const file = tempFile(
+      good(1, [
+        ['Application', '&#x0000000000041;&#0000000066;'],
+        ['Protocol', '6'],
+      ]),
+    );
     const { events, errors } = await collect({ source: { replay: file } });
     expect(errors).toEqual([]);
     expect(events[0].data.Application).toBe('AB');
@@ -98,8 +108,14 @@ describe('values as XML defines them', () => {
     expect(events.map((e) => e.recordId)).toEqual([2]);
   });
 
-  it("a Data field named __proto__ is kept in data, as an ordinary field", async () => {
-    const file = tempFile(good(1, [['__proto__', 'polluted'], ['constructor', 'c'], ['Protocol', '6']]));
+  it('a Data field named __proto__ is kept in data, as an ordinary field', async () => {
+    const file = tempFile(
+      good(1, [
+        ['__proto__', 'polluted'],
+        ['constructor', 'c'],
+        ['Protocol', '6'],
+      ]),
+    );
     const { events } = await collect({ source: { replay: file } });
     const { data } = events[0];
     expect(Object.keys(data)).toEqual(['__proto__', 'constructor', 'Protocol']);
@@ -111,7 +127,14 @@ describe('values as XML defines them', () => {
 
   it('a repeated Data name: the typed field and data both keep the first value', async () => {
     const file = tempFile(
-      good(1, [['Direction', '%%14593'], ['SourceAddress', '10.0.0.1'], ['SourcePort', '1111'], ['SourcePort', '2222'], ['Protocol', '6'], ['Protocol', '17']]),
+      good(1, [
+        ['Direction', '%%14593'],
+        ['SourceAddress', '10.0.0.1'],
+        ['SourcePort', '1111'],
+        ['SourcePort', '2222'],
+        ['Protocol', '6'],
+        ['Protocol', '17'],
+      ]),
     );
     const { events } = await collect({ source: { replay: file } });
     const [e] = events;

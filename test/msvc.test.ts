@@ -16,7 +16,7 @@ const CLANG = `${LLVM}/clang`;
 const available = existsSync(CLANG) && existsSync(`${LLVM}/llvm-dlltool`) && existsSync(`${LLVM}/llvm-nm`);
 
 describe.skipIf(!available)('the MSVC configuration (clang-cl standing for MSVC)', () => {
-  it('makes the x64 node.lib cmake-js links, from node-api-headers\' .def file', () => {
+  it("makes the x64 node.lib cmake-js links, from node-api-headers' .def file", () => {
     const dir = tempDir();
     const clangCl = path.join(dir, 'clang-cl');
     symlinkSync(CLANG, clangCl); // clang acts as clang-cl by its name
@@ -27,12 +27,21 @@ describe.skipIf(!available)('the MSVC configuration (clang-cl standing for MSVC)
     const r = spawnSync(
       'cmake',
       [
-        '-S', ROOT, '-B', build, '-G', 'Ninja',
+        '-S',
+        ROOT,
+        '-B',
+        build,
+        '-G',
+        'Ninja',
         `-DCMAKE_TOOLCHAIN_FILE=${path.join(ROOT, 'test', 'msvc', 'clang-cl.cmake')}`,
-        `-DWFP_CLANG_CL=${clangCl}`, `-DWFP_LLVM_BIN=${LLVM}`,
+        `-DWFP_CLANG_CL=${clangCl}`,
+        `-DWFP_LLVM_BIN=${LLVM}`,
         // What cmake-js passes on a Windows host in Node-API mode (lib/cMake.js):
-        '-DCMAKE_JS_VERSION=8.0.0', `-DCMAKE_JS_INC=${path.join(ROOT, 'node_modules', 'node-api-headers', 'include')}`,
-        `-DCMAKE_JS_NODELIB_DEF=${def}`, `-DCMAKE_JS_NODELIB_TARGET=${nodeLib}`, `-DCMAKE_JS_LIB=${nodeLib}`,
+        '-DCMAKE_JS_VERSION=8.0.0',
+        `-DCMAKE_JS_INC=${path.join(ROOT, 'node_modules', 'node-api-headers', 'include')}`,
+        `-DCMAKE_JS_NODELIB_DEF=${def}`,
+        `-DCMAKE_JS_NODELIB_TARGET=${nodeLib}`,
+        `-DCMAKE_JS_LIB=${nodeLib}`,
       ],
       { encoding: 'utf8' },
     );

@@ -23,7 +23,11 @@ describe('native unit tests', () => {
   const results = new Map<string, { checks: number; failures: string[] }>();
   beforeAll(() => {
     const evtx = path.dirname(evtxFiles().find((f) => f.inRepo)!.file); // the repository's, decompressed
-    const r = spawnSync(BINARY, [], { encoding: 'utf8', env: { ...process.env, WFP_FIXTURES: FIXTURES, WFP_EVTX_FIXTURES: evtx }, maxBuffer: 64 << 20 });
+    const r = spawnSync(BINARY, [], {
+      encoding: 'utf8',
+      env: { ...process.env, WFP_FIXTURES: FIXTURES, WFP_EVTX_FIXTURES: evtx },
+      maxBuffer: 64 << 20,
+    });
     for (const line of r.stdout.split('\n').filter(Boolean)) {
       const { name, checks, failures } = JSON.parse(line) as { name: string; checks: number; failures: string[] };
       results.set(name, { checks, failures });

@@ -23,7 +23,7 @@ describe("source: 'netevents'", () => {
     expect(audits).toBe(0);
   });
 
-  it('takes its own bookmarks and refuses the Security log\'s, and its bookmarks elsewhere', () => {
+  it("takes its own bookmarks and refuses the Security log's, and its bookmarks elsewhere", () => {
     const own = 'wfp-netevents/1;t=133500000001234567;n=2;h=deadbeef';
     const eventlog = "<BookmarkList><Bookmark Channel='Security' RecordId='5' IsCurrent='true'/></BookmarkList>";
     const quiet = (options: Parameters<typeof watchBlocks>[0]) => watchBlocks(options).on('error', () => {});
@@ -33,7 +33,9 @@ describe("source: 'netevents'", () => {
         expect.objectContaining({ code: 'ERR_INVALID_OPTION', option: 'from.bookmark' }),
       );
     }
-    expect(() => watchBlocks({ from: { bookmark: own } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION', option: 'from.bookmark' }));
+    expect(() => watchBlocks({ from: { bookmark: own } })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', option: 'from.bookmark' }),
+    );
   });
 
   it('refuses coalescing: its bookmarks cannot name a partly delivered epoch', () => {

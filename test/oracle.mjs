@@ -15,16 +15,32 @@ const parser = new XMLParser({
 });
 
 const KIND = {
-  5031: 'accept', 5150: 'mac', 5151: 'mac', 5152: 'packet', 5153: 'packet', 5154: 'listen',
-  5155: 'listen', 5156: 'connection', 5157: 'connection', 5158: 'bind', 5159: 'bind',
+  5031: 'accept',
+  5150: 'mac',
+  5151: 'mac',
+  5152: 'packet',
+  5153: 'packet',
+  5154: 'listen',
+  5155: 'listen',
+  5156: 'connection',
+  5157: 'connection',
+  5158: 'bind',
+  5159: 'bind',
 };
 const ALLOWED = new Set([5154, 5156, 5158]);
 const DIRECTION = {
-  '%%14592': 'inbound', '%%14593': 'outbound', '%%14594': 'forward', '%%14595': 'bidirectional',
+  '%%14592': 'inbound',
+  '%%14593': 'outbound',
+  '%%14594': 'forward',
+  '%%14595': 'bidirectional',
 };
 const LAYER = {
-  '%%14597': 'Transport', '%%14601': 'ICMP Error', '%%14608': 'Resource Assignment',
-  '%%14609': 'Listen', '%%14610': 'Receive/Accept', '%%14611': 'Connect',
+  '%%14597': 'Transport',
+  '%%14601': 'ICMP Error',
+  '%%14608': 'Resource Assignment',
+  '%%14609': 'Listen',
+  '%%14610': 'Receive/Accept',
+  '%%14611': 'Connect',
 };
 const PROTOCOL = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' };
 
@@ -69,10 +85,7 @@ const number = (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v
 // connections and packet drops show its addresses (unicast ones: not 0.0.0.0/::, multicast or .255);
 // where exactly one endpoint of a later connection is one of them, that one is local.
 const isGroupOrUnspecified = (address) =>
-  /^(0\.0\.0\.0|::|0:0:0:0:0:0:0:0)$/.test(address) ||
-  /^(22[4-9]|23\d)\./.test(address) ||
-  /\.255$/.test(address) ||
-  /^ff/i.test(address);
+  /^(0\.0\.0\.0|::|0:0:0:0:0:0:0:0)$/.test(address) || /^(22[4-9]|23\d)\./.test(address) || /\.255$/.test(address) || /^ff/i.test(address);
 const canonical = (address) => {
   const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   return v4 ? v4[1] : address.toLowerCase().replace(/%.*$/, '');
@@ -106,7 +119,9 @@ export function expectedFor(xml, learned = learnedAddresses()) {
   const own = learned.get(system.Computer) ?? new Set();
   const hostAddress = (e) => (e && !isGroupOrUnspecified(e.address) && /[.:]/.test(e.address) ? canonical(e.address) : null);
   const showsOwn =
-    kind === 'listen' || kind === 'bind' || (kind === 'connection' && direction === 'outbound') ||
+    kind === 'listen' ||
+    kind === 'bind' ||
+    (kind === 'connection' && direction === 'outbound') ||
     (kind === 'packet' && (direction === 'inbound' || direction === 'outbound'));
   if (showsOwn) {
     const address = hostAddress(local);

@@ -14,7 +14,7 @@ const ROOT = path.join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 type AnyValue = { stringValue?: string; intValue?: number | string; doubleValue?: number; boolValue?: boolean };
-const plain = (v: AnyValue) => (v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.doubleValue ?? v.boolValue)));
+const plain = (v: AnyValue) => v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.doubleValue ?? v.boolValue));
 
 describe('examples/otel-agent', () => {
   it('delivers every event as an OTLP log record with every field, over OTLP/HTTP', async () => {
@@ -38,7 +38,10 @@ describe('examples/otel-agent', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/logs`;
     const file = fixture('otrf-50c132c2.xml');
     try {
-      const child = spawn(process.execPath, ['agent.mjs', '--endpoint', url, '--replay', file, '--include-allowed'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['agent.mjs', '--endpoint', url, '--replay', file, '--include-allowed'], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (c) => (stderr += c));
       const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -67,7 +70,9 @@ describe('examples/otel-agent', () => {
       }
     }
     expect(records).toHaveLength(events.length);
-    const byId = new Map(records.map((r) => [Number(plain(r.attributes.find((a: { key: string }) => a.key === 'wfp.record_id').value)), r]));
+    const byId = new Map(
+      records.map((r) => [Number(plain(r.attributes.find((a: { key: string }) => a.key === 'wfp.record_id').value)), r]),
+    );
     for (const e of events as BlockEvent[]) {
       const expected = toOtelLogRecord(e);
       const got = byId.get(e.recordId);

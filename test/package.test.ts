@@ -14,7 +14,10 @@ let installOutput = '';
 function install(flags: string[] = []): string {
   const project = tempDir();
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', ...flags, tarball], { cwd: project, encoding: 'utf8' });
+  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', ...flags, tarball], {
+    cwd: project,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`npm install failed: ${r.stderr}`);
   installOutput = `${r.stdout}${r.stderr}`;
   return project;
@@ -101,12 +104,27 @@ export function bad(): void {
   watchBlocks({ audit: { mode: 'enable', store: {} } });
 }
 `;
-    const names = 'watchBlocks, toEcs, toOtelLogRecord, toOtlpJson, WfpBlocksError, WfpOptionError, type BlockWatcher, type BlockEvent, type WatchOptions, type EcsDocument, type OtlpLogsRequest';
+    const names =
+      'watchBlocks, toEcs, toOtelLogRecord, toOtlpJson, WfpBlocksError, WfpOptionError, type BlockWatcher, type BlockEvent, type WatchOptions, type EcsDocument, type OtlpLogsRequest';
     writeFileSync(path.join(project, 'ts', 'consumer.mts'), consumer(`import { ${names} } from 'wfp-blocks';`));
     writeFileSync(path.join(project, 'ts', 'consumer.cts'), consumer(`import { ${names} } from 'wfp-blocks';`));
     execFileSync(
       process.execPath,
-      [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'ts/consumer.mts', 'ts/consumer.cts'],
+      [
+        require.resolve('typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--types',
+        'node',
+        '--typeRoots',
+        path.join(ROOT, 'node_modules', '@types'),
+        'ts/consumer.mts',
+        'ts/consumer.cts',
+      ],
       { cwd: project, stdio: 'pipe' },
     );
 
@@ -114,12 +132,32 @@ export function bad(): void {
     // the binary through WFP_BLOCKS_BINARY (the README's two supported ways).
     writeFileSync(path.join(project, 'app.mjs'), replayScript("import { watchBlocks, WfpBlocksError } from 'wfp-blocks';"));
     const esbuild = require('esbuild') as typeof import('esbuild');
-    esbuild.buildSync({ entryPoints: [path.join(project, 'app.mjs')], bundle: true, platform: 'node', format: 'cjs', outfile: path.join(project, 'external.cjs'), external: ['wfp-blocks'], logLevel: 'silent' });
+    esbuild.buildSync({
+      entryPoints: [path.join(project, 'app.mjs')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: path.join(project, 'external.cjs'),
+      external: ['wfp-blocks'],
+      logLevel: 'silent',
+    });
     expect(node(project, 'run-external.cjs', "require('./external.cjs')").trim()).toBe(expected);
     const bundleDir = tempDir();
-    esbuild.buildSync({ entryPoints: [path.join(project, 'app.mjs')], bundle: true, platform: 'node', format: 'cjs', outfile: path.join(bundleDir, 'bundle.cjs'), logLevel: 'silent' });
+    esbuild.buildSync({
+      entryPoints: [path.join(project, 'app.mjs')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: path.join(bundleDir, 'bundle.cjs'),
+      logLevel: 'silent',
+    });
     const binary = path.join(pkgDir, 'prebuilds', 'linux-x64', 'node.napi.node');
-    const run = (env: NodeJS.ProcessEnv) => execFileSync(process.execPath, ['-e', "require('./bundle.cjs')"], { cwd: bundleDir, encoding: 'utf8', env: { ...process.env, ...env } });
+    const run = (env: NodeJS.ProcessEnv) =>
+      execFileSync(process.execPath, ['-e', "require('./bundle.cjs')"], {
+        cwd: bundleDir,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      });
     expect(run({ WFP_BLOCKS_BINARY: binary }).trim()).toBe(expected);
 
     // Electron: the binary must sit outside app.asar; packing with asar's unpack option for *.node
@@ -135,7 +173,13 @@ export function bad(): void {
       expect(existsSync(unpacked)).toBe(true);
       const listed = asar.listPackage(path.join(out, 'app.asar'), { isPack: true }).find((l: string) => l.includes('node.napi.node'));
       expect(listed).toMatch(/unpack/);
-      expect(node(project, 'asar.cjs', `process.env.WFP_BLOCKS_BINARY = ${JSON.stringify(unpacked)};\n${replayScript("const { watchBlocks, WfpBlocksError } = require('wfp-blocks');")}`).trim()).toBe(expected);
+      expect(
+        node(
+          project,
+          'asar.cjs',
+          `process.env.WFP_BLOCKS_BINARY = ${JSON.stringify(unpacked)};\n${replayScript("const { watchBlocks, WfpBlocksError } = require('wfp-blocks');")}`,
+        ).trim(),
+      ).toBe(expected);
     });
   }, 180_000);
 

@@ -17,8 +17,7 @@ function fifo(): string {
   return file;
 }
 
-const nextEvent = (watcher: ReturnType<typeof watchBlocks>) =>
-  new Promise<BlockEvent>((resolve) => watcher.once('block', resolve));
+const nextEvent = (watcher: ReturnType<typeof watchBlocks>) => new Promise<BlockEvent>((resolve) => watcher.once('block', resolve));
 
 describe.skipIf(process.platform === 'win32')('pipes as replay paths', () => {
   it('a FIFO delivers each record while its writer is still writing, then the watcher closes at its end', async () => {
@@ -74,35 +73,40 @@ describe.skipIf(process.platform === 'win32')('pipes as replay paths', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('the CLI given <(cat records; sleep 20) prints a record as it arrives and stops on %s with status %i', async (stopSignal, status) => {
-    const record = path.join(tempDir(), 'one.xml');
-    execFileSync('cp', [fixture('otrf-50c132c2.xml'), record]);
-    const child = spawn(
-      'bash',
-      ['-c', `exec "${process.execPath}" dist/cli.js replay --include-allowed --format json <(cat "${record}"; sleep 20)`],
-      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    try {
-      let out = '';
-      await new Promise<void>((resolve) =>
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          if (out.split('\n').length > 77) resolve(); // every record of the file, while sleep still holds the pipe
-        }),
+  ] as const)(
+    'the CLI given <(cat records; sleep 20) prints a record as it arrives and stops on %s with status %i',
+    async (stopSignal, status) => {
+      const record = path.join(tempDir(), 'one.xml');
+      execFileSync('cp', [fixture('otrf-50c132c2.xml'), record]);
+      const child = spawn(
+        'bash',
+        ['-c', `exec "${process.execPath}" dist/cli.js replay --include-allowed --format json <(cat "${record}"; sleep 20)`],
+        { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      const exited = once(child, 'exit');
-      child.kill(stopSignal);
-      const [code, signal] = await exited;
-      expect(signal).toBeNull();
-      expect(code, `the shell status for ${stopSignal}`).toBe(status);
-      expect(out.trim().split('\n')).toHaveLength(77);
-      expect(JSON.parse(out.split('\n')[0]).recordId).toBe(JSON.parse(readFileSync(record, 'utf8').match(/<EventRecordID>(\d+)</)?.[1] ?? '0'));
-    } finally {
       try {
-        process.kill(-(child.pid as number), 'SIGKILL'); // the sleep behind the pipe
-      } catch {
-        // already gone
+        let out = '';
+        await new Promise<void>((resolve) =>
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.split('\n').length > 77) resolve(); // every record of the file, while sleep still holds the pipe
+          }),
+        );
+        const exited = once(child, 'exit');
+        child.kill(stopSignal);
+        const [code, signal] = await exited;
+        expect(signal).toBeNull();
+        expect(code, `the shell status for ${stopSignal}`).toBe(status);
+        expect(out.trim().split('\n')).toHaveLength(77);
+        expect(JSON.parse(out.split('\n')[0]).recordId).toBe(
+          JSON.parse(readFileSync(record, 'utf8').match(/<EventRecordID>(\d+)</)?.[1] ?? '0'),
+        );
+      } finally {
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL'); // the sleep behind the pipe
+        } catch {
+          // already gone
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { collect, fixture, tempFile } from './helpers';
 import { record, SYNTHETIC_COMPUTER, WIN11_5157_DATA } from './synthetic';
 
-const realLine = (file: string, index = 0) =>
-  readFileSync(fixture(file), 'utf8').split('\n').filter(Boolean)[index];
+const realLine = (file: string, index = 0) => readFileSync(fixture(file), 'utf8').split('\n').filter(Boolean)[index];
 
 describe('reading the shapes of event XML that Windows tools print', () => {
   it('reads single and double quotes, with and without the namespace, the same way', async () => {
@@ -60,7 +59,12 @@ describe('reading the shapes of event XML that Windows tools print', () => {
   });
 
   it('reads CDATA and comments inside values', async () => {
-    const xml = record({ data: [['Application', '<![CDATA[C:\\a<b>.exe]]>'], ['Protocol', '1<!-- ICMP -->7']] });
+    const xml = record({
+      data: [
+        ['Application', '<![CDATA[C:\\a<b>.exe]]>'],
+        ['Protocol', '1<!-- ICMP -->7'],
+      ],
+    });
     const { events, errors } = await collect({ source: { replay: tempFile(xml) } });
     expect(errors).toEqual([]);
     expect(events[0].application).toBe('C:\\a<b>.exe');
@@ -105,7 +109,12 @@ describe('reading the shapes of event XML that Windows tools print', () => {
   });
 
   it('reads times with 7 or 9 fraction digits, a space for T, and no zone as UTC', async () => {
-    const times = ['2021-12-06T07:35:44.3515332Z', '2021-12-06T07:35:44.351533200Z', '2021-12-06 07:35:44.3515332', '2021-12-06T07:35:44.351Z'];
+    const times = [
+      '2021-12-06T07:35:44.3515332Z',
+      '2021-12-06T07:35:44.351533200Z',
+      '2021-12-06 07:35:44.3515332',
+      '2021-12-06T07:35:44.351Z',
+    ];
     const xml = times.map((time, i) => record({ time, recordId: i + 1 })).join('\n');
     const { events, errors } = await collect({ source: { replay: tempFile(xml) } });
     expect(errors).toEqual([]);
@@ -113,10 +122,12 @@ describe('reading the shapes of event XML that Windows tools print', () => {
   });
 
   it('keeps unnamed Data elements by position, and unknown tokens as logged', async () => {
-    const xml = record({ data: [['Direction', '%%14599'], ['LayerName', '%%14643']] }).replace(
-      '</EventData>',
-      '<Data>first</Data><Data/></EventData>',
-    );
+    const xml = record({
+      data: [
+        ['Direction', '%%14599'],
+        ['LayerName', '%%14643'],
+      ],
+    }).replace('</EventData>', '<Data>first</Data><Data/></EventData>');
     const { events } = await collect({ source: { replay: tempFile(xml) } });
     expect(events[0].direction).toBeNull();
     expect(events[0].layerName).toBe('%%14643');
@@ -127,9 +138,11 @@ describe('reading the shapes of event XML that Windows tools print', () => {
     const file = fixture('otrf-3cd7fdd4.xml');
     const bytes = readFileSync(file);
     const fromFile = await collect({ source: { replay: file }, includeAllowed: true });
-    const oneByteChunks = Readable.from((function* () {
-      for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
-    })());
+    const oneByteChunks = Readable.from(
+      (function* () {
+        for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+      })(),
+    );
     const fromStream = await collect({ source: { replay: oneByteChunks }, includeAllowed: true });
     expect(fromStream.errors).toEqual([]);
     expect(fromStream.events).toEqual(fromFile.events);

@@ -25,7 +25,7 @@ describe('local and remote', () => {
     expect(blocked.sidesBy).toBe('learned');
   });
 
-  it('addresses are learned per computer: another computer\'s records teach nothing', async () => {
+  it("addresses are learned per computer: another computer's records teach nothing", async () => {
     const renamed = [lines[0], lines[1]].map((l) => l.replace('<Computer>temporal<', '<Computer>elsewhere<'));
     const { events } = await collect({ source: { replay: tempFile([...renamed, lines[2]].join('\n')) } });
     expect(events[2].sidesBy).toBe('direction');

@@ -23,7 +23,7 @@ function expectPeakRssBelow(mib: number) {
 /** A seeded generator, so that a failing run can be repeated (the seed is in the test name). */
 function random(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** `count` new FIFOs (one mkfifo for all). */
@@ -104,7 +104,11 @@ describe.skipIf(process.platform === 'win32')('stress: pipes', () => {
           if (ids.length === 100) resolve();
         }),
       );
-      writer.write(numberedLines(k * 1000, 100).map((l) => `${l}\n`).join(''));
+      writer.write(
+        numberedLines(k * 1000, 100)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
       await all;
       await watcher.close(); // the writer is still open
       const stillOpen = !writer.closed;

@@ -19,7 +19,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1100, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 afterAll(async () => browser?.close());
@@ -58,10 +66,13 @@ describe('summary --html', () => {
     expect(buckets.reduce((n, b) => n + b.blocked + b.allowed, 0)).toBe(summary.events);
     const tallest = buckets.reduce((a, b) => (b.blocked + b.allowed > a.blocked + a.allowed ? b : a));
     expect(tallest.height).toBeGreaterThan(100);
-    for (const b of buckets) expect(Math.abs(b.height / tallest.height - (b.blocked + b.allowed) / (tallest.blocked + tallest.allowed))).toBeLessThan(0.02);
+    for (const b of buckets)
+      expect(Math.abs(b.height / tallest.height - (b.blocked + b.allowed) / (tallest.blocked + tallest.allowed))).toBeLessThan(0.02);
 
     // The top values: each table as the summary says, the bars in proportion.
-    for (const [key, top] of Object.entries(summary.top) as Array<[string, { title: string; values: Array<{ value: string; count: number }> }]>) {
+    for (const [key, top] of Object.entries(summary.top) as Array<
+      [string, { title: string; values: Array<{ value: string; count: number }> }]
+    >) {
       if (top.values.length === 0) continue;
       const rows = await page.$$eval(`#top-${key} tbody tr`, (trs) =>
         trs.map((tr) => ({

@@ -15,9 +15,7 @@ export const SYNTHETIC_COMPUTER = 'synthetic.wfp-blocks.test';
 export function record(spec: RecordSpec = {}): string {
   const q = spec.quote ?? "'";
   const ns = spec.namespace === false ? '' : ` xmlns=${q}http://schemas.microsoft.com/win/2004/08/events/event${q}`;
-  const data = (spec.data ?? [])
-    .map(([name, value]) => `<Data Name=${q}${name}${q}>${value}</Data>`)
-    .join('');
+  const data = (spec.data ?? []).map(([name, value]) => `<Data Name=${q}${name}${q}>${value}</Data>`).join('');
   return (
     `<Event${ns}><System><Provider Name=${q}${spec.provider ?? 'Microsoft-Windows-Security-Auditing'}${q} ` +
     `Guid=${q}{54849625-5478-4994-A5BA-3E3B0328C30D}${q}/><EventID>${spec.eventId ?? 5157}</EventID>` +

@@ -40,7 +40,10 @@ describe('scripts/install.js when compiling fails', () => {
     mkdirSync(path.join(dir, 'scripts'));
     copyFileSync(path.join(ROOT, 'scripts', 'install.js'), path.join(dir, 'scripts', 'install.js'));
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'broken', version: '1.0.0', binary: { napi_versions: [8] } }));
-    writeFileSync(path.join(dir, 'CMakeLists.txt'), 'cmake_minimum_required(VERSION 3.15)\nproject(broken CXX)\nmessage(FATAL_ERROR "broken on purpose")\n');
+    writeFileSync(
+      path.join(dir, 'CMakeLists.txt'),
+      'cmake_minimum_required(VERSION 3.15)\nproject(broken CXX)\nmessage(FATAL_ERROR "broken on purpose")\n',
+    );
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
     return dir;
   }

@@ -1,21 +1,21 @@
 /** `wfp-blocks audit`: show, turn on (only what is off) or put back the WFP audit subcategories. */
-import {
-  AUDIT_SUBCATEGORIES,
-  enableBlockAuditing,
-  getAuditPolicy,
-  restoreAuditPolicy,
-  WfpBlocksError,
-  type AuditChange,
-} from '../index';
+import { AUDIT_SUBCATEGORIES, enableBlockAuditing, getAuditPolicy, restoreAuditPolicy, WfpBlocksError, type AuditChange } from '../index';
 import { has, UsageError, valueOf, type Flag } from './args';
 import { PROGRAM, say, type Command } from './command';
 
 const FLAGS: readonly Flag[] = [
   { name: 'packet-drops', help: "enable: also 'Filtering Platform Packet Drop' (5150-5153; very noisy)" },
   { name: 'allowed', help: 'enable: also success auditing, for permitted traffic (5154, 5156, 5158)' },
-  { name: 'rule-changes', help: "enable: also 'MPSSVC Rule-Level Policy Change' and 'Filtering Platform Policy Change' (4944-4958, 5440-5450)" },
+  {
+    name: 'rule-changes',
+    help: "enable: also 'MPSSVC Rule-Level Policy Change' and 'Filtering Platform Policy Change' (4944-4958, 5440-5450)",
+  },
   { name: 'filter-changes', help: "enable: also 'Other Policy Change Events', for WFP filter changes (5447; noisy)" },
-  { name: 'state-file', value: 'FILE', help: 'where enable records what it changed, for restore (default: %ProgramData%\\wfp-blocks\\audit-state.json)' },
+  {
+    name: 'state-file',
+    value: 'FILE',
+    help: 'where enable records what it changed, for restore (default: %ProgramData%\\wfp-blocks\\audit-state.json)',
+  },
 ];
 
 const bits = (e: { success: boolean; failure: boolean }) => [e.success && 'success', e.failure && 'failure'].filter(Boolean).join(' and ');

@@ -22,7 +22,7 @@ export const exportCommand: Command = {
   usage: '[options] FILE|DIR...',
   description: [
     'Prints every record of .evtx files or exported event XML, of any event ID, one per line, in input',
-    'order: the XML Windows renders for it (EvtRender-style for .evtx files, the input\'s own text made',
+    "order: the XML Windows renders for it (EvtRender-style for .evtx files, the input's own text made",
     'one line for XML), or one JSON object per record (the System fields and every EventData/UserData',
     'value by name). A DIR stands for every .xml and .evtx file in it, oldest first; FILE - reads',
     'standard input. Rendering happens on the native thread.',
@@ -34,12 +34,13 @@ export const exportCommand: Command = {
     if (has(parsed, 'json') && format !== undefined && format !== 'json') {
       throw new UsageError(`--json and --format ${format} contradict each other`);
     }
-    const records = exportRecords({ source: replaySource(parsed, io), format: has(parsed, 'json') ? 'json' : format ?? 'xml' });
+    const records = exportRecords({ source: replaySource(parsed, io), format: has(parsed, 'json') ? 'json' : (format ?? 'xml') });
     const out = io.stdout;
     let problems = 0;
     let waitingForDrain = false;
     out.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') void records.close(); // the reader went away (| head): stop quietly
+      if (error.code === 'EPIPE')
+        void records.close(); // the reader went away (| head): stop quietly
       else throw error;
     });
     records.on('data', (chunk) => {

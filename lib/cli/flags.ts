@@ -85,7 +85,15 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
     expects: 'an ISO 8601 time (2024-05-01, 2024-05-01T10:00:00Z) or a duration before now (30m, 2h, 7d)',
     apply: (o, p) => setFilter(o, 'since', valueOf(p, 'since')),
   },
-  { name: 'until', short: 'U', value: 'TIME', help: 'events at or before TIME (as --since)', option: 'filter.until', expects: 'an ISO 8601 time or a duration before now (30m, 2h, 7d), not before --since', apply: (o, p) => setFilter(o, 'until', valueOf(p, 'until')) },
+  {
+    name: 'until',
+    short: 'U',
+    value: 'TIME',
+    help: 'events at or before TIME (as --since)',
+    option: 'filter.until',
+    expects: 'an ISO 8601 time or a duration before now (30m, 2h, 7d), not before --since',
+    apply: (o, p) => setFilter(o, 'until', valueOf(p, 'until')),
+  },
   {
     name: 'event',
     short: 'e',
@@ -94,7 +102,12 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
     help: 'only these event IDs (5031, 5150-5159)',
     option: 'filter.eventIds',
     expects: 'a comma-separated list of event IDs from 5031 and 5150-5159',
-    apply: (o, p) => setFilter(o, 'eventIds', listOf(p, 'event')?.map((id) => (/^\d+$/.test(id) ? Number(id) : (id as unknown as number)))),
+    apply: (o, p) =>
+      setFilter(
+        o,
+        'eventIds',
+        listOf(p, 'event')?.map((id) => (/^\d+$/.test(id) ? Number(id) : (id as unknown as number))),
+      ),
   },
   {
     name: 'direction',

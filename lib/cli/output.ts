@@ -94,7 +94,8 @@ export function startPrinting(
 
   let problems = 0;
   out.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') void watcher.close(); // the reader went away (| head): stop quietly
+    if (error.code === 'EPIPE')
+      void watcher.close(); // the reader went away (| head): stop quietly
     else throw error;
   });
   watcher.on('error', (error) => {

@@ -30,7 +30,7 @@ export const replay: Command = {
     'Reads exported Security logs: .evtx files, or event XML (wevtutil qe Security /f:xml, Get-WinEvent',
     '| % ToXml()) in UTF-8 or UTF-16; plain or gzip-compressed. Prints the WFP block events in input',
     'order. A DIR stands for every .xml, .evtx and .log file in it, oldest first; FILE - reads standard',
-    "input. Windows Firewall logs (pfirewall.log) are read too; they log local time: --utc-offset names",
+    'input. Windows Firewall logs (pfirewall.log) are read too; they log local time: --utc-offset names',
     "the writer's zone.",
     'The filters are applied while reading: what they leave out costs nothing.',
   ].join('\n'),

@@ -54,7 +54,9 @@ export function summaryText(s: BlockSummary, color = false, width = 80): string 
     const { total, shown } = s.changes;
     lines.push('', bold(`Rule changes (${shown.length < total ? `the last ${shown.length} of ${n(total)}` : n(total)})`));
     for (const c of shown) {
-      lines.push(`  ${c.time.slice(0, 19).replace('T', ' ')}  ${c.eventId} ${c.change}${c.subject ? ` ${c.subject}` : ''}${c.by ? ` by ${c.by}` : ''}`);
+      lines.push(
+        `  ${c.time.slice(0, 19).replace('T', ' ')}  ${c.eventId} ${c.change}${c.subject ? ` ${c.subject}` : ''}${c.by ? ` by ${c.by}` : ''}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -18,7 +18,8 @@ const FLAGS: readonly Flag[] = [
   ...OPTION_FLAGS,
 ];
 
-const auditBits = (s: { success: boolean; failure: boolean }) => [s.success && 'success', s.failure && 'failure'].filter(Boolean).join(' and ');
+const auditBits = (s: { success: boolean; failure: boolean }) =>
+  [s.success && 'success', s.failure && 'failure'].filter(Boolean).join(' and ');
 
 export const watch: Command = {
   name: 'watch',
@@ -32,7 +33,12 @@ export const watch: Command = {
     "WFP's own net events instead (FwpmNetEventSubscribe): no auditing needed, the filter of each drop named.",
   ].join('\n'),
   flags: FLAGS,
-  examples: ['wfp-blocks watch', 'wfp-blocks watch --enable-audit --direction inbound', 'wfp-blocks watch -o ecs >> blocks.ndjson', 'wfp-blocks watch --source netevents --from oldest'],
+  examples: [
+    'wfp-blocks watch',
+    'wfp-blocks watch --enable-audit --direction inbound',
+    'wfp-blocks watch -o ecs >> blocks.ndjson',
+    'wfp-blocks watch --source netevents --from oldest',
+  ],
   async run(parsed, io) {
     if (parsed.positionals.length > 0) {
       throw new UsageError(`takes no files (got ${parsed.positionals.join(' ')}); did you mean '${PROGRAM} replay'?`);
@@ -43,7 +49,11 @@ export const watch: Command = {
       throw new UsageError('--enable-audit is for the Security log; WFP net events need no auditing');
     }
     if (process.platform !== 'win32') {
-      say(io, `ERR_UNSUPPORTED_PLATFORM: ${netEvents ? "WFP's net events exist" : 'the live Security log exists'} only on Windows (this is ${process.platform}); ${OFF_WINDOWS_HINT}`, 'watch');
+      say(
+        io,
+        `ERR_UNSUPPORTED_PLATFORM: ${netEvents ? "WFP's net events exist" : 'the live Security log exists'} only on Windows (this is ${process.platform}); ${OFF_WINDOWS_HINT}`,
+        'watch',
+      );
       return 1;
     }
     const from = (valueOf(parsed, 'from') ?? 'now') as 'now' | 'oldest';
@@ -55,20 +65,27 @@ export const watch: Command = {
           from,
           audit: { mode: has(parsed, 'enable-audit') ? ('enable' as const) : ('check' as const), restoreOnSignals: true },
         };
-    if (format === 'table' && io.stdout.isTTY) say(io, `watching ${netEvents ? "WFP's net events" : 'the Security log'}; Ctrl+C stops`, 'watch');
+    if (format === 'table' && io.stdout.isTTY)
+      say(io, `watching ${netEvents ? "WFP's net events" : 'the Security log'}; Ctrl+C stops`, 'watch');
     try {
-      return await startPrinting(options, format, io, 'watch', (watcher) => watcher.on('audit', (status) => {
-      if (status.status === 'off') {
-        for (const m of status.missing) {
-          say(io, `auditing is off for ${m.name} ${m.guid} (${auditBits(m)}): Windows writes no such events.`, 'watch');
-        }
-        say(io, `turn it on with '${PROGRAM} audit enable${status.missing.some((m) => m.subcategory === 'packetDrop') ? ' --packet-drops' : ''}${status.missing.some((m) => m.subcategory === 'connection' && m.success) ? ' --allowed' : ''}' (elevated), or run watch with --enable-audit`, 'watch');
-      } else if (status.status === 'unknown') {
-        say(io, `cannot read the audit policy (${status.error?.message}); events may not come`, 'watch');
-      } else {
-        say(io, 'auditing is on again', 'watch');
-      }
-    }));
+      return await startPrinting(options, format, io, 'watch', (watcher) =>
+        watcher.on('audit', (status) => {
+          if (status.status === 'off') {
+            for (const m of status.missing) {
+              say(io, `auditing is off for ${m.name} ${m.guid} (${auditBits(m)}): Windows writes no such events.`, 'watch');
+            }
+            say(
+              io,
+              `turn it on with '${PROGRAM} audit enable${status.missing.some((m) => m.subcategory === 'packetDrop') ? ' --packet-drops' : ''}${status.missing.some((m) => m.subcategory === 'connection' && m.success) ? ' --allowed' : ''}' (elevated), or run watch with --enable-audit`,
+              'watch',
+            );
+          } else if (status.status === 'unknown') {
+            say(io, `cannot read the audit policy (${status.error?.message}); events may not come`, 'watch');
+          } else {
+            say(io, 'auditing is on again', 'watch');
+          }
+        }),
+      );
     } catch (error) {
       throw cliError(error, parsed);
     }

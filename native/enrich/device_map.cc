@@ -28,14 +28,15 @@ void DeviceMap::Assign(std::vector<std::pair<std::string, std::string>> devices)
     while (!device.empty() && device.back() == '\\') device.pop_back();
     device = ToLower(device);
   }
-  std::sort(devices.begin(), devices.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  std::sort(devices.begin(), devices.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   devices_ = std::move(devices);
 }
 
 std::optional<std::string> DeviceMap::ToDosPath(std::string_view path) const {
-  if (path.size() >= 2 && path[1] == ':') return std::string(path);              // C:\...
+  if (path.size() >= 2 && path[1] == ':') return std::string(path);                      // C:\...
   if (path.size() >= 2 && path[0] == '\\' && path[1] == '\\') return std::string(path);  // \\server\share
-  if (StartsWithComponent(path, "\\??")) {                                        // \??\C:\...
+  if (StartsWithComponent(path, "\\??")) {                                               // \??\C:\...
     std::string_view rest = path.substr(3);
     if (rest.size() >= 3 && rest[0] == '\\' && rest[2] == ':') return std::string(rest.substr(1));
   }

@@ -163,7 +163,8 @@ class WindowsEnricher final : public Enricher {
       if (!(drives & (1u << i))) continue;
       drive[0] = static_cast<wchar_t>(L'A' + i);
       wchar_t target[1024];
-      if (QueryDosDeviceW(drive, target, static_cast<DWORD>(std::size(target)))) map.emplace_back(Narrowed(target), Narrowed(drive));
+      if (QueryDosDeviceW(drive, target, static_cast<DWORD>(std::size(target))))
+        map.emplace_back(Narrowed(target), Narrowed(drive));
     }
     devices_.Assign(std::move(map));
   }
@@ -201,7 +202,8 @@ class WindowsEnricher final : public Enricher {
     FILETIME created{}, exited{}, kernel{}, user{};
     wchar_t image[MAX_PATH * 2];
     DWORD size = static_cast<DWORD>(std::size(image));
-    if (GetProcessTimes(process, &created, &exited, &kernel, &user) && QueryFullProcessImageNameW(process, 0, image, &size)) {
+    if (GetProcessTimes(process, &created, &exited, &kernel, &user) &&
+        QueryFullProcessImageNameW(process, 0, image, &size)) {
       info.createdMs = FileTimeMs(created);
       std::string path = Narrowed(image);
       info.name = path.substr(path.find_last_of('\\') + 1);
@@ -271,7 +273,8 @@ class WindowsEnricher final : public Enricher {
       FWPM_PROVIDER0* provider = nullptr;
       // A filter with no provider key tells nothing about whose it is.
       info.otherProvider = filter->providerKey && !IsWindowsProvider(*filter->providerKey);
-      if (filter->providerKey && FwpmProviderGetByKey0(engine, filter->providerKey, &provider) == ERROR_SUCCESS && provider) {
+      if (filter->providerKey && FwpmProviderGetByKey0(engine, filter->providerKey, &provider) == ERROR_SUCCESS &&
+          provider) {
         if (provider->displayData.name) info.provider = Narrowed(provider->displayData.name);
         FwpmFreeMemory0(reinterpret_cast<void**>(&provider));
       }
@@ -304,7 +307,8 @@ class WindowsEnricher final : public Enricher {
           status.dwProcessId) {
         if (HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, status.dwProcessId)) {
           FILETIME created{}, exited{}, kernel{}, user{};
-          if (GetProcessTimes(process, &created, &exited, &kernel, &user)) startMs = std::max(bootMs, FileTimeMs(created));
+          if (GetProcessTimes(process, &created, &exited, &kernel, &user))
+            startMs = std::max(bootMs, FileTimeMs(created));
           CloseHandle(process);
         }
       }
@@ -330,7 +334,8 @@ class WindowsEnricher final : public Enricher {
     std::vector<wchar_t> data(2048);
     for (const wchar_t* store : kFirewallRuleStores) {
       DWORD size = static_cast<DWORD>(data.size() * sizeof(wchar_t));
-      LSTATUS status = RegGetValueW(HKEY_LOCAL_MACHINE, store, value.c_str(), RRF_RT_REG_SZ, nullptr, data.data(), &size);
+      LSTATUS status =
+          RegGetValueW(HKEY_LOCAL_MACHINE, store, value.c_str(), RRF_RT_REG_SZ, nullptr, data.data(), &size);
       if (status == ERROR_MORE_DATA) {  // rule strings have no size limit: ask again with the size given
         data.resize(size / sizeof(wchar_t) + 1);
         size = static_cast<DWORD>(data.size() * sizeof(wchar_t));
@@ -341,7 +346,8 @@ class WindowsEnricher final : public Enricher {
       if (!name) continue;
       if (name->front() == '@') {  // an indirect, localised string
         wchar_t resolved[1024];
-        if (SHLoadIndirectString(Widen(*name).c_str(), resolved, static_cast<UINT>(std::size(resolved)), nullptr) == S_OK)
+        if (SHLoadIndirectString(Widen(*name).c_str(), resolved, static_cast<UINT>(std::size(resolved)), nullptr) ==
+            S_OK)
           name = Narrowed(resolved);
       }
       return name;

@@ -3,8 +3,8 @@
 // (it reports IPv6 changes that NotifyIpInterfaceChange was seen to miss). Its callback runs on system
 // threads, not always one at a time (Mullvad found), and only marks the set stale: it takes no lock, so
 // CancelMibChangeNotify2, which waits for running callbacks, cannot deadlock with it (libtelio's bug).
-// Where the registration fails, the set is read again at most every kRereadMs. Only built for Windows; under Wine both calls are Wine's own,
-// which report the Linux host's addresses.
+// Where the registration fails, the set is read again at most every kRereadMs. Only built for Windows; under Wine both
+// calls are Wine's own, which report the Linux host's addresses.
 #include <winsock2.h>
 #include <ws2ipdef.h>
 #include <windows.h>
@@ -55,8 +55,9 @@ class InterfaceAddresses final : public LocalAddresses {
     for (int attempt = 0; attempt < 3 && status == ERROR_BUFFER_OVERFLOW; ++attempt) {
       if (size > buffer_.size()) buffer_.resize(size);
       size = static_cast<ULONG>(buffer_.size());
-      status = GetAdaptersAddresses(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
-                                    nullptr, reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer_.data()), &size);
+      status =
+          GetAdaptersAddresses(AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
+                               nullptr, reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer_.data()), &size);
     }
     if (status != NO_ERROR) return;  // keep what was known; the direction rule decides where nothing is
     own_.Clear();

@@ -134,7 +134,8 @@ bool BinXmlReader::Compiler::Name(uint32_t& pos, uint32_t end, Node& node, std::
   const uint32_t at = U32(chunk_ + pos);
   pos += 4;
   const uint32_t limit = at == pos ? end : static_cast<uint32_t>(chunkSize_);
-  if (at >= limit || limit - at < 8) return Fail(why, "name offset " + std::to_string(at) + " outside the chunk", pos - 4);
+  if (at >= limit || limit - at < 8)
+    return Fail(why, "name offset " + std::to_string(at) + " outside the chunk", pos - 4);
   const uint32_t units = U16(chunk_ + at + 6);
   if ((limit - at - 8) / 2 < units) return Fail(why, "name longer than its chunk", at);
   node.offset = static_cast<uint32_t>(out_.text.size());
@@ -172,9 +173,10 @@ bool BinXmlReader::Compiler::Run(uint32_t pos, uint32_t end, std::string& why) {
   while (pos < end) {
     const uint32_t at = pos;
     const uint8_t token = chunk_[pos];
-    const uint8_t kind = (token == (kOpenStart | kMoreFlag) || (token >= (kValueToken | kMoreFlag) && token <= (kEntityRef | kMoreFlag)))
-                             ? static_cast<uint8_t>(token & ~kMoreFlag)
-                             : token;
+    const uint8_t kind =
+        (token == (kOpenStart | kMoreFlag) || (token >= (kValueToken | kMoreFlag) && token <= (kEntityRef | kMoreFlag)))
+            ? static_cast<uint8_t>(token & ~kMoreFlag)
+            : token;
     Node node;
     switch (kind) {
       case kEndOfFragment:
@@ -354,8 +356,10 @@ void BinXmlReader::Compiler::Finish() {
     for (uint32_t k = first; k < last && digits; ++k) {
       if (nodes[k].op != Op::Text) digits = false;
       for (char c : out_.TextOf(nodes[k])) {
-        if (c < '0' || c > '9' || v > 0xFFFFFFFFu) digits = false;
-        else v = v * 10 + static_cast<uint64_t>(c - '0');
+        if (c < '0' || c > '9' || v > 0xFFFFFFFFu)
+          digits = false;
+        else
+          v = v * 10 + static_cast<uint64_t>(c - '0');
       }
     }
     if (digits && v <= 0xFFFFFFFFu) out_.eventIdConstant = static_cast<uint32_t>(v);
@@ -390,7 +394,8 @@ const Program* BinXmlReader::Template(uint32_t offset, uint32_t size, std::strin
     if (t.definition.size() != length || std::memcmp(t.definition.data(), def + 4, length) != 0) continue;
     bool same = true;
     for (const CachedTemplate::Borrowed& b : t.borrowed)
-      same = same && b.offset + 6 + b.raw.size() <= chunkSize_ && std::memcmp(chunk_ + b.offset + 6, b.raw.data(), b.raw.size()) == 0;
+      same = same && b.offset + 6 + b.raw.size() <= chunkSize_ &&
+             std::memcmp(chunk_ + b.offset + 6, b.raw.data(), b.raw.size()) == 0;
     if (!same) continue;
     chunkTemplates_.emplace(offset, &t.program);
     return &t.program;
@@ -425,7 +430,8 @@ bool BinXmlReader::ParseInstance(uint32_t& pos, uint32_t end, const Program*& pr
       return false;
     }
     pos += 24 + defSize;
-  } else if (defAt >= chunkSize_ || chunkSize_ - defAt < 24 || (defSize = U32(chunk_ + defAt + 20)) > chunkSize_ - defAt - 24) {
+  } else if (defAt >= chunkSize_ || chunkSize_ - defAt < 24 ||
+             (defSize = U32(chunk_ + defAt + 20)) > chunkSize_ - defAt - 24) {
     why = "template definition offset " + std::to_string(defAt) + " outside the chunk";
     return false;
   }
@@ -474,7 +480,8 @@ std::optional<uint32_t> BinXmlReader::PeekEventId(uint32_t pos, uint32_t end) {
     pos += 24 + defSize;
   }
   if (!program) {
-    if (defAt >= chunkSize_ || chunkSize_ - defAt < 24 || (defSize = U32(chunk_ + defAt + 20)) > chunkSize_ - defAt - 24)
+    if (defAt >= chunkSize_ || chunkSize_ - defAt < 24 ||
+        (defSize = U32(chunk_ + defAt + 20)) > chunkSize_ - defAt - 24)
       return std::nullopt;
     std::string why;
     program = Template(defAt, defSize, why);
@@ -553,12 +560,18 @@ bool BinXmlReader::Piece(const Program& program, const Node& node, const Instanc
       break;
     case Op::EntityRef: {
       const std::string_view name = program.TextOf(node);
-      if (name == "lt") format_ = "<";
-      else if (name == "gt") format_ = ">";
-      else if (name == "amp") format_ = "&";
-      else if (name == "quot") format_ = "\"";
-      else if (name == "apos") format_ = "'";
-      else format_.append("&").append(name).append(";");
+      if (name == "lt")
+        format_ = "<";
+      else if (name == "gt")
+        format_ = ">";
+      else if (name == "amp")
+        format_ = "&";
+      else if (name == "quot")
+        format_ = "\"";
+      else if (name == "apos")
+        format_ = "'";
+      else
+        format_.append("&").append(name).append(";");
       break;
     }
     case Op::Value: {
@@ -579,7 +592,8 @@ bool BinXmlReader::Piece(const Program& program, const Node& node, const Instanc
         if (item == kEmptyArray || !SplitArray(type, value.data, value.size, items_)) return true;
         const uint8_t base = type & ~kArrayFlag;
         if (item >= 0) {
-          if (static_cast<size_t>(item) < items_.size() && !AppendValue(base, items_[item].data, items_[item].size, format_))
+          if (static_cast<size_t>(item) < items_.size() &&
+              !AppendValue(base, items_[item].data, items_[item].size, format_))
             AppendValue(kBinary, items_[item].data, items_[item].size, format_);
         } else {
           for (size_t i = 0; i < items_.size(); ++i) {
@@ -689,7 +703,8 @@ bool BinXmlReader::Walk(const Program& program, size_t i, size_t end, const Inst
         break;
       case Op::PITarget: {
         const bool hasData = i + 1 < end && nodes[i + 1].op == Op::PIData;
-        visitor.ProcessingInstruction(program.TextOf(node), hasData ? program.TextOf(nodes[i + 1]) : std::string_view());
+        visitor.ProcessingInstruction(program.TextOf(node),
+                                      hasData ? program.TextOf(nodes[i + 1]) : std::string_view());
         i += hasData ? 2 : 1;
         break;
       }

@@ -69,9 +69,9 @@ struct Node {
   uint16_t index = 0;
   uint32_t offset = 0;  // name, text or bytes in Program::text
   uint32_t length = 0;
-  uint32_t end = 0;       // Open: the index just past the element
-  uint32_t firstSub = 0;  // Open: the substitutions of the element itself (its attributes and text,
-  uint32_t subCount = 0;  //   not its children's), in Program::ownSubs ...
+  uint32_t end = 0;            // Open: the index just past the element
+  uint32_t firstSub = 0;       // Open: the substitutions of the element itself (its attributes and text,
+  uint32_t subCount = 0;       //   not its children's), in Program::ownSubs ...
   uint32_t optionalCount = 0;  // ... the first of which are the optional ones of its text
 };
 
@@ -136,7 +136,7 @@ class BinXmlReader {
   const uint8_t* chunk_ = nullptr;
   size_t chunkSize_ = 0;
   uint64_t chunkEpoch_ = 0;
-  std::unordered_map<uint32_t, const Program*> chunkTemplates_;  // by definition offset, this chunk
+  std::unordered_map<uint32_t, const Program*> chunkTemplates_;                   // by definition offset, this chunk
   std::unordered_multimap<uint64_t, std::unique_ptr<CachedTemplate>> templates_;  // by identifier
   size_t cachedTemplates_ = 0;
   std::vector<std::unique_ptr<Program>> scratch_;  // template-less fragments of the current record

@@ -62,9 +62,12 @@ constexpr uint16_t kCp1252High[32] = {
 void AppendAnsi(const uint8_t* data, size_t size, std::string& out) {
   for (size_t i = 0; i < size && data[i]; ++i) {
     const uint8_t c = data[i];
-    if (c < 0x80) out += static_cast<char>(c);
-    else if (c < 0xA0) AppendUtf8(out, kCp1252High[c - 0x80]);
-    else AppendUtf8(out, c);
+    if (c < 0x80)
+      out += static_cast<char>(c);
+    else if (c < 0xA0)
+      AppendUtf8(out, kCp1252High[c - 0x80]);
+    else
+      AppendUtf8(out, c);
   }
 }
 
@@ -148,7 +151,9 @@ void AppendReal(double v, int digits, std::string& out) {
   char buf[40];
   for (int precision = 1; precision <= digits; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (digits > 9 ? std::strtod(buf, nullptr) == v : static_cast<float>(std::strtod(buf, nullptr)) == static_cast<float>(v)) break;
+    if (digits > 9 ? std::strtod(buf, nullptr) == v
+                   : static_cast<float>(std::strtod(buf, nullptr)) == static_cast<float>(v))
+      break;
   }
   out += buf;
 }
@@ -242,14 +247,30 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
     case kAnsiString:
       AppendAnsi(data, size, out);
       return true;
-    case kInt8: AppendSigned(static_cast<int8_t>(data[0]), out); return true;
-    case kUInt8: AppendUnsigned(data[0], out); return true;
-    case kInt16: AppendSigned(static_cast<int16_t>(U16(data)), out); return true;
-    case kUInt16: AppendUnsigned(U16(data), out); return true;
-    case kInt32: AppendSigned(static_cast<int32_t>(U32(data)), out); return true;
-    case kUInt32: AppendUnsigned(U32(data), out); return true;
-    case kInt64: AppendSigned(static_cast<int64_t>(U64(data)), out); return true;
-    case kUInt64: AppendUnsigned(U64(data), out); return true;
+    case kInt8:
+      AppendSigned(static_cast<int8_t>(data[0]), out);
+      return true;
+    case kUInt8:
+      AppendUnsigned(data[0], out);
+      return true;
+    case kInt16:
+      AppendSigned(static_cast<int16_t>(U16(data)), out);
+      return true;
+    case kUInt16:
+      AppendUnsigned(U16(data), out);
+      return true;
+    case kInt32:
+      AppendSigned(static_cast<int32_t>(U32(data)), out);
+      return true;
+    case kUInt32:
+      AppendUnsigned(U32(data), out);
+      return true;
+    case kInt64:
+      AppendSigned(static_cast<int64_t>(U64(data)), out);
+      return true;
+    case kUInt64:
+      AppendUnsigned(U64(data), out);
+      return true;
     case kReal32: {
       float f;
       std::memcpy(&f, data, 4);
@@ -262,14 +283,23 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
       AppendReal(v, 17, out);
       return true;
     }
-    case kBool: out += U32(data) ? "true" : "false"; return true;
-    case kGuid: AppendGuid(data, out); return true;
-    case kSizeT:
-      if (size == 4) AppendHex(U32(data), out);
-      else if (size == 8) AppendHex(U64(data), out);
-      else return false;
+    case kBool:
+      out += U32(data) ? "true" : "false";
       return true;
-    case kFileTime: AppendFileTime(U64(data), out); return true;
+    case kGuid:
+      AppendGuid(data, out);
+      return true;
+    case kSizeT:
+      if (size == 4)
+        AppendHex(U32(data), out);
+      else if (size == 8)
+        AppendHex(U64(data), out);
+      else
+        return false;
+      return true;
+    case kFileTime:
+      AppendFileTime(U64(data), out);
+      return true;
     case kSysTime: {
       // year, month, day of week, day, hour, minute, second, milliseconds
       AppendDateTime(U16(data), U16(data + 2), U16(data + 6), U16(data + 8), U16(data + 10), U16(data + 12), out);
@@ -282,8 +312,12 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
       if (!SidSize(data, size)) return false;
       AppendSid(data, out);
       return true;
-    case kHexInt32: AppendHex(U32(data), out); return true;
-    case kHexInt64: AppendHex(U64(data), out); return true;
+    case kHexInt32:
+      AppendHex(U32(data), out);
+      return true;
+    case kHexInt64:
+      AppendHex(U64(data), out);
+      return true;
     default:  // binary, handles, event XML and types this reader does not know: their bytes in hex
       for (size_t i = 0; i < size; ++i) {
         out += kHexUpper[data[i] >> 4];

@@ -8,14 +8,29 @@ void AppendEscaped(std::string_view text, bool attribute, std::string& out) {
     const char c = text[i];
     const char* entity;
     switch (c) {
-      case '&': entity = "&amp;"; break;
-      case '<': entity = "&lt;"; break;
-      case '>': entity = "&gt;"; break;
-      case '\n': entity = "&#xA;"; break;
-      case '\r': entity = "&#xD;"; break;
-      case '\'': entity = attribute ? "&apos;" : nullptr; break;
-      case '\t': entity = attribute ? "&#x9;" : nullptr; break;
-      default: entity = nullptr;
+      case '&':
+        entity = "&amp;";
+        break;
+      case '<':
+        entity = "&lt;";
+        break;
+      case '>':
+        entity = "&gt;";
+        break;
+      case '\n':
+        entity = "&#xA;";
+        break;
+      case '\r':
+        entity = "&#xD;";
+        break;
+      case '\'':
+        entity = attribute ? "&apos;" : nullptr;
+        break;
+      case '\t':
+        entity = attribute ? "&#x9;" : nullptr;
+        break;
+      default:
+        entity = nullptr;
     }
     if (!entity) continue;
     out.append(text.data() + clean, i - clean);
@@ -30,7 +45,8 @@ void AppendEscaped(std::string_view text, bool attribute, std::string& out) {
 void AppendName(std::string_view name, std::string& out) {
   auto stops = [](char c) {
     const unsigned char u = static_cast<unsigned char>(c);
-    return u <= ' ' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' || c == '=' || c == '/' || c == '?' || c == '!';
+    return u <= ' ' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' || c == '=' || c == '/' || c == '?' ||
+           c == '!';
   };
   bool plain = !name.empty();
   for (char c : name) plain = plain && !stops(c);
@@ -40,7 +56,8 @@ void AppendName(std::string_view name, std::string& out) {
   }
   for (char c : name) {
     const unsigned char u = static_cast<unsigned char>(c);
-    const bool stop = u <= ' ' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' || c == '=' || c == '/' || c == '?' || c == '!';
+    const bool stop = u <= ' ' || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' || c == '=' || c == '/' ||
+                      c == '?' || c == '!';
     out += stop ? '_' : c;
   }
   if (name.empty()) out += '_';

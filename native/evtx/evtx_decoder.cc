@@ -95,7 +95,8 @@ void EvtxDecoder::Finish(RecordSink& sink) {
              ChunkOffset() + (cutAt_ ? cutAt_ : pending_.size()));
     pending_.clear();
   }
-  if (!sawContent_ && !sink.Stopping()) sink.OnIssue(Issue{&kErrEmptyInput, "the .evtx file holds no event record", input_});
+  if (!sawContent_ && !sink.Stopping())
+    sink.OnIssue(Issue{&kErrEmptyInput, "the .evtx file holds no event record", input_});
 }
 
 void EvtxDecoder::ReadHeader(const uint8_t* h, RecordSink& sink) {
@@ -191,7 +192,8 @@ void EvtxDecoder::ReadChunk(const uint8_t* c, size_t size, RecordSink& sink) {
     }
     if (AllZero(c + at, limit - at)) return;  // zero bytes up to the free space: no more records
     std::string what;
-    if (U32(c + at) != kRecordSignature) what = "no record where the previous one ends";
+    if (U32(c + at) != kRecordSignature)
+      what = "no record where the previous one ends";
     else if (claimed < kRecordMinSize || claimed > limit - at)
       what = "record " + std::to_string(U64(c + at + kRecordId)) + " claims a size of " + std::to_string(claimed) +
              " bytes, which does not fit the chunk";
@@ -239,8 +241,8 @@ void EvtxDecoder::ReadRecord(const uint8_t* c, uint32_t at, uint32_t size, Recor
   }
   if (!ok) {
     Report(sink, kErrEvtxBinXml,
-           ChunkName() + ", record " + std::to_string(U64(c + at + kRecordId)) + " at offset " + std::to_string(offset) +
-               ": its BinXML cannot be read (" + why + "); the record is skipped",
+           ChunkName() + ", record " + std::to_string(U64(c + at + kRecordId)) + " at offset " +
+               std::to_string(offset) + ": its BinXML cannot be read (" + why + "); the record is skipped",
            offset);
     return;
   }

@@ -45,9 +45,9 @@ class EvtxDecoder final : public RecordDecoder {
   uint64_t end() const override { return fed_; }
 
   struct Counts {
-    uint64_t chunks = 0;    // chunks with a chunk signature
-    uint64_t records = 0;   // records handed to the sink
-    uint64_t skipped = 0;   // records not wanted, skipped before decoding
+    uint64_t chunks = 0;   // chunks with a chunk signature
+    uint64_t records = 0;  // records handed to the sink
+    uint64_t skipped = 0;  // records not wanted, skipped before decoding
   };
   const Counts& counts() const { return counts_; }
 
@@ -63,7 +63,7 @@ class EvtxDecoder final : public RecordDecoder {
 
   std::string input_;
   uint32_t index_;
-  uint64_t fed_ = 0;  // bytes given so far: the input's end, in file offsets
+  uint64_t fed_ = 0;              // bytes given so far: the input's end, in file offsets
   std::vector<uint8_t> pending_;  // the header or the chunk being assembled
   bool headerRead_ = false;
   bool checksums_ = true;

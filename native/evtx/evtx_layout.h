@@ -52,7 +52,7 @@ inline constexpr uint32_t kFileFlagNoChecksums = 0x4;  // Windows keeps no CRC-3
 
 // Chunk header.
 inline constexpr size_t kChunkSize = 65536;
-inline constexpr size_t kChunkHeaderSize = 512;  // the first record starts here
+inline constexpr size_t kChunkHeaderSize = 512;       // the first record starts here
 inline constexpr size_t kChunkFirstRecordNumber = 8;  // u64
 inline constexpr size_t kChunkLastRecordNumber = 16;  // u64
 inline constexpr size_t kChunkFirstRecordId = 24;     // u64
@@ -63,9 +63,9 @@ inline constexpr size_t kChunkRecordsChecksum = 52;   // u32: CRC-32 of bytes 51
 inline constexpr size_t kChunkHeaderChecksum = 124;   // u32: CRC-32 of bytes 0..119 and 128..511
 
 // Event record.
-inline constexpr size_t kRecordHeaderSize = 24;  // signature, size, identifier, written time
-inline constexpr size_t kRecordSize = 4;         // u32, repeated in the record's last 4 bytes
-inline constexpr size_t kRecordId = 8;           // u64
+inline constexpr size_t kRecordHeaderSize = 24;   // signature, size, identifier, written time
+inline constexpr size_t kRecordSize = 4;          // u32, repeated in the record's last 4 bytes
+inline constexpr size_t kRecordId = 8;            // u64
 inline constexpr size_t kRecordWrittenTime = 16;  // u64 FILETIME
 inline constexpr size_t kRecordMinSize = kRecordHeaderSize + 4;
 

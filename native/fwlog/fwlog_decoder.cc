@@ -12,9 +12,9 @@ namespace {
 using sv = std::string_view;
 
 // The columns of Windows 7 to 10; current Windows adds `pid`.
-constexpr sv kDefaultFields[] = {"date",   "time",   "action", "protocol", "src-ip",   "dst-ip",
-                                 "src-port", "dst-port", "size", "tcpflags", "tcpsyn", "tcpack",
-                                 "tcpwin", "icmptype", "icmpcode", "info", "path", "pid"};
+constexpr sv kDefaultFields[] = {"date",     "time",     "action",   "protocol", "src-ip", "dst-ip",
+                                 "src-port", "dst-port", "size",     "tcpflags", "tcpsyn", "tcpack",
+                                 "tcpwin",   "icmptype", "icmpcode", "info",     "path",   "pid"};
 
 constexpr sv kBom = "\xEF\xBB\xBF";
 constexpr sv kNone = "-";
@@ -81,7 +81,8 @@ FirewallLogDecoder::FirewallLogDecoder(std::string input, uint32_t index, const 
 bool FirewallLogDecoder::Recognizes(sv head) {
   if (head.substr(0, kBom.size()) == kBom) head.remove_prefix(kBom.size());
   if (!head.empty() && head.front() == '#')
-    return head.find("#Software: Microsoft Windows Firewall") != sv::npos || head.find("#Fields: date time action") != sv::npos;
+    return head.find("#Software: Microsoft Windows Firewall") != sv::npos ||
+           head.find("#Fields: date time action") != sv::npos;
   // A log followed from its middle: "2021-06-22 12:19:41 DROP ...".
   int n = 0;
   if (head.size() < 20 || !Digits(head.substr(0, 4), 4, n) || head[4] != '-' || head[10] != ' ' || head[13] != ':' ||
@@ -139,19 +140,32 @@ void FirewallLogDecoder::Directive(const std::string& line) {
   for (size_t i = 0; i < names_.size(); ++i) {
     const std::string& n = names_[i];
     const int at = static_cast<int>(i);
-    if (n == "date") at_.date = at;
-    else if (n == "time") at_.time = at;
-    else if (n == "action") at_.action = at;
-    else if (n == "protocol") at_.protocol = at;
-    else if (n == "src-ip") at_.srcIp = at;
-    else if (n == "dst-ip") at_.dstIp = at;
-    else if (n == "src-port") at_.srcPort = at;
-    else if (n == "dst-port") at_.dstPort = at;
-    else if (n == "icmptype") at_.icmpType = at;
-    else if (n == "icmpcode") at_.icmpCode = at;
-    else if (n == "info") at_.info = at;
-    else if (n == "path") at_.path = at;
-    else if (n == "pid") at_.pid = at;
+    if (n == "date")
+      at_.date = at;
+    else if (n == "time")
+      at_.time = at;
+    else if (n == "action")
+      at_.action = at;
+    else if (n == "protocol")
+      at_.protocol = at;
+    else if (n == "src-ip")
+      at_.srcIp = at;
+    else if (n == "dst-ip")
+      at_.dstIp = at;
+    else if (n == "src-port")
+      at_.srcPort = at;
+    else if (n == "dst-port")
+      at_.dstPort = at;
+    else if (n == "icmptype")
+      at_.icmpType = at;
+    else if (n == "icmpcode")
+      at_.icmpCode = at;
+    else if (n == "info")
+      at_.info = at;
+    else if (n == "path")
+      at_.path = at;
+    else if (n == "pid")
+      at_.pid = at;
   }
 }
 
@@ -214,7 +228,8 @@ void FirewallLogDecoder::Event(const std::vector<sv>& columns, uint64_t offset, 
   if (!info || !sink.Wants(info->id)) return;
   double ms = 0;
   if (!ToUtcMs(col(at_.date), col(at_.time), ms))
-    return Problem(sink, kErrBadField, "'" + std::string(col(at_.date)) + " " + std::string(col(at_.time)) + "' is not a date and time",
+    return Problem(sink, kErrBadField,
+                   "'" + std::string(col(at_.date)) + " " + std::string(col(at_.time)) + "' is not a date and time",
                    offset);
 
   record_.Clear();
@@ -229,10 +244,10 @@ void FirewallLogDecoder::Event(const std::vector<sv>& columns, uint64_t offset, 
   e.kind = kind;
   e.action = verdict;
   const sv path = col(at_.path);
-  e.direction = path == "SEND" ? Direction::Outbound
+  e.direction = path == "SEND"                                  ? Direction::Outbound
                 : path == "RECEIVE" || action == "OPEN-INBOUND" ? Direction::Inbound
-                : path == "FORWARD" ? Direction::Forward
-                : Direction::None;
+                : path == "FORWARD"                             ? Direction::Forward
+                                                                : Direction::None;
   const sv src = col(at_.srcIp), dst = col(at_.dstIp);
   e.protocol = ProtocolNumber(col(at_.protocol), src.find(':') != sv::npos);
   if (e.protocol) e.protocolName = ProtocolName(*e.protocol);

@@ -47,13 +47,13 @@ class FirewallLogDecoder final : public RecordDecoder {
   std::string input_;
   uint32_t index_;
   std::optional<int32_t> utcOffsetMinutes_;
-  bool utc_ = false;  // "#Time Format: UTC"
+  bool utc_ = false;                // "#Time Format: UTC"
   std::vector<std::string> names_;  // the columns, from #Fields
   struct Columns {
     int date = -1, time = -1, action = -1, protocol = -1, srcIp = -1, dstIp = -1, srcPort = -1, dstPort = -1,
         icmpType = -1, icmpCode = -1, info = -1, path = -1, pid = -1;
   } at_;
-  std::string pending_;  // an incomplete last line
+  std::string pending_;    // an incomplete last line
   uint64_t consumed_ = 0;  // input bytes before pending_
   bool first_ = true;      // a byte-order mark may start the input
   // The local-time offset of the last hour converted with this machine's zone.

@@ -37,11 +37,12 @@ struct Enrichment {
   std::optional<std::string> applicationPath;  // DOS form of Application
   std::optional<std::string> filterName;       // the WFP filter behind FilterRTID, looked up at event time
   std::optional<std::string> filterDescription;
-  std::optional<std::string> filterProvider;   // the name of the filter's provider (which product)
-  std::optional<std::string> ruleName;         // the firewall rule FilterOrigin names
+  std::optional<std::string> filterProvider;  // the name of the filter's provider (which product)
+  std::optional<std::string> ruleName;        // the firewall rule FilterOrigin names
   std::optional<std::string> processName;
-  std::optional<std::string> services;         // services hosted by the process, comma-separated
-  bool otherProvider = false;  // the filter belongs to a WFP provider that is not Windows' own (a third-party firewall, an EDR, a VPN)
+  std::optional<std::string> services;  // services hosted by the process, comma-separated
+  bool otherProvider =
+      false;  // the filter belongs to a WFP provider that is not Windows' own (a third-party firewall, an EDR, a VPN)
 };
 
 // What a WFP net event says beyond the fields a Security-log record has (the 'netevents' source); each
@@ -103,9 +104,9 @@ void ForEachView(BlockEvent& e, F&& f) {
 // The same for a record: every System string and every EventData name and value.
 template <typename F>
 void ForEachView(EventRecord& r, F&& f) {
-  for (std::string_view* v : {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.level, &r.task,
-                              &r.opcode, &r.keywords, &r.activityId, &r.userId, &r.writerProcessId, &r.writerThreadId,
-                              &r.invalidField, &r.xml})
+  for (std::string_view* v :
+       {&r.provider, &r.providerGuid, &r.computer, &r.channel, &r.systemTime, &r.level, &r.task, &r.opcode, &r.keywords,
+        &r.activityId, &r.userId, &r.writerProcessId, &r.writerThreadId, &r.invalidField, &r.xml})
     f(*v);
   for (DataField& d : r.data) {
     f(d.name);
@@ -115,7 +116,8 @@ void ForEachView(EventRecord& r, F&& f) {
 
 #if defined(__x86_64__) || defined(_M_X64)
 static_assert(sizeof(BlockEvent) == 328, "a BlockEvent field was added or removed: update ForEachView(BlockEvent&)");
-static_assert(sizeof(EventRecord) == 288, "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
+static_assert(sizeof(EventRecord) == 288,
+              "an EventRecord field was added or removed: update ForEachView(EventRecord&)");
 #endif
 
 }  // namespace wfp

@@ -12,8 +12,16 @@ namespace wfp {
 
 // In the order of kDecidedByNames (model/event_catalog.h).
 enum class DecidedBy : uint8_t {
-  Unknown, Rule, AppContainerLoopback, BootTimeDefault, QuarantineDefault, QueryUserDefault, Stealth, UwpDefault,
-  WshDefault, OtherProvider,
+  Unknown,
+  Rule,
+  AppContainerLoopback,
+  BootTimeDefault,
+  QuarantineDefault,
+  QueryUserDefault,
+  Stealth,
+  UwpDefault,
+  WshDefault,
+  OtherProvider,
 };
 
 struct Decision {

@@ -42,11 +42,11 @@ inline constexpr ErrorCode kErrNetEventsTransient{"ERR_NETEVENTS_TRANSIENT", fal
 inline constexpr ErrorCode kErrEventsLost{"ERR_EVENTS_LOST", false};
 // .evtx files: each names the file, the chunk and the byte offset; the reader goes on with what can
 // still be read.
-inline constexpr ErrorCode kErrEvtxHeader{"ERR_EVTX_HEADER", false};      // the file header is damaged
-inline constexpr ErrorCode kErrEvtxChunk{"ERR_EVTX_CHUNK", false};        // a chunk that cannot be read
-inline constexpr ErrorCode kErrEvtxChecksum{"ERR_EVTX_CHECKSUM", false};  // a chunk's CRC-32 does not match
-inline constexpr ErrorCode kErrEvtxRecord{"ERR_EVTX_RECORD", false};      // a record whose header is broken
-inline constexpr ErrorCode kErrEvtxBinXml{"ERR_EVTX_BINXML", false};      // a record whose BinXML cannot be read
+inline constexpr ErrorCode kErrEvtxHeader{"ERR_EVTX_HEADER", false};        // the file header is damaged
+inline constexpr ErrorCode kErrEvtxChunk{"ERR_EVTX_CHUNK", false};          // a chunk that cannot be read
+inline constexpr ErrorCode kErrEvtxChecksum{"ERR_EVTX_CHECKSUM", false};    // a chunk's CRC-32 does not match
+inline constexpr ErrorCode kErrEvtxRecord{"ERR_EVTX_RECORD", false};        // a record whose header is broken
+inline constexpr ErrorCode kErrEvtxBinXml{"ERR_EVTX_BINXML", false};        // a record whose BinXML cannot be read
 inline constexpr ErrorCode kErrEvtxTruncated{"ERR_EVTX_TRUNCATED", false};  // the file ends inside a chunk
 // The source cannot go on.
 inline constexpr ErrorCode kErrAccessDenied{"ERR_ACCESS_DENIED", true};
@@ -62,14 +62,14 @@ inline constexpr ErrorCode kErrElevationRequired{"ERR_ELEVATION_REQUIRED", true}
 inline constexpr ErrorCode kErrAuditPolicy{"ERR_AUDIT_POLICY", true};
 
 inline constexpr const ErrorCode* kAllErrorCodes[] = {
-    &kErrXmlMalformed,   &kErrXmlTruncated,      &kErrXmlGarbage,         &kErrRecordTooLarge,
-    &kErrForeignProvider, &kErrMissingField,     &kErrBadField,           &kErrEmptyInput,
-    &kErrFileNotFound,   &kErrFileRead,          &kErrFollowUnavailable,  &kErrEventLogTransient,
-    &kErrEventLogRecord, &kErrAccessDenied,      &kErrChannelNotFound,    &kErrEventLogQuery,
-    &kErrEventLog,       &kErrInvalidBookmark,   &kErrBookmarkInput,      &kErrElevationRequired,
-    &kErrAuditPolicy,    &kErrEventLogMetadata,  &kErrUnreadableInput,    &kErrNetEventsTransient,
-    &kErrEventsLost,     &kErrNetEvents,         &kErrEvtxHeader,         &kErrEvtxChunk,
-    &kErrEvtxChecksum,   &kErrEvtxRecord,        &kErrEvtxBinXml,         &kErrEvtxTruncated,
+    &kErrXmlMalformed,    &kErrXmlTruncated,     &kErrXmlGarbage,        &kErrRecordTooLarge,
+    &kErrForeignProvider, &kErrMissingField,     &kErrBadField,          &kErrEmptyInput,
+    &kErrFileNotFound,    &kErrFileRead,         &kErrFollowUnavailable, &kErrEventLogTransient,
+    &kErrEventLogRecord,  &kErrAccessDenied,     &kErrChannelNotFound,   &kErrEventLogQuery,
+    &kErrEventLog,        &kErrInvalidBookmark,  &kErrBookmarkInput,     &kErrElevationRequired,
+    &kErrAuditPolicy,     &kErrEventLogMetadata, &kErrUnreadableInput,   &kErrNetEventsTransient,
+    &kErrEventsLost,      &kErrNetEvents,        &kErrEvtxHeader,        &kErrEvtxChunk,
+    &kErrEvtxChecksum,    &kErrEvtxRecord,       &kErrEvtxBinXml,        &kErrEvtxTruncated,
     &kErrFileTruncated,
 };
 

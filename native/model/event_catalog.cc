@@ -17,7 +17,8 @@ const EventInfo* FindTrafficEvent(uint32_t eventId) {
 
 const EventInfo* FindChangeEvent(uint32_t eventId) {
   // The change IDs are 2002-2099 (the firewall's log), 4944-4958 and 5440-5450.
-  if (!((eventId >= 2002 && eventId <= 2099) || (eventId >= 4944 && eventId <= 4958) || (eventId >= 5440 && eventId <= 5450)))
+  if (!((eventId >= 2002 && eventId <= 2099) || (eventId >= 4944 && eventId <= 4958) ||
+        (eventId >= 5440 && eventId <= 5450)))
     return nullptr;
   const EventInfo* e = FindEvent(eventId);
   return e && e->role == Role::RuleChange ? e : nullptr;

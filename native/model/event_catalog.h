@@ -1,8 +1,8 @@
 // The event catalogue: every event ID this library reads, what it means (kind, action; or the change it
 // reports), where and how Windows logs it (log, audit subcategory and outcome) and its title; the audit
-// subcategories by GUID; and the names of kinds, actions, directions, deciders, changes and side rules. The one place these facts live: the TypeScript layer
-// mirrors them in lib/catalog.ts, which a test checks against this table. Plain C++ with no Node-API
-// and no OS code.
+// subcategories by GUID; and the names of kinds, actions, directions, deciders, changes and side rules. The one place
+// these facts live: the TypeScript layer mirrors them in lib/catalog.ts, which a test checks against this table. Plain
+// C++ with no Node-API and no OS code.
 #pragma once
 
 #include <cstddef>
@@ -24,38 +24,93 @@ inline constexpr size_t kKindCount = std::size(kKindNames);
 // one of the firewall's default filters Microsoft documents for FilterOrigin, a filter of another WFP
 // provider (live lookups), or nothing can tell.
 inline constexpr std::string_view kDecidedByNames[] = {
-    "unknown",   "rule",     "appcontainer-loopback", "boot-time-default", "quarantine-default",
-    "query-user-default", "stealth", "uwp-default", "wsh-default", "other-provider"};
+    "unknown", "rule",        "appcontainer-loopback", "boot-time-default", "quarantine-default", "query-user-default",
+    "stealth", "uwp-default", "wsh-default",           "other-provider"};
 // The default filter each one names, as a sentence says it ("blocked by the firewall's stealth filter");
 // empty for the others.
-inline constexpr std::string_view kDecidedByFilterNames[] = {
-    "", "", "AppContainer loopback", "boot time default", "quarantine default", "query user default", "stealth",
-    "UWP default", "Windows Service Hardening default", ""};
+inline constexpr std::string_view kDecidedByFilterNames[] = {"",
+                                                             "",
+                                                             "AppContainer loopback",
+                                                             "boot time default",
+                                                             "quarantine default",
+                                                             "query user default",
+                                                             "stealth",
+                                                             "UWP default",
+                                                             "Windows Service Hardening default",
+                                                             ""};
 static_assert(std::size(kDecidedByFilterNames) == std::size(kDecidedByNames), "a filter name per DecidedBy");
 
 // What a change event reports (ChangeKind, in this order). The WFP object events (5446-5450) name the
 // added object; their ChangeType turns it into the deleted one.
 enum class ChangeKind : uint8_t {
-  RuleAdded, RuleModified, RuleDeleted, AllRulesDeleted, DefaultsRestored, SettingChanged, ActiveProfileChanged,
-  InterfaceProfileChanged, GroupPolicyApplied, RuleRejected, PolicyAtStart, RuleAtStart,
-  FilterAdded, FilterDeleted, FilterAtStart, CalloutAdded, CalloutDeleted, CalloutAtStart,
-  ProviderAdded, ProviderDeleted, ProviderAtStart, ProviderContextAdded, ProviderContextDeleted, ProviderContextAtStart,
-  SublayerAdded, SublayerDeleted, SublayerAtStart,
+  RuleAdded,
+  RuleModified,
+  RuleDeleted,
+  AllRulesDeleted,
+  DefaultsRestored,
+  SettingChanged,
+  ActiveProfileChanged,
+  InterfaceProfileChanged,
+  GroupPolicyApplied,
+  RuleRejected,
+  PolicyAtStart,
+  RuleAtStart,
+  FilterAdded,
+  FilterDeleted,
+  FilterAtStart,
+  CalloutAdded,
+  CalloutDeleted,
+  CalloutAtStart,
+  ProviderAdded,
+  ProviderDeleted,
+  ProviderAtStart,
+  ProviderContextAdded,
+  ProviderContextDeleted,
+  ProviderContextAtStart,
+  SublayerAdded,
+  SublayerDeleted,
+  SublayerAtStart,
 };
-inline constexpr std::string_view kChangeNames[] = {
-    "rule-added", "rule-modified", "rule-deleted", "all-rules-deleted", "defaults-restored", "setting-changed",
-    "active-profile-changed", "interface-profile-changed", "group-policy-applied", "rule-rejected",
-    "policy-at-start", "rule-at-start", "filter-added", "filter-deleted", "filter-at-start", "callout-added",
-    "callout-deleted", "callout-at-start", "provider-added", "provider-deleted", "provider-at-start",
-    "provider-context-added", "provider-context-deleted", "provider-context-at-start", "sublayer-added",
-    "sublayer-deleted", "sublayer-at-start"};
+inline constexpr std::string_view kChangeNames[] = {"rule-added",
+                                                    "rule-modified",
+                                                    "rule-deleted",
+                                                    "all-rules-deleted",
+                                                    "defaults-restored",
+                                                    "setting-changed",
+                                                    "active-profile-changed",
+                                                    "interface-profile-changed",
+                                                    "group-policy-applied",
+                                                    "rule-rejected",
+                                                    "policy-at-start",
+                                                    "rule-at-start",
+                                                    "filter-added",
+                                                    "filter-deleted",
+                                                    "filter-at-start",
+                                                    "callout-added",
+                                                    "callout-deleted",
+                                                    "callout-at-start",
+                                                    "provider-added",
+                                                    "provider-deleted",
+                                                    "provider-at-start",
+                                                    "provider-context-added",
+                                                    "provider-context-deleted",
+                                                    "provider-context-at-start",
+                                                    "sublayer-added",
+                                                    "sublayer-deleted",
+                                                    "sublayer-at-start"};
 static_assert(std::size(kChangeNames) == static_cast<size_t>(ChangeKind::SublayerAtStart) + 1, "a name per change");
 
 // The audit subcategories whose events this library reads. Always addressed by GUID: names are localised.
 // None: the event is not an audit event (the firewall's own log writes it whatever the audit policy says).
 enum class Subcategory : uint8_t {
-  FilteringPlatformConnection, FilteringPlatformPacketDrop, AuditPolicyChange, MpssvcRuleLevelPolicyChange,
-  FilteringPlatformPolicyChange, OtherPolicyChangeEvents, None };
+  FilteringPlatformConnection,
+  FilteringPlatformPacketDrop,
+  AuditPolicyChange,
+  MpssvcRuleLevelPolicyChange,
+  FilteringPlatformPolicyChange,
+  OtherPolicyChangeEvents,
+  None
+};
 
 struct SubcategoryInfo {
   Subcategory id;
@@ -87,8 +142,8 @@ enum class Outcome : uint8_t { Success, Failure, None };
 
 // The log an event is written to, and the provider that writes it there.
 enum class Channel : uint8_t { Security, Firewall };
-inline constexpr std::string_view kChannelNames[] = {"Security",
-                                                     "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"};
+inline constexpr std::string_view kChannelNames[] = {
+    "Security", "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"};
 inline constexpr std::string_view kFirewallProvider = "Microsoft-Windows-Windows Firewall With Advanced Security";
 
 // What a record of the event ID is to this library.
@@ -105,7 +160,7 @@ struct EventInfo {
   Action action;  // Traffic only
   Subcategory subcategory;
   Outcome outcome;
-  std::string_view title;  // the event's title as Windows gives it
+  std::string_view title;                     // the event's title as Windows gives it
   ChangeKind change = ChangeKind::RuleAdded;  // RuleChange only
   Channel channel = Channel::Security;
 };
@@ -137,22 +192,30 @@ inline constexpr EventInfo kEvents[] = {
      "The Windows Filtering Platform has blocked a bind to a local port."},
     {4719, Role::PolicyChange, Kind::Connection, Action::Block, Subcategory::AuditPolicyChange, Outcome::Success,
      "System audit policy was changed."},
-#define WFP_MPSSVC(id, outcome, change, title)                                                                  \
-  {id, Role::RuleChange, Kind::Connection, Action::Block, Subcategory::MpssvcRuleLevelPolicyChange, Outcome::outcome, \
-   title, ChangeKind::change, Channel::Security}
-#define WFP_WFP_POLICY(id, subcategory, change, title)                                                         \
-  {id, Role::RuleChange, Kind::Connection, Action::Block, Subcategory::subcategory, Outcome::Success, title,   \
-   ChangeKind::change, Channel::Security}
-#define WFP_FIREWALL_LOG(id, change, title)                                                                    \
-  {id, Role::RuleChange, Kind::Connection, Action::Block, Subcategory::None, Outcome::None, title,             \
-   ChangeKind::change, Channel::Firewall}
+#define WFP_MPSSVC(id, outcome, change, title)                                                                         \
+  {                                                                                                                    \
+    id, Role::RuleChange, Kind::Connection, Action::Block, Subcategory::MpssvcRuleLevelPolicyChange, Outcome::outcome, \
+        title, ChangeKind::change, Channel::Security                                                                   \
+  }
+#define WFP_WFP_POLICY(id, subcategory, change, title)                                                        \
+  {                                                                                                           \
+    id, Role::RuleChange, Kind::Connection, Action::Block, Subcategory::subcategory, Outcome::Success, title, \
+        ChangeKind::change, Channel::Security                                                                 \
+  }
+#define WFP_FIREWALL_LOG(id, change, title)                                                         \
+  {                                                                                                 \
+    id, Role::RuleChange, Kind::Connection, Action::Block, Subcategory::None, Outcome::None, title, \
+        ChangeKind::change, Channel::Firewall                                                       \
+  }
     // Audit MPSSVC Rule-Level Policy Change (Microsoft's event pages 4944-4958).
     WFP_MPSSVC(4944, Success, PolicyAtStart, "The following policy was active when the Windows Firewall started."),
     WFP_MPSSVC(4945, Success, RuleAtStart, "A rule was listed when the Windows Firewall started."),
-    WFP_MPSSVC(4946, Success, RuleAdded, "A change has been made to Windows Firewall exception list. A rule was added."),
+    WFP_MPSSVC(4946, Success, RuleAdded,
+               "A change has been made to Windows Firewall exception list. A rule was added."),
     WFP_MPSSVC(4947, Success, RuleModified,
                "A change has been made to Windows Firewall exception list. A rule was modified."),
-    WFP_MPSSVC(4948, Success, RuleDeleted, "A change has been made to Windows Firewall exception list. A rule was deleted."),
+    WFP_MPSSVC(4948, Success, RuleDeleted,
+               "A change has been made to Windows Firewall exception list. A rule was deleted."),
     WFP_MPSSVC(4949, Success, DefaultsRestored, "Windows Firewall settings were restored to the default values."),
     WFP_MPSSVC(4950, Success, SettingChanged, "A Windows Firewall setting has changed."),
     WFP_MPSSVC(4951, Failure, RuleRejected,
@@ -160,7 +223,8 @@ inline constexpr EventInfo kEvents[] = {
     WFP_MPSSVC(4952, Failure, RuleRejected,
                "Parts of a rule have been ignored because its minor version number was not recognized by Windows "
                "Firewall. The other parts of the rule will be enforced."),
-    WFP_MPSSVC(4953, Failure, RuleRejected, "A rule has been ignored by Windows Firewall because it could not parse the rule."),
+    WFP_MPSSVC(4953, Failure, RuleRejected,
+               "A rule has been ignored by Windows Firewall because it could not parse the rule."),
     WFP_MPSSVC(4954, Success, GroupPolicyApplied,
                "Windows Firewall Group Policy settings have changed. The new settings have been applied."),
     WFP_MPSSVC(4956, Success, ActiveProfileChanged, "Windows Firewall has changed the active profile."),
@@ -169,23 +233,31 @@ inline constexpr EventInfo kEvents[] = {
                "Windows Firewall did not apply the following rule because the rule referred to items not configured on "
                "this computer."),
     // WFP object changes (Microsoft's Audit Filtering Platform Policy Change and Other Policy Change Events pages).
-    WFP_WFP_POLICY(5440, FilteringPlatformPolicyChange, CalloutAtStart,
-                   "The following callout was present when the Windows Filtering Platform Base Filtering Engine started."),
-    WFP_WFP_POLICY(5441, FilteringPlatformPolicyChange, FilterAtStart,
-                   "The following filter was present when the Windows Filtering Platform Base Filtering Engine started."),
-    WFP_WFP_POLICY(5442, FilteringPlatformPolicyChange, ProviderAtStart,
-                   "The following provider was present when the Windows Filtering Platform Base Filtering Engine started."),
-    WFP_WFP_POLICY(5443, FilteringPlatformPolicyChange, ProviderContextAtStart,
-                   "The following provider context was present when the Windows Filtering Platform Base Filtering Engine "
-                   "started."),
-    WFP_WFP_POLICY(5444, FilteringPlatformPolicyChange, SublayerAtStart,
-                   "The following sub-layer was present when the Windows Filtering Platform Base Filtering Engine started."),
-    WFP_WFP_POLICY(5446, FilteringPlatformPolicyChange, CalloutAdded, "A Windows Filtering Platform callout has been changed."),
+    WFP_WFP_POLICY(
+        5440, FilteringPlatformPolicyChange, CalloutAtStart,
+        "The following callout was present when the Windows Filtering Platform Base Filtering Engine started."),
+    WFP_WFP_POLICY(
+        5441, FilteringPlatformPolicyChange, FilterAtStart,
+        "The following filter was present when the Windows Filtering Platform Base Filtering Engine started."),
+    WFP_WFP_POLICY(
+        5442, FilteringPlatformPolicyChange, ProviderAtStart,
+        "The following provider was present when the Windows Filtering Platform Base Filtering Engine started."),
+    WFP_WFP_POLICY(
+        5443, FilteringPlatformPolicyChange, ProviderContextAtStart,
+        "The following provider context was present when the Windows Filtering Platform Base Filtering Engine "
+        "started."),
+    WFP_WFP_POLICY(
+        5444, FilteringPlatformPolicyChange, SublayerAtStart,
+        "The following sub-layer was present when the Windows Filtering Platform Base Filtering Engine started."),
+    WFP_WFP_POLICY(5446, FilteringPlatformPolicyChange, CalloutAdded,
+                   "A Windows Filtering Platform callout has been changed."),
     WFP_WFP_POLICY(5447, OtherPolicyChangeEvents, FilterAdded, "A Windows Filtering Platform filter has been changed."),
-    WFP_WFP_POLICY(5448, FilteringPlatformPolicyChange, ProviderAdded, "A Windows Filtering Platform provider has been changed."),
+    WFP_WFP_POLICY(5448, FilteringPlatformPolicyChange, ProviderAdded,
+                   "A Windows Filtering Platform provider has been changed."),
     WFP_WFP_POLICY(5449, FilteringPlatformPolicyChange, ProviderContextAdded,
                    "A Windows Filtering Platform provider context has been changed."),
-    WFP_WFP_POLICY(5450, FilteringPlatformPolicyChange, SublayerAdded, "A Windows Filtering Platform sub-layer has been changed."),
+    WFP_WFP_POLICY(5450, FilteringPlatformPolicyChange, SublayerAdded,
+                   "A Windows Filtering Platform sub-layer has been changed."),
     // The firewall's own log: Windows 10 IDs, then the ones newer Windows 11 builds write instead (SigmaHQ's
     // firewall_as rules list both).
     WFP_FIREWALL_LOG(2002, SettingChanged, "A Windows Defender Firewall setting has changed."),
@@ -193,8 +265,9 @@ inline constexpr EventInfo kEvents[] = {
     WFP_FIREWALL_LOG(2004, RuleAdded, "A rule has been added to the Windows Defender Firewall exception list."),
     WFP_FIREWALL_LOG(2005, RuleModified, "A rule has been modified in the Windows Defender Firewall exception list."),
     WFP_FIREWALL_LOG(2006, RuleDeleted, "A rule has been deleted in the Windows Defender Firewall exception list."),
-    WFP_FIREWALL_LOG(2008, GroupPolicyApplied,
-                     "Windows Defender Firewall Group Policy settings have changed. The new settings have been applied."),
+    WFP_FIREWALL_LOG(
+        2008, GroupPolicyApplied,
+        "Windows Defender Firewall Group Policy settings have changed. The new settings have been applied."),
     WFP_FIREWALL_LOG(2010, InterfaceProfileChanged, "Network profile changed on an interface."),
     WFP_FIREWALL_LOG(2032, DefaultsRestored, "Windows Defender Firewall has been reset to its default configuration."),
     WFP_FIREWALL_LOG(2033, AllRulesDeleted,

@@ -24,8 +24,8 @@ inline constexpr uint64_t kNoOffset = UINT64_MAX;
 // decoder reads (for UTF-16 XML, those of its UTF-8 form): the same input gives the same positions
 // every time it is read, which is what resuming needs.
 struct Position {
-  std::string_view input;   // file or stream name; the channel for the live sources
-  uint32_t inputIndex = 0;  // which input of the source (the order they were given in)
+  std::string_view input;       // file or stream name; the channel for the live sources
+  uint32_t inputIndex = 0;      // which input of the source (the order they were given in)
   uint64_t offset = kNoOffset;  // where the record starts
   uint64_t end = kNoOffset;     // just past it
 };
@@ -70,7 +70,7 @@ struct Issue {
   bool fatal = false;
   // A summary: this many more of the same problem in the same input were not reported one by one.
   uint64_t repeated = 0;
-  int64_t line = -1;        // the offset's line (1-based) and column (1-based, in bytes), -1 when unknown
+  int64_t line = -1;  // the offset's line (1-based) and column (1-based, in bytes), -1 when unknown
   int64_t column = -1;
 };
 

@@ -2,8 +2,8 @@
 // rule string, "v2.30|Action=Block|Active=TRUE|Dir=Out|Protocol=6|App=...|Name=...|" ([MS-GPFAS] 2.2.2.19,
 // "Firewall Rule and the Firewall Rule Grammar Rule", for Group Policy; the local store's values are
 // written the same way, as Microsoft's troubleshooting article that edits one shows; the MDM store's are
-// expected to be but were not seen here). Parsed into the fields a block's rule identity needs; keys this does not read are kept in
-// order. Names such as "@FirewallAPI.dll,-28775" are indirect strings, kept as written (resolving them is
+// expected to be but were not seen here). Parsed into the fields a block's rule identity needs; keys this does not read
+// are kept in order. Names such as "@FirewallAPI.dll,-28775" are indirect strings, kept as written (resolving them is
 // the live lookup's job). Plain C++ with no Node-API and no OS code: the Windows code reads the stores.
 #pragma once
 
@@ -23,14 +23,14 @@ inline constexpr std::string_view kRuleStoreNames[] = {"local", "group-policy", 
 struct FirewallRule {
   std::string id;
   RuleStore store = RuleStore::Local;
-  std::string version;                   // "v2.30"
-  std::optional<std::string> action;     // "Allow", "Block", "ByPass" as written
-  std::optional<std::string> direction;  // "In", "Out"
-  std::optional<bool> active;            // Active=TRUE / FALSE
-  std::optional<uint32_t> protocol;      // IANA number
-  std::vector<std::string> profiles;     // Profile=Domain|Profile=Private|...; none means every profile
-  std::vector<std::string> localPorts;   // LPort, LPort2_10
-  std::vector<std::string> remotePorts;  // RPort, RPort2_10
+  std::string version;                       // "v2.30"
+  std::optional<std::string> action;         // "Allow", "Block", "ByPass" as written
+  std::optional<std::string> direction;      // "In", "Out"
+  std::optional<bool> active;                // Active=TRUE / FALSE
+  std::optional<uint32_t> protocol;          // IANA number
+  std::vector<std::string> profiles;         // Profile=Domain|Profile=Private|...; none means every profile
+  std::vector<std::string> localPorts;       // LPort, LPort2_10
+  std::vector<std::string> remotePorts;      // RPort, RPort2_10
   std::vector<std::string> localAddresses;   // LA4, LA6
   std::vector<std::string> remoteAddresses;  // RA4, RA6, RA42, RA62 (keywords such as LocalSubnet as written)
   std::optional<std::string> application;    // App

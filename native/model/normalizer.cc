@@ -13,11 +13,16 @@ using sv = std::string_view;
 Direction ParseDirection(sv text) {
   if (std::optional<uint32_t> token = TokenNumber(text)) {
     switch (*token) {
-      case 14592: return Direction::Inbound;
-      case 14593: return Direction::Outbound;
-      case 14594: return Direction::Forward;
-      case 14595: return Direction::Bidirectional;
-      default: return Direction::None;
+      case 14592:
+        return Direction::Inbound;
+      case 14593:
+        return Direction::Outbound;
+      case 14594:
+        return Direction::Forward;
+      case 14595:
+        return Direction::Bidirectional;
+      default:
+        return Direction::None;
     }
   }
   // Exports rendered with message text (RenderedXml) carry the English words instead.
@@ -41,20 +46,34 @@ Endpoint ReadEndpoint(const DataField* address, const DataField* port) {
 sv ProtocolName(uint32_t protocol) {
   // IANA "Assigned Internet Protocol Numbers" keywords, lower-cased.
   switch (protocol) {
-    case 0: return "hopopt";
-    case 1: return "icmp";
-    case 2: return "igmp";
-    case 4: return "ipv4";
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 41: return "ipv6";
-    case 47: return "gre";
-    case 50: return "esp";
-    case 51: return "ah";
-    case 58: return "ipv6-icmp";
-    case 132: return "sctp";
-    case 136: return "udplite";
-    default: return sv();
+    case 0:
+      return "hopopt";
+    case 1:
+      return "icmp";
+    case 2:
+      return "igmp";
+    case 4:
+      return "ipv4";
+    case 6:
+      return "tcp";
+    case 17:
+      return "udp";
+    case 41:
+      return "ipv6";
+    case 47:
+      return "gre";
+    case 50:
+      return "esp";
+    case 51:
+      return "ah";
+    case 58:
+      return "ipv6-icmp";
+    case 132:
+      return "sctp";
+    case 136:
+      return "udplite";
+    default:
+      return sv();
   }
 }
 
@@ -62,26 +81,46 @@ std::optional<sv> LayerNameForToken(sv token) {
   std::optional<uint32_t> n = TokenNumber(token);
   if (!n) return std::nullopt;
   switch (*n) {  // msobjs.dll message table, as decoded by Microsoft's own parsers
-    case 14596: return sv("IP Packet");
-    case 14597: return sv("Transport");
-    case 14598: return sv("Forward");
-    case 14599: return sv("Stream");
-    case 14600: return sv("Datagram Data");
-    case 14601: return sv("ICMP Error");
-    case 14602: return sv("MAC 802.3");
-    case 14603: return sv("MAC Native");
-    case 14604: return sv("vSwitch");
-    case 14608: return sv("Resource Assignment");
-    case 14609: return sv("Listen");
-    case 14610: return sv("Receive/Accept");
-    case 14611: return sv("Connect");
-    case 14612: return sv("Flow Established");
-    case 14614: return sv("Resource Release");
-    case 14615: return sv("Endpoint Closure");
-    case 14616: return sv("Connect Redirect");
-    case 14617: return sv("Bind Redirect");
-    case 14624: return sv("Stream Packet");
-    default: return std::nullopt;
+    case 14596:
+      return sv("IP Packet");
+    case 14597:
+      return sv("Transport");
+    case 14598:
+      return sv("Forward");
+    case 14599:
+      return sv("Stream");
+    case 14600:
+      return sv("Datagram Data");
+    case 14601:
+      return sv("ICMP Error");
+    case 14602:
+      return sv("MAC 802.3");
+    case 14603:
+      return sv("MAC Native");
+    case 14604:
+      return sv("vSwitch");
+    case 14608:
+      return sv("Resource Assignment");
+    case 14609:
+      return sv("Listen");
+    case 14610:
+      return sv("Receive/Accept");
+    case 14611:
+      return sv("Connect");
+    case 14612:
+      return sv("Flow Established");
+    case 14614:
+      return sv("Resource Release");
+    case 14615:
+      return sv("Endpoint Closure");
+    case 14616:
+      return sv("Connect Redirect");
+    case 14617:
+      return sv("Bind Redirect");
+    case 14624:
+      return sv("Stream Packet");
+    default:
+      return std::nullopt;
   }
 }
 
@@ -101,8 +140,8 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
   const auto id = [&] { return std::to_string(r.eventId); };  // only for messages
   if (!r.hasProvider) return fail(kErrMissingField, "event " + id() + " has no Provider");
   if (!EqualsIgnoreCase(r.provider, kSecurityAuditingProvider))
-    return fail(kErrForeignProvider,
-                "event " + id() + " comes from provider '" + std::string(r.provider) + "', not " + std::string(kSecurityAuditingProvider));
+    return fail(kErrForeignProvider, "event " + id() + " comes from provider '" + std::string(r.provider) + "', not " +
+                                         std::string(kSecurityAuditingProvider));
   if (!r.invalidField.empty()) return fail(kErrBadField, std::string(r.invalidField) + " is not a number");
   if (!r.hasRecordId) return fail(kErrMissingField, "event " + id() + " has no EventRecordID");
   if (!r.hasSystemTime) return fail(kErrMissingField, "event " + id() + " has no TimeCreated/@SystemTime");
@@ -125,22 +164,32 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
     const sv n = f.name;
     switch (n.size()) {
       case 8:
-        if (n == "Protocol") take(protocol, f);
-        else if (n == "DestPort") take(destPort, f);
+        if (n == "Protocol")
+          take(protocol, f);
+        else if (n == "DestPort")
+          take(destPort, f);
         break;
       case 9:
-        if (n == "Direction") take(direction, f);
-        else if (n == "ProcessID" || n == "ProcessId") take(pid, f);
-        else if (n == "LayerRTID") take(layerId, f);
-        else if (n == "LayerName") take(layerName, f);
+        if (n == "Direction")
+          take(direction, f);
+        else if (n == "ProcessID" || n == "ProcessId")
+          take(pid, f);
+        else if (n == "LayerRTID")
+          take(layerId, f);
+        else if (n == "LayerName")
+          take(layerName, f);
         break;
       case 10:
-        if (n == "SourcePort") take(sourcePort, f);
-        else if (n == "FilterRTID") take(filterId, f);
+        if (n == "SourcePort")
+          take(sourcePort, f);
+        else if (n == "FilterRTID")
+          take(filterId, f);
         break;
       case 11:
-        if (n == "Application") take(application, f);
-        else if (n == "DestAddress") take(destAddress, f);
+        if (n == "Application")
+          take(application, f);
+        else if (n == "DestAddress")
+          take(destAddress, f);
         break;
       case 12:
         if (n == "FilterOrigin") take(filterOrigin, f);
@@ -180,9 +229,9 @@ Normalized Normalize(const EventRecord& r, const EventSelection& selection, Bloc
     out.local = out.source.present ? Side::Source : Side::None;
     out.remote = out.destination.present ? Side::Destination : Side::None;
   }
-  out.sidesBy = out.local == Side::None && out.remote == Side::None ? SidesBy::None
+  out.sidesBy = out.local == Side::None && out.remote == Side::None  ? SidesBy::None
                 : out.kind == Kind::Listen || out.kind == Kind::Bind ? SidesBy::Kind
-                                                                      : SidesBy::Direction;
+                                                                     : SidesBy::Direction;
 
   out.filterId = filterId ? ParseNumber(filterId->value) : std::nullopt;
   out.filterOrigin = filterOrigin ? std::optional<sv>(filterOrigin->value) : std::nullopt;

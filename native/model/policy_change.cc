@@ -8,14 +8,17 @@ namespace wfp {
 using sv = std::string_view;
 
 bool RecognizePolicyChange(const EventRecord& r, PolicyChange& out) {
-  if (!r.hasEventId || r.eventId != kAuditPolicyChangedEventId || !EqualsIgnoreCase(r.provider, kSecurityAuditingProvider) ||
-      !r.hasSystemTime || !ParseSystemTime(r.systemTime, out.timeMs))
+  if (!r.hasEventId || r.eventId != kAuditPolicyChangedEventId ||
+      !EqualsIgnoreCase(r.provider, kSecurityAuditingProvider) || !r.hasSystemTime ||
+      !ParseSystemTime(r.systemTime, out.timeMs))
     return false;
   const DataField* guid = nullptr;
   const DataField* changes = nullptr;
   for (const DataField& f : r.data) {
-    if (f.name == "SubcategoryGuid") guid = &f;
-    else if (f.name == "AuditPolicyChanges") changes = &f;
+    if (f.name == "SubcategoryGuid")
+      guid = &f;
+    else if (f.name == "AuditPolicyChanges")
+      changes = &f;
   }
   if (!guid || !changes) return false;
   out.subcategoryGuid = guid->value;
@@ -26,11 +29,20 @@ bool RecognizePolicyChange(const EventRecord& r, PolicyChange& out) {
     sv token = rest.substr(0, comma);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     switch (TokenNumber(token).value_or(0)) {
-      case 8448: out.changes |= kSuccessRemoved; break;
-      case 8449: out.changes |= kSuccessAdded; break;
-      case 8450: out.changes |= kFailureRemoved; break;
-      case 8451: out.changes |= kFailureAdded; break;
-      default: break;
+      case 8448:
+        out.changes |= kSuccessRemoved;
+        break;
+      case 8449:
+        out.changes |= kSuccessAdded;
+        break;
+      case 8450:
+        out.changes |= kFailureRemoved;
+        break;
+      case 8451:
+        out.changes |= kFailureAdded;
+        break;
+      default:
+        break;
     }
     rest = comma == sv::npos ? sv() : rest.substr(comma + 1);
   }

@@ -18,12 +18,12 @@ enum class Field : uint8_t {
   SystemTime,  // TimeCreated/@SystemTime
   EventId,
   Version,
-  RecordId,    // EventRecordID
+  RecordId,  // EventRecordID
   Computer,
-  DataName,    // Data/@Name: held in `dataName` until the element's value arrives
-  DataValue,   // the text of a <Data> element (empty for <Data/>): adds a DataField
+  DataName,   // Data/@Name: held in `dataName` until the element's value arrives
+  DataValue,  // the text of a <Data> element (empty for <Data/>): adds a DataField
   // System values kept as written:
-  ProviderGuid,     // Provider/@Guid
+  ProviderGuid,  // Provider/@Guid
   Channel,
   Level,
   Task,
@@ -66,7 +66,8 @@ inline Field SystemTextField(std::string_view name) {
 inline Field SystemAttributeField(std::string_view element, std::string_view attr) {
   switch (element.size()) {
     case 8:
-      if (element == "Provider") return attr == "Name" ? Field::Provider : attr == "Guid" ? Field::ProviderGuid : Field::None;
+      if (element == "Provider")
+        return attr == "Name" ? Field::Provider : attr == "Guid" ? Field::ProviderGuid : Field::None;
       if (element == "Security") return attr == "UserID" ? Field::UserId : Field::None;
       break;
     case 9:
@@ -110,8 +111,10 @@ inline void AssignField(Field field, std::string_view value, EventRecord& record
       }
       break;
     case Field::Version:
-      if (record_field_detail::ParseUnsigned(value, v) && v <= 0xFF) record.version = static_cast<uint32_t>(v);
-      else record.invalidField = "Version";
+      if (record_field_detail::ParseUnsigned(value, v) && v <= 0xFF)
+        record.version = static_cast<uint32_t>(v);
+      else
+        record.invalidField = "Version";
       break;
     case Field::RecordId:
       if (record_field_detail::ParseUnsigned(value, v)) {
@@ -131,16 +134,36 @@ inline void AssignField(Field field, std::string_view value, EventRecord& record
       record.data.push_back(DataField{dataName, value});
       dataName = std::string_view();
       break;
-    case Field::ProviderGuid: record.providerGuid = value; break;
-    case Field::Channel: record.channel = value; break;
-    case Field::Level: record.level = value; break;
-    case Field::Task: record.task = value; break;
-    case Field::Opcode: record.opcode = value; break;
-    case Field::Keywords: record.keywords = value; break;
-    case Field::ActivityId: record.activityId = value; break;
-    case Field::UserId: record.userId = value; break;
-    case Field::WriterProcessId: record.writerProcessId = value; break;
-    case Field::WriterThreadId: record.writerThreadId = value; break;
+    case Field::ProviderGuid:
+      record.providerGuid = value;
+      break;
+    case Field::Channel:
+      record.channel = value;
+      break;
+    case Field::Level:
+      record.level = value;
+      break;
+    case Field::Task:
+      record.task = value;
+      break;
+    case Field::Opcode:
+      record.opcode = value;
+      break;
+    case Field::Keywords:
+      record.keywords = value;
+      break;
+    case Field::ActivityId:
+      record.activityId = value;
+      break;
+    case Field::UserId:
+      record.userId = value;
+      break;
+    case Field::WriterProcessId:
+      record.writerProcessId = value;
+      break;
+    case Field::WriterThreadId:
+      record.writerThreadId = value;
+      break;
   }
 }
 

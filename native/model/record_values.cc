@@ -60,10 +60,14 @@ std::optional<uint64_t> ParseNumber(sv text) {
     if (text.size() > 16) return std::nullopt;
     for (char c : text) {
       uint64_t d;
-      if (c >= '0' && c <= '9') d = static_cast<uint64_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<uint64_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<uint64_t>(c - 'A' + 10);
-      else return std::nullopt;
+      if (c >= '0' && c <= '9')
+        d = static_cast<uint64_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = static_cast<uint64_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = static_cast<uint64_t>(c - 'A' + 10);
+      else
+        return std::nullopt;
       v = v * 16 + d;
     }
     return v;
@@ -91,8 +95,7 @@ bool ParseSystemTime(sv t, double& ms) {
       !Digits(t, 14, 2, minute) || t[16] != ':' || !Digits(t, 17, 2, second))
     return false;
   // A date that does not exist (February 31) is not a time, rather than the one it would roll over to.
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 || minute > 59 ||
-      second > 60)
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
     return false;
   size_t i = 19;
   int millis = 0;  // Date keeps whole milliseconds: the first three fraction digits, truncated

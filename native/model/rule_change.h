@@ -22,20 +22,20 @@ struct RuleChange {
   double timeMs = 0;
   ChangeKind kind = ChangeKind::RuleAdded;
   Channel channel = Channel::Security;
-  std::optional<std::string_view> ruleId;    // RuleId: the firewall rule's ID
-  std::optional<uint64_t> filterId;          // FilterId: the WFP filter's run-time ID (a block's FilterRTID)
-  std::optional<std::string_view> key;       // the WFP object's GUID (FilterKey, CalloutKey, ...)
-  std::optional<std::string_view> name;      // RuleName, FilterName, CalloutName, ... as logged
-  std::optional<std::string_view> profiles;  // the profiles it applies to, as logged (decoded for the firewall log)
-  std::optional<std::string_view> setting;   // the setting that changed (4950, 2002/2003)
-  std::optional<std::string_view> value;     // its new value
+  std::optional<std::string_view> ruleId;       // RuleId: the firewall rule's ID
+  std::optional<uint64_t> filterId;             // FilterId: the WFP filter's run-time ID (a block's FilterRTID)
+  std::optional<std::string_view> key;          // the WFP object's GUID (FilterKey, CalloutKey, ...)
+  std::optional<std::string_view> name;         // RuleName, FilterName, CalloutName, ... as logged
+  std::optional<std::string_view> profiles;     // the profiles it applies to, as logged (decoded for the firewall log)
+  std::optional<std::string_view> setting;      // the setting that changed (4950, 2002/2003)
+  std::optional<std::string_view> value;        // its new value
   std::optional<std::string_view> providerKey;  // WFP: the object's provider
   std::optional<std::string_view> providerName;
-  std::optional<std::string_view> userSid;   // who: ModifyingUser or UserSid
+  std::optional<std::string_view> userSid;  // who: ModifyingUser or UserSid
   std::optional<std::string_view> userName;
   std::optional<std::string_view> application;  // ModifyingApplication
-  std::optional<uint64_t> pid;               // ProcessId: the process that made the change (WFP events)
-  std::optional<std::string_view> reason;    // why a rule was rejected
+  std::optional<uint64_t> pid;                  // ProcessId: the process that made the change (WFP events)
+  std::optional<std::string_view> reason;       // why a rule was rejected
   // The rule's or WFP object's properties as the record gives them (the new state; a deleted object's
   // last state), with Windows' codes decoded: action, direction, protocol, application, ...
   std::vector<std::pair<std::string_view, std::string>> values;

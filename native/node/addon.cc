@@ -38,7 +38,8 @@ Napi::String Str(Napi::Env env, std::string_view s) { return Napi::String::New(e
 Napi::Object Catalog(Napi::Env env) {
   Napi::Object catalog = Napi::Object::New(env);
   Napi::Array kinds = Napi::Array::New(env);
-  for (size_t i = 0; i < std::size(wfp::kKindNames); ++i) kinds.Set(static_cast<uint32_t>(i), Str(env, wfp::kKindNames[i]));
+  for (size_t i = 0; i < std::size(wfp::kKindNames); ++i)
+    kinds.Set(static_cast<uint32_t>(i), Str(env, wfp::kKindNames[i]));
   auto names = [&](const auto& table) {
     Napi::Array out = Napi::Array::New(env);
     for (size_t i = 0; i < std::size(table); ++i) out.Set(static_cast<uint32_t>(i), Str(env, table[i]));
@@ -95,7 +96,8 @@ Napi::Object SourceTypes(Napi::Env env) {
 Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t recordId = 0;
-  if (info.Length() < 1 || !info[0].IsString() || !wfp::ParseDecimal(info[0].As<Napi::String>().Utf8Value(), recordId)) {
+  if (info.Length() < 1 || !info[0].IsString() ||
+      !wfp::ParseDecimal(info[0].As<Napi::String>().Utf8Value(), recordId)) {
     return wfp::ThrowTypeError(env, "bookmarkXml(recordId): the record ID as decimal text");
   }
   return Napi::String::New(env, wfp::BookmarkXml(recordId));

@@ -55,7 +55,8 @@ Napi::Value AuditSet(const Napi::CallbackInfo& info) {
     if (!entry.IsObject()) return TypeError(env, "auditSet(entries): entries must be { guid, bits }");
     Napi::Value guid = entry.As<Napi::Object>().Get("guid");
     Napi::Value bits = entry.As<Napi::Object>().Get("bits");
-    if (!guid.IsString() || !bits.IsNumber()) return TypeError(env, "auditSet(entries): entries must be { guid, bits }");
+    if (!guid.IsString() || !bits.IsNumber())
+      return TypeError(env, "auditSet(entries): entries must be { guid, bits }");
     entries.emplace_back(guid.As<Napi::String>().Utf8Value(), bits.As<Napi::Number>().Uint32Value());
   }
   AuditError error;

@@ -85,7 +85,9 @@ napi_value MakeRecord(napi_env env, const std::vector<std::pair<std::string, std
   return object;
 }
 
-void Progress(JsObject& o, const BatchProgress& p) { o.Number("index", p.index).Decimal("end", p.end).Boolean("done", p.done); }
+void Progress(JsObject& o, const BatchProgress& p) {
+  o.Number("index", p.index).Decimal("end", p.end).Boolean("done", p.done);
+}
 
 char HexDigit(unsigned v) { return static_cast<char>(v < 10 ? '0' + v : 'a' + v - 10); }
 
@@ -109,63 +111,63 @@ bool MakeBatchValue(napi_env env, const Batch& batch, napi_value* out) {
   JsObject o(env);
   o.String("strings", batch.strings).Set("numbers", numbers).Number("events", batch.events);
   o.Set("issues", MakeArray(env, batch.issues, [](JsObject& x, const BatchIssue& b) {
-    const Issue& i = b.issue;
-    x.Number("atEvent", b.atEvent)
-        .String("code", i.code->name)
-        .Boolean("fatal", i.code->fatal || i.fatal)
-        .String("message", i.message)
-        .StringOrNull("input", i.input)
-        .NumberOrNull("offset", i.offset)
-        .NumberOrNull("systemCode", i.systemCode)
-        .StringOrNull("hint", i.hint)
-        .NumberOrNull("line", i.line)
-        .NumberOrNull("column", i.column)
-        .Number("repeated", static_cast<double>(i.repeated));
-  }));
+          const Issue& i = b.issue;
+          x.Number("atEvent", b.atEvent)
+              .String("code", i.code->name)
+              .Boolean("fatal", i.code->fatal || i.fatal)
+              .String("message", i.message)
+              .StringOrNull("input", i.input)
+              .NumberOrNull("offset", i.offset)
+              .NumberOrNull("systemCode", i.systemCode)
+              .StringOrNull("hint", i.hint)
+              .NumberOrNull("line", i.line)
+              .NumberOrNull("column", i.column)
+              .Number("repeated", static_cast<double>(i.repeated));
+        }));
   o.Set("gaps", MakeArray(env, batch.gaps, [](JsObject& x, const BatchGap& g) {
-    x.Number("atEvent", g.atEvent).String("message", g.message);
-  }));
+          x.Number("atEvent", g.atEvent).String("message", g.message);
+        }));
   o.Set("policyChanges", MakeArray(env, batch.policyChanges, [](JsObject& x, const BatchPolicyChange& c) {
-    x.Number("atEvent", c.atEvent)
-        .Decimal("recordId", c.recordId)
-        .Number("timeMs", c.timeMs)
-        .String("subcategoryGuid", c.subcategoryGuid)
-        .Number("changes", c.changes);
-  }));
+          x.Number("atEvent", c.atEvent)
+              .Decimal("recordId", c.recordId)
+              .Number("timeMs", c.timeMs)
+              .String("subcategoryGuid", c.subcategoryGuid)
+              .Number("changes", c.changes);
+        }));
   o.Set("ruleChanges", MakeArray(env, batch.ruleChanges, [env](JsObject& x, const BatchRuleChange& c) {
-    x.Number("atEvent", c.atEvent)
-        .Number("eventId", c.eventId)
-        .Number("recordId", static_cast<double>(c.recordId))
-        .Number("timeMs", c.timeMs)
-        .String("change", kChangeNames[static_cast<size_t>(c.kind)])
-        .String("channel", kChannelNames[static_cast<size_t>(c.channel)])
-        .String("computer", c.computer)
-        .Set("fields", MakeRecord(env, c.fields))
-        .Set("values", MakeRecord(env, c.values))
-        .Set("data", MakeRecord(env, c.data))
-        .Number("filterId", c.filterId)
-        .Number("pid", c.pid);
-  }));
+          x.Number("atEvent", c.atEvent)
+              .Number("eventId", c.eventId)
+              .Number("recordId", static_cast<double>(c.recordId))
+              .Number("timeMs", c.timeMs)
+              .String("change", kChangeNames[static_cast<size_t>(c.kind)])
+              .String("channel", kChannelNames[static_cast<size_t>(c.channel)])
+              .String("computer", c.computer)
+              .Set("fields", MakeRecord(env, c.fields))
+              .Set("values", MakeRecord(env, c.values))
+              .Set("data", MakeRecord(env, c.data))
+              .Number("filterId", c.filterId)
+              .Number("pid", c.pid);
+        }));
   o.Set("inputs", MakeArray(env, batch.inputs, [](JsObject& x, const BatchInput& i) {
-    x.Number("atEvent", i.atEvent)
-        .Number("index", i.index)
-        .String("name", i.name)
-        .Number("headLength", static_cast<double>(i.identity.headLength))
-        .String("headHash", Hex64(i.identity.headHash))
-        .Number("resumed", static_cast<double>(i.resumed));
-  }));
+          x.Number("atEvent", i.atEvent)
+              .Number("index", i.index)
+              .String("name", i.name)
+              .Number("headLength", static_cast<double>(i.identity.headLength))
+              .String("headHash", Hex64(i.identity.headHash))
+              .Number("resumed", static_cast<double>(i.resumed));
+        }));
   o.Set("epochs", MakeArray(env, batch.epochs, [env](JsObject& x, const BatchEpoch& e) {
-    x.Decimal("seq", e.seq)
-        .Decimal("start", e.start)
-        .Number("folds", static_cast<double>(e.folds))
-        .Number("first", static_cast<double>(e.first))
-        .Number("endInput", e.endInput)
-        .Decimal("end", e.end)
-        .Set("progress", MakeArray(env, e.progress, Progress));
-  }));
+          x.Decimal("seq", e.seq)
+              .Decimal("start", e.start)
+              .Number("folds", static_cast<double>(e.folds))
+              .Number("first", static_cast<double>(e.first))
+              .Number("endInput", e.endInput)
+              .Decimal("end", e.end)
+              .Set("progress", MakeArray(env, e.progress, Progress));
+        }));
   o.Set("progress", MakeArray(env, batch.progress, [env](JsObject& x, const Batch::ProgressMark& m) {
-    x.Number("atEvent", m.atEvent).Set("inputs", MakeArray(env, m.inputs, Progress));
-  }));
+          x.Number("atEvent", m.atEvent).Set("inputs", MakeArray(env, m.inputs, Progress));
+        }));
   // A formatted watcher's lines go as bytes: JavaScript writes them out without decoding them.
   if (!batch.text.empty()) {
     napi_value text;

@@ -57,8 +57,10 @@ struct Core {
 
   RecordSink& sink() { return pipeline ? static_cast<RecordSink&>(*pipeline) : *exporter; }
   void FinishSink() {
-    if (pipeline) pipeline->Finish();
-    else exporter->Finish();
+    if (pipeline)
+      pipeline->Finish();
+    else
+      exporter->Finish();
   }
 
   DeliveryQueue queue;
@@ -143,9 +145,9 @@ void ReadFilter(OptionReader& options, EventFilter& filter) {
     const char* name;
     bool (EventFilter::*add)(std::string_view);
   } lists[] = {
-      {"filterEventIds", &EventFilter::AddEventId},         {"filterDirections", &EventFilter::AddDirection},
-      {"filterActions", &EventFilter::AddAction},           {"filterApplications", &EventFilter::AddApplication},
-      {"filterAddresses", &EventFilter::AddAddress},        {"filterPorts", &EventFilter::AddPorts},
+      {"filterEventIds", &EventFilter::AddEventId},  {"filterDirections", &EventFilter::AddDirection},
+      {"filterActions", &EventFilter::AddAction},    {"filterApplications", &EventFilter::AddApplication},
+      {"filterAddresses", &EventFilter::AddAddress}, {"filterPorts", &EventFilter::AddPorts},
   };
   for (const auto& list : lists) {
     for (const std::string& value : options.Strings(list.name).value_or(std::vector<std::string>{}))
@@ -192,8 +194,10 @@ Watcher::~Watcher() = default;
 
 Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(info), state_(new State) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction())
-    { Fail(env, "Watcher(options, callback): expected an object and a function"); return; }
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+    Fail(env, "Watcher(options, callback): expected an object and a function");
+    return;
+  }
   Napi::Function callback = info[1].As<Napi::Function>();
 
   // The TypeScript layer validates options for users; these checks only guard the boundary.
@@ -205,8 +209,10 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   bool wanted[kKindCount] = {};
   for (const std::string& name : options.Strings("kinds").value_or(std::vector<std::string>{})) {
     std::optional<Kind> kind = ParseKind(name);
-    if (!kind) options.Fail("kinds contains an unknown kind");
-    else wanted[static_cast<size_t>(*kind)] = true;
+    if (!kind)
+      options.Fail("kinds contains an unknown kind");
+    else
+      wanted[static_cast<size_t>(*kind)] = true;
   }
   PipelineOptions pipeline;
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
@@ -216,8 +222,10 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.resume = ReadResume(options);
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   if (std::optional<double> held = options.Number("coalesceMaxHeld")) {
-    if (!(*held >= 1 && *held <= 1e7)) options.Fail("coalesceMaxHeld must be a number from 1 to 10000000");
-    else pipeline.coalesceMaxHeld = static_cast<size_t>(*held);
+    if (!(*held >= 1 && *held <= 1e7))
+      options.Fail("coalesceMaxHeld must be a number from 1 to 10000000");
+    else
+      pipeline.coalesceMaxHeld = static_cast<size_t>(*held);
   }
   ReadFilter(options, pipeline.filter);
   if (std::optional<std::string> format = options.String("format")) {
@@ -227,16 +235,24 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   const bool enrich = options.Bool("enrich").value_or(false);
   std::optional<ExportFormat> exportFormat;
   if (std::optional<std::string> format = options.String("export")) {
-    if (*format == "xml") exportFormat = ExportFormat::Xml;
-    else if (*format == "json") exportFormat = ExportFormat::Json;
-    else options.Fail("export must be 'xml' or 'json'");
+    if (*format == "xml")
+      exportFormat = ExportFormat::Xml;
+    else if (*format == "json")
+      exportFormat = ExportFormat::Json;
+    else
+      options.Fail("export must be 'xml' or 'json'");
   }
-  if (options.failed()) { Fail(env, options.error()); return; }
+  if (options.failed()) {
+    Fail(env, options.error());
+    return;
+  }
   pipeline.recordIdsAscend = type->live;
   // One engine session per live watcher, for the enricher and a source that reads from the engine.
   std::shared_ptr<WfpEngine> engine = type->live ? CreateSharedWfpEngine() : nullptr;
   pipeline.enricher = type->live && enrich ? CreateSystemEnricher(engine) : nullptr;
-  pipeline.localAddresses = type->sidesKnown ? nullptr : type->live ? CreateInterfaceAddresses() : CreateLearnedAddresses();
+  pipeline.localAddresses = type->sidesKnown ? nullptr
+                            : type->live     ? CreateInterfaceAddresses()
+                                             : CreateLearnedAddresses();
   pipeline.batchSize = static_cast<uint32_t>(std::max(1.0, std::min(1024.0, hwm / 2)));
   SourceContext context{pipeline.selection, pipeline.policyChanges, nullptr, engine};
 
@@ -245,23 +261,34 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   Core* raw = core.get();
   context.streamDrained = [raw] { raw->queue.MarkDrained(); };
   core->source = type->create(options, context);
-  if (!core->source) { Fail(env, options.failed() ? options.error() : "cannot create the source"); return; }
+  if (!core->source) {
+    Fail(env, options.failed() ? options.error() : "cannot create the source");
+    return;
+  }
 
   napi_value resourceName;
-  if (napi_create_string_utf8(env, "wfp-blocks watcher", NAPI_AUTO_LENGTH, &resourceName) != napi_ok)
-    { Fail(env, "cannot create the thread-safe function"); return; }
+  if (napi_create_string_utf8(env, "wfp-blocks watcher", NAPI_AUTO_LENGTH, &resourceName) != napi_ok) {
+    Fail(env, "cannot create the thread-safe function");
+    return;
+  }
   CoreRef* holder = new CoreRef(core);
-  if (napi_create_threadsafe_function(env, callback, nullptr, resourceName, 0, 1, holder, FinalizeTsfn, holder,
-                                      CallJs, &core->tsfn) != napi_ok) {
+  if (napi_create_threadsafe_function(env, callback, nullptr, resourceName, 0, 1, holder, FinalizeTsfn, holder, CallJs,
+                                      &core->tsfn) != napi_ok) {
     delete holder;
-    { Fail(env, "cannot create the thread-safe function"); return; }
+    {
+      Fail(env, "cannot create the thread-safe function");
+      return;
+    }
   }
   core->tsfnAlive = true;
   // Registered after the function, so it runs before the function's own teardown (hooks run LIFO).
   // Without it no thread may start: nothing would join it before the addon is unloaded.
   if (napi_add_env_cleanup_hook(env, CleanupHook, raw) != napi_ok) {
     napi_release_threadsafe_function(core->tsfn, napi_tsfn_abort);
-    { Fail(env, "cannot register the environment cleanup hook"); return; }
+    {
+      Fail(env, "cannot register the environment cleanup hook");
+      return;
+    }
   }
   core->cleanupHookActive = true;
   core->thread = std::thread(RunThread, raw);

@@ -93,8 +93,10 @@ uint32_t BatchBuilder::Intern(std::string_view s) {
   std::string cleaned;
   if (hasNul) {
     for (char c : s) {
-      if (c == '\0') cleaned.append("\xEF\xBF\xBD");
-      else cleaned.push_back(c);
+      if (c == '\0')
+        cleaned.append("\xEF\xBF\xBD");
+      else
+        cleaned.push_back(c);
     }
     s = cleaned;
     hash = Hash(s, hasNul);
@@ -103,7 +105,8 @@ uint32_t BatchBuilder::Intern(std::string_view s) {
   uint32_t slot = hash & mask;
   while (const uint32_t entry = table_[slot]) {
     const Stored& known = stored_[entry - 1];
-    if (known.hash == hash && known.length == s.size() && SameBytes(batch_.strings.data() + known.offset, s.data(), s.size()))
+    if (known.hash == hash && known.length == s.size() &&
+        SameBytes(batch_.strings.data() + known.offset, s.data(), s.size()))
       return entry - 1;
     slot = (slot + 1) & mask;
   }
@@ -189,7 +192,8 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   s[kKind] = InternName(kindNames_[static_cast<size_t>(e.kind)], kKindNames[static_cast<size_t>(e.kind)]);
   s[kAction] = InternName(actionNames_[static_cast<size_t>(e.action)], kActionNames[static_cast<size_t>(e.action)]);
   const size_t direction = static_cast<size_t>(e.direction);
-  s[kDirection] = e.direction == Direction::None ? -1.0 : InternName(directionNames_[direction], kDirectionNames[direction]);
+  s[kDirection] =
+      e.direction == Direction::None ? -1.0 : InternName(directionNames_[direction], kDirectionNames[direction]);
   s[kProtocol] = Number(e.protocol);
   s[kProtocolName] = e.protocolName.empty() ? -1.0 : InternAt(kProtocolName, e.protocolName);
   s[kPid] = Number(e.pid);
@@ -262,9 +266,9 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
 
 void BatchBuilder::AddFormatted(EventFormat format, const BlockEvent& event, const Fold& fold, FormatContext& context) {
   if (format == EventFormat::Otel) {
-    context.nowMs = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
+    context.nowMs = static_cast<double>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
   }
   text_ = true;
   AppendFormatted(format, event, fold, context, batch_.text);

@@ -38,8 +38,10 @@ void ChangeCorrelator::Note(const RuleChange& change) {
 }
 
 void ChangeCorrelator::Drop(Position at) {
-  if (at->isRule) byRule_.erase(at->rule);
-  else byFilter_.erase(at->filter);
+  if (at->isRule)
+    byRule_.erase(at->rule);
+  else
+    byFilter_.erase(at->filter);
   order_.erase(at);
 }
 
@@ -54,8 +56,10 @@ void ChangeCorrelator::Put(Entry entry) {
   if (order_.size() >= capacity_) Drop(order_.begin());
   order_.push_back(std::move(entry));
   const Position at = std::prev(order_.end());
-  if (at->isRule) byRule_.emplace(at->rule, at);
-  else byFilter_.emplace(at->filter, at);
+  if (at->isRule)
+    byRule_.emplace(at->rule, at);
+  else
+    byFilter_.emplace(at->filter, at);
 }
 
 const ChangeNote* ChangeCorrelator::Found(const Entry* entry, double atMs) const {

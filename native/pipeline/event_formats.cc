@@ -27,8 +27,10 @@ std::string JsString(sv s) {
   if (plain) return std::string(s);
   std::string nul;
   for (char c : s) {
-    if (c == '\0') nul.append("\xEF\xBF\xBD");
-    else nul.push_back(c);
+    if (c == '\0')
+      nul.append("\xEF\xBF\xBD");
+    else
+      nul.push_back(c);
   }
   return WellFormedUtf8(nul);
 }
@@ -47,8 +49,8 @@ bool IsArrayIndex(sv key, uint32_t& index) {
 }
 
 struct DataEntry {
-  sv key;  // as JavaScript holds it (a view of the record, or of `owned`)
-  sv value;  // the last one assigned
+  sv key;             // as JavaScript holds it (a view of the record, or of `owned`)
+  sv value;           // the last one assigned
   std::string owned;  // the key, when it differs from the record's bytes (a position, NUL, bad UTF-8)
 };
 
@@ -69,8 +71,10 @@ const std::vector<DataEntry>& JsData(const EventRecord& r) {
   for (size_t i = 0; i < r.data.size(); ++i) {
     const DataField& f = r.data[i];
     DataEntry entry{f.name, f.value, {}};
-    if (f.name.empty()) entry.owned = std::to_string(i);
-    else if (NeedsJsString(f.name)) entry.owned = JsString(f.name);
+    if (f.name.empty())
+      entry.owned = std::to_string(i);
+    else if (NeedsJsString(f.name))
+      entry.owned = JsString(f.name);
     if (!entry.owned.empty()) entry.key = entry.owned;
     bool seen = false;
     for (const DataEntry& e : entries) seen = seen || (e.key.size() == entry.key.size() && e.key == entry.key);
@@ -106,7 +110,8 @@ const sv* Find(const std::vector<DataEntry>& data, sv key) {
 
 // decode.ts's #number(): the trimmed text when it is all digits, as a JavaScript number.
 std::optional<double> SystemNumber(sv text) {
-  while (!text.empty() && (text.front() == ' ' || (text.front() >= '\t' && text.front() <= '\r'))) text.remove_prefix(1);
+  while (!text.empty() && (text.front() == ' ' || (text.front() >= '\t' && text.front() <= '\r')))
+    text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || (text.back() >= '\t' && text.back() <= '\r'))) text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
   for (char c : text)
@@ -162,7 +167,9 @@ class Json {
     return after(), *this;
   }
   template <typename T>
-  Json& OptNum(const std::optional<T>& v) { return v ? Num(static_cast<double>(*v)) : Null(); }
+  Json& OptNum(const std::optional<T>& v) {
+    return v ? Num(static_cast<double>(*v)) : Null();
+  }
   Json& OptStr(const std::optional<sv>& v) { return v ? Str(*v) : Null(); }
   // A number as the text String(v) gives (OTLP's intValue).
   Json& NumText(double v) {
@@ -200,17 +207,26 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
   Json j(out);
   j.Open();
   j.Key("eventId").Num(r.eventId).Key("recordId");
-  if (RecordIdNeedsText(r.recordId)) j.Str(std::to_string(r.recordId));
-  else j.Num(Num(r.recordId));
+  if (RecordIdNeedsText(r.recordId))
+    j.Str(std::to_string(r.recordId));
+  else
+    j.Num(Num(r.recordId));
   j.Key("time").Time(e.timeMs);
   j.Key("computer").Str(r.computer).Key("version").Num(r.version);
-  j.Key("action").Str(kActionNames[static_cast<size_t>(e.action)]).Key("kind").Str(kKindNames[static_cast<size_t>(e.kind)]);
+  j.Key("action")
+      .Str(kActionNames[static_cast<size_t>(e.action)])
+      .Key("kind")
+      .Str(kKindNames[static_cast<size_t>(e.kind)]);
   j.Key("direction");
-  if (e.direction == Direction::None) j.Null();
-  else j.Str(kDirectionNames[static_cast<size_t>(e.direction)]);
+  if (e.direction == Direction::None)
+    j.Null();
+  else
+    j.Str(kDirectionNames[static_cast<size_t>(e.direction)]);
   j.Key("protocol").OptNum(e.protocol).Key("protocolName");
-  if (e.protocolName.empty()) j.Null();
-  else j.Str(e.protocolName);
+  if (e.protocolName.empty())
+    j.Null();
+  else
+    j.Str(e.protocolName);
   j.Key("pid").OptNum(e.pid).Key("application").OptStr(e.application);
   j.Key("source");
   Endpoint_(j, e.source);
@@ -219,12 +235,16 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
   for (auto [name, side] : {std::pair<sv, Side>{"local", e.local}, {"remote", e.remote}}) {
     j.Key(name);
     const Endpoint* ep = SideOf(e, side);
-    if (ep) Endpoint_(j, *ep);
-    else j.Null();
+    if (ep)
+      Endpoint_(j, *ep);
+    else
+      j.Null();
   }
   j.Key("sidesBy");
-  if (e.sidesBy == SidesBy::None) j.Null();
-  else j.Str(kSidesByNames[static_cast<size_t>(e.sidesBy)]);
+  if (e.sidesBy == SidesBy::None)
+    j.Null();
+  else
+    j.Str(kSidesByNames[static_cast<size_t>(e.sidesBy)]);
   j.Key("filterId").OptNum(e.filterId).Key("filterOrigin").OptStr(e.filterOrigin);
   j.Key("layerId").OptNum(e.layerId).Key("layerName").OptStr(e.layerName);
   j.Key("interfaceIndex").OptNum(e.interfaceIndex);
@@ -234,14 +254,18 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
   j.Close();
   auto text = [&](sv key, sv v) {
     j.Key(key);
-    if (v.empty()) j.Null();
-    else j.Str(v);
+    if (v.empty())
+      j.Null();
+    else
+      j.Str(v);
   };
   auto number = [&](sv key, sv v) {
     j.Key(key);
     std::optional<double> n = v.empty() ? std::nullopt : SystemNumber(v);
-    if (n) j.Num(*n);
-    else j.Null();
+    if (n)
+      j.Num(*n);
+    else
+      j.Null();
   };
   j.Key("system").Open();
   text("provider", r.provider);
@@ -261,7 +285,12 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
     if (x->applicationPath) j.Key("applicationPath").Str(*x->applicationPath);
     if (x->filterName || x->filterDescription || x->filterProvider) {
       auto opt = [](const std::optional<std::string>& s) { return s ? std::optional<sv>(*s) : std::nullopt; };
-      j.Key("filter").Open().Key("name").OptStr(opt(x->filterName)).Key("description").OptStr(opt(x->filterDescription));
+      j.Key("filter")
+          .Open()
+          .Key("name")
+          .OptStr(opt(x->filterName))
+          .Key("description")
+          .OptStr(opt(x->filterDescription));
       j.Key("provider").OptStr(opt(x->filterProvider)).Close();
     }
     if (x->ruleName) j.Key("ruleName").Str(*x->ruleName);
@@ -293,7 +322,8 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
     if (ne->originalProfile) j.Key("originalProfile").Num(*ne->originalProfile);
     if (ne->currentProfile) j.Key("currentProfile").Num(*ne->currentProfile);
   }
-  if (fold.count) j.Key("count").Num(Num(fold.count)).Key("firstTime").Time(fold.firstMs).Key("lastTime").Time(fold.lastMs);
+  if (fold.count)
+    j.Key("count").Num(Num(fold.count)).Key("firstTime").Time(fold.firstMs).Key("lastTime").Time(fold.lastMs);
   j.Close();
   out.push_back('\n');
 }
@@ -336,7 +366,8 @@ sv RecordTask(const BlockEvent& e) {
 
 sv TaskName(const BlockEvent& e) {
   if (sv task = RecordTask(e); !task.empty()) return task;
-  return e.kind == Kind::Packet || e.kind == Kind::Mac ? "Filtering Platform Packet Drop" : "Filtering Platform Connection";
+  return e.kind == Kind::Packet || e.kind == Kind::Mac ? "Filtering Platform Packet Drop"
+                                                       : "Filtering Platform Connection";
 }
 
 sv Title(uint32_t eventId) {
@@ -346,12 +377,19 @@ sv Title(uint32_t eventId) {
 
 std::optional<sv> MessageFor(const sv* value) {
   static constexpr std::pair<uint32_t, sv> kMessages[] = {
-      {14592, "Inbound"}, {14593, "Outbound"}, {14594, "Forward"}, {14595, "Bidirectional"}, {14596, "IP Packet"},
-      {14597, "Transport"}, {14598, "Forward"}, {14599, "Stream"}, {14600, "Datagram Data"}, {14601, "ICMP Error"},
-      {14602, "MAC 802.3"}, {14603, "MAC Native"}, {14604, "vSwitch"}, {14608, "Resource Assignment"}, {14609, "Listen"},
-      {14610, "Receive/Accept"}, {14611, "Connect"}, {14612, "Flow Established"}, {14614, "Resource Release"},
-      {14615, "Endpoint Closure"}, {14616, "Connect Redirect"}, {14617, "Bind Redirect"}, {14624, "Stream Packet"},
-      {14640, "ICMP Echo-Request"}, {14641, "vSwitch Ingress"}, {14642, "vSwitch Egress"},
+      {14592, "Inbound"},          {14593, "Outbound"},
+      {14594, "Forward"},          {14595, "Bidirectional"},
+      {14596, "IP Packet"},        {14597, "Transport"},
+      {14598, "Forward"},          {14599, "Stream"},
+      {14600, "Datagram Data"},    {14601, "ICMP Error"},
+      {14602, "MAC 802.3"},        {14603, "MAC Native"},
+      {14604, "vSwitch"},          {14608, "Resource Assignment"},
+      {14609, "Listen"},           {14610, "Receive/Accept"},
+      {14611, "Connect"},          {14612, "Flow Established"},
+      {14614, "Resource Release"}, {14615, "Endpoint Closure"},
+      {14616, "Connect Redirect"}, {14617, "Bind Redirect"},
+      {14624, "Stream Packet"},    {14640, "ICMP Echo-Request"},
+      {14641, "vSwitch Ingress"},  {14642, "vSwitch Egress"},
   };
   if (!value) return std::nullopt;
   sv v = *value;
@@ -380,15 +418,16 @@ sv LevelName(const BlockEvent& e) {
 
 sv OpcodeName(const BlockEvent& e) {
   std::optional<double> opcode = SystemNumber(e.record->opcode);
-  static constexpr sv kOpcodes[] = {"Info", "Start", "Stop", "DCStart", "DCStop", "Extension", "Reply", "Resume", "Suspend", "Send"};
+  static constexpr sv kOpcodes[] = {"Info",      "Start", "Stop",   "DCStart", "DCStop",
+                                    "Extension", "Reply", "Resume", "Suspend", "Send"};
   return opcode && *opcode <= 9 ? kOpcodes[static_cast<size_t>(*opcode)] : sv();
 }
 
 sv TransportName(const sv* protocol) {
   static constexpr std::pair<sv, sv> kNames[] = {
-      {"1", "icmp"},  {"2", "igmp"},  {"4", "ipv4"},        {"6", "tcp"},        {"8", "egp"},       {"9", "igp"},
-      {"12", "pup"},  {"17", "udp"},  {"27", "rdp"},        {"28", "irtp"},      {"33", "dccp"},     {"35", "idpr"},
-      {"41", "ipv6"}, {"43", "ipv6-route"}, {"44", "ipv6-frag"}, {"46", "rsvp"}, {"47", "gre"},      {"50", "esp"},
+      {"1", "icmp"},       {"2", "igmp"},        {"4", "ipv4"},       {"6", "tcp"},   {"8", "egp"},   {"9", "igp"},
+      {"12", "pup"},       {"17", "udp"},        {"27", "rdp"},       {"28", "irtp"}, {"33", "dccp"}, {"35", "idpr"},
+      {"41", "ipv6"},      {"43", "ipv6-route"}, {"44", "ipv6-frag"}, {"46", "rsvp"}, {"47", "gre"},  {"50", "esp"},
       {"58", "ipv6-icmp"}, {"59", "ipv6-nonxt"}, {"60", "ipv6-opts"},
   };
   if (!protocol) return sv();
@@ -444,7 +483,8 @@ std::optional<sv> UnmappedIpv4(sv address) {
   return v4;
 }
 
-std::optional<std::string> CommunityId(uint32_t protocol, sv source, sv destination, const Endpoint& s, const Endpoint& d) {
+std::optional<std::string> CommunityId(uint32_t protocol, sv source, sv destination, const Endpoint& s,
+                                       const Endpoint& d) {
   auto bytes = [](sv address) -> std::optional<std::vector<uint8_t>> {
     std::optional<IpAddress> a = ParseIpAddress(address);
     if (!a) return std::nullopt;
@@ -457,8 +497,8 @@ std::optional<std::string> CommunityId(uint32_t protocol, sv source, sv destinat
   if (ports && (!s.port || !d.port)) return std::nullopt;
   uint32_t sport = ports ? *s.port : 0, dport = ports ? *d.port : 0;
   const int order = std::lexicographical_compare(dst->begin(), dst->end(), src->begin(), src->end()) ? 1
-                    : *src == *dst                                                                 ? 0
-                                                                                                   : -1;
+                    : *src == *dst                                                                   ? 0
+                                                                                                     : -1;
   if (order > 0 || (order == 0 && ports && sport > dport)) {
     std::swap(src, dst);
     std::swap(sport, dport);
@@ -551,7 +591,14 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
   }
   j.CloseArray();
   j.Key("code").Str(std::to_string(r.eventId));
-  j.Key("provider").Str(provider).Key("action").Str(mapped ? mapped->action : !task.empty() ? task : TaskName(e)).Key("outcome").Str(Outcome(e));
+  j.Key("provider")
+      .Str(provider)
+      .Key("action")
+      .Str(mapped          ? mapped->action
+           : !task.empty() ? task
+                           : TaskName(e))
+      .Key("outcome")
+      .Str(Outcome(e));
   j.Key("module").Str("system").Key("dataset").Str("system.security").Key("reason").Str(DecisionReason(e)).Close();
   j.Key("host").Open().Key("name").Str(r.computer).Close();
 
@@ -571,7 +618,8 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     while (!t.empty() && (t.front() == ' ' || (t.front() >= '\t' && t.front() <= '\r'))) t.remove_prefix(1);
     while (!t.empty() && (t.back() == ' ' || (t.back() >= '\t' && t.back() <= '\r'))) t.remove_suffix(1);
     auto digit = [&](size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
-    bool good = t.size() >= 19 && t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' && t[16] == ':';
+    bool good =
+        t.size() >= 19 && t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' && t[16] == ':';
     for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) good = good && digit(i);
     size_t end = 19;
     std::string fraction;
@@ -586,7 +634,8 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     if (good && end == t.size()) {
       if (fraction.size() > 9) fraction.resize(9);
       while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-      j.Str(std::string(t.substr(0, 10)) + "T" + std::string(t.substr(11, 8)) + (fraction.empty() ? "" : "." + fraction) + "Z");
+      j.Str(std::string(t.substr(0, 10)) + "T" + std::string(t.substr(11, 8)) +
+            (fraction.empty() ? "" : "." + fraction) + "Z");
     } else {
       j.Str(original);
     }
@@ -596,8 +645,12 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
   if (r.version) j.Key("version").Num(r.version);
   if (std::optional<uint64_t> bits = KeywordBits(r.keywords)) {
     static constexpr std::pair<uint64_t, sv> kKeywords[] = {
-        {0x1000000000000ull, "Response Time"}, {0x4000000000000ull, "WDI Diag"},         {0x8000000000000ull, "SQM"},
-        {0x10000000000000ull, "Audit Failure"}, {0x20000000000000ull, "Audit Success"}, {0x40000000000000ull, "Correlation Hint"},
+        {0x1000000000000ull, "Response Time"},
+        {0x4000000000000ull, "WDI Diag"},
+        {0x8000000000000ull, "SQM"},
+        {0x10000000000000ull, "Audit Failure"},
+        {0x20000000000000ull, "Audit Success"},
+        {0x40000000000000ull, "Correlation Hint"},
         {0x80000000000000ull, "Classic"},
     };
     bool any = false;
@@ -632,8 +685,10 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
       begin();
       j.Key(d.key).Str(d.value);
     }
-    if (std::optional<sv> layer = MessageFor(Find(data, "LayerName"))) begin(), j.Key("LayerNameDescription").Str(*layer);
-    if (std::optional<sv> user = WellKnownSid(Find(data, "RemoteUserID"))) begin(), j.Key("RemoteUserDescription").Str(*user);
+    if (std::optional<sv> layer = MessageFor(Find(data, "LayerName")))
+      begin(), j.Key("LayerNameDescription").Str(*layer);
+    if (std::optional<sv> user = WellKnownSid(Find(data, "RemoteUserID")))
+      begin(), j.Key("RemoteUserDescription").Str(*user);
     if (std::optional<sv> machine = WellKnownSid(Find(data, "RemoteMachineID")))
       begin(), j.Key("RemoteMachineDescription").Str(*machine);
     if (any) j.Close();
@@ -644,8 +699,9 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
 
   const std::optional<sv> sourceIp =
       e.source.present && IsAddress(e.source.address) ? std::optional<sv>(e.source.address) : std::nullopt;
-  const std::optional<sv> destinationIp =
-      e.destination.present && IsAddress(e.destination.address) ? std::optional<sv>(e.destination.address) : std::nullopt;
+  const std::optional<sv> destinationIp = e.destination.present && IsAddress(e.destination.address)
+                                              ? std::optional<sv>(e.destination.address)
+                                              : std::nullopt;
   {
     bool any = false;
     auto begin = [&] {
@@ -655,9 +711,10 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     // Records from no event log (the firewall log, net events) have no Direction or Protocol data to
     // read them from as the integration does: their typed fields say the same.
     const bool fromLog = !r.channel.empty();
-    std::optional<sv> direction = fromLog                          ? MessageFor(Find(data, "Direction"))
-                                  : e.direction != Direction::None ? std::optional<sv>(kDirectionNames[static_cast<size_t>(e.direction)])
-                                                                   : std::nullopt;
+    std::optional<sv> direction = fromLog ? MessageFor(Find(data, "Direction"))
+                                  : e.direction != Direction::None
+                                      ? std::optional<sv>(kDirectionNames[static_cast<size_t>(e.direction)])
+                                      : std::nullopt;
     if (direction) {
       std::string lower(*direction);
       for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -674,7 +731,8 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
       begin(), j.Key("type").Str(family->find(':') != sv::npos && !UnmappedIpv4(*family) ? "ipv6" : "ipv4");
     if (sourceIp && destinationIp && e.protocol && *e.protocol != 1 && *e.protocol != 58) {
       auto strip = [](sv a) { return a.find('%') == sv::npos ? a : a.substr(0, a.find('%')); };
-      if (std::optional<std::string> id = CommunityId(*e.protocol, strip(*sourceIp), strip(*destinationIp), e.source, e.destination))
+      if (std::optional<std::string> id =
+              CommunityId(*e.protocol, strip(*sourceIp), strip(*destinationIp), e.source, e.destination))
         begin(), j.Key("community_id").Str(*id);
     }
     if (any) j.Close();
@@ -725,11 +783,15 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     if (guid) j.Key("uuid").Str(*e.filterOrigin);
     // e.ruleName ?? e.filter?.name ?? (a FilterOrigin that is not a GUID), and only when not empty.
     std::optional<sv> name;
-    if (x && x->ruleName) name = *x->ruleName;
-    else if (hasFilter && x->filterName) name = *x->filterName;
-    else if (hasOrigin && !guid) name = *e.filterOrigin;
+    if (x && x->ruleName)
+      name = *x->ruleName;
+    else if (hasFilter && x->filterName)
+      name = *x->filterName;
+    else if (hasOrigin && !guid)
+      name = *e.filterOrigin;
     if (name && !name->empty()) j.Key("name").Str(*name);
-    if (hasFilter && x->filterDescription && !x->filterDescription->empty()) j.Key("description").Str(*x->filterDescription);
+    if (hasFilter && x->filterDescription && !x->filterDescription->empty())
+      j.Key("description").Str(*x->filterDescription);
     if (e.decidedBy != DecidedBy::Unknown) j.Key("category").Str(kDecidedByNames[static_cast<size_t>(e.decidedBy)]);
     // e.filter?.provider ?? (a firewall filter: 'Windows Defender Firewall'); lib/ecs.ts.
     const bool firewall = e.decidedBy != DecidedBy::Unknown && e.decidedBy != DecidedBy::OtherProvider;
@@ -746,35 +808,83 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
 
 std::optional<sv> WellKnownSid(const sv* sid) {
   static constexpr std::pair<sv, sv> kSids[] = {
-      {"S-1-0", "Null Authority"}, {"S-1-0-0", "Nobody"}, {"S-1-1", "World Authority"}, {"S-1-1-0", "Everyone"},
-      {"S-1-16-0", "Untrusted Mandatory Level"}, {"S-1-16-12288", "High Mandatory Level"},
-      {"S-1-16-16384", "System Mandatory Level"}, {"S-1-16-20480", "Protected Process Mandatory Level"},
-      {"S-1-16-28672", "Secure Process Mandatory Level"}, {"S-1-16-4096", "Low Mandatory Level"},
-      {"S-1-16-8192", "Medium Mandatory Level"}, {"S-1-16-8448", "Medium Plus Mandatory Level"},
-      {"S-1-2", "Local Authority"}, {"S-1-2-0", "Local"}, {"S-1-2-1", "Console Logon"}, {"S-1-3", "Creator Authority"},
-      {"S-1-3-0", "Creator Owner"}, {"S-1-3-1", "Creator Group"}, {"S-1-3-2", "Creator Owner Server"},
-      {"S-1-3-3", "Creator Group Server"}, {"S-1-3-4", "Owner Rights"}, {"S-1-4", "Non-unique Authority"},
-      {"S-1-5", "NT Authority"}, {"S-1-5-1", "Dialup"}, {"S-1-5-10", "Principal Self"}, {"S-1-5-11", "Authenticated Users"},
-      {"S-1-5-12", "Restricted Code"}, {"S-1-5-13", "Terminal Server Users"}, {"S-1-5-14", "Remote Interactive Logon"},
-      {"S-1-5-15", "This Organization"}, {"S-1-5-17", "This Organization"}, {"S-1-5-18", "Local System"},
-      {"S-1-5-19", "NT Authority"}, {"S-1-5-2", "Network"}, {"S-1-5-20", "NT Authority"}, {"S-1-5-3", "Batch"},
-      {"S-1-5-32-544", "Administrators"}, {"S-1-5-32-545", "Users"}, {"S-1-5-32-546", "Guests"},
-      {"S-1-5-32-547", "Power Users"}, {"S-1-5-32-548", "Account Operators"}, {"S-1-5-32-549", "Server Operators"},
-      {"S-1-5-32-550", "Print Operators"}, {"S-1-5-32-551", "Backup Operators"}, {"S-1-5-32-552", "Replicators"},
-      {"S-1-5-32-554", "Builtin\\Pre-Windows 2000 Compatible Access"}, {"S-1-5-32-555", "Builtin\\Remote Desktop Users"},
-      {"S-1-5-32-556", "Builtin\\Network Configuration Operators"}, {"S-1-5-32-557", "Builtin\\Incoming Forest Trust Builders"},
-      {"S-1-5-32-558", "Builtin\\Performance Monitor Users"}, {"S-1-5-32-559", "Builtin\\Performance Log Users"},
-      {"S-1-5-32-560", "Builtin\\Windows Authorization Access Group"}, {"S-1-5-32-561", "Builtin\\Terminal Server License Servers"},
-      {"S-1-5-32-562", "Builtin\\Distributed COM Users"}, {"S-1-5-32-569", "Builtin\\Cryptographic Operators"},
-      {"S-1-5-32-573", "Builtin\\Event Log Readers"}, {"S-1-5-32-574", "Builtin\\Certificate Service DCOM Access"},
-      {"S-1-5-32-575", "Builtin\\RDS Remote Access Servers"}, {"S-1-5-32-576", "Builtin\\RDS Endpoint Servers"},
-      {"S-1-5-32-577", "Builtin\\RDS Management Servers"}, {"S-1-5-32-578", "Builtin\\Hyper-V Administrators"},
-      {"S-1-5-32-579", "Builtin\\Access Control Assistance Operators"}, {"S-1-5-32-580", "Builtin\\Remote Management Users"},
-      {"S-1-5-32-582", "Storage Replica Administrators"}, {"S-1-5-4", "Interactive"}, {"S-1-5-5-X-Y", "Logon Session"},
-      {"S-1-5-6", "Service"}, {"S-1-5-64-10", "NTLM Authentication"}, {"S-1-5-64-14", "SChannel Authentication"},
-      {"S-1-5-64-21", "Digest Authentication"}, {"S-1-5-7", "Anonymous"}, {"S-1-5-8", "Proxy"}, {"S-1-5-80", "NT Service"},
-      {"S-1-5-80-0", "All Services"}, {"S-1-5-83-0", "NT Virtual Machine\\Virtual Machines"},
-      {"S-1-5-9", "Enterprise Domain Controllers"}, {"S-1-5-90-0", "Windows Manager\\Windows Manager Group"},
+      {"S-1-0", "Null Authority"},
+      {"S-1-0-0", "Nobody"},
+      {"S-1-1", "World Authority"},
+      {"S-1-1-0", "Everyone"},
+      {"S-1-16-0", "Untrusted Mandatory Level"},
+      {"S-1-16-12288", "High Mandatory Level"},
+      {"S-1-16-16384", "System Mandatory Level"},
+      {"S-1-16-20480", "Protected Process Mandatory Level"},
+      {"S-1-16-28672", "Secure Process Mandatory Level"},
+      {"S-1-16-4096", "Low Mandatory Level"},
+      {"S-1-16-8192", "Medium Mandatory Level"},
+      {"S-1-16-8448", "Medium Plus Mandatory Level"},
+      {"S-1-2", "Local Authority"},
+      {"S-1-2-0", "Local"},
+      {"S-1-2-1", "Console Logon"},
+      {"S-1-3", "Creator Authority"},
+      {"S-1-3-0", "Creator Owner"},
+      {"S-1-3-1", "Creator Group"},
+      {"S-1-3-2", "Creator Owner Server"},
+      {"S-1-3-3", "Creator Group Server"},
+      {"S-1-3-4", "Owner Rights"},
+      {"S-1-4", "Non-unique Authority"},
+      {"S-1-5", "NT Authority"},
+      {"S-1-5-1", "Dialup"},
+      {"S-1-5-10", "Principal Self"},
+      {"S-1-5-11", "Authenticated Users"},
+      {"S-1-5-12", "Restricted Code"},
+      {"S-1-5-13", "Terminal Server Users"},
+      {"S-1-5-14", "Remote Interactive Logon"},
+      {"S-1-5-15", "This Organization"},
+      {"S-1-5-17", "This Organization"},
+      {"S-1-5-18", "Local System"},
+      {"S-1-5-19", "NT Authority"},
+      {"S-1-5-2", "Network"},
+      {"S-1-5-20", "NT Authority"},
+      {"S-1-5-3", "Batch"},
+      {"S-1-5-32-544", "Administrators"},
+      {"S-1-5-32-545", "Users"},
+      {"S-1-5-32-546", "Guests"},
+      {"S-1-5-32-547", "Power Users"},
+      {"S-1-5-32-548", "Account Operators"},
+      {"S-1-5-32-549", "Server Operators"},
+      {"S-1-5-32-550", "Print Operators"},
+      {"S-1-5-32-551", "Backup Operators"},
+      {"S-1-5-32-552", "Replicators"},
+      {"S-1-5-32-554", "Builtin\\Pre-Windows 2000 Compatible Access"},
+      {"S-1-5-32-555", "Builtin\\Remote Desktop Users"},
+      {"S-1-5-32-556", "Builtin\\Network Configuration Operators"},
+      {"S-1-5-32-557", "Builtin\\Incoming Forest Trust Builders"},
+      {"S-1-5-32-558", "Builtin\\Performance Monitor Users"},
+      {"S-1-5-32-559", "Builtin\\Performance Log Users"},
+      {"S-1-5-32-560", "Builtin\\Windows Authorization Access Group"},
+      {"S-1-5-32-561", "Builtin\\Terminal Server License Servers"},
+      {"S-1-5-32-562", "Builtin\\Distributed COM Users"},
+      {"S-1-5-32-569", "Builtin\\Cryptographic Operators"},
+      {"S-1-5-32-573", "Builtin\\Event Log Readers"},
+      {"S-1-5-32-574", "Builtin\\Certificate Service DCOM Access"},
+      {"S-1-5-32-575", "Builtin\\RDS Remote Access Servers"},
+      {"S-1-5-32-576", "Builtin\\RDS Endpoint Servers"},
+      {"S-1-5-32-577", "Builtin\\RDS Management Servers"},
+      {"S-1-5-32-578", "Builtin\\Hyper-V Administrators"},
+      {"S-1-5-32-579", "Builtin\\Access Control Assistance Operators"},
+      {"S-1-5-32-580", "Builtin\\Remote Management Users"},
+      {"S-1-5-32-582", "Storage Replica Administrators"},
+      {"S-1-5-4", "Interactive"},
+      {"S-1-5-5-X-Y", "Logon Session"},
+      {"S-1-5-6", "Service"},
+      {"S-1-5-64-10", "NTLM Authentication"},
+      {"S-1-5-64-14", "SChannel Authentication"},
+      {"S-1-5-64-21", "Digest Authentication"},
+      {"S-1-5-7", "Anonymous"},
+      {"S-1-5-8", "Proxy"},
+      {"S-1-5-80", "NT Service"},
+      {"S-1-5-80-0", "All Services"},
+      {"S-1-5-83-0", "NT Virtual Machine\\Virtual Machines"},
+      {"S-1-5-9", "Enterprise Domain Controllers"},
+      {"S-1-5-90-0", "Windows Manager\\Windows Manager Group"},
   };
   if (!sid) return std::nullopt;
   for (const auto& [key, name] : kSids)
@@ -792,7 +902,8 @@ struct Attribute {
   double num = 0;
 };
 
-void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const FormatContext& context, std::string& out) {
+void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const FormatContext& context,
+                std::string& out) {
   const EventRecord& r = *e.record;
   thread_local std::vector<Attribute> a;
   a.clear();
@@ -831,8 +942,10 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
   }
   num("wfp.event_id", r.eventId);
   thread_local std::string recordIdText;
-  if (RecordIdNeedsText(r.recordId)) str("wfp.record_id", recordIdText = std::to_string(r.recordId));
-  else num("wfp.record_id", Num(r.recordId));
+  if (RecordIdNeedsText(r.recordId))
+    str("wfp.record_id", recordIdText = std::to_string(r.recordId));
+  else
+    num("wfp.record_id", Num(r.recordId));
   str("wfp.action", kActionNames[static_cast<size_t>(e.action)]);
   str("wfp.kind", kKindNames[static_cast<size_t>(e.kind)]);
   if (e.direction != Direction::None) str("wfp.direction", kDirectionNames[static_cast<size_t>(e.direction)]);
@@ -867,7 +980,16 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
   Json j(out);
   j.Open().Key("resourceLogs").OpenArray().Item().Open();
   j.Key("resource").Open().Key("attributes").OpenArray();
-  j.Item().Open().Key("key").Str("service.name").Key("value").Open().Key("stringValue").Str(context.serviceName).Close().Close();
+  j.Item()
+      .Open()
+      .Key("key")
+      .Str("service.name")
+      .Key("value")
+      .Open()
+      .Key("stringValue")
+      .Str(context.serviceName)
+      .Close()
+      .Close();
   j.Item().Open().Key("key").Str("host.name").Key("value").Open().Key("stringValue").Str(r.computer).Close().Close();
   j.CloseArray().Close();
   j.Key("scopeLogs").OpenArray().Item().Open();
@@ -882,7 +1004,13 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
   };
   j.Key("timeUnixNano").Str(nanos(e.timeMs)).Key("observedTimeUnixNano").Str(nanos(std::floor(context.nowMs)));
   j.Key("severityNumber").Num(block ? 13 : 9).Key("severityText").Str(block ? "WARN" : "INFO");
-  j.Key("eventName").Str(block ? "wfp.block" : "wfp.allow").Key("body").Open().Key("stringValue").Str(Title(r.eventId)).Close();
+  j.Key("eventName")
+      .Str(block ? "wfp.block" : "wfp.allow")
+      .Key("body")
+      .Open()
+      .Key("stringValue")
+      .Str(Title(r.eventId))
+      .Close();
   j.Key("attributes").OpenArray();
   std::string dataKey;
   for (const Attribute& at : a) {
@@ -895,9 +1023,12 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
       j.Str(at.key);
     }
     j.Key("value").Open();
-    if (at.type == Attribute::Str) j.Key("stringValue").Str(at.str);
-    else if (at.num == std::floor(at.num) && std::isfinite(at.num)) j.Key("intValue").NumText(at.num);
-    else j.Key("doubleValue").Num(at.num);
+    if (at.type == Attribute::Str)
+      j.Key("stringValue").Str(at.str);
+    else if (at.num == std::floor(at.num) && std::isfinite(at.num))
+      j.Key("intValue").NumText(at.num);
+    else
+      j.Key("doubleValue").Num(at.num);
     j.Close().Close();
   }
   j.CloseArray().Close().CloseArray().Close().CloseArray().Close().CloseArray().Close();
@@ -907,10 +1038,14 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
 }  // namespace
 
 bool ParseEventFormat(std::string_view name, EventFormat& out) {
-  if (name == "json") out = EventFormat::Json;
-  else if (name == "ecs") out = EventFormat::Ecs;
-  else if (name == "otel") out = EventFormat::Otel;
-  else return false;
+  if (name == "json")
+    out = EventFormat::Json;
+  else if (name == "ecs")
+    out = EventFormat::Ecs;
+  else if (name == "otel")
+    out = EventFormat::Otel;
+  else
+    return false;
   return true;
 }
 
@@ -918,10 +1053,17 @@ void AppendFormatted(EventFormat format, const BlockEvent& e, const Fold& fold, 
                      std::string& out) {
   const std::vector<DataEntry>& data = JsData(*e.record);
   switch (format) {
-    case EventFormat::Json: AppendJson(e, fold, data, out); break;
-    case EventFormat::Ecs: AppendEcs(e, data, out); break;
-    case EventFormat::Otel: AppendOtel(e, data, context, out); break;
-    case EventFormat::Objects: break;
+    case EventFormat::Json:
+      AppendJson(e, fold, data, out);
+      break;
+    case EventFormat::Ecs:
+      AppendEcs(e, data, out);
+      break;
+    case EventFormat::Otel:
+      AppendOtel(e, data, context, out);
+      break;
+    case EventFormat::Objects:
+      break;
   }
 }
 

@@ -19,11 +19,21 @@ void AppendJsonString(std::string_view s, std::string& out) {
     out.append(s.data() + clean, i - clean);
     clean = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out += kHex[c >> 4];
@@ -37,14 +47,19 @@ void AppendJsonString(std::string_view s, std::string& out) {
 // A System value: a number when its text is one, null when the record has none, else the text.
 void AppendNumberOrText(std::string_view text, std::string& out) {
   uint64_t v = 0;
-  if (text.empty()) out += "null";
-  else if (ParseDecimal(text, v) && v < (uint64_t{1} << 53)) out.append(text);
-  else AppendJsonString(text, out);
+  if (text.empty())
+    out += "null";
+  else if (ParseDecimal(text, v) && v < (uint64_t{1} << 53))
+    out.append(text);
+  else
+    AppendJsonString(text, out);
 }
 
 void AppendTextOrNull(std::string_view text, std::string& out) {
-  if (text.empty()) out += "null";
-  else AppendJsonString(text, out);
+  if (text.empty())
+    out += "null";
+  else
+    AppendJsonString(text, out);
 }
 
 }  // namespace
@@ -53,8 +68,10 @@ ExportSink::ExportSink(ExportFormat format, uint32_t batchRecords, DeliveryQueue
     : format_(format), batchRecords_(batchRecords ? batchRecords : 1), queue_(queue) {}
 
 void ExportSink::OnRecord(const EventRecord& record, const Position&) {
-  if (format_ == ExportFormat::Xml) AppendXmlLine(record.xml, batch_.text);
-  else AppendJsonLine(record, batch_.text);
+  if (format_ == ExportFormat::Xml)
+    AppendXmlLine(record.xml, batch_.text);
+  else
+    AppendJsonLine(record, batch_.text);
   ++batch_.events;
   if (batch_.events >= batchRecords_ || batch_.text.size() >= kBatchBytes) Flush();
 }
@@ -94,9 +111,12 @@ void ExportSink::AppendXmlLine(std::string_view xml, std::string& out) {
       case In::Text:
         if (c == '<') {
           if (textHasBreak && textOnlySpace) out.resize(textStart);  // layout between elements
-          if (xml.compare(i, 4, "<!--") == 0) in = In::Comment;
-          else if (xml.compare(i, 9, "<![CDATA[") == 0) in = In::CData;
-          else in = In::Tag;
+          if (xml.compare(i, 4, "<!--") == 0)
+            in = In::Comment;
+          else if (xml.compare(i, 9, "<![CDATA[") == 0)
+            in = In::CData;
+          else
+            in = In::Tag;
           out += c;
           continue;
         }
@@ -125,19 +145,28 @@ void ExportSink::AppendXmlLine(std::string_view xml, std::string& out) {
         continue;
       case In::Quoted:
         if (c == quote) in = In::Tag;
-        if (c == '\n') out += "&#xA;";
-        else if (c == '\r') out += "&#xD;";
-        else if (c == '\t') out += "&#x9;";
-        else out += c;
+        if (c == '\n')
+          out += "&#xA;";
+        else if (c == '\r')
+          out += "&#xD;";
+        else if (c == '\t')
+          out += "&#x9;";
+        else
+          out += c;
         continue;
       case In::Comment:
-        if (c == '>' && xml.compare(i - 2, 3, "-->") == 0) in = In::Tag, --i;  // the '>' ends it as a tag
-        else out += c == '\n' || c == '\r' ? ' ' : c;
+        if (c == '>' && xml.compare(i - 2, 3, "-->") == 0)
+          in = In::Tag, --i;  // the '>' ends it as a tag
+        else
+          out += c == '\n' || c == '\r' ? ' ' : c;
         continue;
       case In::CData:
-        if (c == '>' && xml.compare(i - 2, 3, "]]>") == 0) in = In::Tag, --i;
-        else if (c == '\n' || c == '\r') out.append("]]>").append(c == '\n' ? "&#xA;" : "&#xD;").append("<![CDATA[");
-        else out += c;
+        if (c == '>' && xml.compare(i - 2, 3, "]]>") == 0)
+          in = In::Tag, --i;
+        else if (c == '\n' || c == '\r')
+          out.append("]]>").append(c == '\n' ? "&#xA;" : "&#xD;").append("<![CDATA[");
+        else
+          out += c;
         continue;
     }
   }
@@ -146,11 +175,15 @@ void ExportSink::AppendXmlLine(std::string_view xml, std::string& out) {
 
 void ExportSink::AppendJsonLine(const EventRecord& r, std::string& out) {
   out += "{\"eventId\":";
-  if (r.hasEventId) out += std::to_string(r.eventId);
-  else out += "null";
+  if (r.hasEventId)
+    out += std::to_string(r.eventId);
+  else
+    out += "null";
   out += ",\"recordId\":";
-  if (r.hasRecordId) out += std::to_string(r.recordId);
-  else out += "null";
+  if (r.hasRecordId)
+    out += std::to_string(r.recordId);
+  else
+    out += "null";
   out += ",\"timeCreated\":";
   AppendTextOrNull(r.systemTime, out);
   out += ",\"provider\":";

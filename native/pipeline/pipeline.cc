@@ -29,9 +29,9 @@ Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
       recordIdsAscend_(options.recordIdsAscend),
       resume_(std::move(options.resume)),
       resumeClaimed_(resume_.inputs.size(), false),
-      coalescer_(options.coalesceMs > 0 ? std::make_unique<Coalescer>(options.coalesceMs,
-                                                                      std::max<size_t>(1, options.coalesceMaxHeld))
-                                        : nullptr),
+      coalescer_(options.coalesceMs > 0
+                     ? std::make_unique<Coalescer>(options.coalesceMs, std::max<size_t>(1, options.coalesceMaxHeld))
+                     : nullptr),
       batchSize_(options.batchSize),
       queue_(queue) {
   // A live log resumed inside an epoch: it ends at the record ID the bookmark gives.
@@ -88,10 +88,10 @@ void Pipeline::OnInputsKnown() {
   for (size_t i = 0; i < resume_.inputs.size(); ++i) {
     const ResumeInput& r = resume_.inputs[i];
     if (resumeClaimed_[i] || (r.done && !(resume_.inEpoch && resume_.epochInput == i))) continue;
-    Fail(kErrBookmarkInput, "input " + std::to_string(i + 1) + " of the bookmark (its first " +
-                                std::to_string(r.identity.headLength) +
-                                " bytes) is not among the inputs, and was not read to its end: inputs are found by "
-                                "their first bytes, so a renamed file is found, but a replaced or truncated one is not");
+    Fail(kErrBookmarkInput,
+         "input " + std::to_string(i + 1) + " of the bookmark (its first " + std::to_string(r.identity.headLength) +
+             " bytes) is not among the inputs, and was not read to its end: inputs are found by "
+             "their first bytes, so a renamed file is found, but a replaced or truncated one is not");
     return;
   }
 }
@@ -183,7 +183,8 @@ void Pipeline::Add(const BlockEvent& event, const Position& at) {
       enricher_->Enrich(event, enrichment_);
       annotated.enrichment = &enrichment_;
       // What the record could not tell (no FilterOrigin, or Unknown): the filter's provider can.
-      if (enrichment_.otherProvider && annotated.decidedBy == DecidedBy::Unknown) annotated.decidedBy = DecidedBy::OtherProvider;
+      if (enrichment_.otherProvider && annotated.decidedBy == DecidedBy::Unknown)
+        annotated.decidedBy = DecidedBy::OtherProvider;
     }
     e = &annotated;
   }
@@ -201,8 +202,8 @@ void Pipeline::EndEpoch() {
   dropFolds_ = 0;
   if (!coalescer_ || coalescer_->empty()) return;
   std::vector<std::unique_ptr<HeldEvent>> folds = coalescer_->TakeAll();
-  BatchEpoch epoch{++epochs_, 0, folds.size(), std::min<uint64_t>(dropped, folds.size()), lastAt_.inputIndex,
-                   lastAt_.end, Progress()};
+  BatchEpoch epoch{++epochs_,          0,           folds.size(), std::min<uint64_t>(dropped, folds.size()),
+                   lastAt_.inputIndex, lastAt_.end, Progress()};
   if (lastAt_.end == kNoOffset) {  // a live log: by record IDs, which only grow
     epoch.end = lastRecordId_;
     const EventRecord* first = folds.front()->event().record;
@@ -221,7 +222,8 @@ void Pipeline::EndEpoch() {
 
 std::vector<BatchProgress> Pipeline::Progress() const {
   std::vector<BatchProgress> progress;
-  for (uint32_t i = 0; i < inputs_.size(); ++i) progress.push_back(BatchProgress{i, inputs_[i].progress, inputs_[i].done});
+  for (uint32_t i = 0; i < inputs_.size(); ++i)
+    progress.push_back(BatchProgress{i, inputs_[i].progress, inputs_[i].done});
   return progress;
 }
 
@@ -229,14 +231,17 @@ std::vector<BatchProgress> Pipeline::Progress() const {
 // prints them and takes no bookmark).
 void Pipeline::Emit(const BlockEvent& event, const Position& at) {
   if (builder_.empty()) batchStarted_ = Clock::now();
-  if (format_ != EventFormat::Objects) builder_.AddFormatted(format_, event, Fold{}, formatContext_);
-  else builder_.Add(event, at);
+  if (format_ != EventFormat::Objects)
+    builder_.AddFormatted(format_, event, Fold{}, formatContext_);
+  else
+    builder_.Add(event, at);
 }
 
 void Pipeline::EmitFold(const HeldEvent& held, uint64_t epoch, uint64_t index) {
   if (format_ != EventFormat::Objects)
     builder_.AddFormatted(format_, held.event(), Fold{held.count, held.firstMs, held.lastMs}, formatContext_);
-  else builder_.AddFold(held.event(), held.count, held.firstMs, held.lastMs, epoch, index);
+  else
+    builder_.AddFold(held.event(), held.count, held.firstMs, held.lastMs, epoch, index);
 }
 
 void Pipeline::OnIssue(Issue issue) {

@@ -39,10 +39,10 @@ struct PipelineOptions {
   uint64_t afterRecordId = 0;
   // The source's record IDs only grow (a live log): a record at or below one already seen is a repeat.
   bool recordIdsAscend = false;
-  ResumePoint resume;  // replays
+  ResumePoint resume;     // replays
   double coalesceMs = 0;  // > 0 folds repeats (see Coalescer)
   size_t coalesceMaxHeld = 4096;
-  EventFilter filter;     // only matching events go on (before enrichment and coalescing)
+  EventFilter filter;                         // only matching events go on (before enrichment and coalescing)
   EventFormat format = EventFormat::Objects;  // Json, Ecs, Otel: batches carry the events' lines
   FormatContext formatContext;
   std::unique_ptr<Enricher> enricher;  // adds machine state to each event (live sources on Windows); may be null
@@ -80,8 +80,8 @@ class Pipeline final : public RecordSink {
 
  private:
   struct Input {
-    uint64_t skipUpTo = 0;   // records ending at or before this were delivered by an earlier watcher
-    uint64_t progress = 0;   // the end of the last record handled
+    uint64_t skipUpTo = 0;  // records ending at or before this were delivered by an earlier watcher
+    uint64_t progress = 0;  // the end of the last record handled
     bool done = false;
     std::string name;
   };
@@ -116,16 +116,16 @@ class Pipeline final : public RecordSink {
   ResumePoint resume_;
   std::vector<bool> resumeClaimed_;  // which of resume_.inputs matched an input
   std::vector<Input> inputs_;
-  bool stopped_ = false;             // a fatal problem of the pipeline's own (a bookmark that does not fit)
+  bool stopped_ = false;  // a fatal problem of the pipeline's own (a bookmark that does not fit)
   std::unique_ptr<Coalescer> coalescer_;
-  uint64_t epochs_ = 0;              // epochs ended so far
-  bool forcedEpoch_ = false;         // resuming inside an epoch: it ends at resume_'s record
+  uint64_t epochs_ = 0;       // epochs ended so far
+  bool forcedEpoch_ = false;  // resuming inside an epoch: it ends at resume_'s record
   uint32_t forcedInput_ = 0;
   uint64_t forcedEnd_ = 0;
-  uint64_t dropFolds_ = 0;           // folds of the resumed epoch that were delivered before
-  bool emittingEpoch_ = false;       // batches flushed meanwhile hold part of an epoch: no progress yet
-  Position lastAt_;                  // the last record's position, for an epoch's end
-  uint64_t lastRecordId_ = 0;        // and its record ID (a live log's epochs end by record ID)
+  uint64_t dropFolds_ = 0;      // folds of the resumed epoch that were delivered before
+  bool emittingEpoch_ = false;  // batches flushed meanwhile hold part of an epoch: no progress yet
+  Position lastAt_;             // the last record's position, for an epoch's end
+  uint64_t lastRecordId_ = 0;   // and its record ID (a live log's epochs end by record ID)
   uint32_t batchSize_;
   DeliveryQueue& queue_;
   BatchBuilder builder_;

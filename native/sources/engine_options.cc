@@ -97,8 +97,9 @@ std::string EngineOptionRecord::Serialize() const {
                 before.collect, before.keywords, turnedOnCollect ? 1 : 0, addedKeywords);
   std::string out = buffer;
   for (size_t i = 0; i < owners.size(); ++i) {
-    std::snprintf(buffer, sizeof buffer, "%s{\"pid\":%" PRIu32 ",\"processStart\":\"%" PRIu64 "\",\"watcher\":\"%" PRIu64 "\"}",
-                  i ? "," : "", owners[i].pid, owners[i].processStart, owners[i].watcher);
+    std::snprintf(buffer, sizeof buffer,
+                  "%s{\"pid\":%" PRIu32 ",\"processStart\":\"%" PRIu64 "\",\"watcher\":\"%" PRIu64 "\"}", i ? "," : "",
+                  owners[i].pid, owners[i].processStart, owners[i].watcher);
     out += buffer;
   }
   return out + "]}\n";
@@ -153,7 +154,8 @@ void RecordChange(EngineOptionRecord& record, EngineOptionValues current, Engine
   if (!record.changed()) record.before = current;
   record.turnedOnCollect = record.turnedOnCollect || change.turnOnCollect;
   record.addedKeywords |= change.addKeywords;
-  if (std::find(record.owners.begin(), record.owners.end(), owner) == record.owners.end()) record.owners.push_back(owner);
+  if (std::find(record.owners.begin(), record.owners.end(), owner) == record.owners.end())
+    record.owners.push_back(owner);
 }
 
 EngineOptionValues RestoredValues(const EngineOptionRecord& record, EngineOptionValues current) {

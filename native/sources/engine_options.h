@@ -34,7 +34,7 @@ struct EngineOptionOwner {
 };
 
 struct EngineOptionRecord {
-  EngineOptionValues before;   // as they were before the first recorded change
+  EngineOptionValues before;  // as they were before the first recorded change
   bool turnedOnCollect = false;
   uint32_t addedKeywords = 0;  // the keyword bits that were off and were turned on
   std::vector<EngineOptionOwner> owners;

@@ -19,7 +19,7 @@ namespace {
 
 constexpr DWORD kSpeculativePullMs = 5000;  // self-heal against a lost wake-up (Vector's lesson)
 constexpr DWORD kMaxBatch = 64;
-constexpr uint32_t kGrowAfterCalls = 16;    // EvtNext calls without RPC_S_INVALID_BOUND before the batch doubles
+constexpr uint32_t kGrowAfterCalls = 16;  // EvtNext calls without RPC_S_INVALID_BOUND before the batch doubles
 constexpr DWORD kBackoffFirstMs = 250;
 constexpr DWORD kBackoffMaxMs = 30000;
 
@@ -53,7 +53,8 @@ bool IsTransientSubscribe(DWORD code, bool resubscribe) {
 }
 
 bool IsBookmarkGone(DWORD code) {
-  return code == win32::kNotFound || code == win32::kEvtQueryResultStale || code == win32::kEvtQueryResultInvalidPosition;
+  return code == win32::kNotFound || code == win32::kEvtQueryResultStale ||
+         code == win32::kEvtQueryResultInvalidPosition;
 }
 
 }  // namespace
@@ -76,8 +77,9 @@ std::string BuildQuery(const EventSelection& selection, bool policyChanges) {
     size_t j = i;
     while (j + 1 < wanted.size() && wanted[j + 1] == wanted[j] + 1) ++j;
     if (!ids.empty()) ids += " or ";
-    ids += j - i >= 2 ? "(EventID >= " + std::to_string(wanted[i]) + " and EventID <= " + std::to_string(wanted[j]) + ")"
-                      : "EventID=" + std::to_string(wanted[i]) + (j > i ? " or EventID=" + std::to_string(wanted[j]) : "");
+    ids += j - i >= 2
+               ? "(EventID >= " + std::to_string(wanted[i]) + " and EventID <= " + std::to_string(wanted[j]) + ")"
+               : "EventID=" + std::to_string(wanted[i]) + (j > i ? " or EventID=" + std::to_string(wanted[j]) : "");
     i = j + 1;
   }
   return "<QueryList><Query Id=\"0\" Path=\"" + channel + "\"><Select Path=\"" + channel + "\">*[System[(" + ids +
@@ -112,7 +114,8 @@ bool EventLogSource::WaitOrStop(unsigned long milliseconds) {
 
 void EventLogSource::Fatal(RecordSink& sink, const char* api, unsigned long code) {
   const std::string channel(kSecurityChannel);
-  std::string what = std::string(api) + " failed on " + channel + ": " + SystemMessage(code) + " (" + std::to_string(code) + ")";
+  std::string what =
+      std::string(api) + " failed on " + channel + ": " + SystemMessage(code) + " (" + std::to_string(code) + ")";
   const auto report = [&](const ErrorCode& error, std::string hint) {
     sink.OnIssue(Issue{&error, std::move(what), channel, -1, static_cast<int64_t>(code), std::move(hint)});
   };
@@ -131,19 +134,22 @@ void EventLogSource::Fatal(RecordSink& sink, const char* api, unsigned long code
 }
 
 void EventLogSource::Transient(RecordSink& sink, std::string message, unsigned long code) {
-  sink.OnIssue(Issue{&kErrEventLogTransient, std::move(message), std::string(kSecurityChannel), -1, static_cast<int64_t>(code)});
+  sink.OnIssue(
+      Issue{&kErrEventLogTransient, std::move(message), std::string(kSecurityChannel), -1, static_cast<int64_t>(code)});
 }
 
 bool EventLogSource::Render(void* event, unsigned long& code) {
   DWORD used = 0, properties = 0;
   if (render_.size() < 4096) render_.resize(4096);
   DWORD bytes = static_cast<DWORD>(render_.size() * sizeof(wchar_t));
-  if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used, &properties)) {
+  if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used,
+                 &properties)) {
     code = GetLastError();
     if (code != win32::kInsufficientBuffer) return false;
     render_.resize(used / sizeof(wchar_t) + 1);
     bytes = static_cast<DWORD>(render_.size() * sizeof(wchar_t));
-    if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used, &properties)) {
+    if (!EvtRender(nullptr, static_cast<EVT_HANDLE>(event), EvtRenderEventXml, bytes, render_.data(), &used,
+                   &properties)) {
       code = GetLastError();
       return false;
     }
@@ -156,8 +162,9 @@ bool EventLogSource::Render(void* event, unsigned long& code) {
 
 bool EventLogSource::QueryFirst(const wchar_t* query, bool newestFirst, unsigned long& code) {
   const std::wstring channel = Widen(kSecurityChannel);
-  EVT_HANDLE results = EvtQuery(nullptr, channel.c_str(), query,
-                                EvtQueryChannelPath | (newestFirst ? EvtQueryReverseDirection : EvtQueryForwardDirection));
+  EVT_HANDLE results =
+      EvtQuery(nullptr, channel.c_str(), query,
+               EvtQueryChannelPath | (newestFirst ? EvtQueryReverseDirection : EvtQueryForwardDirection));
   if (!results) {
     code = GetLastError();
     return false;
@@ -354,7 +361,8 @@ void EventLogSource::Run(RecordSink& sink) {
   DWORD backoff = kBackoffFirstMs;
   while (!sink.Stopping()) {
     std::optional<std::chrono::milliseconds> due = sink.IdleTimeout();
-    const DWORD timeout = due ? std::min<DWORD>(kSpeculativePullMs, static_cast<DWORD>(due->count())) : kSpeculativePullMs;
+    const DWORD timeout =
+        due ? std::min<DWORD>(kSpeculativePullMs, static_cast<DWORD>(due->count())) : kSpeculativePullMs;
     const DWORD w = WaitForMultipleObjects(2, waits, FALSE, timeout);
     if (w == WAIT_OBJECT_0 || w == WAIT_FAILED) break;
     switch (Drain(sink)) {

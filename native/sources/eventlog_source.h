@@ -51,8 +51,8 @@ class EventLogSource final : public EventSource {
   std::wstring query_;
   Win32Event stop_{true, false};
   Win32Event signal_{false, true};  // auto-reset and initially set: the first wait drains the backlog
-  void* subscription_ = nullptr;  // EVT_HANDLE
-  uint32_t batch_;             // EvtNext's batch: halved on RPC_S_INVALID_BOUND, grown back after a while
+  void* subscription_ = nullptr;    // EVT_HANDLE
+  uint32_t batch_;                  // EvtNext's batch: halved on RPC_S_INVALID_BOUND, grown back after a while
   uint32_t callsSinceHalved_ = 0;
   uint64_t lastRecordId_ = 0;  // the last record handed on (or the 'now' floor): a resubscription starts after it
   bool floorKnown_ = false;    // 'now': the newest record at the start was found

@@ -48,8 +48,10 @@ constexpr size_t MaxHeadBytes() {
 InputOptions ReadInputOptions(OptionReader& options) {
   InputOptions o;
   if (std::optional<double> minutes = options.Number("utcOffsetMinutes")) {
-    if (*minutes != static_cast<int32_t>(*minutes) || *minutes < -1080 || *minutes > 1080) options.Fail("utcOffsetMinutes must be whole minutes from -1080 to 1080");
-    else o.utcOffsetMinutes = static_cast<int32_t>(*minutes);
+    if (*minutes != static_cast<int32_t>(*minutes) || *minutes < -1080 || *minutes > 1080)
+      options.Fail("utcOffsetMinutes must be whole minutes from -1080 to 1080");
+    else
+      o.utcOffsetMinutes = static_cast<int32_t>(*minutes);
   }
   return o;
 }

@@ -27,7 +27,9 @@ class StopSignal {
 struct FileIdentity {
   uint64_t volume = 0;
   uint64_t file[2] = {0, 0};
-  bool operator==(const FileIdentity& o) const { return volume == o.volume && file[0] == o.file[0] && file[1] == o.file[1]; }
+  bool operator==(const FileIdentity& o) const {
+    return volume == o.volume && file[0] == o.file[0] && file[1] == o.file[1];
+  }
   bool operator!=(const FileIdentity& o) const { return !(*this == o); }
 };
 

@@ -138,7 +138,8 @@ class InotifyWaiter final : public FileChangeWaiter {
   bool Watch(const std::string& path, std::string& error) override {
     // The folder: a successor created or renamed into place; a second watch of it is the same one.
     if (inotify_add_watch(inotify_, FolderOf(path).c_str(), IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) < 0 ||
-        inotify_add_watch(inotify_, path.c_str(), IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF | IN_DELETE_SELF) < 0) {
+        inotify_add_watch(inotify_, path.c_str(),
+                          IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF | IN_DELETE_SELF) < 0) {
       error = std::strerror(errno);
       return false;
     }

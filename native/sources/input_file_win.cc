@@ -96,9 +96,12 @@ class WinInputFile final : public InputFile {
     if (!pending_) return Ready::Readable;
     HANDLE handles[2] = {stop_, overlapped_.hEvent};
     switch (WaitForMultipleObjects(2, handles, FALSE, timeout ? static_cast<DWORD>(timeout->count()) : INFINITE)) {
-      case WAIT_OBJECT_0: return Ready::Stopped;
-      case WAIT_TIMEOUT: return Ready::TimedOut;
-      default: return Ready::Readable;  // done, or the wait failed: Read() tells
+      case WAIT_OBJECT_0:
+        return Ready::Stopped;
+      case WAIT_TIMEOUT:
+        return Ready::TimedOut;
+      default:
+        return Ready::Readable;  // done, or the wait failed: Read() tells
     }
   }
 
@@ -212,7 +215,8 @@ class WinChangeWaiter final : public FileChangeWaiter {
     DWORD r = WaitForMultipleObjects(static_cast<DWORD>(handles.size()), handles.data(), FALSE, ms);
     if (r == WAIT_TIMEOUT) return bounded ? Woken::Changed : Woken::TimedOut;  // bounded: check the sizes again
     if (r == WAIT_OBJECT_0 || r == WAIT_FAILED) return Woken::Interrupted;
-    if (r > WAIT_OBJECT_0 + 1 && r < WAIT_OBJECT_0 + handles.size()) FindNextChangeNotification(handles[r - WAIT_OBJECT_0]);
+    if (r > WAIT_OBJECT_0 + 1 && r < WAIT_OBJECT_0 + handles.size())
+      FindNextChangeNotification(handles[r - WAIT_OBJECT_0]);
     return Woken::Changed;
   }
 
@@ -236,9 +240,9 @@ std::unique_ptr<StopSignal> StopSignal::Create(std::string& error) {
 
 std::unique_ptr<InputFile> InputFile::Open(const std::string& path, const StopSignal& stop, std::string& error,
                                            bool& notFound) {
-  HANDLE h = CreateFileW(Widen(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                         nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_OVERLAPPED,
-                         nullptr);
+  HANDLE h =
+      CreateFileW(Widen(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_OVERLAPPED, nullptr);
   if (h == INVALID_HANDLE_VALUE) {
     DWORD code = GetLastError();
     notFound = code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND;
@@ -247,7 +251,8 @@ std::unique_ptr<InputFile> InputFile::Open(const std::string& path, const StopSi
   }
   const DWORD type = GetFileType(h);
   BY_HANDLE_FILE_INFORMATION info;
-  if (type == FILE_TYPE_DISK && GetFileInformationByHandle(h, &info) && (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+  if (type == FILE_TYPE_DISK && GetFileInformationByHandle(h, &info) &&
+      (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
     CloseHandle(h);
     notFound = false;
     error = "is a directory";
@@ -269,9 +274,9 @@ std::unique_ptr<InputFile> InputFile::Open(const std::string& path, const StopSi
 
 bool InputFile::IdentityOf(const std::string& path, FileIdentity& out) {
   // Attributes only, sharing everything: the writer and other readers are not disturbed.
-  HANDLE h = CreateFileW(Widen(path).c_str(), FILE_READ_ATTRIBUTES,
-                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
-                         FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  HANDLE h =
+      CreateFileW(Widen(path).c_str(), FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                  nullptr, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
   if (h == INVALID_HANDLE_VALUE) return false;  // none (or deleted, its last handle still open)
   const bool ok = IdentityOfHandle(h, out);
   CloseHandle(h);
@@ -282,7 +287,8 @@ std::vector<std::string> InputFile::Siblings(const std::string& path) {
   std::vector<std::string> out;
   const std::string prefix = FolderPrefix(path);
   WIN32_FIND_DATAW found;
-  HANDLE find = FindFirstFileExW(Widen(prefix + "*").c_str(), FindExInfoBasic, &found, FindExSearchNameMatch, nullptr, 0);
+  HANDLE find =
+      FindFirstFileExW(Widen(prefix + "*").c_str(), FindExInfoBasic, &found, FindExSearchNameMatch, nullptr, 0);
   if (find == INVALID_HANDLE_VALUE) return out;
   do {
     if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;

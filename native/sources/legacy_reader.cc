@@ -8,7 +8,7 @@
 namespace wfp {
 namespace {
 
-constexpr uint32_t kRereadMs = 5000;  // NotifyChangeEventLog signals are pulsed and can be missed
+constexpr uint32_t kRereadMs = 5000;    // NotifyChangeEventLog signals are pulsed and can be missed
 constexpr uint32_t kMaxRead = 0x7ffff;  // ReadEventLogW's largest buffer
 constexpr uint32_t kBackoffFirstMs = 250;
 constexpr uint32_t kBackoffMaxMs = 30000;
@@ -32,11 +32,13 @@ bool LegacyReader::Open(RecordSink& sink, bool first) {
     const uint32_t code = log_.Open(notifyError);
     if (code == 0) {  // the backoff is reset by a read that works, not by an open
       if (notifyError)
-        Transient(sink, "NotifyChangeEventLog failed (" + CodeText(notifyError) + "); re-reading every 5 s", notifyError);
+        Transient(sink, "NotifyChangeEventLog failed (" + CodeText(notifyError) + "); re-reading every 5 s",
+                  notifyError);
       return true;
     }
     if (first && code == win32::kAccessDenied) {
-      sink.OnIssue(Issue{&kErrAccessDenied, "OpenEventLogW failed on " + std::string(kSecurityChannel) + " (" + CodeText(code) + ")",
+      sink.OnIssue(Issue{&kErrAccessDenied,
+                         "OpenEventLogW failed on " + std::string(kSecurityChannel) + " (" + CodeText(code) + ")",
                          std::string(kSecurityChannel), -1, static_cast<int64_t>(code), log_.AccessHint()});
       return false;
     }

@@ -62,8 +62,8 @@ class LegacyReader {
   const InsertionLayouts& layouts_;
   StartAt from_;
   uint64_t bookmarkedRecord_;
-  uint32_t resumeAt_ = 0;   // a record that exists to seek to (read again, and skipped by the pipeline); 0: none
-  bool seek_ = false;       // the next read seeks to resumeAt_
+  uint32_t resumeAt_ = 0;  // a record that exists to seek to (read again, and skipped by the pipeline); 0: none
+  bool seek_ = false;      // the next read seeks to resumeAt_
   bool seekRefused_ = false;
   bool corruptReported_ = false;
   uint32_t backoffMs_;

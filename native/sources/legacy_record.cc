@@ -51,18 +51,33 @@ const Layouts& AllLayouts() {
     using Names = std::vector<std::string>;
     const Names bindListen = {"ProcessId", "Application", "SourceAddress", "SourcePort",
                               "Protocol",  "FilterRTID",  "LayerName",     "LayerRTID"};
-    const Names packet = {"ProcessId", "Application", "Direction", "SourceAddress", "SourcePort", "DestAddress",
-                          "DestPort",  "Protocol",    "FilterRTID", "LayerName",    "LayerRTID"};
+    const Names packet = {"ProcessId", "Application", "Direction",  "SourceAddress", "SourcePort", "DestAddress",
+                          "DestPort",  "Protocol",    "FilterRTID", "LayerName",     "LayerRTID"};
     Names connection0 = packet;
     connection0[0] = "ProcessID";
     Names connection1 = connection0;
     connection1.insert(connection1.end(), {"RemoteUserID", "RemoteMachineID"});
-    const Names connection3 = {
-        "ProcessID", "Application", "Direction", "SourceAddress", "SourcePort", "DestAddress", "DestPort",
-        "Protocol", "InterfaceIndex", "FilterOrigin", "FilterRTID", "LayerName", "LayerRTID", "RemoteUserID",
-        "RemoteMachineID", "OriginalProfile", "CurrentProfile", "IsLoopback", "HasRemoteDynamicKeywordAddress"};
-    const Names mac = {"Direction", "SourceAddress", "DestAddress", "EtherType", "MediaType",
-                       "InterfaceType", "VlanTag", "FilterRTID", "LayerName", "LayerRTID"};
+    const Names connection3 = {"ProcessID",
+                               "Application",
+                               "Direction",
+                               "SourceAddress",
+                               "SourcePort",
+                               "DestAddress",
+                               "DestPort",
+                               "Protocol",
+                               "InterfaceIndex",
+                               "FilterOrigin",
+                               "FilterRTID",
+                               "LayerName",
+                               "LayerRTID",
+                               "RemoteUserID",
+                               "RemoteMachineID",
+                               "OriginalProfile",
+                               "CurrentProfile",
+                               "IsLoopback",
+                               "HasRemoteDynamicKeywordAddress"};
+    const Names mac = {"Direction",     "SourceAddress", "DestAddress", "EtherType", "MediaType",
+                       "InterfaceType", "VlanTag",       "FilterRTID",  "LayerName", "LayerRTID"};
     const Names policyChange = {"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId",
                                 "CategoryId",     "SubcategoryId",   "SubcategoryGuid",   "AuditPolicyChanges"};
     // Leaked on purpose: no destructor runs at exit while a watcher thread might still read it.
@@ -110,7 +125,8 @@ size_t ParseEventLogRecord(const uint8_t* data, size_t size, LegacyRecord& out) 
   constexpr uint32_t kSignature = 0x654c664c;  // "LfLe"
   if (size < kHeader + 4) return 0;
   const uint32_t length = U32(data);
-  if (length < kHeader + 4 || length > size || U32(data + 4) != kSignature || U32(data + length - 4) != length) return 0;
+  if (length < kHeader + 4 || length > size || U32(data + 4) != kSignature || U32(data + length - 4) != length)
+    return 0;
   out.recordNumber = U32(data + 8);
   out.timeGenerated = U32(data + 12);
   out.eventId = U32(data + 20) & 0xFFFF;
@@ -179,7 +195,8 @@ const InsertionLayout* InsertionLayouts::Find(uint32_t eventId, size_t stringCou
   return found != fromMetadata_.end() ? &found->second : BuiltInLayout(eventId, stringCount);
 }
 
-void ToEventRecord(const LegacyRecord& r, const InsertionLayouts& layouts, EventRecord& out, std::vector<std::string>& scratch) {
+void ToEventRecord(const LegacyRecord& r, const InsertionLayouts& layouts, EventRecord& out,
+                   std::vector<std::string>& scratch) {
   out.Clear();
   scratch.clear();
   scratch.reserve(r.strings.size() + 1);

@@ -78,9 +78,10 @@ void LegacySource::Run(RecordSink& sink) {
   // The field names of each event and version, from the installed manifest: Windows 11 added fields
   // to 5152 and 5157 that no fixed table can know in advance.
   InsertionLayouts layouts;
-  const uint32_t code = ReadEventTemplates(kSecurityAuditingProvider, [&](uint32_t id, uint32_t version, std::string_view xml) {
-    if (sink.Wants(id)) layouts.AddTemplate(id, version, xml);
-  });
+  const uint32_t code =
+      ReadEventTemplates(kSecurityAuditingProvider, [&](uint32_t id, uint32_t version, std::string_view xml) {
+        if (sink.Wants(id)) layouts.AddTemplate(id, version, xml);
+      });
   if (code)
     sink.OnIssue(Issue{&kErrEventLogMetadata,
                        "the event templates of " + std::string(kSecurityAuditingProvider) + " could not be read: " +

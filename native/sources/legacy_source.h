@@ -36,7 +36,7 @@ class LegacySource final : public EventSource, private LegacyLog {
   std::string AccessHint() override;
 
   LiveStart start_;
-  void* log_ = nullptr;     // HANDLE from OpenEventLogW
+  void* log_ = nullptr;              // HANDLE from OpenEventLogW
   Win32Event notify_{false, false};  // for NotifyChangeEventLog
   Win32Event stop_{true, false};
 };

@@ -34,11 +34,16 @@ Direction DirectionOf(uint32_t msFwpDirection) {
 
 sv TypeName(NetEventType type) {
   switch (type) {
-    case NetEventType::ClassifyDrop: return "classifyDrop";
-    case NetEventType::ClassifyAllow: return "classifyAllow";
-    case NetEventType::CapabilityDrop: return "capabilityDrop";
-    case NetEventType::CapabilityAllow: return "capabilityAllow";
-    case NetEventType::ClassifyDropMac: return "classifyDropMac";
+    case NetEventType::ClassifyDrop:
+      return "classifyDrop";
+    case NetEventType::ClassifyAllow:
+      return "classifyAllow";
+    case NetEventType::CapabilityDrop:
+      return "capabilityDrop";
+    case NetEventType::CapabilityAllow:
+      return "capabilityAllow";
+    case NetEventType::ClassifyDropMac:
+      return "classifyDropMac";
   }
   return "";
 }
@@ -90,8 +95,10 @@ std::string SidToString(const std::vector<uint8_t>& sid) {
   char part[32];
   std::string out = "S-1-";
   // ConvertSidToStringSid writes an authority of 2^32 or more in hex.
-  if (authority >> 32) std::snprintf(part, sizeof part, "0x%012" PRIX64, authority);
-  else std::snprintf(part, sizeof part, "%" PRIu64, authority);
+  if (authority >> 32)
+    std::snprintf(part, sizeof part, "0x%012" PRIX64, authority);
+  else
+    std::snprintf(part, sizeof part, "%" PRIu64, authority);
   out += part;
   for (size_t i = 0; i < sid[1]; ++i) {
     const uint8_t* p = sid.data() + 8 + 4 * i;
@@ -237,9 +244,12 @@ bool NetEventMapper::Map(const NetEventFacts& f, BlockEvent& out) {
   const bool allowed = f.type == NetEventType::ClassifyAllow || f.type == NetEventType::CapabilityAllow;
   const std::optional<NetEventLayer> layer = f.layerId ? LayerForRuntimeId(*f.layerId) : std::nullopt;
   Kind kind = Kind::Packet;
-  if (f.type == NetEventType::ClassifyDropMac) kind = Kind::Mac;
-  else if (f.type == NetEventType::CapabilityDrop || f.type == NetEventType::CapabilityAllow) kind = Kind::Connection;
-  else if (layer) kind = layer->kind;
+  if (f.type == NetEventType::ClassifyDropMac)
+    kind = Kind::Mac;
+  else if (f.type == NetEventType::CapabilityDrop || f.type == NetEventType::CapabilityAllow)
+    kind = Kind::Connection;
+  else if (layer)
+    kind = layer->kind;
   const EventInfo* info = TrafficEventFor(kind, allowed ? Action::Allow : Action::Block);
   if (!info) return false;
 
@@ -255,7 +265,8 @@ bool NetEventMapper::Map(const NetEventFacts& f, BlockEvent& out) {
   out.kind = kind;
   out.action = info->action;
   // Listen and bind events have no direction in the Security log either.
-  out.direction = f.hasClassifyDetails && kind != Kind::Listen && kind != Kind::Bind ? DirectionOf(f.direction) : Direction::None;
+  out.direction =
+      f.hasClassifyDetails && kind != Kind::Listen && kind != Kind::Bind ? DirectionOf(f.direction) : Direction::None;
 
   // The endpoints are the host's and the peer's; Source and Dest are derived as the Security log
   // writes them (the sender of the first packet first).
@@ -399,7 +410,8 @@ bool NetEventMapper::Map(const NetEventFacts& f, BlockEvent& out) {
 
 std::string NetEventBookmark::Format() const {
   char text[96];
-  std::snprintf(text, sizeof text, "wfp-netevents/1;t=%" PRIu64 ";n=%" PRIu32 ";h=%08" PRIx32, timeStamp, ordinal, hash);
+  std::snprintf(text, sizeof text, "wfp-netevents/1;t=%" PRIu64 ";n=%" PRIu32 ";h=%08" PRIx32, timeStamp, ordinal,
+                hash);
   return text;
 }
 
@@ -426,8 +438,10 @@ std::optional<NetEventBookmark> NetEventBookmark::Parse(sv text) {
 }
 
 NetEventBookmark NetEventCursor::Advance(uint64_t timeStamp, uint32_t hash) {
-  if (!last_ || timeStamp > last_->timeStamp) last_ = NetEventBookmark{timeStamp, 1, hash};
-  else if (timeStamp == last_->timeStamp) last_ = NetEventBookmark{timeStamp, last_->ordinal + 1, hash};
+  if (!last_ || timeStamp > last_->timeStamp)
+    last_ = NetEventBookmark{timeStamp, 1, hash};
+  else if (timeStamp == last_->timeStamp)
+    last_ = NetEventBookmark{timeStamp, last_->ordinal + 1, hash};
   return *last_;
 }
 

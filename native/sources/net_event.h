@@ -32,9 +32,9 @@ enum class NetEventType : uint32_t {
 
 // FWPM_NET_EVENT_FLAG_*: which header fields an event sets.
 namespace net_event_flag {
-inline constexpr uint32_t kIpProtocol = 0x1, kLocalAddr = 0x2, kRemoteAddr = 0x4, kLocalPort = 0x8,
-                          kRemotePort = 0x10, kAppId = 0x20, kUserId = 0x40, kScopeId = 0x80, kIpVersion = 0x100,
-                          kReauthReason = 0x200, kPackageId = 0x400;
+inline constexpr uint32_t kIpProtocol = 0x1, kLocalAddr = 0x2, kRemoteAddr = 0x4, kLocalPort = 0x8, kRemotePort = 0x10,
+                          kAppId = 0x20, kUserId = 0x40, kScopeId = 0x80, kIpVersion = 0x100, kReauthReason = 0x200,
+                          kPackageId = 0x400;
 }  // namespace net_event_flag
 
 // FWPM_NET_EVENT_KEYWORD_*: what FWPM_ENGINE_NET_EVENT_MATCH_ANY_KEYWORDS adds to what is collected.
@@ -61,8 +61,8 @@ struct NetEventFacts {
   uint16_t localPort = 0;   // ICMP: the type
   uint16_t remotePort = 0;  // ICMP: the code
   uint32_t scopeId = 0;
-  std::u16string appId;                // an NT device path, without its terminating NUL
-  std::vector<uint8_t> userSid;        // binary SID, empty when absent
+  std::u16string appId;          // an NT device path, without its terminating NUL
+  std::vector<uint8_t> userSid;  // binary SID, empty when absent
   std::vector<uint8_t> packageSid;
   // From the type-specific part.
   uint64_t filterId = 0;

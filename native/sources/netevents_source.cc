@@ -213,7 +213,8 @@ DWORD ReadOptions(HANDLE engine, EngineOptionValues& out) {
 DWORD WriteOptions(HANDLE engine, EngineOptionValues from, EngineOptionValues to) {
   DWORD rc = ERROR_SUCCESS;
   if (to.collect != from.collect) rc = SetOption(engine, fwp::kEngineCollectNetEvents, to.collect);
-  if (rc == ERROR_SUCCESS && to.keywords != from.keywords) rc = SetOption(engine, fwp::kEngineNetEventMatchAnyKeywords, to.keywords);
+  if (rc == ERROR_SUCCESS && to.keywords != from.keywords)
+    rc = SetOption(engine, fwp::kEngineNetEventMatchAnyKeywords, to.keywords);
   return rc;
 }
 
@@ -228,7 +229,8 @@ bool Alive(const EngineOptionOwner& owner) {
   HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, owner.pid);
   if (!process) return GetLastError() == ERROR_ACCESS_DENIED;  // a process we may not look at is one that runs
   DWORD code = 0;
-  const bool running = GetExitCodeProcess(process, &code) && code == STILL_ACTIVE && ProcessStart(process) == owner.processStart;
+  const bool running =
+      GetExitCodeProcess(process, &code) && code == STILL_ACTIVE && ProcessStart(process) == owner.processStart;
   CloseHandle(process);
   return running;
 }
@@ -287,7 +289,8 @@ class StateFile {
     const std::string text = record.Serialize();
     HANDLE f = CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
     DWORD written = 0;
-    const bool ok = f != INVALID_HANDLE_VALUE && WriteFile(f, text.data(), static_cast<DWORD>(text.size()), &written, nullptr) &&
+    const bool ok = f != INVALID_HANDLE_VALUE &&
+                    WriteFile(f, text.data(), static_cast<DWORD>(text.size()), &written, nullptr) &&
                     written == text.size() && FlushFileBuffers(f);
     const DWORD code = GetLastError();
     if (f != INVALID_HANDLE_VALUE) CloseHandle(f);
@@ -342,8 +345,8 @@ NetEventsSource::NetEventsSource(LiveStart start, std::optional<NetEventBookmark
       context_{&handoff_, nullptr} {
   context_.signal = signal_.handle();
   namespace keyword = net_event_keyword;
-  const bool blocks = selection_.Contains(5157) || selection_.Contains(5152) || selection_.Contains(5155) ||
-                      selection_.Contains(5159);
+  const bool blocks =
+      selection_.Contains(5157) || selection_.Contains(5152) || selection_.Contains(5155) || selection_.Contains(5159);
   if (blocks) types_.push_back(NetEventType::ClassifyDrop);
   if (selection_.Contains(5157)) {
     types_.push_back(NetEventType::CapabilityDrop);
@@ -395,7 +398,8 @@ NetEventsSource::Outcome NetEventsSource::Failed(RecordSink& sink, const char* a
     return Outcome::Retry;
   }
   if (code == win32::kAccessDenied) {
-    sink.OnIssue(Issue{&kErrAccessDenied, std::move(what), std::string(kInput), -1, static_cast<int64_t>(code), AccessHint()});
+    sink.OnIssue(
+        Issue{&kErrAccessDenied, std::move(what), std::string(kInput), -1, static_cast<int64_t>(code), AccessHint()});
     return Outcome::Fatal;
   }
   sink.OnIssue(Issue{&kErrNetEvents, std::move(what), std::string(kInput), -1, static_cast<int64_t>(code)});
@@ -462,7 +466,8 @@ NetEventsSource::Outcome NetEventsSource::Connect(RecordSink& sink, bool reconne
   return list ? List(sink, engine, reconnecting) : Outcome::Ok;
 }
 
-NetEventsSource::Outcome NetEventsSource::Subscribe(RecordSink& sink, void* engine) {
+// One condition per net event type the watcher wants: what the subscription and the listing both ask for.
+std::vector<FWPM_FILTER_CONDITION0> NetEventsSource::TypeConditions() const {
   std::vector<FWPM_FILTER_CONDITION0> conditions;
   for (NetEventType type : types_) {
     if (api_.version == 1 && type != NetEventType::ClassifyDrop) continue;  // FWPM_NET_EVENT1 knows no others
@@ -473,6 +478,11 @@ NetEventsSource::Outcome NetEventsSource::Subscribe(RecordSink& sink, void* engi
     c.conditionValue.uint32 = static_cast<UINT32>(type);
     conditions.push_back(c);
   }
+  return conditions;
+}
+
+NetEventsSource::Outcome NetEventsSource::Subscribe(RecordSink& sink, void* engine) {
+  std::vector<FWPM_FILTER_CONDITION0> conditions = TypeConditions();
   FWPM_NET_EVENT_ENUM_TEMPLATE0 filter{};
   filter.endTime = ToFileTime(UINT64_MAX >> 1);
   filter.numFilterConditions = static_cast<UINT32>(conditions.size());
@@ -482,9 +492,15 @@ NetEventsSource::Outcome NetEventsSource::Subscribe(RecordSink& sink, void* engi
   HANDLE engineHandle = static_cast<HANDLE>(engine), handle = nullptr;
   DWORD rc;
   switch (api_.version) {
-    case 1: rc = SubscribeAs<FWPM_NET_EVENT1>(api_, engineHandle, subscription, &context_, &handle); break;
-    case 2: rc = SubscribeAs<fwp::NetEvent2>(api_, engineHandle, subscription, &context_, &handle); break;
-    default: rc = SubscribeAs<fwp::NetEvent3>(api_, engineHandle, subscription, &context_, &handle); break;
+    case 1:
+      rc = SubscribeAs<FWPM_NET_EVENT1>(api_, engineHandle, subscription, &context_, &handle);
+      break;
+    case 2:
+      rc = SubscribeAs<fwp::NetEvent2>(api_, engineHandle, subscription, &context_, &handle);
+      break;
+    default:
+      rc = SubscribeAs<fwp::NetEvent3>(api_, engineHandle, subscription, &context_, &handle);
+      break;
   }
   if (rc != ERROR_SUCCESS) return Failed(sink, "FwpmNetEventSubscribe", rc);
   subscription_ = handle;
@@ -493,16 +509,7 @@ NetEventsSource::Outcome NetEventsSource::Subscribe(RecordSink& sink, void* engi
 }
 
 NetEventsSource::Outcome NetEventsSource::List(RecordSink& sink, void* engine, bool reconnecting) {
-  std::vector<FWPM_FILTER_CONDITION0> conditions;
-  for (NetEventType type : types_) {
-    if (api_.version == 1 && type != NetEventType::ClassifyDrop) continue;
-    FWPM_FILTER_CONDITION0 c{};
-    c.fieldKey = fwp::kConditionNetEventType;
-    c.matchType = FWP_MATCH_EQUAL;
-    c.conditionValue.type = FWP_UINT32;
-    c.conditionValue.uint32 = static_cast<UINT32>(type);
-    conditions.push_back(c);
-  }
+  std::vector<FWPM_FILTER_CONDITION0> conditions = TypeConditions();
   FWPM_NET_EVENT_ENUM_TEMPLATE0 filter{};
   filter.endTime = ToFileTime(Now() + 864000000000ull);  // a day ahead: whatever the buffer holds now
   filter.numFilterConditions = static_cast<UINT32>(conditions.size());
@@ -512,9 +519,15 @@ NetEventsSource::Outcome NetEventsSource::List(RecordSink& sink, void* engine, b
   if (rc != ERROR_SUCCESS) return Failed(sink, "FwpmNetEventCreateEnumHandle0", rc);
   std::vector<NetEventFacts> listed;
   switch (api_.version) {
-    case 1: rc = ListAs<FWPM_NET_EVENT1>(api_, engineHandle, enumHandle, listed); break;
-    case 2: rc = ListAs<fwp::NetEvent2>(api_, engineHandle, enumHandle, listed); break;
-    default: rc = ListAs<fwp::NetEvent3>(api_, engineHandle, enumHandle, listed); break;
+    case 1:
+      rc = ListAs<FWPM_NET_EVENT1>(api_, engineHandle, enumHandle, listed);
+      break;
+    case 2:
+      rc = ListAs<fwp::NetEvent2>(api_, engineHandle, enumHandle, listed);
+      break;
+    default:
+      rc = ListAs<fwp::NetEvent3>(api_, engineHandle, enumHandle, listed);
+      break;
   }
   FwpmNetEventDestroyEnumHandle0(engineHandle, enumHandle);
   if (rc != ERROR_SUCCESS) return Failed(sink, "FwpmNetEventEnum", rc);
@@ -527,10 +540,11 @@ NetEventsSource::Outcome NetEventsSource::List(RecordSink& sink, void* engine, b
   if (const std::optional<NetEventBookmark>& last = cursor_.last()) {
     NetEventCursor::Resume r = NetEventCursor::Locate(*last, keys);
     if (!r.found)
-      sink.OnGap(reconnecting ? "the filter engine's buffer no longer reaches back to the last event delivered before "
-                                "the connection was lost; net events in between may be missing"
-                              : "the bookmarked net event is no longer in the filter engine's buffer (it holds about "
-                                "100 to 150 events and is emptied at reboot); reading goes on from the oldest one after it");
+      sink.OnGap(reconnecting
+                     ? "the filter engine's buffer no longer reaches back to the last event delivered before "
+                       "the connection was lost; net events in between may be missing"
+                     : "the bookmarked net event is no longer in the filter engine's buffer (it holds about "
+                       "100 to 150 events and is emptied at reboot); reading goes on from the oldest one after it");
     first = r.first;
   } else if (reconnecting && start_.at == StartAt::Now) {
     // Nothing was delivered yet: what the buffer holds since the watcher started.
@@ -556,7 +570,8 @@ void NetEventsSource::Drain(RecordSink& sink) {
   if (dropped)
     sink.OnIssue(Issue{&kErrEventsLost,
                        std::to_string(dropped) + " net events were dropped: the hand-off from WFP's callback thread (" +
-                           std::to_string(handoff_.capacity()) + " events) was full while JavaScript took events slower "
+                           std::to_string(handoff_.capacity()) +
+                           " events) was full while JavaScript took events slower "
                            "than they came; raise highWaterMark or take events faster",
                        std::string(kInput)});
   for (const NetEventFacts& f : drained_) {
@@ -573,8 +588,11 @@ NetEventsSource::Outcome NetEventsSource::Watch(RecordSink& sink) {
   sink.OnIdle();
   while (!sink.Stopping()) {
     const auto now = std::chrono::steady_clock::now();
-    DWORD timeout = now >= nextCheck ? 0 : static_cast<DWORD>(std::chrono::ceil<std::chrono::milliseconds>(nextCheck - now).count());
-    if (std::optional<std::chrono::milliseconds> due = sink.IdleTimeout()) timeout = std::min<DWORD>(timeout, static_cast<DWORD>(due->count()));
+    DWORD timeout = now >= nextCheck
+                        ? 0
+                        : static_cast<DWORD>(std::chrono::ceil<std::chrono::milliseconds>(nextCheck - now).count());
+    if (std::optional<std::chrono::milliseconds> due = sink.IdleTimeout())
+      timeout = std::min<DWORD>(timeout, static_cast<DWORD>(due->count()));
     const DWORD w = WaitForMultipleObjects(2, waits, FALSE, timeout);
     if (w == WAIT_OBJECT_0 || w == WAIT_FAILED) return Outcome::Stopped;
     if (w == WAIT_OBJECT_0 + 1) Drain(sink);
@@ -596,10 +614,11 @@ NetEventsSource::Outcome NetEventsSource::Check(RecordSink& sink) {
   const DWORD rc = GetOption(static_cast<HANDLE>(engine), fwp::kEngineCollectNetEvents, collect);
   if (rc != ERROR_SUCCESS) return Failed(sink, "FwpmEngineGetOption0", rc);
   if (collect != 0) return Outcome::Ok;
-  sink.OnIssue(Issue{&kErrEventsLost,
-                     "another program turned WFP net-event collection off (FWPM_ENGINE_COLLECT_NET_EVENTS); it is turned "
-                     "on again, and events in between were not collected",
-                     std::string(kInput)});
+  sink.OnIssue(
+      Issue{&kErrEventsLost,
+            "another program turned WFP net-event collection off (FWPM_ENGINE_COLLECT_NET_EVENTS); it is turned "
+            "on again, and events in between were not collected",
+            std::string(kInput)});
   return EnsureOptions(sink, engine);
 }
 
@@ -633,7 +652,8 @@ NetEventsSource::Outcome NetEventsSource::EnsureOptions(RecordSink& sink, void* 
   bool corrupt = false;
   EngineOptionRecord record = file.Load(corrupt).value_or(EngineOptionRecord{});
   if (corrupt)
-    sink.OnIssue(Issue{&kErrFileRead, "the engine-option record " + file.path() + " cannot be read; what it recorded is not restored",
+    sink.OnIssue(Issue{&kErrFileRead,
+                       "the engine-option record " + file.path() + " cannot be read; what it recorded is not restored",
                        file.path()});
   record.owners.erase(std::remove_if(record.owners.begin(), record.owners.end(),
                                      [&](const EngineOptionOwner& o) { return !(o == owner_) && !Alive(o); }),
@@ -648,7 +668,8 @@ NetEventsSource::Outcome NetEventsSource::EnsureOptions(RecordSink& sink, void* 
   }
   const EngineOptionChange change = NeededChange(current, neededKeywords_);
   if (!change.any()) {
-    if (!record.changed()) file.Save(record, error);  // a restored record is removed
+    if (!record.changed())
+      file.Save(record, error);  // a restored record is removed
     else if (std::find(record.owners.begin(), record.owners.end(), owner_) == record.owners.end()) {
       // What another watcher turned on is what this one relies on: it stays until both are done.
       RecordChange(record, current, change, owner_);
@@ -660,12 +681,14 @@ NetEventsSource::Outcome NetEventsSource::EnsureOptions(RecordSink& sink, void* 
   RecordChange(record, current, change, owner_);
   if (!file.Save(record, error)) {
     if (change.turnOnCollect) {
-      sink.OnIssue(Issue{&kErrNetEvents, "WFP net-event collection is off and turning it on cannot be recorded: " + error,
+      sink.OnIssue(Issue{&kErrNetEvents,
+                         "WFP net-event collection is off and turning it on cannot be recorded: " + error,
                          file.path()});
       return Outcome::Fatal;
     }
-    sink.OnIssue(Issue{&kErrEventsLost, "the engine-option change cannot be recorded, so it is not made (" + error +
-                                            "): permitted and app-container events are not collected",
+    sink.OnIssue(Issue{&kErrEventsLost,
+                       "the engine-option change cannot be recorded, so it is not made (" + error +
+                           "): permitted and app-container events are not collected",
                        file.path()});
     return Outcome::Ok;
   }
@@ -687,14 +710,15 @@ NetEventsSource::Outcome NetEventsSource::EnsureOptions(RecordSink& sink, void* 
   const bool denied = rc == win32::kAccessDenied;
   if (!change.turnOnCollect) {
     sink.OnIssue(Issue{&kErrEventsLost,
-                       "FwpmEngineSetOption0 could not add the keywords permitted and app-container events need: " + why +
-                           "; those events are not collected",
+                       "FwpmEngineSetOption0 could not add the keywords permitted and app-container events need: " +
+                           why + "; those events are not collected",
                        std::string(kInput), -1, static_cast<int64_t>(rc), denied ? AccessHint() : ""});
     return Outcome::Ok;
   }
   sink.OnIssue(Issue{denied ? &kErrAccessDenied : &kErrNetEvents,
                      "WFP net-event collection is off (FWPM_ENGINE_COLLECT_NET_EVENTS = 0, a machine-wide setting that "
-                     "another program may have changed) and FwpmEngineSetOption0 could not turn it on: " + why,
+                     "another program may have changed) and FwpmEngineSetOption0 could not turn it on: " +
+                         why,
                      std::string(kInput), -1, static_cast<int64_t>(rc), denied ? AccessHint() : ""});
   return Outcome::Fatal;
 }
@@ -723,7 +747,8 @@ void NetEventsSource::ReleaseOptions() {
     file.Save(record, error);  // no owner left: the next watcher restores it
     return;
   }
-  if (WriteOptions(static_cast<HANDLE>(engine), current, RestoredValues(record, current)) == ERROR_SUCCESS) record = EngineOptionRecord{};
+  if (WriteOptions(static_cast<HANDLE>(engine), current, RestoredValues(record, current)) == ERROR_SUCCESS)
+    record = EngineOptionRecord{};
   file.Save(record, error);
 }
 

@@ -37,14 +37,15 @@ class NetEventsSource final : public EventSource {
   // What the WFP callback is given: where to put the event and whom to wake.
   struct CallbackContext {
     NetEventHandoff* handoff;
-    void* signal;      // HANDLE
-    int version = 0;   // of the FWPM_NET_EVENT structures the subscription delivers
+    void* signal;     // HANDLE
+    int version = 0;  // of the FWPM_NET_EVENT structures the subscription delivers
   };
 
  private:
   enum class Outcome { Ok, Retry, Fatal, Stopped };
   Outcome Connect(RecordSink& sink, bool reconnecting);
   Outcome Subscribe(RecordSink& sink, void* engine);
+  std::vector<FWPM_FILTER_CONDITION0> TypeConditions() const;
   Outcome List(RecordSink& sink, void* engine, bool reconnecting);
   Outcome Watch(RecordSink& sink);
   Outcome Check(RecordSink& sink);
@@ -70,7 +71,7 @@ class NetEventsSource final : public EventSource {
   CallbackContext context_;
   fwp::NetEventApi api_;
   void* subscription_ = nullptr;  // HANDLE from FwpmNetEventSubscribe
-  uint64_t startedAt_ = 0;  // FILETIME at which the watcher started: where 'now' begins
+  uint64_t startedAt_ = 0;        // FILETIME at which the watcher started: where 'now' begins
   uint64_t subscribedAt_ = 0;
   NetEventCursor cursor_;
   NetEventOverlap overlap_;

@@ -72,12 +72,12 @@ struct ReplaySource::Successor {
 // The tracker's own view of one followed path.
 struct ReplaySource::Track {
   std::string path;
-  std::unique_ptr<InputFile> live;  // its own handle of the file the path names
-  FileIdentity identity;            // of that file
-  uint64_t size = 0;                // its size at the last look
-  std::string head;                 // the first bytes of its current content
-  std::string tail;                 // its last bytes at the last look
-  std::vector<FileIdentity> handed; // the last copies handed over
+  std::unique_ptr<InputFile> live;   // its own handle of the file the path names
+  FileIdentity identity;             // of that file
+  uint64_t size = 0;                 // its size at the last look
+  std::string head;                  // the first bytes of its current content
+  std::string tail;                  // its last bytes at the last look
+  std::vector<FileIdentity> handed;  // the last copies handed over
   std::optional<FileIdentity> unopenable;
   std::deque<Successor> found;  // under mutex_
 };
@@ -136,7 +136,8 @@ bool ReplaySource::Rewritten(Input& in, const char* read, size_t size) {
   if (fileSize < end || fileSize < in.seenSize) return true;
   // The head as it is known after these bytes: a chunk read at its end completes it.
   const size_t headPart = at == in.head.size() && at < kMarkBytes ? std::min(size, kMarkBytes - in.head.size()) : 0;
-  if (!Holds(*in.file, 0, in.head, scratch_) || !Holds(*in.file, at, std::string(read ? read : "", headPart), scratch_) ||
+  if (!Holds(*in.file, 0, in.head, scratch_) ||
+      !Holds(*in.file, at, std::string(read ? read : "", headPart), scratch_) ||
       !Holds(*in.file, at - in.tail.size(), in.tail, scratch_))
     return true;
   in.seenSize = std::max(in.seenSize, fileSize);
@@ -172,7 +173,8 @@ void ReplaySource::Restart(Input& in, RecordSink& sink, Followed* f) {
   if (f) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::deque<Successor>& found = f->track->found;
-    while (!found.empty() && (found.front().kind == Successor::Kind::Copy || found.front().kind == Successor::Kind::Lost)) {
+    while (!found.empty() &&
+           (found.front().kind == Successor::Kind::Copy || found.front().kind == Successor::Kind::Lost)) {
       verdicts.push_back(std::move(found.front()));
       found.pop_front();
     }
@@ -321,9 +323,12 @@ bool ReplaySource::ReadAvailable(Input& in, RecordSink& sink, Followed* f) {
       continue;
     }
     if (!in.announced) Announce(in, sink, at == 0 ? std::string_view(buffer_.data(), size) : HeadOf(*in.file));
-    if (at == in.head.size() && at < kMarkBytes) in.head.append(buffer_.data(), std::min(size, kMarkBytes - in.head.size()));
-    if (size >= kMarkBytes) in.tail.assign(buffer_.data() + size - kMarkBytes, kMarkBytes);
-    else in.tail.append(buffer_.data(), size).erase(0, in.tail.size() > kMarkBytes ? in.tail.size() - kMarkBytes : 0);
+    if (at == in.head.size() && at < kMarkBytes)
+      in.head.append(buffer_.data(), std::min(size, kMarkBytes - in.head.size()));
+    if (size >= kMarkBytes)
+      in.tail.assign(buffer_.data() + size - kMarkBytes, kMarkBytes);
+    else
+      in.tail.append(buffer_.data(), size).erase(0, in.tail.size() > kMarkBytes ? in.tail.size() - kMarkBytes : 0);
     in.pump.Feed(buffer_.data(), size, sink);
     sink.OnProgress();
   }
@@ -337,7 +342,8 @@ void ReplaySource::Follow(Followed& f, RecordSink& sink) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       std::deque<Successor>& found = f.track->found;
-      if (!found.empty() && (found.front().kind == Successor::Kind::NewFile || found.front().kind == Successor::Kind::Problem)) {
+      if (!found.empty() &&
+          (found.front().kind == Successor::Kind::NewFile || found.front().kind == Successor::Kind::Problem)) {
         if (found.front().kind == Successor::Kind::Problem) {
           Issue issue = std::move(found.front().issue);
           found.pop_front();
@@ -436,8 +442,8 @@ void ReplaySource::Look(Track& t) {
   uint64_t size = 0;
   if (!t.live->Stat(identity, size, error)) return;
   std::string scratch;
-  const bool rewritten = size < t.size || !Holds(*t.live, 0, t.head, scratch) ||
-                         !Holds(*t.live, t.size - t.tail.size(), t.tail, scratch);
+  const bool rewritten =
+      size < t.size || !Holds(*t.live, 0, t.head, scratch) || !Holds(*t.live, t.size - t.tail.size(), t.tail, scratch);
   if (rewritten && t.size > 0) {
     // Rewritten in place: keep its copy now, before a later rotation renames or removes it. The copy
     // begins and, where the last look ended, ends as the content did.
@@ -487,7 +493,8 @@ std::vector<ReplaySource::Input> ReplaySource::AnnounceAll(RecordSink& sink) {
     bool notFound = false;
     Input in(path, InputFile::Open(path, *stop_, error, notFound), inputOptions_);
     if (!in.file) {
-      failures.push_back(Issue{notFound ? &kErrFileNotFound : &kErrFileRead, "cannot open " + path + ": " + error, path});
+      failures.push_back(
+          Issue{notFound ? &kErrFileNotFound : &kErrFileRead, "cannot open " + path + ": " + error, path});
       continue;
     }
     std::string_view head;
@@ -568,8 +575,10 @@ void ReplaySource::Run(RecordSink& sink) {
       sink.OnIssue(Issue{&kErrFollowUnavailable, "cannot watch " + path + ": " + error, path});
     }
     if (!ReadAvailable(in, sink)) continue;
-    if (follow) followed.push_back(Followed{std::move(in), nullptr, false});
-    else EndInput(in, sink);
+    if (follow)
+      followed.push_back(Followed{std::move(in), nullptr, false});
+    else
+      EndInput(in, sink);
   }
   if (followed.empty() || sink.Stopping()) return;
 
@@ -608,8 +617,10 @@ void ReplaySource::Run(RecordSink& sink) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       auto woken = [&] { return passDone_ != seen || stopping_; };
-      if (!timeout) changed_.wait(lock, woken);
-      else if (!changed_.wait_for(lock, *timeout, woken)) continue;  // held events fell due
+      if (!timeout)
+        changed_.wait(lock, woken);
+      else if (!changed_.wait_for(lock, *timeout, woken))
+        continue;  // held events fell due
       if (stopping_) return;
       seen = passDone_;
     }

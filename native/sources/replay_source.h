@@ -1,9 +1,9 @@
 // Replays recorded event XML, .evtx files or the firewall's own log from files, in the order given;
 // with `follow`, keeps waiting for records appended to them (as `tail -F`), woken by the OS, through
-// rotations, however far behind the reader is (paused, or a slow listener): a file renamed or deleted and created again is read to its end
-// before its successor, one truncated or rewritten in place (copytruncate) is read on from its rotated
-// copy, and what cannot be read is reported. A pipe (a FIFO, `<(...)`) is read as its writer writes,
-// to its end. Options: `files` (paths, read in order), `follow`, `utcOffsetMinutes` (InputOptions).
+// rotations, however far behind the reader is (paused, or a slow listener): a file renamed or deleted and created again
+// is read to its end before its successor, one truncated or rewritten in place (copytruncate) is read on from its
+// rotated copy, and what cannot be read is reported. A pipe (a FIFO, `<(...)`) is read as its writer writes, to its
+// end. Options: `files` (paths, read in order), `follow`, `utcOffsetMinutes` (InputOptions).
 //
 // Every input is announced to the sink by its first bytes (RecordSink::OnInputOpened) before any
 // record is read: the files as given, and a pipe once its first read returned. In follow mode each

@@ -55,9 +55,9 @@ class OptionReader {
 
 // What every source is given besides its own options.
 struct SourceContext {
-  EventSelection selection;     // the traffic event IDs the watcher reports
-  bool policyChanges = false;   // also read audit policy changes (4719)
-  std::function<void()> streamDrained;  // a stream source: the writer may write again
+  EventSelection selection;              // the traffic event IDs the watcher reports
+  bool policyChanges = false;            // also read audit policy changes (4719)
+  std::function<void()> streamDrained;   // a stream source: the writer may write again
   std::shared_ptr<WfpEngine> wfpEngine;  // Windows: the engine session the enricher shares; null elsewhere
 };
 
@@ -66,8 +66,8 @@ enum class StartAt { Now, Oldest, Bookmark };
 
 struct LiveStart {
   StartAt at = StartAt::Now;
-  std::string bookmark;      // with StartAt::Bookmark
-  uint64_t recordId = 0;     // with StartAt::Bookmark: the bookmarked record (the TypeScript layer reads it)
+  std::string bookmark;   // with StartAt::Bookmark
+  uint64_t recordId = 0;  // with StartAt::Bookmark: the bookmarked record (the TypeScript layer reads it)
 };
 
 // Reads `from` ('now', 'oldest', 'bookmark'), `bookmark` and `afterRecordId`; fails the reader on

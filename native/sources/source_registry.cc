@@ -14,11 +14,9 @@ namespace wfp {
 namespace {
 
 constexpr SourceType kSourceTypes[] = {
-    {"files", false, false, &ReplaySource::Create},
-    {"stream", false, false, &StreamSource::Create},
+    {"files", false, false, &ReplaySource::Create},      {"stream", false, false, &StreamSource::Create},
 #ifdef _WIN32
-    {"eventlog", true, false, &EventLogSource::Create},
-    {"legacy", true, false, &LegacySource::Create},
+    {"eventlog", true, false, &EventLogSource::Create},  {"legacy", true, false, &LegacySource::Create},
     {"netevents", true, true, &NetEventsSource::Create},
 #endif
 };

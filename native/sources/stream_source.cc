@@ -6,7 +6,10 @@ namespace wfp {
 
 StreamSource::StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain,
                            InputOptions inputOptions)
-    : name_(std::move(name)), inputOptions_(inputOptions), maxBuffered_(maxBufferedBytes), onDrain_(std::move(onDrain)) {}
+    : name_(std::move(name)),
+      inputOptions_(inputOptions),
+      maxBuffered_(maxBufferedBytes),
+      onDrain_(std::move(onDrain)) {}
 
 namespace {
 constexpr size_t kMaxBufferedBytes = 4 << 20;
@@ -71,8 +74,10 @@ void StreamSource::Run(RecordSink& sink) {
         std::optional<std::chrono::milliseconds> timeout = sink.IdleTimeout();
         lock.lock();
         auto ready = [&] { return !chunks_.empty() || ended_ || interrupted_; };
-        if (!timeout) wake_.wait(lock, ready);
-        else if (!wake_.wait_for(lock, *timeout, ready)) continue;  // held events fell due
+        if (!timeout)
+          wake_.wait(lock, ready);
+        else if (!wake_.wait_for(lock, *timeout, ready))
+          continue;  // held events fell due
       }
       if (interrupted_) return;
       taken.swap(chunks_);

@@ -18,7 +18,8 @@ namespace wfp {
 
 class StreamSource final : public EventSource, public StreamInput {
  public:
-  StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain, InputOptions inputOptions = {});
+  StreamSource(std::string name, size_t maxBufferedBytes, std::function<void()> onDrain,
+               InputOptions inputOptions = {});
   static std::unique_ptr<EventSource> Create(OptionReader& options, const SourceContext& context);
 
   // JavaScript thread.

@@ -28,15 +28,19 @@ std::optional<std::string> UnreadableInput::Describe(std::string_view head) {
     return std::nullopt;
   if (starts("PK\x03\x04")) return std::string("a zip archive: extract it first");
   if (starts("BZh")) return std::string("bzip2-compressed data: decompress it first (bunzip2)");
-  if (starts("\xFD" "7zXZ")) return std::string("xz-compressed data: decompress it first (unxz)");
+  if (starts("\xFD"
+             "7zXZ"))
+    return std::string("xz-compressed data: decompress it first (unxz)");
   if (starts("\x28\xB5\x2F\xFD")) return std::string("zstd-compressed data: decompress it first (unzstd)");
   if (starts("7z\xBC\xAF\x27\x1C")) return std::string("a 7-Zip archive: extract it first");
   // UTF-16 without a byte-order mark: every other byte of ASCII text is zero.
   size_t zerosEven = 0, zerosOdd = 0, control = 0;
   for (size_t i = 0; i < head.size(); ++i) {
     const unsigned char c = byte(i);
-    if (c == 0) (i % 2 ? zerosOdd : zerosEven)++;
-    else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ++control;
+    if (c == 0)
+      (i % 2 ? zerosOdd : zerosEven)++;
+    else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      ++control;
   }
   const size_t pairs = head.size() / 2;
   // Event XML reads it when it starts with markup, as XML 1.0 (appendix F) tells it by the zero bytes
@@ -50,8 +54,9 @@ std::optional<std::string> UnreadableInput::Describe(std::string_view head) {
   };
   if (pairs >= 2 && zerosOdd * 10 >= pairs * 9 && zerosEven == 0) {
     if (startsWithMarkup(false)) return std::nullopt;
-    return std::string("UTF-16 little-endian text without a byte-order mark that is not XML (as PowerShell's > "
-                       "can write); convert it to UTF-8, or write it with Out-File -Encoding utf8");
+    return std::string(
+        "UTF-16 little-endian text without a byte-order mark that is not XML (as PowerShell's > "
+        "can write); convert it to UTF-8, or write it with Out-File -Encoding utf8");
   }
   if (pairs >= 2 && zerosEven * 10 >= pairs * 9 && zerosOdd == 0) {
     if (startsWithMarkup(true)) return std::nullopt;
@@ -69,7 +74,8 @@ void UnreadableInput::Feed(const char* data, size_t size, RecordSink& sink) {
   head_.append(data, std::min(size, kHeadBytes));
   reported_ = true;
   sink.OnIssue(Issue{&kErrUnreadableInput,
-                     "cannot read " + input_ + ": it looks like " + Describe(head_).value_or("binary data"), input_, 0});
+                     "cannot read " + input_ + ": it looks like " + Describe(head_).value_or("binary data"), input_,
+                     0});
 }
 
 }  // namespace wfp

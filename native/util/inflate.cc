@@ -70,10 +70,13 @@ struct Huffman {
 
 constexpr uint16_t kLengthBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
                                       31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-constexpr uint8_t kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr uint16_t kDistBase[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
-                                    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-constexpr uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+constexpr uint8_t kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                      2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+constexpr uint16_t kDistBase[30] = {1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
+                                    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
+                                    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+constexpr uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
+                                    6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 constexpr uint8_t kCodeLengthOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 uint32_t Le32(const unsigned char* p) {
@@ -213,9 +216,12 @@ bool GzipInflater::ReadBlock(std::string& out) {
     }
     std::string error;
     switch (Codes(in, lit, dist, block, error)) {
-      case Step::Short: return false;
-      case Step::Bad: return Fail(error), false;
-      case Step::Done: break;
+      case Step::Short:
+        return false;
+      case Step::Bad:
+        return Fail(error), false;
+      case Step::Done:
+        break;
     }
   } else {
     return Fail("invalid deflate block type 3"), false;
@@ -260,14 +266,22 @@ GzipInflater::Status GzipInflater::Feed(const char* data, size_t size, std::stri
         stage_ = Stage::Header;
         progressed = true;
         break;
-      case Stage::Header: progressed = ReadHeader(); break;
-      case Stage::Blocks: progressed = ReadBlock(out); break;
-      case Stage::Trailer: progressed = ReadTrailer(); break;
-      case Stage::Failed: return Status::Error;
+      case Stage::Header:
+        progressed = ReadHeader();
+        break;
+      case Stage::Blocks:
+        progressed = ReadBlock(out);
+        break;
+      case Stage::Trailer:
+        progressed = ReadTrailer();
+        break;
+      case Stage::Failed:
+        return Status::Error;
     }
     if (stage_ == Stage::Failed) return Status::Error;
     if (!progressed) {
-      if (in_.size() > kMaxPending) return Fail("a deflate block larger than 64 MiB: the gzip data are corrupt"), Status::Error;
+      if (in_.size() > kMaxPending)
+        return Fail("a deflate block larger than 64 MiB: the gzip data are corrupt"), Status::Error;
       return Status::Ok;
     }
   }

@@ -30,8 +30,8 @@ class GzipInflater {
   bool ReadTrailer();
   void Fail(std::string message);
 
-  std::string in_;    // input not yet consumed (from a byte boundary)
-  size_t bit_ = 0;    // bits of in_[0] already consumed (between blocks a block may start mid-byte)
+  std::string in_;       // input not yet consumed (from a byte boundary)
+  size_t bit_ = 0;       // bits of in_[0] already consumed (between blocks a block may start mid-byte)
   std::string history_;  // the last 32 KiB of output, for back-references
   Stage stage_ = Stage::Header;
   bool lastBlock_ = false;

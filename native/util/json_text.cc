@@ -104,14 +104,30 @@ void AppendJsonString(std::string& out, std::string_view s) {
     }
     ++i;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\0': out.append("\xEF\xBF\xBD"); break;  // as in the batches' strings, where NUL separates them
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\0':
+        out.append("\xEF\xBF\xBD");
+        break;  // as in the batches' strings, where NUL separates them
       default:
         out.append("\\u00");
         out.push_back(kHex[c >> 4]);
@@ -188,7 +204,8 @@ void AppendIsoTime(std::string& out, double ms) {
                  s = static_cast<unsigned>(rest / 1000 % 60), milli = static_cast<unsigned>(rest % 1000);
   int n;
   if (y >= 0 && y <= 9999)
-    n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", static_cast<long long>(y), m, d, h, mi, s, milli);
+    n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", static_cast<long long>(y), m, d, h, mi,
+                      s, milli);
   else
     n = std::snprintf(buf, sizeof buf, "%c%06lld-%02u-%02uT%02u:%02u:%02u.%03uZ", y < 0 ? '-' : '+',
                       static_cast<long long>(y < 0 ? -y : y), m, d, h, mi, s, milli);

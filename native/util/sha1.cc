@@ -25,10 +25,14 @@ std::array<uint8_t, 20> Sha1(const uint8_t* data, size_t size) {
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
     for (int t = 0; t < 80; ++t) {
       uint32_t f, k;
-      if (t < 20) f = (b & c) | (~b & d), k = 0x5A827999;
-      else if (t < 40) f = b ^ c ^ d, k = 0x6ED9EBA1;
-      else if (t < 60) f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
-      else f = b ^ c ^ d, k = 0xCA62C1D6;
+      if (t < 20)
+        f = (b & c) | (~b & d), k = 0x5A827999;
+      else if (t < 40)
+        f = b ^ c ^ d, k = 0x6ED9EBA1;
+      else if (t < 60)
+        f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+      else
+        f = b ^ c ^ d, k = 0xCA62C1D6;
       const uint32_t temp = Rotl(a, 5) + f + e + k + w[t];
       e = d;
       d = c;
@@ -47,7 +51,8 @@ std::string Base64(const uint8_t* data, size_t size) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (size_t i = 0; i < size; i += 3) {
-    const uint32_t n = static_cast<uint32_t>(data[i]) << 16 | (i + 1 < size ? data[i + 1] << 8 : 0) | (i + 2 < size ? data[i + 2] : 0);
+    const uint32_t n =
+        static_cast<uint32_t>(data[i]) << 16 | (i + 1 < size ? data[i + 1] << 8 : 0) | (i + 2 < size ? data[i + 2] : 0);
     out.push_back(kAlphabet[n >> 18 & 63]);
     out.push_back(kAlphabet[n >> 12 & 63]);
     out.push_back(i + 1 < size ? kAlphabet[n >> 6 & 63] : '=');

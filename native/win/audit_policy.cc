@@ -19,7 +19,10 @@ bool ParseGuid(const std::string& text, GUID& guid) {
     out = 0;
     for (size_t i = at; i < at + digits; ++i) {
       const char c = text[i];
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      const int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
       if (d < 0) return false;
       out = out * 16 + static_cast<uint64_t>(d);
     }
@@ -39,7 +42,8 @@ bool ParseGuid(const std::string& text, GUID& guid) {
 }
 
 bool Fail(AuditError& error, const char* api, DWORD code) {
-  const bool elevation = code == win32::kAccessDenied || code == ERROR_PRIVILEGE_NOT_HELD || code == ERROR_NOT_ALL_ASSIGNED;
+  const bool elevation =
+      code == win32::kAccessDenied || code == ERROR_PRIVILEGE_NOT_HELD || code == ERROR_NOT_ALL_ASSIGNED;
   error.code = elevation ? &kErrElevationRequired : &kErrAuditPolicy;
   error.systemCode = code;
   error.message = std::string(api) + " failed: " + SystemMessage(code) + " (" + std::to_string(code) + ")";
@@ -100,7 +104,8 @@ bool QueryAuditPolicy(const std::vector<std::string>& guids, std::vector<uint32_
   if (!AuditQuerySystemPolicy(ids.data(), static_cast<ULONG>(ids.size()), &info)) {
     DWORD code = GetLastError();
     // Without the privilege, say so rather than the API's plainer access denied.
-    return Fail(error, "AuditQuerySystemPolicy", privilege.error() == ERROR_NOT_ALL_ASSIGNED ? ERROR_NOT_ALL_ASSIGNED : code);
+    return Fail(error, "AuditQuerySystemPolicy",
+                privilege.error() == ERROR_NOT_ALL_ASSIGNED ? ERROR_NOT_ALL_ASSIGNED : code);
   }
   bits.resize(ids.size());
   for (size_t i = 0; i < ids.size(); ++i)
@@ -118,7 +123,8 @@ bool SetAuditPolicy(const std::vector<std::pair<std::string, uint32_t>>& entries
     info[i].AuditingInformation = bits ? bits : POLICY_AUDIT_EVENT_NONE;
   }
   SecurityPrivilege privilege;
-  if (privilege.error() == ERROR_NOT_ALL_ASSIGNED) return Fail(error, "AdjustTokenPrivileges(SeSecurityPrivilege)", ERROR_NOT_ALL_ASSIGNED);
+  if (privilege.error() == ERROR_NOT_ALL_ASSIGNED)
+    return Fail(error, "AdjustTokenPrivileges(SeSecurityPrivilege)", ERROR_NOT_ALL_ASSIGNED);
   if (!AuditSetSystemPolicy(info.data(), static_cast<ULONG>(info.size())))
     return Fail(error, "AuditSetSystemPolicy", GetLastError());
   return true;

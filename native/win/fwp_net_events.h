@@ -140,9 +140,11 @@ static_assert(offsetof(NetEventHeader2, userId) == offsetof(FWPM_NET_EVENT_HEADE
 static_assert(offsetof(ClassifyDrop2, isLoopback) == offsetof(FWPM_NET_EVENT_CLASSIFY_DROP1, isLoopback));
 // The SDK's own declarations (MSVC; MinGW-w64 has none of these): FWPM_NET_EVENT3 has the layout of 4 and 5.
 #if defined(_MSC_VER) && defined(NTDDI_WINTHRESHOLD) && NTDDI_VERSION >= NTDDI_WINTHRESHOLD
-static_assert(sizeof(NetEvent3) == sizeof(FWPM_NET_EVENT3) && offsetof(NetEvent3, type) == offsetof(FWPM_NET_EVENT3, type) &&
+static_assert(sizeof(NetEvent3) == sizeof(FWPM_NET_EVENT3) &&
+              offsetof(NetEvent3, type) == offsetof(FWPM_NET_EVENT3, type) &&
               offsetof(NetEvent3, detail) == offsetof(FWPM_NET_EVENT3, classifyDrop));
-static_assert(sizeof(NetEvent2) == sizeof(FWPM_NET_EVENT2) && offsetof(NetEvent2, detail) == offsetof(FWPM_NET_EVENT2, classifyDrop));
+static_assert(sizeof(NetEvent2) == sizeof(FWPM_NET_EVENT2) &&
+              offsetof(NetEvent2, detail) == offsetof(FWPM_NET_EVENT2, classifyDrop));
 static_assert(sizeof(NetEventHeader3) == sizeof(FWPM_NET_EVENT_HEADER3) &&
               offsetof(NetEventHeader3, common) + offsetof(NetEventHeader2, packageSid) ==
                   offsetof(FWPM_NET_EVENT_HEADER3, packageSid) &&
@@ -158,7 +160,8 @@ static_assert(sizeof(ClassifyDrop2) == sizeof(FWPM_NET_EVENT_CLASSIFY_DROP2) &&
 
 // FWPM_CONDITION_NET_EVENT_TYPE {206e9996-490e-40cf-b831-b38641eb6fcb}: an enumeration template's
 // condition on the event type.
-inline constexpr GUID kConditionNetEventType = {0x206e9996, 0x490e, 0x40cf, {0xb8, 0x31, 0xb3, 0x86, 0x41, 0xeb, 0x6f, 0xcb}};
+inline constexpr GUID kConditionNetEventType = {
+    0x206e9996, 0x490e, 0x40cf, {0xb8, 0x31, 0xb3, 0x86, 0x41, 0xeb, 0x6f, 0xcb}};
 
 // FWPM_ENGINE_OPTION values.
 inline constexpr int kEngineCollectNetEvents = 0;

@@ -36,7 +36,8 @@ std::string SecurityLogAccessHint() {
     return "the process is elevated but may not read this log: check its access list (wevtutil gl Security) and "
            "Group Policy 'Configure log access'";
   if (IsEventLogReader())
-    return "the account is in Event Log Readers but was still refused: check the log's access list (wevtutil gl Security)";
+    return "the account is in Event Log Readers but was still refused: check the log's access list (wevtutil gl "
+           "Security)";
   return std::string(elevated ? "the process is not elevated: " : "") +
          "run as administrator, or add the account to Event Log Readers (S-1-5-32-573), to read the Security log";
 }

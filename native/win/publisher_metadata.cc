@@ -31,8 +31,8 @@ bool Property(EVT_HANDLE metadata, EVT_EVENT_METADATA_PROPERTY_ID id, DWORD type
     if (code != win32::kInsufficientBuffer) return false;
   }
   buffer.resize(used / sizeof(EVT_VARIANT) + 1);
-  if (!EvtGetEventMetadataProperty(metadata, id, 0, static_cast<DWORD>(buffer.size() * sizeof(EVT_VARIANT)), buffer.data(),
-                                   &used)) {
+  if (!EvtGetEventMetadataProperty(metadata, id, 0, static_cast<DWORD>(buffer.size() * sizeof(EVT_VARIANT)),
+                                   buffer.data(), &used)) {
     code = GetLastError();
     return false;
   }

@@ -12,7 +12,8 @@ namespace wfp {
 
 // Calls `add` for each event of `publisher`; returns 0, or the Win32 error of the call that failed
 // (events already given stay given).
-uint32_t ReadEventTemplates(std::string_view publisher,
-                            const std::function<void(uint32_t eventId, uint32_t version, std::string_view templateXml)>& add);
+uint32_t ReadEventTemplates(
+    std::string_view publisher,
+    const std::function<void(uint32_t eventId, uint32_t version, std::string_view templateXml)>& add);
 
 }  // namespace wfp

@@ -27,7 +27,8 @@ std::string SystemMessage(unsigned long code) {
   std::string out;
   if (n && text) Narrow(text, n, out);
   if (text) LocalFree(text);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ' || out.back() == '.')) out.pop_back();
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ' || out.back() == '.'))
+    out.pop_back();
   return out.empty() ? "Win32 error " + std::to_string(code) : out;
 }
 

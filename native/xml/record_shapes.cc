@@ -36,7 +36,8 @@ const char* ScanValue(const char* p, const char* e, char stop) {
   const __m128i nuls = _mm_setzero_si128();
   for (; e - p >= 16; p += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(chunk, lts), _mm_or_si128(_mm_cmpeq_epi8(chunk, amps), _mm_cmpeq_epi8(chunk, nuls)));
+    __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(chunk, lts),
+                                _mm_or_si128(_mm_cmpeq_epi8(chunk, amps), _mm_cmpeq_epi8(chunk, nuls)));
     if constexpr (!kText) hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, stops));  // for text, stop is '<'
     const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     if (mask) {
@@ -76,7 +77,8 @@ bool RecordShapes::Match(const char* p, const char* e, EventRecord& record, cons
     uint32_t next = nodes_[at].firstChild;
     for (; next != kNone; next = nodes_[next].nextSibling) {
       const Node& candidate = nodes_[next];
-      if (static_cast<size_t>(e - p) >= candidate.length && SameBytes(p, literals + candidate.literal, candidate.length))
+      if (static_cast<size_t>(e - p) >= candidate.length &&
+          SameBytes(p, literals + candidate.literal, candidate.length))
         break;
     }
     if (next == kNone) return false;

@@ -68,12 +68,12 @@ class RecordShapes {
     uint32_t length = 0;
     uint32_t firstChild = kNone;
     uint32_t nextSibling = kNone;
-    Hole hole = Hole::End;   // what follows the markup: a value, or the record's end
+    Hole hole = Hole::End;  // what follows the markup: a value, or the record's end
     Field field = Field::None;
     // At most one of these per step: a step that would need both, or two of one, is not learned.
     uint32_t dataName = kNone;  // the markup holds a Data name here (offset in the literal) ...
     uint32_t dataNameLength = 0;
-    bool emptyData = false;     // ... or closes a <Data/> element: add an empty value
+    bool emptyData = false;  // ... or closes a <Data/> element: add an empty value
   };
   bool SameStep(const Node& node, const Node& step, const char* literal) const;
   uint32_t Add(const Node& step, const char* literal);  // a new node, not yet linked

@@ -25,9 +25,12 @@ void Utf16Decoder::Decode(const char* data, size_t size, std::string& out) {
       AppendUtf8(out, kReplacement);
       highSurrogate_ = 0;
     }
-    if (unit >= 0xD800 && unit <= 0xDBFF) highSurrogate_ = unit;
-    else if (unit >= 0xDC00 && unit <= 0xDFFF) AppendUtf8(out, kReplacement);
-    else AppendUtf8(out, unit);
+    if (unit >= 0xD800 && unit <= 0xDBFF)
+      highSurrogate_ = unit;
+    else if (unit >= 0xDC00 && unit <= 0xDFFF)
+      AppendUtf8(out, kReplacement);
+    else
+      AppendUtf8(out, unit);
   }
 }
 

@@ -59,11 +59,16 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
     }
     sv ent = in.substr(amp + 1, semi - amp - 1);
     auto shown = [ent] { return std::string(ent.substr(0, 24)); };  // for messages
-    if (ent == "lt") out += '<';
-    else if (ent == "gt") out += '>';
-    else if (ent == "amp") out += '&';
-    else if (ent == "quot") out += '"';
-    else if (ent == "apos") out += '\'';
+    if (ent == "lt")
+      out += '<';
+    else if (ent == "gt")
+      out += '>';
+    else if (ent == "amp")
+      out += '&';
+    else if (ent == "quot")
+      out += '"';
+    else if (ent == "apos")
+      out += '\'';
     else if (ent.size() >= 2 && ent[0] == '#') {
       bool hex = ent[1] == 'x';
       sv digits = ent.substr(hex ? 2 : 1);
@@ -74,9 +79,12 @@ bool DecodeEntities(sv in, std::string& out, std::string& why) {
       uint32_t cp = 0;
       for (char c : digits) {
         uint32_t d;
-        if (c >= '0' && c <= '9') d = static_cast<uint32_t>(c - '0');
-        else if (hex && c >= 'a' && c <= 'f') d = static_cast<uint32_t>(c - 'a' + 10);
-        else if (hex && c >= 'A' && c <= 'F') d = static_cast<uint32_t>(c - 'A' + 10);
+        if (c >= '0' && c <= '9')
+          d = static_cast<uint32_t>(c - '0');
+        else if (hex && c >= 'a' && c <= 'f')
+          d = static_cast<uint32_t>(c - 'a' + 10);
+        else if (hex && c >= 'A' && c <= 'F')
+          d = static_cast<uint32_t>(c - 'A' + 10);
         else {
           why = "invalid character reference &" + shown() + ";";
           return false;
@@ -184,8 +192,7 @@ bool XmlEventReader::SkipToNextEventStart() {
   }
 }
 
-XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIssue& issue,
-                                          uint64_t& recordOffset) {
+XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIssue& issue, uint64_t& recordOffset) {
   auto report = [&](const ErrorCode& code, std::string message, uint64_t offset) {
     issue.code = &code;
     issue.message = std::move(message);
@@ -296,8 +303,8 @@ XmlEventReader::Step XmlEventReader::Next(bool eof, EventRecord& record, ReadIss
   }
 }
 
-XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& record, size_t& end,
-                                                 std::string& why, size_t& resumeAt) {
+XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& record, size_t& end, std::string& why,
+                                                 size_t& resumeAt) {
   record.Clear();
   decoded_.clear();
   const char* const base = buf_.data();
@@ -342,8 +349,10 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       return true;
     }
     std::string decodedPiece;
-    if (!special) decodedPiece.assign(piece);
-    else if (!DecodeEntities(piece, decodedPiece, why)) return false;
+    if (!special)
+      decodedPiece.assign(piece);
+    else if (!DecodeEntities(piece, decodedPiece, why))
+      return false;
     if (!textOwned) {
       textOwned = &decoded_.emplace_back(textStarted ? std::string(text) : std::string());
     }
@@ -368,7 +377,8 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
   auto FastData = [&](const char*& at, const char* end, EventRecord& out, const char*& next) -> bool {
     constexpr std::string_view kOpen = "<Data Name=";
     constexpr std::string_view kClose = "</Data>";
-    if (static_cast<size_t>(end - at) < kOpen.size() + 2 || std::memcmp(at, kOpen.data(), kOpen.size()) != 0) return false;
+    if (static_cast<size_t>(end - at) < kOpen.size() + 2 || std::memcmp(at, kOpen.data(), kOpen.size()) != 0)
+      return false;
     const char quote = at[kOpen.size()];
     if (quote != '\'' && quote != '"') return false;
     const char* nameStart = at + kOpen.size() + 1;
@@ -378,7 +388,8 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
       if (*c == '<' || *c == '&' || *c == '\0') return false;
     const char* valueStart = nameEnd + 2;
     const char* close = static_cast<const char*>(std::memchr(valueStart, '<', static_cast<size_t>(end - valueStart)));
-    if (!close || static_cast<size_t>(end - close) < kClose.size() || std::memcmp(close, kClose.data(), kClose.size()) != 0)
+    if (!close || static_cast<size_t>(end - close) < kClose.size() ||
+        std::memcmp(close, kClose.data(), kClose.size()) != 0)
       return false;
     if (Holds(amp_, '&', valueStart, close) || Holds(nul_, '\0', valueStart, close)) return false;
     if (learnShapes_) {
@@ -432,12 +443,16 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
         return malformed("missing closing tag: expected " + expected + " but found </" + std::string(name) + ">", p);
       }
       if (learnShapes_) {
-        if (leafText) recorder_.Value(leafText, p, target);
-        else if (target != Field::None) recorder_.Abort();  // text split by child elements
+        if (leafText)
+          recorder_.Value(leafText, p, target);
+        else if (target != Field::None)
+          recorder_.Abort();  // text split by child elements
       }
       leafText = nullptr;
-      if (target != Field::None) storeText();
-      else resetText();
+      if (target != Field::None)
+        storeText();
+      else
+        resetText();
       --depth;
       if (depth == 1) section = Section::None;
       p = gt + 1;
@@ -562,8 +577,9 @@ XmlEventReader::Parse XmlEventReader::ParseEvent(size_t start, EventRecord& reco
         value = owned;
       }
       a = ve + 1;
-      if (a < e && !IsSpace(*a) && *a != '>' && *a != '/') return malformed("attributes not separated by whitespace", a);
-      const Field field = inSystem                    ? SystemAttributeField(local, attr)
+      if (a < e && !IsSpace(*a) && *a != '>' && *a != '/')
+        return malformed("attributes not separated by whitespace", a);
+      const Field field = inSystem                   ? SystemAttributeField(local, attr)
                           : isData && attr == "Name" ? Field::DataName
                                                      : Field::None;
       if (learnShapes_) recorder_.Value(vs, ve, field);

@@ -60,9 +60,9 @@ class XmlEventReader {
 
   std::string buf_;
   size_t pos_ = 0;
-  uint64_t base_ = 0;          // stream offset of buf_[0]
-  bool resyncing_ = false;     // after a bad record: discard input up to the next <Event
-  bool inGarbage_ = false;     // a garbage run was already reported
+  uint64_t base_ = 0;                // stream offset of buf_[0]
+  bool resyncing_ = false;           // after a bad record: discard input up to the next <Event
+  bool inGarbage_ = false;           // a garbage run was already reported
   std::deque<std::string> decoded_;  // values that needed entity decoding, for the current record
   static constexpr size_t kUnknown = static_cast<size_t>(-1);
   size_t amp_ = kUnknown;  // offset in buf_ of the next '&' at or after the last lookup

@@ -51,7 +51,8 @@ void XmlPump::Deliver(const char* data, size_t size, RecordSink& sink) {
 void XmlPump::Finish(RecordSink& sink) {
   if (!encodingKnown_) ChooseEncoding(sink);  // fewer than 4 bytes in all
   Drain(true, sink);
-  if (!sawContent_ && !sink.Stopping()) sink.OnIssue(Issue{&kErrEmptyInput, "input contains no <Event> record", input_});
+  if (!sawContent_ && !sink.Stopping())
+    sink.OnIssue(Issue{&kErrEmptyInput, "input contains no <Event> record", input_});
 }
 
 void XmlPump::Drain(bool eof, RecordSink& sink) {

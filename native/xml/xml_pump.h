@@ -40,8 +40,8 @@ class XmlPump final : public RecordDecoder {
   ReadIssue issue_;
   bool sawContent_ = false;
   bool encodingKnown_ = false;
-  std::string head_;                      // the first 4 bytes, until the encoding is known
-  std::unique_ptr<Utf16Decoder> utf16_;   // set for UTF-16 input
+  std::string head_;                     // the first 4 bytes, until the encoding is known
+  std::unique_ptr<Utf16Decoder> utf16_;  // set for UTF-16 input
   std::string converted_;
   uint64_t given_ = 0;              // offset (in the reader's terms) of the next byte given to it
   uint64_t forgottenNewlines_ = 0;  // newlines before the first one in newlines_

@@ -6,7 +6,11 @@ const os = require('node:os');
 
 const records = path.join(__dirname, '..', 'fixtures', 'records');
 const fixture = (name) => path.join(records, name);
-const allFixtures = () => fs.readdirSync(records).filter((f) => f.endsWith('.xml')).map(fixture);
+const allFixtures = () =>
+  fs
+    .readdirSync(records)
+    .filter((f) => f.endsWith('.xml'))
+    .map(fixture);
 
 /** A copy of a fixture in a temp dir, for follow mode. */
 function followedCopy(name = 'otrf-50c132c2.xml') {

@@ -10,9 +10,7 @@ const path = require('node:path');
 
 const [mode = 'all', roundsArg = '40', entryArg, fixtureArg, maxDelayArg = '150'] = process.argv.slice(2);
 const entry = entryArg ? path.resolve(entryArg) : path.join(__dirname, '..', '..', 'dist', 'index.js');
-const fixture = fixtureArg
-  ? path.resolve(fixtureArg)
-  : path.join(__dirname, '..', 'fixtures', 'records', 'otrf-50c132c2.xml');
+const fixture = fixtureArg ? path.resolve(fixtureArg) : path.join(__dirname, '..', 'fixtures', 'records', 'otrf-50c132c2.xml');
 
 const body = `
 const { parentPort, workerData: { entry, fixture, point } } = require('node:worker_threads');
@@ -58,9 +56,27 @@ if (where === 'option') {
 }
 `;
 
-const OPTIONS = ['source', 'highWaterMark', 'kinds', 'kinds[0]', 'includeAllowed', 'policyChanges', 'ruleChanges',
-  'afterRecordId', 'resumeInputs', 'coalesceMs', 'coalesceMaxHeld', 'filterSinceMs', 'filterEventIds', 'format',
-  'packageVersion', 'enrich', 'files', 'follow', 'name'];
+const OPTIONS = [
+  'source',
+  'highWaterMark',
+  'kinds',
+  'kinds[0]',
+  'includeAllowed',
+  'policyChanges',
+  'ruleChanges',
+  'afterRecordId',
+  'resumeInputs',
+  'coalesceMs',
+  'coalesceMaxHeld',
+  'filterSinceMs',
+  'filterEventIds',
+  'format',
+  'packageVersion',
+  'enrich',
+  'files',
+  'follow',
+  'name',
+];
 const chosen = [...OPTIONS.map((o) => `option:${o}`), 'listener:block', 'listener:error', 'listener:close'];
 
 function start(point) {

@@ -82,7 +82,8 @@ TEST_CASE("correlation: rules by ID in any case; listings are no changes; the ru
   Check(filter && filter->eventId == 5447, "else the filter's change");
   ChangeCorrelator fw;
   NoteAll(fw, "text-EricZimmerman-firewall.xml");
-  const ChangeNote* mod = fw.Find(Block(1700000000000.0, std::nullopt, "UDP Query User{~~~~}C:\\users\\hyuunnn\\downloads\\anydesk.exe"));
+  const ChangeNote* mod =
+      fw.Find(Block(1700000000000.0, std::nullopt, "UDP Query User{~~~~}C:\\users\\hyuunnn\\downloads\\anydesk.exe"));
   Check(mod && mod->application.value_or("") == "C:\\Windows\\System32\\dllhost.exe" &&
             mod->userSid.value_or("") == "S-1-5-21-2856883770-2223847312-2813546713-1001",
         "the firewall log says who and with what");

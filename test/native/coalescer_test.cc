@@ -49,12 +49,12 @@ TEST_CASE("coalescer: a host's repeated binds fold, every record counted once, h
       ownCopies = ownCopies && computer.size() > 10 && computer.substr(computer.size() - 15) == ".theshire.local";
     }
     Equal(folded, total, "every record is counted once");
-    Check(ready.size() * 5 < total, "repeats are folded (" + std::to_string(ready.size()) + " of " + std::to_string(total) + ")");
+    Check(ready.size() * 5 < total,
+          "repeats are folded (" + std::to_string(ready.size()) + " of " + std::to_string(total) + ")");
     Check(ordered, "firstTime <= lastTime");
     Check(ownCopies, "a held event keeps its own copy of the record");
   }
   Check(found, "the coalescing fixture is there");
-
 }
 
 TEST_CASE("coalescer: windows close by event time, and by the clock while the source waits") {
@@ -65,7 +65,8 @@ TEST_CASE("coalescer: windows close by event time, and by the clock while the so
   const std::string base =
       "<Event><System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>5157</EventID><TimeCreated "
       "SystemTime='TIME'/><EventRecordID>1</EventRecordID><Computer>c</Computer></System><EventData>"
-      "<Data Name='Direction'>%%14593</Data><Data Name='SourceAddress'>10.0.0.1</Data><Data Name='SourcePort'>5000</Data>"
+      "<Data Name='Direction'>%%14593</Data><Data Name='SourceAddress'>10.0.0.1</Data><Data "
+      "Name='SourcePort'>5000</Data>"
       "<Data Name='DestAddress'>192.0.2.1</Data><Data Name='DestPort'>PORT</Data><Data Name='Protocol'>6</Data>"
       "<Data Name='FilterRTID'>7</Data></EventData></Event>";
   auto record = [&](const std::string& time, const std::string& port) {
@@ -83,8 +84,10 @@ TEST_CASE("coalescer: windows close by event time, and by the clock while the so
   Coalescer coalescer(60000, 4096);
   std::vector<std::unique_ptr<HeldEvent>> ready;
   const Clock::time_point now = Clock::now();
-  for (auto [time, port] : {std::pair{"2024-01-01T00:00:00.000Z", "443"}, {"2024-01-01T00:00:30.000Z", "443"},
-                            {"2024-01-01T00:00:31.000Z", "8443"}, {"2024-01-01T00:01:01.000Z", "443"}}) {
+  for (auto [time, port] : {std::pair{"2024-01-01T00:00:00.000Z", "443"},
+                            {"2024-01-01T00:00:30.000Z", "443"},
+                            {"2024-01-01T00:00:31.000Z", "8443"},
+                            {"2024-01-01T00:01:01.000Z", "443"}}) {
     EventRecord r;
     BlockEvent e;
     event(time, port, r, e);
@@ -158,7 +161,8 @@ TEST_CASE("coalescer: at most maxHeld folds are held") {
   const EventSelection selection = EventSelection::Everything();
   const std::string base =
       "<Event><System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>5157</EventID><TimeCreated "
-      "SystemTime='2024-01-01T00:00:00.000Z'/><EventRecordID>1</EventRecordID><Computer>c</Computer></System><EventData>"
+      "SystemTime='2024-01-01T00:00:00.000Z'/><EventRecordID>1</EventRecordID><Computer>c</Computer></"
+      "System><EventData>"
       "<Data Name='Direction'>%%14592</Data><Data Name='SourceAddress'>ADDR</Data><Data Name='DestPort'>445</Data>"
       "<Data Name='Protocol'>6</Data></EventData></Event>";
   Coalescer coalescer(60000, 100);

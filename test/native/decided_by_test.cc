@@ -61,7 +61,8 @@ TEST_CASE("decided by: rule IDs are rules, with the ID as logged minus surroundi
 
 TEST_CASE("decided by: no FilterOrigin, 'Unknown' and undocumented names are unknown") {
   Equal(Name(DecideByOrigin(std::nullopt).by), std::string("unknown"), "no FilterOrigin (before Windows 11)");
-  for (const char* origin : {"Unknown", "unknown", "", "-", "   ", "Port Scanning Default", "Some New Default Filter"}) {
+  for (const char* origin :
+       {"Unknown", "unknown", "", "-", "   ", "Port Scanning Default", "Some New Default Filter"}) {
     const Decision d = DecideByOrigin(std::string_view(origin));
     Equal(Name(d.by), std::string("unknown"), std::string("'") + origin + "'");
     Check(!d.ruleId, std::string("no rule ID for '") + origin + "'");
@@ -85,14 +86,18 @@ TEST_CASE("decided by: the normaliser sets it on every fixture record (none has 
   // The same real 5157 with each kind of FilterOrigin.
   const std::string win11 =
       "<Event><System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>5157</EventID><TimeCreated "
-      "SystemTime='2024-05-06T07:08:09.1234567Z'/><EventRecordID>1</EventRecordID><Computer>synthetic</Computer></System>"
+      "SystemTime='2024-05-06T07:08:09.1234567Z'/><EventRecordID>1</EventRecordID><Computer>synthetic</Computer></"
+      "System>"
       "<EventData><Data Name='FilterOrigin'>ORIGIN</Data><Data Name='FilterRTID'>206474</Data></EventData></Event>";
-  for (const auto& [origin, by] : {std::pair<const char*, DecidedBy>{"{A549B7CF-0542-4B67-93F9-EEBCDD584377}", DecidedBy::Rule},
-                                   {"Stealth", DecidedBy::Stealth}, {"Unknown", DecidedBy::Unknown}}) {
+  for (const auto& [origin, by] :
+       {std::pair<const char*, DecidedBy>{"{A549B7CF-0542-4B67-93F9-EEBCDD584377}", DecidedBy::Rule},
+        {"Stealth", DecidedBy::Stealth},
+        {"Unknown", DecidedBy::Unknown}}) {
     EventRecord r;
     BlockEvent e;
     NormalizeIssue issue;
-    Check(Read(Replaced(win11, "ORIGIN", origin), reader, r) && Normalize(r, all, e, issue) == Normalized::Event, origin);
+    Check(Read(Replaced(win11, "ORIGIN", origin), reader, r) && Normalize(r, all, e, issue) == Normalized::Event,
+          origin);
     Equal(Name(e.decidedBy), Name(by), std::string("normalised ") + origin);
   }
 }

@@ -15,7 +15,8 @@ namespace keyword = net_event_keyword;
 TEST_CASE("engine options: only what is off changes, and restoring undoes exactly that") {
   const uint32_t allowed = keyword::kClassifyAllow | keyword::kCapabilityAllow;
   EngineOptionChange c = NeededChange({0, keyword::kInboundMulticast}, keyword::kCapabilityDrop | allowed);
-  Check(c.turnOnCollect && c.addKeywords == (keyword::kCapabilityDrop | allowed), "collection off: on, and the missing keywords");
+  Check(c.turnOnCollect && c.addKeywords == (keyword::kCapabilityDrop | allowed),
+        "collection off: on, and the missing keywords");
   c = NeededChange({1, keyword::kCapabilityDrop}, keyword::kCapabilityDrop);
   Check(!c.any(), "what is on is left alone");
 

@@ -82,7 +82,8 @@ TEST_CASE("event filter: application substrings and globs, case-insensitive") {
 TEST_CASE("event filter: ports and ranges on either endpoint; time, IDs, directions, actions") {
   EventFilter f;
   Check(f.AddPorts("443") && f.AddPorts("1000-2000"), "ports parse");
-  Check(!f.AddPorts("70000") && !f.AddPorts("20-10") && !f.AddPorts("x") && !f.AddPorts("-5"), "bad ports are rejected");
+  Check(!f.AddPorts("70000") && !f.AddPorts("20-10") && !f.AddPorts("x") && !f.AddPorts("-5"),
+        "bad ports are rejected");
   BlockEvent e;
   e.source.present = e.destination.present = true;
   e.source.port = 50000;
@@ -129,14 +130,27 @@ TEST_CASE("event filter: every criterion on the real fixture records agrees with
   const Case cases[] = {
       {"event 5157", [](EventFilter& f) { f.AddEventId("5157"); },
        [](const BlockEvent& e) { return e.record->eventId == 5157; }},
-      {"inbound or outbound", [](EventFilter& f) { f.AddDirection("inbound"); f.AddDirection("outbound"); },
+      {"inbound or outbound",
+       [](EventFilter& f) {
+         f.AddDirection("inbound");
+         f.AddDirection("outbound");
+       },
        [](const BlockEvent& e) { return e.direction == Direction::Inbound || e.direction == Direction::Outbound; }},
-      {"allow", [](EventFilter& f) { f.AddAction("allow"); }, [](const BlockEvent& e) { return e.action == Action::Allow; }},
+      {"allow", [](EventFilter& f) { f.AddAction("allow"); },
+       [](const BlockEvent& e) { return e.action == Action::Allow; }},
       {"svchost", [](EventFilter& f) { f.AddApplication("svchost.exe"); },
-       [](const BlockEvent& e) { return e.application && Lowered(*e.application).find("svchost.exe") != std::string::npos; }},
-      {"port 53 or 137-139", [](EventFilter& f) { f.AddPorts("53"); f.AddPorts("137-139"); },
        [](const BlockEvent& e) {
-         auto in = [](const Endpoint& p) { return p.present && p.port && (*p.port == 53 || (*p.port >= 137 && *p.port <= 139)); };
+         return e.application && Lowered(*e.application).find("svchost.exe") != std::string::npos;
+       }},
+      {"port 53 or 137-139",
+       [](EventFilter& f) {
+         f.AddPorts("53");
+         f.AddPorts("137-139");
+       },
+       [](const BlockEvent& e) {
+         auto in = [](const Endpoint& p) {
+           return p.present && p.port && (*p.port == 53 || (*p.port >= 137 && *p.port <= 139));
+         };
          return in(e.source) || in(e.destination);
        }},
       {"10.0.0.0/8", [](EventFilter& f) { f.AddAddress("10.0.0.0/8"); },
@@ -148,14 +162,20 @@ TEST_CASE("event filter: every criterion on the real fixture records agrees with
        }},
       {"since 2020", [](EventFilter& f) { f.SetSince(1577836800000.0); },
        [](const BlockEvent& e) { return e.timeMs >= 1577836800000.0; }},
-      {"UDP to 10/8 from svchost", [](EventFilter& f) { f.AddAddress("10.0.0.0/8"); f.AddApplication("svchost"); f.AddPorts("0-65535"); },
+      {"UDP to 10/8 from svchost",
+       [](EventFilter& f) {
+         f.AddAddress("10.0.0.0/8");
+         f.AddApplication("svchost");
+         f.AddPorts("0-65535");
+       },
        [](const BlockEvent& e) {
          auto in = [](const Endpoint& p) {
            return p.present && (p.address.substr(0, 3) == "10." || p.address.substr(0, 10) == "::ffff:10.");
          };
          auto hasPort = [](const Endpoint& p) { return p.present && p.port.has_value(); };
          return (in(e.source) || in(e.destination)) && e.application &&
-                Lowered(*e.application).find("svchost") != std::string::npos && (hasPort(e.source) || hasPort(e.destination));
+                Lowered(*e.application).find("svchost") != std::string::npos &&
+                (hasPort(e.source) || hasPort(e.destination));
        }},
   };
   constexpr size_t kCases = std::size(cases);
@@ -180,7 +200,8 @@ TEST_CASE("event filter: every criterion on the real fixture records agrees with
   }
   Check(total > 9000, "the fixtures hold over 9,000 traffic events (" + std::to_string(total) + ")");
   for (size_t i = 0; i < kCases; ++i) {
-    Equal(disagree[i], size_t{0}, std::string(cases[i].what) + ": the filter and the re-implementation agree on every event");
+    Equal(disagree[i], size_t{0},
+          std::string(cases[i].what) + ": the filter and the re-implementation agree on every event");
     Check(matched[i] > 0 && matched[i] < total,
           std::string(cases[i].what) + ": keeps some and drops some (" + std::to_string(matched[i]) + ")");
   }

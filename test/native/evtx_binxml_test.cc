@@ -80,8 +80,13 @@ void SecurityLikeTemplate(ChunkWriter& w) {
 
 std::vector<TestValue> SecurityLikeValues(uint16_t eventId, uint64_t recordId, TestValue a, TestValue b, TestValue c,
                                           TestValue activity = {kNull, ""}) {
-  return {{kUInt16, LeBytes<uint16_t>(eventId)}, {kFileTime, LeBytes<uint64_t>(131116874743460000ull)},
-          {kUInt64, LeBytes<uint64_t>(recordId)}, activity, a, b, c};
+  return {{kUInt16, LeBytes<uint16_t>(eventId)},
+          {kFileTime, LeBytes<uint64_t>(131116874743460000ull)},
+          {kUInt64, LeBytes<uint64_t>(recordId)},
+          activity,
+          a,
+          b,
+          c};
 }
 
 TestValue Str(const std::u16string& s) { return {kString, Utf16Bytes(s)}; }
@@ -92,24 +97,32 @@ TEST_CASE("evtx BinXML: substitutions as Windows renders them; optional nulls le
   ChunkWriter w;
   w.Record(1, [&] {
     w.FragmentHeader();
-    w.Instance(1, [&] { SecurityLikeTemplate(w); }, SecurityLikeValues(5157, 1, Str(u"a&b<c>"), {kNull, ""}, {kNull, ""}));
+    w.Instance(
+        1, [&] { SecurityLikeTemplate(w); }, SecurityLikeValues(5157, 1, Str(u"a&b<c>"), {kNull, ""}, {kNull, ""}));
   });
   const std::string guid(16, '\x11');
   w.Record(2, [&] {
     w.FragmentHeader();
-    w.Instance(1, [] {}, SecurityLikeValues(4624, 2, Str(u"x"), Str(u"y"), Str(u"it's"), {kGuid, guid}));
+    w.Instance(
+        1, [] {}, SecurityLikeValues(4624, 2, Str(u"x"), Str(u"y"), Str(u"it's"), {kGuid, guid}));
   });
   CollectingSink s = Decode(BuildFile({w.Done()}));
   Equal(s.codes, std::vector<std::string>{}, "no problem");
   Equal(s.xml.size(), size_t{2}, "two records");
   const std::string system =
       "<System><Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>5157</EventID>"
-      "<TimeCreated SystemTime='2016-06-29T15:24:34.346000000Z'/><EventRecordID>1</EventRecordID><Correlation/></System>";
-  Equal(s.xml[0], "<Event " + kNs + ">" + system + "<EventData><Data Name='A'>a&amp;b&lt;c&gt;</Data><Data Name='C'/></EventData></Event>",
+      "<TimeCreated "
+      "SystemTime='2016-06-29T15:24:34.346000000Z'/><EventRecordID>1</EventRecordID><Correlation/></System>";
+  Equal(s.xml[0],
+        "<Event " + kNs + ">" + system +
+            "<EventData><Data Name='A'>a&amp;b&lt;c&gt;</Data><Data Name='C'/></EventData></Event>",
         "record 1: null optional ActivityID attribute and Data B left out, null Data C empty");
-  Check(s.xml[1].find("<Correlation ActivityID='{11111111-1111-1111-1111-111111111111}'/>") != std::string::npos, "record 2 has its ActivityID");
-  Check(s.xml[1].find("<Data Name='B'>y</Data><Data Name='C'>it's</Data>") != std::string::npos, "record 2 has B, and C unescaped in text");
-  Check(s.fields[0].find(" id=5157 rec=1 time=2016-06-29T15:24:34.346000000Z {A=a&b<c>} {C=}") != std::string::npos, s.fields[0]);
+  Check(s.xml[1].find("<Correlation ActivityID='{11111111-1111-1111-1111-111111111111}'/>") != std::string::npos,
+        "record 2 has its ActivityID");
+  Check(s.xml[1].find("<Data Name='B'>y</Data><Data Name='C'>it's</Data>") != std::string::npos,
+        "record 2 has B, and C unescaped in text");
+  Check(s.fields[0].find(" id=5157 rec=1 time=2016-06-29T15:24:34.346000000Z {A=a&b<c>} {C=}") != std::string::npos,
+        s.fields[0]);
   Check(s.fields[1].find("{A=x} {B=y} {C=it's}") != std::string::npos, s.fields[1]);
 }
 
@@ -118,7 +131,9 @@ TEST_CASE("evtx BinXML: the event ID is read from the template's values, and unw
   for (uint64_t id = 1; id <= 6; ++id)
     w.Record(id, [&] {
       w.FragmentHeader();
-      w.Instance(1, [&] { SecurityLikeTemplate(w); }, SecurityLikeValues(id % 2 ? 5157 : 4624, id, Str(u"v"), Str(u"w"), Str(u"z")));
+      w.Instance(
+          1, [&] { SecurityLikeTemplate(w); },
+          SecurityLikeValues(id % 2 ? 5157 : 4624, id, Str(u"v"), Str(u"w"), Str(u"z")));
     });
   const std::string file = BuildFile({w.Done()});
   CollectingSink only(false, [](uint32_t id) { return id == 5157; });
@@ -156,7 +171,8 @@ TEST_CASE("evtx BinXML: an element whose substitution holds an array is repeated
   w.Record(1, [&] {
     w.FragmentHeader();
     w.Instance(2, [&] { defineList(w); },
-               {{kUInt16 | evtx::kArrayFlag, three}, {kString | evtx::kArrayFlag, Utf16Bytes(std::u16string(u"C:\\a\0D:\\b\0", 10))}});
+               {{kUInt16 | evtx::kArrayFlag, three},
+                {kString | evtx::kArrayFlag, Utf16Bytes(std::u16string(u"C:\\a\0D:\\b\0", 10))}});
   });
   w.Record(2, [&] {
     w.FragmentHeader();
@@ -164,14 +180,18 @@ TEST_CASE("evtx BinXML: an element whose substitution holds an array is repeated
   });
   CollectingSink s = Decode(BuildFile({w.Done()}));
   Equal(s.xml.at(0),
-        std::string("<Event><EventData><Data Name='IoCount'>1</Data><Data Name='IoCount'>2</Data><Data Name='IoCount'>65535</Data>"
+        std::string("<Event><EventData><Data Name='IoCount'>1</Data><Data Name='IoCount'>2</Data><Data "
+                    "Name='IoCount'>65535</Data>"
                     "<Data Name='Paths'>C:\\a</Data><Data Name='Paths'>D:\\b</Data></EventData></Event>"),
         "items");
-  Equal(s.xml.at(1), std::string("<Event><EventData><Data Name='IoCount'/><Data Name='Paths'/></EventData></Event>"), "empty arrays");
-  Check(s.fields.at(0).find("{IoCount=1} {IoCount=2} {IoCount=65535} {Paths=C:\\a} {Paths=D:\\b}") != std::string::npos, s.fields[0]);
+  Equal(s.xml.at(1), std::string("<Event><EventData><Data Name='IoCount'/><Data Name='Paths'/></EventData></Event>"),
+        "empty arrays");
+  Check(s.fields.at(0).find("{IoCount=1} {IoCount=2} {IoCount=65535} {Paths=C:\\a} {Paths=D:\\b}") != std::string::npos,
+        s.fields[0]);
 }
 
-TEST_CASE("evtx BinXML: a BinXml value is read in place, template-less or a template instance; template-less records too") {
+TEST_CASE(
+    "evtx BinXML: a BinXml value is read in place, template-less or a template instance; template-less records too") {
   ChunkWriter w;
   // A template whose EventData is a substitution of type BinXml.
   auto define = [&] {
@@ -240,10 +260,14 @@ TEST_CASE("evtx BinXML: a BinXml value is read in place, template-less or a temp
   });
   CollectingSink s = Decode(BuildFile({w.Done()}));
   Equal(s.codes, std::vector<std::string>{}, "no problem");
-  Equal(s.xml.at(0), std::string("<Event><EventData><Data Name='Inline'>value</Data></EventData></Event>"), "nested BinXML");
-  Equal(s.xml.at(1), std::string("<Event><System><EventID>4103</EventID></System><EventData><Data>Set-Mailbox</Data></EventData></Event>"),
+  Equal(s.xml.at(0), std::string("<Event><EventData><Data Name='Inline'>value</Data></EventData></Event>"),
+        "nested BinXML");
+  Equal(s.xml.at(1),
+        std::string(
+            "<Event><System><EventID>4103</EventID></System><EventData><Data>Set-Mailbox</Data></EventData></Event>"),
         "template-less record with an inline UInt16");
-  Check(s.fields.at(1).find("id=4103") != std::string::npos && s.fields[1].find("{=Set-Mailbox}") != std::string::npos, s.fields[1]);
+  Check(s.fields.at(1).find("id=4103") != std::string::npos && s.fields[1].find("{=Set-Mailbox}") != std::string::npos,
+        s.fields[1]);
 }
 
 TEST_CASE("evtx BinXML: a template reused by another chunk is checked against the names it borrows there") {
@@ -252,34 +276,39 @@ TEST_CASE("evtx BinXML: a template reused by another chunk is checked against th
     ChunkWriter w;
     w.Record(1, [&] {
       w.FragmentHeader();
-      w.Instance(9, [&] {
-        w.Open(u"Event");
-        w.CloseStart();
-        w.Open(borrowed);  // defines the name inline here
-        w.CloseEmpty();
-        w.End();
-      }, {});
+      w.Instance(9,
+                 [&] {
+                   w.Open(u"Event");
+                   w.CloseStart();
+                   w.Open(borrowed);  // defines the name inline here
+                   w.CloseEmpty();
+                   w.End();
+                 },
+                 {});
     });
     const uint32_t name = w.NameOffset(borrowed);
     w.Record(2, [&] {
       w.FragmentHeader();
-      w.Instance(1, [&] {
-        w.Open(u"Event");
-        w.CloseStart();
-        w.U8(0x01);
-        w.U16(0xFFFF);
-        w.U32(0);
-        w.NameAt(name);  // not inline: the name defined in record 1
-        w.CloseEmpty();
-        w.End();
-      }, {});
+      w.Instance(1,
+                 [&] {
+                   w.Open(u"Event");
+                   w.CloseStart();
+                   w.U8(0x01);
+                   w.U16(0xFFFF);
+                   w.U32(0);
+                   w.NameAt(name);  // not inline: the name defined in record 1
+                   w.CloseEmpty();
+                   w.End();
+                 },
+                 {});
     });
     return w.Done();
   };
   CollectingSink s = Decode(BuildFile({chunk(u"Alpha"), chunk(u"Gamma")}));
   Equal(s.xml.size(), size_t{4}, "four records");
   Equal(s.xml.at(1), std::string("<Event><Alpha/></Event>"), "first chunk: its own name");
-  Equal(s.xml.at(3), std::string("<Event><Gamma/></Event>"), "second chunk, same template bytes: the name it holds there");
+  Equal(s.xml.at(3), std::string("<Event><Gamma/></Event>"),
+        "second chunk, same template bytes: the name it holds there");
 }
 
 TEST_CASE("evtx BinXML: hostile counts, sizes and offsets are errors, never reads or allocations beyond the chunk") {
@@ -349,9 +378,9 @@ TEST_CASE("evtx BinXML: nesting through BinXml values and array expansion are bo
   const uint32_t def = w.TemplateOffset(1);
   std::string blob;
   for (int level = 0; level < 20; ++level) {
-    std::string head = std::string("\x0C\x01", 2) + LeBytes<uint32_t>(1) + LeBytes<uint32_t>(def) + LeBytes<uint32_t>(1) +
-                       LeBytes<uint16_t>(static_cast<uint16_t>(blob.size())) + std::string(1, static_cast<char>(kBinXml)) +
-                       std::string(1, '\0');
+    std::string head = std::string("\x0C\x01", 2) + LeBytes<uint32_t>(1) + LeBytes<uint32_t>(def) +
+                       LeBytes<uint32_t>(1) + LeBytes<uint16_t>(static_cast<uint16_t>(blob.size())) +
+                       std::string(1, static_cast<char>(kBinXml)) + std::string(1, '\0');
     blob = head + blob;
   }
   w.Record(2, [&] { w.Raw(blob); });
@@ -359,17 +388,20 @@ TEST_CASE("evtx BinXML: nesting through BinXml values and array expansion are bo
   // character string: 200 MB of text if nothing stopped it.
   w.Record(3, [&] {
     w.FragmentHeader();
-    w.Instance(2, [&] {
-      w.Open(u"Event");
-      w.CloseStart();
-      w.Open(u"D", true);
-      w.Attr(u"S");
-      w.Sub(1, kString);
-      w.CloseStart();
-      w.Sub(0, evtx::kUInt8 | evtx::kArrayFlag);
-      w.End();
-      w.End();
-    }, {{evtx::kUInt8 | evtx::kArrayFlag, std::string(20000, '\x01')}, {kString, Utf16Bytes(std::u16string(10000, u'x'))}});
+    w.Instance(2,
+               [&] {
+                 w.Open(u"Event");
+                 w.CloseStart();
+                 w.Open(u"D", true);
+                 w.Attr(u"S");
+                 w.Sub(1, kString);
+                 w.CloseStart();
+                 w.Sub(0, evtx::kUInt8 | evtx::kArrayFlag);
+                 w.End();
+                 w.End();
+               },
+               {{evtx::kUInt8 | evtx::kArrayFlag, std::string(20000, '\x01')},
+                {kString, Utf16Bytes(std::u16string(10000, u'x'))}});
   });
   CollectingSink s = Decode(BuildFile({w.Done()}));
   Equal(s.codes, (std::vector<std::string>{"ERR_EVTX_BINXML", "ERR_EVTX_BINXML"}), "two records refused");

@@ -120,7 +120,7 @@ class ChunkWriter {
     } else {
       U32(at + 4);
       templates_[key] = at;
-      U32(0);  // next definition
+      U32(0);                                                               // next definition
       for (int i = 0; i < 16; ++i) U8(static_cast<uint8_t>(key * 16 + i));  // identifier
       const uint32_t sizeAt = at;
       U32(0);

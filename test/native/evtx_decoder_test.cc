@@ -21,7 +21,8 @@ CollectingSink Decode(const std::string& bytes, size_t piece, bool xml, std::fun
                       EvtxDecoder::Counts* counts = nullptr) {
   CollectingSink sink(xml, std::move(wants));
   EvtxDecoder decoder("file.evtx", 0);
-  for (size_t at = 0; at < bytes.size(); at += piece) decoder.Feed(bytes.data() + at, std::min(piece, bytes.size() - at), sink);
+  for (size_t at = 0; at < bytes.size(); at += piece)
+    decoder.Feed(bytes.data() + at, std::min(piece, bytes.size() - at), sink);
   decoder.Finish(sink);
   if (counts) *counts = decoder.counts();
   return sink;
@@ -35,14 +36,17 @@ TEST_CASE("evtx decoder: every real file gives the same records and problems who
     const CollectingSink whole = Decode(f.bytes, f.bytes.size(), true);
     for (size_t piece : {size_t{1}, size_t{7}, size_t{4097}, size_t{65537}, size_t{200000}}) {
       if (piece == 1 && f.bytes.size() > (256u << 10)) continue;  // the 1 MB files: odd pieces only
-      Check(Decode(f.bytes, piece, true).transcript == whole.transcript, f.name + " in pieces of " + std::to_string(piece));
+      Check(Decode(f.bytes, piece, true).transcript == whole.transcript,
+            f.name + " in pieces of " + std::to_string(piece));
     }
     // Without XML the same records, at the same places, with the same problems; no XML rendered.
     const CollectingSink plain = Decode(f.bytes, f.bytes.size(), false);
-    Check(plain.fields.size() == whole.fields.size() && plain.codes == whole.codes, f.name + ": the same records without XML");
+    Check(plain.fields.size() == whole.fields.size() && plain.codes == whole.codes,
+          f.name + ": the same records without XML");
     for (size_t i = 0; i < plain.fields.size() && i < whole.fields.size(); ++i)
-      Check(plain.fields[i].substr(0, plain.fields[i].find(' ')) == whole.fields[i].substr(0, whole.fields[i].find(' ')),
-            f.name + ": the same byte ranges");
+      Check(
+          plain.fields[i].substr(0, plain.fields[i].find(' ')) == whole.fields[i].substr(0, whole.fields[i].find(' ')),
+          f.name + ": the same byte ranges");
     bool none = true;
     for (const std::string& xml : plain.xml) none = none && xml.empty();
     Check(none, f.name + ": no XML unless asked for");
@@ -59,7 +63,8 @@ TEST_CASE("evtx decoder: positions are the records' byte ranges in the file") {
       std::memcpy(&signature, f.bytes.data() + start, 4);
       std::memcpy(&size, f.bytes.data() + start + 4, 4);
       std::memcpy(&copy, f.bytes.data() + end - 4, 4);
-      Check(signature == evtx::kRecordSignature && size == end - start && copy == size, f.name + " record at " + std::to_string(start));
+      Check(signature == evtx::kRecordSignature && size == end - start && copy == size,
+            f.name + " record at " + std::to_string(start));
       Check((start - evtx::kFileHeaderSize) / evtx::kChunkSize == (end - 1 - evtx::kFileHeaderSize) / evtx::kChunkSize,
             f.name + ": a record lies inside its chunk");
     }
@@ -97,7 +102,8 @@ TEST_CASE("evtx decoder: a chunk read from its first byte gives the records it g
     if (f.bytes.size() < evtx::kFileHeaderSize + 2 * evtx::kChunkSize) continue;
     const CollectingSink whole = Decode(f.bytes, f.bytes.size(), false);
     // The file header, then only the second chunk: a bookmark inside it resumes at its first byte.
-    const std::string second = f.bytes.substr(0, evtx::kFileHeaderSize) + f.bytes.substr(evtx::kFileHeaderSize + evtx::kChunkSize, evtx::kChunkSize);
+    const std::string second = f.bytes.substr(0, evtx::kFileHeaderSize) +
+                               f.bytes.substr(evtx::kFileHeaderSize + evtx::kChunkSize, evtx::kChunkSize);
     const CollectingSink alone = Decode(second, second.size(), false);
     std::vector<std::string> expected;
     for (const std::string& fields : whole.fields) {

@@ -47,7 +47,8 @@ TEST_CASE("evtx values: integers in decimal, hex types and SizeT as 0x with no p
   Equal(Text(kHexInt32, Le<uint32_t>(0)), std::string("0x0"), "HexInt32 0");
   Equal(Text(kHexInt64, Le<uint64_t>(0x3e7)), std::string("0x3e7"), "HexInt64 (SubjectLogonId)");
   Equal(Text(kHexInt64, Le<uint64_t>(0x8010000000000000ull)), std::string("0x8010000000000000"), "Keywords");
-  Equal(Text(kHexInt64, Le<uint64_t>(0x80000000000000ull)), std::string("0x80000000000000"), "Keywords of a classic event");
+  Equal(Text(kHexInt64, Le<uint64_t>(0x80000000000000ull)), std::string("0x80000000000000"),
+        "Keywords of a classic event");
   Equal(Text(kSizeT, Le<uint64_t>(0x24c)), std::string("0x24c"), "SizeT, 8 bytes (4624's ProcessId)");
   Equal(Text(kSizeT, Le<uint32_t>(4)), std::string("0x4"), "SizeT, 4 bytes");
   bool ok = true;
@@ -65,7 +66,8 @@ TEST_CASE("evtx values: GUIDs upper case in braces, SIDs, booleans, binary, real
   Equal(Text(kGuid, guid), std::string("{54849625-5478-4994-A5BA-3E3B0328C30D}"), "GUID");
   Equal(Text(kSid, {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0}), std::string("S-1-5-18"), "SID S-1-5-18");
   Equal(Text(kSid, {1, 0, 0, 0, 0, 0, 0, 0}), std::string("S-1-0"), "SID without sub-authorities");
-  Equal(Text(kSid, {1, 1, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0}), std::string("S-1-0x010203040506-7"), "SID with a 48-bit authority");
+  Equal(Text(kSid, {1, 1, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0}), std::string("S-1-0x010203040506-7"),
+        "SID with a 48-bit authority");
   bool ok = true;
   Text(kSid, {1, 2, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0}, &ok);
   wfp::test::Check(!ok, "a SID that says 2 sub-authorities and holds 1 is no value");
@@ -85,7 +87,8 @@ TEST_CASE("evtx values: FILETIME and SYSTEMTIME as SystemTime is written, to the
   Equal(Text(kFileTime, Le<uint64_t>(ticks)), std::string("2016-06-29T15:24:34.346000000Z"), "FILETIME");
   Equal(Text(kFileTime, Le<uint64_t>(ticks + 1234567)), std::string("2016-06-29T15:24:34.469456700Z"), "100 ns digits");
   Equal(Text(kFileTime, Le<uint64_t>(0)), std::string("1601-01-01T00:00:00.000000000Z"), "FILETIME 0");
-  Equal(Text(kFileTime, Le<uint64_t>(UINT64_MAX)), std::string("60056-05-28T05:36:10.955161500Z"), "the largest FILETIME");
+  Equal(Text(kFileTime, Le<uint64_t>(UINT64_MAX)), std::string("60056-05-28T05:36:10.955161500Z"),
+        "the largest FILETIME");
   const std::vector<uint8_t> sys = {0xE2, 0x07, 2, 0, 6, 0, 5, 0, 21, 0, 49, 0, 48, 0, 0xF4, 0x01};
   Equal(Text(kSysTime, sys), std::string("2018-02-05T21:49:48.500000000Z"), "SYSTEMTIME");
 }
@@ -95,13 +98,15 @@ TEST_CASE("evtx values: strings end at NUL; bad UTF-16 becomes U+FFFD; ANSI is W
   Equal(Text(kString, Utf16(u"%%14592")), std::string("%%14592"), "UTF-16");
   Equal(Text(kString, Utf16(std::u16string(u"ab\0cd", 5))), std::string("ab"), "ends at the first NUL");
   Equal(Text(kString, Utf16(u"\U0001F600")), std::string("\xF0\x9F\x98\x80"), "a surrogate pair");
-  Equal(Text(kString, Utf16(std::u16string(1, u'\xD83D') + u"x")), std::string("\xEF\xBF\xBDx"), "a lone high surrogate");
+  Equal(Text(kString, Utf16(std::u16string(1, u'\xD83D') + u"x")), std::string("\xEF\xBF\xBDx"),
+        "a lone high surrogate");
   Equal(Text(kString, Utf16(std::u16string(1, u'\xDC00'))), std::string("\xEF\xBF\xBD"), "a lone low surrogate");
   Equal(Text(kString, Utf16(u"\x01\x03")), std::string("\x01\x03"), "control characters are kept (dns_log_malformed)");
   bool ok = true;
   Text(kString, {0x41}, &ok);
   wfp::test::Check(!ok, "an odd number of bytes is no UTF-16 string");
-  Equal(Text(kAnsiString, {'a', 0x80, 0xA6, 0x81, 0, 'z'}), std::string("a\xE2\x82\xAC\xC2\xA6\xEF\xBF\xBD"), "Windows-1252");
+  Equal(Text(kAnsiString, {'a', 0x80, 0xA6, 0x81, 0, 'z'}), std::string("a\xE2\x82\xAC\xC2\xA6\xEF\xBF\xBD"),
+        "Windows-1252");
 }
 
 TEST_CASE("evtx values: arrays split into items") {
@@ -119,7 +124,8 @@ TEST_CASE("evtx values: arrays split into items") {
                    "UInt32 array (Ntfs/Operational)");
   wfp::test::Check(!SplitArray(kUInt32 | kArrayFlag, ints.data(), 7, items), "a partial last item is not an item");
   const std::vector<uint8_t> sids = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1};
-  wfp::test::Check(SplitArray(kSid | kArrayFlag, sids.data(), sids.size(), items) && items.size() == 2, "SIDs of their own lengths");
+  wfp::test::Check(SplitArray(kSid | kArrayFlag, sids.data(), sids.size(), items) && items.size() == 2,
+                   "SIDs of their own lengths");
   wfp::test::Check(!SplitArray(kSid | kArrayFlag, sids.data(), sids.size() - 1, items), "a SID array cut short");
   wfp::test::Check(!SplitArray(kBinary | kArrayFlag, sids.data(), sids.size(), items), "binary arrays do not exist");
 }

@@ -17,10 +17,12 @@ std::string Join(const std::vector<std::string>& v) {
 
 TEST_CASE("firewall rule: Microsoft's RemoteDesktop-UserMode-In-TCP, enabled and disabled") {
   // learn.microsoft.com "Enable or disable a firewall rule on an Azure VM Guest OS"
-  // (MicrosoftDocs/SupportArticles-docs, support/azure/virtual-machines/windows/enable-disable-firewall-rule-guest-os.md).
+  // (MicrosoftDocs/SupportArticles-docs,
+  // support/azure/virtual-machines/windows/enable-disable-firewall-rule-guest-os.md).
   const std::string on =
       "v2.22|Action=Allow|Active=TRUE|Dir=In|Protocol=6|Profile=Domain|Profile=Private|Profile=Public|LPort=3389|"
-      "App=%SystemRoot%\\system32\\svchost.exe|Svc=termservice|Name=@FirewallAPI.dll,-28775|Desc=@FirewallAPI.dll,-28756|"
+      "App=%SystemRoot%\\system32\\svchost.exe|Svc=termservice|Name=@FirewallAPI.dll,-28775|Desc=@FirewallAPI.dll,-"
+      "28756|"
       "EmbedCtxt=@FirewallAPI.dll,-28752|";
   FirewallRule r;
   std::string error;
@@ -38,8 +40,8 @@ TEST_CASE("firewall rule: Microsoft's RemoteDesktop-UserMode-In-TCP, enabled and
   Equal(r.name.value_or(""), std::string("@FirewallAPI.dll,-28775"), "an indirect name, as written");
   Equal(r.group.value_or(""), std::string("@FirewallAPI.dll,-28752"), "group");
   Check(r.other.empty(), "nothing left over");
-  Check(ParseFirewallRule("RemoteDesktop-UserMode-In-TCP", Replaced(on, "Active=TRUE", "Active=FALSE"), RuleStore::GroupPolicy,
-                          r, error) &&
+  Check(ParseFirewallRule("RemoteDesktop-UserMode-In-TCP", Replaced(on, "Active=TRUE", "Active=FALSE"),
+                          RuleStore::GroupPolicy, r, error) &&
             r.active == false && r.store == RuleStore::GroupPolicy,
         "disabled, from Group Policy");
 }
@@ -81,11 +83,12 @@ TEST_CASE("firewall rule: Windows' own rules, blocks, address keywords and field
             !r.active && Join(r.remotePorts) == "443",
         "a rule without Active: " + error);
   // A block rule a policy tool writes, with the Internet keywords of newer versions.
-  Check(ParseFirewallRule("Block-Unified-Telemetry-Client",
-                          "v2.31|Action=Block|Active=TRUE|Dir=Out|RA42=IntErnet|RA62=IntErnet|App=%SystemRoot%\\system32\\"
-                          "svchost.exe|Svc=DiagTrack|Name=Block-Unified-Telemetry-Client|Desc=Block-Unified-Telemetry-"
-                          "Client|EmbedCtxt=DiagTrack|",
-                          RuleStore::Mdm, r, error),
+  Check(ParseFirewallRule(
+            "Block-Unified-Telemetry-Client",
+            "v2.31|Action=Block|Active=TRUE|Dir=Out|RA42=IntErnet|RA62=IntErnet|App=%SystemRoot%\\system32\\"
+            "svchost.exe|Svc=DiagTrack|Name=Block-Unified-Telemetry-Client|Desc=Block-Unified-Telemetry-"
+            "Client|EmbedCtxt=DiagTrack|",
+            RuleStore::Mdm, r, error),
         "telemetry block: " + error);
   Equal(Join(r.remoteAddresses), std::string("IntErnet,IntErnet"), "keywords as written");
   Equal(r.direction.value_or(""), std::string("Out"), "outbound");
@@ -101,9 +104,10 @@ TEST_CASE("firewall rule: strings that are not rules say why") {
                            RuleStore::Local, r, error),
         "no version");
   Check(error.find("version") != std::string::npos, "the error says so: " + error);
-  for (const char* bad : {"", "v2.30", "v2|Action=Allow|", "v2.30|Action|", "v2.30|Active=MAYBE|", "v2.30|Protocol=999|",
-                          "v2.30|Protocol=tcp|"}) {
+  for (const char* bad : {"", "v2.30", "v2|Action=Allow|", "v2.30|Action|", "v2.30|Active=MAYBE|",
+                          "v2.30|Protocol=999|", "v2.30|Protocol=tcp|"}) {
     error.clear();
-    Check(!ParseFirewallRule("x", bad, RuleStore::Local, r, error) && !error.empty(), std::string("rejects '") + bad + "'");
+    Check(!ParseFirewallRule("x", bad, RuleStore::Local, r, error) && !error.empty(),
+          std::string("rejects '") + bad + "'");
   }
 }

@@ -12,9 +12,11 @@ using namespace wfp::test;
 TEST_CASE("firewall rules: the Name field, whole fields only, at any length") {
   Equal(FirewallRuleName("v2.30|Action=Block|Active=TRUE|Dir=Out|Protocol=6|Name=wfp-blocks e2e|Desc=x|").value_or("?"),
         std::string("wfp-blocks e2e"), "a plain name");
-  Equal(FirewallRuleName("v2.31|Action=Allow|Name=@FirewallAPI.dll,-28502|EmbedCtxt=@FirewallAPI.dll,-28502|").value_or("?"),
+  Equal(FirewallRuleName("v2.31|Action=Allow|Name=@FirewallAPI.dll,-28502|EmbedCtxt=@FirewallAPI.dll,-28502|")
+            .value_or("?"),
         std::string("@FirewallAPI.dll,-28502"), "an indirect string, resolved by the caller");
-  Equal(FirewallRuleName("v2.30|Desc=see |Name=other|Action=Block|").value_or("?"), std::string("other"), "the field, not the text");
+  Equal(FirewallRuleName("v2.30|Desc=see |Name=other|Action=Block|").value_or("?"), std::string("other"),
+        "the field, not the text");
   Check(!FirewallRuleName("v2.30|Desc=Name=not this|Action=Block|"), "never from inside another field");
   Check(!FirewallRuleName("v2.30|Action=Block|Name=|"), "an empty name is none");
   Check(!FirewallRuleName(""), "an empty rule");

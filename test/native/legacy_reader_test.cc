@@ -26,7 +26,8 @@ std::vector<uint8_t> Wide(std::string_view s) {
 // An EVENTLOGRECORD with these insertion strings.
 std::vector<uint8_t> Record(uint32_t number, uint32_t eventId, const std::vector<std::string>& strings) {
   std::vector<uint8_t> body;
-  for (auto part : {Wide("Microsoft-Windows-Security-Auditing"), Wide("host.example")}) body.insert(body.end(), part.begin(), part.end());
+  for (auto part : {Wide("Microsoft-Windows-Security-Auditing"), Wide("host.example")})
+    body.insert(body.end(), part.begin(), part.end());
   while ((56 + body.size()) % 4) body.push_back(0);
   const uint32_t stringOffset = static_cast<uint32_t>(56 + body.size());
   for (const std::string& s : strings) {
@@ -51,7 +52,8 @@ std::vector<uint8_t> Record(uint32_t number, uint32_t eventId, const std::vector
   return r;
 }
 
-const std::vector<std::string> kBind = {"1234", "\\device\\harddiskvolume2\\app.exe", "0.0.0.0", "8080", "6", "70000", "%%14608", "36"};
+const std::vector<std::string> kBind = {
+    "1234", "\\device\\harddiskvolume2\\app.exe", "0.0.0.0", "8080", "6", "70000", "%%14608", "36"};
 
 // The Security log as ReadEventLogW serves it: record numbers from `first`, a read position, and
 // failures scripted per call.
@@ -61,18 +63,20 @@ class FakeLog final : public LegacyLog {
   std::deque<uint32_t> openFailures;                 // the next Open() calls fail with these
   std::map<size_t, uint32_t> failOnOpen;             // open call number (from 1) -> error
   size_t openCalls = 0;
-  std::deque<uint32_t> readFailures;                 // the next Read() calls fail with these
-  std::map<size_t, uint32_t> failOnRead;             // read call number (from 1) -> error
+  std::deque<uint32_t> readFailures;      // the next Read() calls fail with these
+  std::map<size_t, uint32_t> failOnRead;  // read call number (from 1) -> error
   size_t readCalls = 0;
-  bool seekRefused = false;                          // EVENTLOG_SEEK_READ gives ERROR_INVALID_PARAMETER
+  bool seekRefused = false;  // EVENTLOG_SEEK_READ gives ERROR_INVALID_PARAMETER
   size_t maxRecordsPerRead = 1000;
-  int waitsLeft = 3;                                 // Wait() says "stop" after this many caught-up waits
+  int waitsLeft = 3;  // Wait() says "stop" after this many caught-up waits
   std::vector<std::string> calls;
-  std::vector<uint32_t> waited;                      // each Wait's milliseconds
-  uint32_t next = 0;                                 // the record the next sequential read returns
+  std::vector<uint32_t> waited;  // each Wait's milliseconds
+  uint32_t next = 0;             // the record the next sequential read returns
   bool open = false;
 
-  void Add(uint32_t number, uint32_t eventId, const std::vector<std::string>& strings) { records[number] = Record(number, eventId, strings); }
+  void Add(uint32_t number, uint32_t eventId, const std::vector<std::string>& strings) {
+    records[number] = Record(number, eventId, strings);
+  }
 
   uint32_t Open(uint32_t& notifyError) override {
     calls.push_back("open");
@@ -157,18 +161,23 @@ class TestSink final : public RecordSink {
 };
 
 void Fill(FakeLog& log, uint32_t from, uint32_t to) {
-  for (uint32_t n = from; n <= to; ++n) log.Add(n, n % 3 ? 5158 : 4624, n % 3 ? kBind : std::vector<std::string>{"S-1-5-18"});
+  for (uint32_t n = from; n <= to; ++n)
+    log.Add(n, n % 3 ? 5158 : 4624, n % 3 ? kBind : std::vector<std::string>{"S-1-5-18"});
 }
 
 }  // namespace
 
-TEST_CASE("legacy reader: an EventLog service restart is waited out with backoff, and reading goes on after the last record") {
+TEST_CASE(
+    "legacy reader: an EventLog service restart is waited out with backoff, and reading goes on after the last "
+    "record") {
   FakeLog log;
   Fill(log, 100, 120);
   // Stopped service: the handle is dead, and opening fails until it is back.
   log.maxRecordsPerRead = 5;
   log.failOnRead[2] = win32::kInvalidHandle;
-  log.failOnOpen = {{2, win32::kRpcServerUnavailable}, {3, win32::kRpcServerUnavailable}, {4, win32::kRpcServerUnavailable},
+  log.failOnOpen = {{2, win32::kRpcServerUnavailable},
+                    {3, win32::kRpcServerUnavailable},
+                    {4, win32::kRpcServerUnavailable},
                     {5, win32::kAccessDenied}};  // access denied on a reopen is not the end either
   InsertionLayouts layouts;
   LegacyReader reader(log, layouts, StartAt::Oldest, 0);
@@ -180,14 +189,15 @@ TEST_CASE("legacy reader: an EventLog service restart is waited out with backoff
     if (n == 104) expected.push_back(n);  // the last record before the restart, read again after the seek
   }
   Equal(sink.records, expected, "none lost; the one read again is what the pipeline skips");
-  Check(std::find(log.calls.begin(), log.calls.end(), "seek 104") != log.calls.end(), "reopened at the last record read");
+  Check(std::find(log.calls.begin(), log.calls.end(), "seek 104") != log.calls.end(),
+        "reopened at the last record read");
   size_t transient = 0;
   for (const auto& [code, system] : sink.issues) transient += code == "ERR_EVENTLOG_TRANSIENT";
   Equal(transient, sink.issues.size(), "every problem is recoverable");
   Equal(transient, size_t{5}, "the read failure and the four failed opens, each reported");
   // The waits between attempts grow: 250 ms, then about twice as long each time.
-  Check(log.waited.size() >= 5 && log.waited[0] >= 250 && log.waited[1] >= 500 && log.waited[2] >= 1000 && log.waited[3] >= 2000 &&
-            log.waited[4] >= 4000 && log.waited[4] < 5000,
+  Check(log.waited.size() >= 5 && log.waited[0] >= 250 && log.waited[1] >= 500 && log.waited[2] >= 1000 &&
+            log.waited[3] >= 2000 && log.waited[4] >= 4000 && log.waited[4] < 5000,
         "exponential backoff");
 }
 
@@ -198,11 +208,14 @@ TEST_CASE("legacy reader: access denied at the first open ends the source with i
   LegacyReader reader(log, layouts, StartAt::Now, 0);
   TestSink sink;
   reader.Run(sink);
-  Check(sink.issues.size() == 1 && sink.issues[0].first == "ERR_ACCESS_DENIED" && sink.issues[0].second == 5, "one fatal error");
+  Check(sink.issues.size() == 1 && sink.issues[0].first == "ERR_ACCESS_DENIED" && sink.issues[0].second == 5,
+        "one fatal error");
   Equal(log.calls, std::vector<std::string>{"open"}, "no retry");
 }
 
-TEST_CASE("legacy reader: 'now' seeks to the newest record instead of reading the whole log; a refused seek reads from the start") {
+TEST_CASE(
+    "legacy reader: 'now' seeks to the newest record instead of reading the whole log; a refused seek reads from the "
+    "start") {
   {
     FakeLog log;
     Fill(log, 1, 5000);
@@ -225,12 +238,15 @@ TEST_CASE("legacy reader: 'now' seeks to the newest record instead of reading th
     TestSink sink;
     reader.Run(sink);
     Check(std::find(log.calls.begin(), log.calls.end(), "seek 40") != log.calls.end(), "the seek was tried");
-    Check(sink.records.size() == 34 && sink.records.front() == 1, "then everything from the start (the pipeline skips up to 40)");
+    Check(sink.records.size() == 34 && sink.records.front() == 1,
+          "then everything from the start (the pipeline skips up to 40)");
     Check(sink.issues.empty(), "a refused seek is not an error");
   }
 }
 
-TEST_CASE("legacy reader: a malformed record is reported and skipped, not the rest of its buffer; a corrupt file is reported, not looped on silently") {
+TEST_CASE(
+    "legacy reader: a malformed record is reported and skipped, not the rest of its buffer; a corrupt file is "
+    "reported, not looped on silently") {
   FakeLog log;
   Fill(log, 1, 9);
   log.records[4][36] = 0xF0;  // record 4's string offset points outside it
@@ -270,7 +286,8 @@ TEST_CASE("legacy reader: a cleared log reopens and goes on from the last record
   LegacyReader again(cleared, layouts, StartAt::Oldest, 0);
   TestSink after;
   again.Run(after);
-  Check(std::find(cleared.calls.begin(), cleared.calls.end(), "seek 1") != cleared.calls.end(), "reopened at the last record read");
+  Check(std::find(cleared.calls.begin(), cleared.calls.end(), "seek 1") != cleared.calls.end(),
+        "reopened at the last record read");
   Equal(after.records, std::vector<uint64_t>{1, 1, 2, 4}, "record 1 read again (the pipeline skips it), then the rest");
   Check(after.issues.empty(), "a cleared log is not an error");
 }

@@ -27,9 +27,12 @@ inline const DataField* FieldNamed(const EventRecord& r, std::string_view name) 
 inline bool ParseAddress(std::string_view text, uint8_t& version, std::array<uint8_t, 16>& out) {
   const std::string s(text);
   out = {};
-  if (inet_pton(AF_INET, s.c_str(), out.data()) == 1) version = 4;
-  else if (inet_pton(AF_INET6, s.c_str(), out.data()) == 1) version = 6;
-  else return false;
+  if (inet_pton(AF_INET, s.c_str(), out.data()) == 1)
+    version = 4;
+  else if (inet_pton(AF_INET6, s.c_str(), out.data()) == 1)
+    version = 6;
+  else
+    return false;
   return true;
 }
 
@@ -41,7 +44,8 @@ inline uint64_t FileTimeOf(std::string_view systemTime) {
   const size_t dot = systemTime.find('.');
   if (dot != std::string_view::npos) {
     for (size_t i = dot + 4, n = 0; n < 4; ++n, ++i)
-      ticks = ticks * 10 + (i < systemTime.size() && systemTime[i] >= '0' && systemTime[i] <= '9' ? systemTime[i] - '0' : 0);
+      ticks = ticks * 10 +
+              (i < systemTime.size() && systemTime[i] >= '0' && systemTime[i] <= '9' ? systemTime[i] - '0' : 0);
   }
   return (static_cast<uint64_t>(ms) + 11644473600000ull) * 10000 + ticks;
 }
@@ -96,7 +100,8 @@ inline std::optional<NetEventFacts> NetEventFromRecord(const EventRecord& r) {
       f.flags |= flag::kIpProtocol;
     }
   }
-  if (const DataField* application = FieldNamed(r, "Application"); application && application->value != "-" && !application->value.empty()) {
+  if (const DataField* application = FieldNamed(r, "Application");
+      application && application->value != "-" && !application->value.empty()) {
     for (unsigned char c : application->value) f.appId.push_back(c);  // the fixtures' paths are ASCII
     f.flags |= flag::kAppId;
   }

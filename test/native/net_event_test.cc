@@ -52,7 +52,8 @@ TEST_CASE("net events made from every fixture record's block map to the normalis
       // one classify drop at that layer, which is the connection's block.
       const bool packetAtAle = r.eventId == 5152 && got.layerId && *got.layerId >= 36 && *got.layerId <= 55;
       Equal(got.record->eventId, packetAtAle ? 5157u : r.eventId, where + "event ID");
-      Equal(static_cast<int>(got.kind), static_cast<int>(packetAtAle ? Kind::Connection : expected.kind), where + "kind");
+      Equal(static_cast<int>(got.kind), static_cast<int>(packetAtAle ? Kind::Connection : expected.kind),
+            where + "kind");
       Equal(static_cast<int>(got.action), static_cast<int>(expected.action), where + "action");
       Equal(static_cast<int>(got.direction), static_cast<int>(expected.direction), where + "direction");
       Equal(got.timeMs, expected.timeMs, where + "time");
@@ -65,13 +66,16 @@ TEST_CASE("net events made from every fixture record's block map to the normalis
       Equal(static_cast<int>(got.remote), static_cast<int>(expected.remote), where + "remote side");
       Equal(got.filterId, expected.filterId, where + "filter");
       Equal(got.layerId, expected.layerId, where + "layer ID");
-      Equal(Text(got.layerName), Text(expected.layerName), where + "layer name (the run-time ID table against the logged token)");
+      Equal(Text(got.layerName), Text(expected.layerName),
+            where + "layer name (the run-time ID table against the logged token)");
       Check(got.record->computer == "host.example" && got.pid == std::nullopt, where + "computer and no PID");
       for (std::string_view name : {"SourceAddress", "SourcePort", "DestAddress", "DestPort", "Protocol", "FilterRTID",
                                     "LayerName", "LayerRTID", "Direction"}) {
         const DataField* a = FieldNamed(*got.record, name);
         const DataField* b = FieldNamed(r, name);
-        if (b) Equal(a ? std::string(a->value) : std::string("(none)"), std::string(b->value), where + "data " + std::string(name));
+        if (b)
+          Equal(a ? std::string(a->value) : std::string("(none)"), std::string(b->value),
+                where + "data " + std::string(name));
       }
     }
   }
@@ -86,8 +90,8 @@ TEST_CASE("net event mapping: SIDs, package SIDs, loopback and profiles, and wha
   f.timeStamp = 133500000001234567ull;
   f.flags = net_event_flag::kIpVersion | net_event_flag::kLocalAddr | net_event_flag::kRemoteAddr |
             net_event_flag::kLocalPort | net_event_flag::kRemotePort | net_event_flag::kIpProtocol |
-            net_event_flag::kUserId | net_event_flag::kPackageId | net_event_flag::kReauthReason | net_event_flag::kScopeId |
-            net_event_flag::kAppId;
+            net_event_flag::kUserId | net_event_flag::kPackageId | net_event_flag::kReauthReason |
+            net_event_flag::kScopeId | net_event_flag::kAppId;
   f.ipVersion = 6;
   f.localAddress = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 0, 1};
   f.remoteAddress = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1};
@@ -95,7 +99,8 @@ TEST_CASE("net event mapping: SIDs, package SIDs, loopback and profiles, and wha
   f.remotePort = 443;
   f.ipProtocol = 6;
   f.scopeId = 12;
-  f.userSid = Sid({1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xd2, 0x02, 0x96, 0x49, 0x01, 0, 0, 0, 0x02, 0, 0, 0, 0xe9, 0x03, 0, 0});
+  f.userSid = Sid(
+      {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xd2, 0x02, 0x96, 0x49, 0x01, 0, 0, 0, 0x02, 0, 0, 0, 0xe9, 0x03, 0, 0});
   f.packageSid = Sid({1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});  // S-1-0-0, the "Nobody" SID
   f.layerId = 48;
   f.hasClassifyDetails = true;
@@ -110,23 +115,33 @@ TEST_CASE("net event mapping: SIDs, package SIDs, loopback and profiles, and wha
   Equal(e.record->eventId, 5157u, "ALE connect block is a 5157");
   Equal(Text(e.layerName), std::string("Connect"), "layer name");
   Equal(static_cast<int>(e.direction), static_cast<int>(Direction::Outbound), "direction");
-  Equal(EndpointText(e.source), std::string("fe80::1234:0:0:1:50000"), "IPv6: the longest run of zero groups compressed, not the other");
+  Equal(EndpointText(e.source), std::string("fe80::1234:0:0:1:50000"),
+        "IPv6: the longest run of zero groups compressed, not the other");
   Equal(EndpointText(e.destination), std::string("::ffff:192.0.2.1:443"), "v4-mapped IPv6");
-  Equal(Text(e.application), std::string("\\device\\harddiskvolume3\\program files\\caf\xc3\xa9\\app.exe"), "UTF-8 path");
+  Equal(Text(e.application), std::string("\\device\\harddiskvolume3\\program files\\caf\xc3\xa9\\app.exe"),
+        "UTF-8 path");
   Check(e.netEvent && e.netEvent->userSid == std::optional<std::string>("S-1-5-21-1234567890-1-2-1001"), "user SID");
   Check(e.netEvent && !e.netEvent->packageSid, "the Nobody package SID is no package");
-  Check(e.netEvent && e.netEvent->loopback == std::optional<bool>(true) && e.netEvent->reauthReason == std::optional<uint32_t>(3) &&
-            e.netEvent->originalProfile == std::optional<uint32_t>(1) && e.netEvent->currentProfile == std::optional<uint32_t>(2),
+  Check(e.netEvent && e.netEvent->loopback == std::optional<bool>(true) &&
+            e.netEvent->reauthReason == std::optional<uint32_t>(3) &&
+            e.netEvent->originalProfile == std::optional<uint32_t>(1) &&
+            e.netEvent->currentProfile == std::optional<uint32_t>(2),
         "loopback, reauthorisation reason and profiles");
   Equal(e.timeMs, 1705526400123.0, "FILETIME to whole milliseconds");
   Check(FieldNamed(*e.record, "ScopeId") && FieldNamed(*e.record, "ScopeId")->value == "12", "scope ID in data");
 
   Equal(SidToString(Sid({1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0})), std::string("S-1-5-18"), "LocalSystem");
-  Equal(SidToString(Sid({1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0})), std::string("S-1-0x010000000000-1"), "a large authority in hex");
+  Equal(SidToString(Sid({1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0})), std::string("S-1-0x010000000000-1"),
+        "a large authority in hex");
   Equal(SidToString(Sid({1, 2, 0, 0, 0, 0, 0, 5, 18, 0, 0})), std::string(), "a truncated SID is none");
   std::string utf8;
-  Utf16ToUtf8(std::u16string{u'a', static_cast<char16_t>(0xD83D), static_cast<char16_t>(0xDE00), static_cast<char16_t>(0xD800), u'b'}, utf8);
-  Equal(utf8, std::string("a\xF0\x9F\x98\x80\xEF\xBF\xBD" "b"), "a surrogate pair, and a lone surrogate as U+FFFD");
+  Utf16ToUtf8(std::u16string{u'a', static_cast<char16_t>(0xD83D), static_cast<char16_t>(0xDE00),
+                             static_cast<char16_t>(0xD800), u'b'},
+              utf8);
+  Equal(utf8,
+        std::string("a\xF0\x9F\x98\x80\xEF\xBF\xBD"
+                    "b"),
+        "a surrogate pair, and a lone surrogate as U+FFFD");
 
   NetEventFacts allow = f;
   allow.type = NetEventType::ClassifyAllow;
@@ -146,9 +161,9 @@ TEST_CASE("net event mapping: SIDs, package SIDs, loopback and profiles, and wha
   capability.remoteAddress = {192, 0, 2, 7};
   capability.networkCapability = 0;
   capability.filterId = 77;
-  Check(mapper.Map(capability, e) && e.record->eventId == 5157 && !e.layerId && !e.layerName && e.direction == Direction::None &&
-            e.local == Side::Source && e.remote == Side::Destination && e.netEvent->loopback == std::optional<bool>(false) &&
-            !e.netEvent->reauthReason,
+  Check(mapper.Map(capability, e) && e.record->eventId == 5157 && !e.layerId && !e.layerName &&
+            e.direction == Direction::None && e.local == Side::Source && e.remote == Side::Destination &&
+            e.netEvent->loopback == std::optional<bool>(false) && !e.netEvent->reauthReason,
         "an app-container capability drop is a blocked connection with no layer");
 
   NetEventFacts mac;
@@ -158,8 +173,9 @@ TEST_CASE("net event mapping: SIDs, package SIDs, loopback and profiles, and wha
   mac.layerId = 56;
   mac.hasClassifyDetails = true;
   mac.direction = 0x3900;
-  Check(mapper.Map(mac, e) && e.record->eventId == 5150 && e.kind == Kind::Mac && EndpointText(e.source) == "FF-FF-FF-FF-FF-FF:-" &&
-            EndpointText(e.destination) == "00-15-5D-01-02-03:-" && FieldNamed(*e.record, "DestinationAddress"),
+  Check(mapper.Map(mac, e) && e.record->eventId == 5150 && e.kind == Kind::Mac &&
+            EndpointText(e.source) == "FF-FF-FF-FF-FF-FF:-" && EndpointText(e.destination) == "00-15-5D-01-02-03:-" &&
+            FieldNamed(*e.record, "DestinationAddress"),
         "a MAC frame drop is a 5150 with MAC addresses");
 }
 
@@ -204,8 +220,10 @@ TEST_CASE("net event hand-off: bounded, never waits, counts what it drops, loses
       for (uint32_t i = 0; i < 5000; ++i) {
         NetEventFacts f;
         f.filterId = static_cast<uint64_t>(t) << 32 | i;
-        if (handoff.Push(std::move(f))) ++pushed;
-        else ++refused;
+        if (handoff.Push(std::move(f)))
+          ++pushed;
+        else
+          ++refused;
       }
     });
   uint64_t taken = 0, dropped = 0;

@@ -26,19 +26,25 @@ inline std::string ReaderTranscript(XmlEventReader& reader, std::string_view inp
                  " time=" + std::string(record.systemTime) + (record.hasSystemTime ? "" : "(none)") +
                  " id=" + std::to_string(record.eventId) + (record.hasEventId ? "" : "(none)") +
                  " version=" + std::to_string(record.version) + " recordId=" + std::to_string(record.recordId) +
-                 (record.hasRecordId ? "" : "(none)") + " invalid=" + std::string(record.invalidField) + " end=" +
-                 std::to_string(reader.consumed()) + "\n";
-          for (auto [name, value] : {std::pair{"guid", record.providerGuid}, {"channel", record.channel},
-                                     {"level", record.level}, {"task", record.task}, {"opcode", record.opcode},
-                                     {"keywords", record.keywords}, {"activity", record.activityId},
-                                     {"user", record.userId}, {"pid", record.writerProcessId},
+                 (record.hasRecordId ? "" : "(none)") + " invalid=" + std::string(record.invalidField) +
+                 " end=" + std::to_string(reader.consumed()) + "\n";
+          for (auto [name, value] : {std::pair{"guid", record.providerGuid},
+                                     {"channel", record.channel},
+                                     {"level", record.level},
+                                     {"task", record.task},
+                                     {"opcode", record.opcode},
+                                     {"keywords", record.keywords},
+                                     {"activity", record.activityId},
+                                     {"user", record.userId},
+                                     {"pid", record.writerProcessId},
                                      {"tid", record.writerThreadId}})
             out += std::string("  ") + name + "=[" + std::string(value) + "]\n";
           for (const DataField& d : record.data)
             out += "  [" + std::string(d.name) + "]=[" + std::string(d.value) + "]\n";
           break;
         case XmlEventReader::Step::Issue:
-          out += std::string("issue @") + std::to_string(issue.offset) + " " + issue.code->name + " " + issue.message + "\n";
+          out += std::string("issue @") + std::to_string(issue.offset) + " " + issue.code->name + " " + issue.message +
+                 "\n";
           break;
         case XmlEventReader::Step::NeedMore:
           return;

@@ -27,7 +27,6 @@ TEST_CASE("record shapes: every fixture file reads the same with and without sha
   // Real logs repeat their layouts: most records are read by shape.
   Check(shaped * 10 > records * 9, "over 90% of fixture records read by a learned shape (" + std::to_string(shaped) +
                                        " of " + std::to_string(records) + ")");
-
 }
 
 // Records that differ from a learned one in every way that matters (values the scan leaves to the
@@ -36,32 +35,32 @@ TEST_CASE("record shapes: altered records read the same with and without shapes"
   for (const Fixture& f : Fixtures()) {
     const std::string& r = f.xml.front();
     const std::string variants[] = {
-        Replaced(r, "</Data>", "&lt;x&gt;</Data>"),              // entity in a value
-        Replaced(r, "</Data>", "a>b</Data>"),                     // '>' is plain text
-        Replaced(r, "</Data>", std::string("x\0y</Data>", 10)),  // NUL: an error
-        Replaced(r, "SystemTime=\"", "SystemTime=\"&#50;"),      // entity in an attribute
-        Replaced(r, "Guid=\"{", "Guid=\"<{"),                     // '<' in an attribute: an error
-        Replaced(r, "<EventID>", "<EventID><!-- c -->"),          // comment inside a value
-        Replaced(r, "</Computer>", "<![CDATA[x<y]]></Computer>"), // CDATA
-        Replaced(r, "<EventID>", "<EventID>5<x/>"),               // text split by a child element
-        Replaced(r, "<EventID>", "<EventID>x"),                   // an invalid number
-        Replaced(r, "<EventID>", "<EventID> "),                   // a number with whitespace
+        Replaced(r, "</Data>", "&lt;x&gt;</Data>"),                // entity in a value
+        Replaced(r, "</Data>", "a>b</Data>"),                      // '>' is plain text
+        Replaced(r, "</Data>", std::string("x\0y</Data>", 10)),    // NUL: an error
+        Replaced(r, "SystemTime=\"", "SystemTime=\"&#50;"),        // entity in an attribute
+        Replaced(r, "Guid=\"{", "Guid=\"<{"),                      // '<' in an attribute: an error
+        Replaced(r, "<EventID>", "<EventID><!-- c -->"),           // comment inside a value
+        Replaced(r, "</Computer>", "<![CDATA[x<y]]></Computer>"),  // CDATA
+        Replaced(r, "<EventID>", "<EventID>5<x/>"),                // text split by a child element
+        Replaced(r, "<EventID>", "<EventID>x"),                    // an invalid number
+        Replaced(r, "<EventID>", "<EventID> "),                    // a number with whitespace
         Replaced(r, "<EventData>", "<EventData><Data/><Data/><Data Name=\"E\"/><Data></Data>"),
         Replaced(r, "<EventData>", "<EventData><Data Name=\"E\"/><Data Name=\"F\" />"),  // empty values
-        Replaced(r, "<Data Name=\"", "<Data Type=\"x\" Name=\""), // another attribute
-        Replaced(r, "><", ">\n  <", true),                        // pretty-printed
-        Replaced(r, "\"", "'", true),                             // single quotes
-        Replaced(r, "</Computer>", "</Computr>"),                 // wrong end tag: an error
+        Replaced(r, "<Data Name=\"", "<Data Type=\"x\" Name=\""),                        // another attribute
+        Replaced(r, "><", ">\n  <", true),                                               // pretty-printed
+        Replaced(r, "\"", "'", true),                                                    // single quotes
+        Replaced(r, "</Computer>", "</Computr>"),                                        // wrong end tag: an error
         Replaced(r, "</EventData>", "</EventData><Extra a=\"1\">t</Extra>"),
         Replaced(r, "<System>", "<System>stray text"),
-        r.substr(0, r.size() / 2),                                // cut short, then a whole record
-        Replaced(r, "</Computer>", "<!-- never closed</Computer>"),        // broken at the next <Event
+        r.substr(0, r.size() / 2),                                   // cut short, then a whole record
+        Replaced(r, "</Computer>", "<!-- never closed</Computer>"),  // broken at the next <Event
         Replaced(r, "</Computer>", "<![CDATA[never closed</Computer>"),
         Replaced(r, "<EventID>", "<EventID><?pi never closed"),
-        Replaced(r, "<System>", "<System><!-- <Event> -->"),               // a closed comment holding <Event
+        Replaced(r, "<System>", "<System><!-- <Event> -->"),                         // a closed comment holding <Event
         Replaced(r, "</Computer>", std::string("<![CDATA[a\0b]]></Computer>", 27)),  // NUL in CDATA: an error
-        Replaced(r, "</Computer>", "&#x0000000000041;&#000066;</Computer>"),        // leading zeros
-        Replaced(r, "\"/>", "/>"),                                 // an attribute value never closed
+        Replaced(r, "</Computer>", "&#x0000000000041;&#000066;</Computer>"),         // leading zeros
+        Replaced(r, "\"/>", "/>"),                                                   // an attribute value never closed
     };
     // Each variant on its own, twice: the second may be read by the shape the first taught; then
     // after the unaltered record, whose shape the variant's may share a beginning with.
@@ -87,7 +86,8 @@ TEST_CASE("record shapes: bounded learning reads the same as the general parser"
     varyingName += Replaced(r, "<Data Name=\"", "<Data Name=\"N" + std::to_string(i % 40)) + "\n";
     std::string extra;
     for (int j = 0; j < i % 50; ++j) extra += "<Data Name=\"X" + std::to_string(j) + "\">v</Data>";
-    const std::string layout = Replaced(r, "<EventData>", "<EventData>" + extra + "<Data Name=\"L" + std::to_string(i) + "\">x</Data>");
+    const std::string layout =
+        Replaced(r, "<EventData>", "<EventData>" + extra + "<Data Name=\"L" + std::to_string(i) + "\">x</Data>");
     growing += layout + "\n" + layout + "\n";  // each new layout twice: the second reads by shape
   }
   for (const std::string* stream : {&varyingName, &growing}) {
@@ -96,7 +96,8 @@ TEST_CASE("record shapes: bounded learning reads the same as the general parser"
     Equal(a, ReaderTranscript(without, *stream, 1 << 16), "bounded shapes read the same as the general parser");
     Equal(static_cast<size_t>(std::count(a.begin(), a.end(), '@')), stream == &growing ? size_t{1200} : size_t{600},
           "every record read");
-    Check(withShapes.shapedRecords() >= 600 / 40 * 16 / 2, "records still read by shape: " + std::to_string(withShapes.shapedRecords()));
+    Check(withShapes.shapedRecords() >= 600 / 40 * 16 / 2,
+          "records still read by shape: " + std::to_string(withShapes.shapedRecords()));
   }
 }
 
@@ -111,10 +112,14 @@ TEST_CASE("numbers: System numbers and SystemTime") {
     bool valid;
     uint64_t value;
   };
-  const Case cases[] = {{"18446744073709551615", true, UINT64_MAX}, {" 42\n", true, 42},
-                        {"00000000000000000001", true, 1},          {"18446744073709551616", false, 0},
-                        {"99999999999999999999", false, 0},         {"100000000000000000000", false, 0},
-                        {"-1", false, 0},                            {"", false, 0}};
+  const Case cases[] = {{"18446744073709551615", true, UINT64_MAX},
+                        {" 42\n", true, 42},
+                        {"00000000000000000001", true, 1},
+                        {"18446744073709551616", false, 0},
+                        {"99999999999999999999", false, 0},
+                        {"100000000000000000000", false, 0},
+                        {"-1", false, 0},
+                        {"", false, 0}};
   for (bool shapes : {false, true}) {
     XmlEventReader reader(shapes);
     for (const Case& c : cases) {

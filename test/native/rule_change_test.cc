@@ -105,10 +105,11 @@ TEST_CASE("rule changes: Microsoft's samples of 4944-4958 and 5447") {
     got[records[i].eventId] = c;
   }
   const std::pair<uint32_t, const char*> kinds[] = {
-      {4944, "policy-at-start"}, {4945, "rule-at-start"}, {4946, "rule-added"}, {4947, "rule-modified"},
-      {4948, "rule-deleted"}, {4949, "defaults-restored"}, {4950, "setting-changed"}, {4951, "rule-rejected"},
-      {4953, "rule-rejected"}, {4954, "group-policy-applied"}, {4956, "active-profile-changed"},
-      {4957, "rule-rejected"}, {5447, "filter-deleted"}};
+      {4944, "policy-at-start"},      {4945, "rule-at-start"},          {4946, "rule-added"},
+      {4947, "rule-modified"},        {4948, "rule-deleted"},           {4949, "defaults-restored"},
+      {4950, "setting-changed"},      {4951, "rule-rejected"},          {4953, "rule-rejected"},
+      {4954, "group-policy-applied"}, {4956, "active-profile-changed"}, {4957, "rule-rejected"},
+      {5447, "filter-deleted"}};
   for (const auto& [id, kind] : kinds) Equal(KindName(got[id].kind), std::string(kind), std::to_string(id));
   for (uint32_t id : {4946u, 4947u, 4948u}) {
     Equal(Text(got[id].ruleId), std::string("{F2649D59-1355-4E3C-B886-CDD08B683199}"), std::to_string(id) + " rule");
@@ -141,7 +142,8 @@ TEST_CASE("rule changes: the firewall's own log (2003-2006), decoded, and the Wi
   std::vector<RuleChange> c(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     readers.push_back(std::make_unique<XmlEventReader>());
-    Check(Read(lines[i], *readers.back(), records[i]) && RecognizeRuleChange(records[i], c[i]), "recognised " + std::to_string(i));
+    Check(Read(lines[i], *readers.back(), records[i]) && RecognizeRuleChange(records[i], c[i]),
+          "recognised " + std::to_string(i));
   }
   XmlEventReader reader;
   Equal(KindName(c[0].kind), std::string("setting-changed"), "2003");
@@ -169,9 +171,11 @@ TEST_CASE("rule changes: the firewall's own log (2003-2006), decoded, and the Wi
   Equal(Text(c[3].userSid), std::string("S-1-5-18"), "2006 ModifyingUser");
 
   // Newer Windows 11 builds write the same fields under other IDs (SigmaHQ's firewall_as rules).
-  const std::pair<size_t, std::pair<const char*, const char*>> renumbered[] = {
-      {1, {"2071", "rule-added"}}, {1, {"2097", "rule-added"}}, {2, {"2073", "rule-modified"}},
-      {2, {"2099", "rule-modified"}}, {3, {"2052", "rule-deleted"}}};
+  const std::pair<size_t, std::pair<const char*, const char*>> renumbered[] = {{1, {"2071", "rule-added"}},
+                                                                               {1, {"2097", "rule-added"}},
+                                                                               {2, {"2073", "rule-modified"}},
+                                                                               {2, {"2099", "rule-modified"}},
+                                                                               {3, {"2052", "rule-deleted"}}};
   for (const auto& [i, to] : renumbered) {
     const std::string from = "<EventID>" + std::to_string(records[i].eventId) + "</EventID>";
     EventRecord r;
@@ -184,11 +188,13 @@ TEST_CASE("rule changes: the firewall's own log (2003-2006), decoded, and the Wi
   // The firewall log's IDs from any other provider are someone else's events.
   EventRecord r;
   RuleChange rc;
-  Check(Read(Replaced(lines[1], "Microsoft-Windows-Windows Firewall With Advanced Security\"", "Microsoft-Windows-Kernel-Power\""),
+  Check(Read(Replaced(lines[1], "Microsoft-Windows-Windows Firewall With Advanced Security\"",
+                      "Microsoft-Windows-Kernel-Power\""),
              reader, r),
         "reads");
   Check(!RecognizeRuleChange(r, rc), "a 2004 of another provider is not a firewall change");
-  Check(Read(Replaced(lines[1], "Microsoft-Windows-Windows Firewall With Advanced Security\"", "Microsoft-Windows-Security-Auditing\""),
+  Check(Read(Replaced(lines[1], "Microsoft-Windows-Windows Firewall With Advanced Security\"",
+                      "Microsoft-Windows-Security-Auditing\""),
              reader, r),
         "reads");
   Check(!RecognizeRuleChange(r, rc), "nor one of the Security log's provider");

@@ -35,7 +35,8 @@ void Events(const std::string& file, Normalised& n) {
       EventRecord& r = n.records.emplace_back();
       BlockEvent e;
       NormalizeIssue issue;
-      if (Read(xml, n.readers.emplace_back(false), r) && Normalize(r, EventSelection::Everything(), e, issue) == Normalized::Event)
+      if (Read(xml, n.readers.emplace_back(false), r) &&
+          Normalize(r, EventSelection::Everything(), e, issue) == Normalized::Event)
         n.events.push_back(e);
     }
   }
@@ -48,15 +49,17 @@ const Endpoint& LocalOf(const BlockEvent& e) { return e.local == Side::Source ? 
 TEST_CASE("ip addresses: IPv4, IPv6 with zones, compression and IPv4 tails compare by value") {
   Equal(Text(ParseIpAddress("192.0.2.1")), Text(MappedIpv4(192, 0, 2, 1)), "IPv4");
   Equal(Text(ParseIpAddress("::ffff:192.0.2.1")), Text(MappedIpv4(192, 0, 2, 1)), "IPv4-mapped IPv6");
-  Equal(Text(ParseIpAddress("fe80::1c5a:0:0:2b%12")), Text(ParseIpAddress("FE80:0:0:0:1C5A::2B")), "zone, case, compression");
+  Equal(Text(ParseIpAddress("fe80::1c5a:0:0:2b%12")), Text(ParseIpAddress("FE80:0:0:0:1C5A::2B")),
+        "zone, case, compression");
   Equal(Text(ParseIpAddress("::1")), Text(IpAddress{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}), "loopback");
-  for (const char* bad : {"", "-", "1.2.3", "1.2.3.256", "1.2.3.4.5", "00:1A:2B:3C:4D:5E", "1::2::3", ":1:2", "1:2:3:4:5:6:7:8:9",
-                          "12345::", "fe80::g", "1:2:3:4:5:6:7:", "host.example"})
+  for (const char* bad : {"", "-", "1.2.3", "1.2.3.256", "1.2.3.4.5", "00:1A:2B:3C:4D:5E", "1::2::3", ":1:2",
+                          "1:2:3:4:5:6:7:8:9", "12345::", "fe80::g", "1:2:3:4:5:6:7:", "host.example"})
     Check(!ParseIpAddress(bad), std::string("not an address: ") + bad);
   Check(IsGroupAddress(*ParseIpAddress("239.255.255.250")) && IsGroupAddress(*ParseIpAddress("ff02::fb")) &&
             IsGroupAddress(*ParseIpAddress("172.18.39.255")) && IsGroupAddress(*ParseIpAddress("255.255.255.255")),
         "multicast and broadcast are group addresses");
-  Check(!IsGroupAddress(*ParseIpAddress("169.46.6.101")) && !IsGroupAddress(*ParseIpAddress("fe80::1")), "unicast is not");
+  Check(!IsGroupAddress(*ParseIpAddress("169.46.6.101")) && !IsGroupAddress(*ParseIpAddress("fe80::1")),
+        "unicast is not");
   Check(IsUnspecified(*ParseIpAddress("0.0.0.0")) && IsUnspecified(*ParseIpAddress("::")), "unspecified");
 }
 
@@ -106,7 +109,8 @@ TEST_CASE("sides: learning is per computer, and group, loopback-only and unknown
       if (e.sidesBy == SidesBy::Learned) {
         ++learnedDecided;
         if (e.local != before) ++swapped;
-        Check(e.kind == Kind::Connection && e.direction == Direction::Inbound, "only inbound connections are decided by what was learned");
+        Check(e.kind == Kind::Connection && e.direction == Direction::Inbound,
+              "only inbound connections are decided by what was learned");
       }
     }
   }

@@ -48,7 +48,8 @@ std::string Replaced(std::string s, std::string_view from, std::string_view to, 
 #define WFP_TEST_CONCAT2(a, b) a##b
 #define WFP_TEST_CONCAT(a, b) WFP_TEST_CONCAT2(a, b)
 // TEST_CASE("what it checks") { ... }
-#define TEST_CASE(name)                                                                                   \
-  static void WFP_TEST_CONCAT(TestCase_, __LINE__)();                                                     \
-  static const ::wfp::test::Registration WFP_TEST_CONCAT(registration_, __LINE__)(name, &WFP_TEST_CONCAT(TestCase_, __LINE__)); \
+#define TEST_CASE(name)                                                            \
+  static void WFP_TEST_CONCAT(TestCase_, __LINE__)();                              \
+  static const ::wfp::test::Registration WFP_TEST_CONCAT(registration_, __LINE__)( \
+      name, &WFP_TEST_CONCAT(TestCase_, __LINE__));                                \
   static void WFP_TEST_CONCAT(TestCase_, __LINE__)()

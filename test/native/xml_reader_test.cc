@@ -19,14 +19,17 @@ size_t Count(const std::string& text, const std::string& what) {
 }
 
 // The transcript of `input`, checked to be the same for every chunk size and with or without shapes.
-std::string SameWhateverTheChunks(const std::string& input, std::initializer_list<size_t> chunks, const std::string& what) {
+std::string SameWhateverTheChunks(const std::string& input, std::initializer_list<size_t> chunks,
+                                  const std::string& what) {
   std::string first;
   for (size_t chunk : chunks) {
     for (bool shapes : {true, false}) {
       XmlEventReader reader(shapes);
       const std::string t = ReaderTranscript(reader, input, chunk);
-      if (first.empty()) first = t;
-      else Equal(t, first, what + ": the same with chunks of " + std::to_string(chunk) + (shapes ? "" : ", no shapes"));
+      if (first.empty())
+        first = t;
+      else
+        Equal(t, first, what + ": the same with chunks of " + std::to_string(chunk) + (shapes ? "" : ", no shapes"));
     }
   }
   return first;
@@ -77,14 +80,16 @@ TEST_CASE("reader: markup never closed, inside or between records, is resynced a
     Equal(Count(t, "ERR_XML_MALFORMED"), size_t{1}, std::string(c.what) + ": as malformed XML\n" + t);
     Check(t.find("not closed before the next <Event>") != std::string::npos, std::string(c.what) + ": says why\n" + t);
     const size_t records = Count(t, "record @");
-    Check(records == good.size() || records == good.size() + 1, std::string(c.what) + ": every later record read\n" + t);
+    Check(records == good.size() || records == good.size() + 1,
+          std::string(c.what) + ": every later record read\n" + t);
     // Follow mode: the later records arrive without waiting for more input (the last may still grow).
     Check(RecordsBeforeEof(input) >= good.size() - 1, std::string(c.what) + ": later records delivered before the end");
   }
   // An input cut inside the next record's start tag is truncated, not garbage.
   for (const std::string cut : {"<", "<Ev", "<Event", "<Event xmlns="}) {
     const std::string t = SameWhateverTheChunks(r + "\n" + cut, {1 << 20, 1}, "cut at " + cut);
-    Check(t.find("ERR_XML_TRUNCATED input ends inside an <Event> element") != std::string::npos && Count(t, "issue @") == 1,
+    Check(t.find("ERR_XML_TRUNCATED input ends inside an <Event> element") != std::string::npos &&
+              Count(t, "issue @") == 1,
           "an input cut at '" + cut + "' is truncated\n" + t);
   }
 }
@@ -101,13 +106,16 @@ TEST_CASE("reader: the 1 MiB record limit is one rule whatever the chunks") {
   };
   const std::initializer_list<size_t> chunks = {1 << 20, 300000, 65536};
   for (size_t size : {kMax - 1, kMax}) {
-    const std::string t = SameWhateverTheChunks(sized(size) + "\n" + next + "\n", chunks, "a record of " + std::to_string(size) + " bytes");
+    const std::string t = SameWhateverTheChunks(sized(size) + "\n" + next + "\n", chunks,
+                                                "a record of " + std::to_string(size) + " bytes");
     Equal(Count(t, "record @"), size_t{2}, "a record of " + std::to_string(size) + " bytes is read, then the next");
     Equal(Count(t, "issue @"), size_t{0}, "no problem with a record of " + std::to_string(size) + " bytes");
   }
   for (size_t size : {kMax + 1, kMax + kMax / 2, 3 * kMax}) {
-    const std::string t = SameWhateverTheChunks(sized(size) + "\n" + next + "\n", chunks, "a record of " + std::to_string(size) + " bytes");
-    Equal(Count(t, "ERR_RECORD_TOO_LARGE"), size_t{1}, "a record of " + std::to_string(size) + " bytes is too large\n" + t);
+    const std::string t = SameWhateverTheChunks(sized(size) + "\n" + next + "\n", chunks,
+                                                "a record of " + std::to_string(size) + " bytes");
+    Equal(Count(t, "ERR_RECORD_TOO_LARGE"), size_t{1},
+          "a record of " + std::to_string(size) + " bytes is too large\n" + t);
     Equal(Count(t, "issue @"), size_t{1}, "one problem for a record of " + std::to_string(size) + " bytes\n" + t);
     Equal(Count(t, "record @"), size_t{1}, "the record after it is read");
   }
@@ -116,14 +124,17 @@ TEST_CASE("reader: the 1 MiB record limit is one rule whatever the chunks") {
   const std::string early = Replaced(sized(kMax + kMax / 2), "</Computer>", "</Computr>");
   std::string late = sized(kMax + kMax / 2);
   late.insert(late.size() * 3 / 4, "</Wrong>");
-  Check(SameWhateverTheChunks(early + "\n" + next, chunks, "malformed early").find("ERR_XML_MALFORMED") != std::string::npos,
+  Check(SameWhateverTheChunks(early + "\n" + next, chunks, "malformed early").find("ERR_XML_MALFORMED") !=
+            std::string::npos,
         "malformed within the first 1 MiB");
-  Check(SameWhateverTheChunks(late + "\n" + next, chunks, "malformed late").find("ERR_RECORD_TOO_LARGE") != std::string::npos,
+  Check(SameWhateverTheChunks(late + "\n" + next, chunks, "malformed late").find("ERR_RECORD_TOO_LARGE") !=
+            std::string::npos,
         "malformed beyond the first 1 MiB: too large");
   // Markup between records is bounded the same way, and what follows it is read.
   const std::string longComment = "<!-- " + std::string(kMax + 10, 'c') + " -->\n" + next + "\n";
   const std::string t = SameWhateverTheChunks(longComment, chunks, "a comment over 1 MiB");
-  Check(t.find("not closed within 1 MiB") != std::string::npos, "a comment over 1 MiB is reported\n" + t.substr(0, 300));
+  Check(t.find("not closed within 1 MiB") != std::string::npos,
+        "a comment over 1 MiB is reported\n" + t.substr(0, 300));
   Equal(Count(t, "record @"), size_t{1}, "the record after the comment is read");
 }
 

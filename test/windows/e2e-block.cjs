@@ -81,7 +81,9 @@ async function main() {
     assert.equal(event.local, event.source);
     // This machine's own interface address decided which endpoint is local.
     assert.equal(event.sidesBy, 'interface');
-    const own = Object.values(require('node:os').networkInterfaces()).flat().map((a) => a.address);
+    const own = Object.values(require('node:os').networkInterfaces())
+      .flat()
+      .map((a) => a.address);
     assert.ok(own.includes(event.local.address), `${event.local.address} is one of ${own.join(', ')}`);
     assert.ok(event.filterId > 0);
     // Enrichment: the DOS path of this very node.exe, and the blocking rule by name.

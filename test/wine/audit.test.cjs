@@ -116,7 +116,9 @@ test("a 4719 for a WFP subcategory while watching: 'policyChange', then 'audit' 
     assert.deepEqual(statuses, [], 'on at the start: nothing to say');
     // Someone turns failure auditing off; Windows logs 4719 for the subcategory.
     store.policy[CONNECTION] = 0;
-    const template = fs.readFileSync(path.join(__dirname, 'fixtures', 'evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml'), 'utf8').split('\n')[0];
+    const template = fs
+      .readFileSync(path.join(__dirname, 'fixtures', 'evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml'), 'utf8')
+      .split('\n')[0];
     const change = template
       .replace(/SubcategoryGuid">[^<]*/, `SubcategoryGuid">${CONNECTION}`)
       .replace(/AuditPolicyChanges">[^<]*/, 'AuditPolicyChanges">%%8450')
@@ -135,5 +137,8 @@ test("a 4719 for a WFP subcategory while watching: 'policyChange', then 'audit' 
   assert.equal(statuses.length, 1);
   assert.equal(statuses[0].status, 'off');
   assert.equal(statuses[0].reason, 'policy-changed');
-  assert.deepEqual(statuses[0].missing.map((m) => [m.guid, m.failure]), [[CONNECTION, true]]);
+  assert.deepEqual(
+    statuses[0].missing.map((m) => [m.guid, m.failure]),
+    [[CONNECTION, true]],
+  );
 });

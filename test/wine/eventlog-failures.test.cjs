@@ -13,7 +13,10 @@ const subscribes = (calls) => calls.filter((c) => c.startsWith('EvtSubscribe '))
 test('a stale result: resubscribes after the last record, with no loss and no duplicate', { skip }, async () => {
   const log = securityLog(fixtureLines(), 'stale-after=20');
   const got = await run({ from: 'oldest', includeAllowed: true }, (events) => events.length === 77);
-  assert.deepEqual(got.events.map((e) => e.recordId), ALL);
+  assert.deepEqual(
+    got.events.map((e) => e.recordId),
+    ALL,
+  );
   assert.equal(got.errors.length, 1);
   assert.equal(got.errors[0].code, 'ERR_EVENTLOG_TRANSIENT');
   assert.equal(got.errors[0].systemCode, 15011);
@@ -40,7 +43,10 @@ test('access denied: a typed fatal error with the code and a hint, then close', 
 });
 
 test('a missing channel and an invalid query are typed fatal errors', { skip }, async () => {
-  for (const [code, expected] of [[15007, 'ERR_CHANNEL_NOT_FOUND'], [15001, 'ERR_EVENTLOG_QUERY']]) {
+  for (const [code, expected] of [
+    [15007, 'ERR_CHANNEL_NOT_FOUND'],
+    [15001, 'ERR_EVENTLOG_QUERY'],
+  ]) {
     securityLog(fixtureLines(), `subscribe=${code}`);
     const got = await run({});
     assert.equal(got.errors[0].code, expected);
@@ -72,14 +78,20 @@ test("'now' while the service is still starting: the first EvtSubscribe calls fa
     assert.deepEqual(events, [], 'records from before the start are not delivered');
     log.append([renumbered(lines[0], 6001), renumbered(lines[3], 6002)]);
     await waitFor(() => events.length === 2, 'the two new records');
-    assert.deepEqual(events.map((e) => e.recordId), [6001, 6002]);
+    assert.deepEqual(
+      events.map((e) => e.recordId),
+      [6001, 6002],
+    );
   } finally {
     await watcher.close();
   }
-  assert.deepEqual(errors.map((e) => [e.code, e.systemCode, e.recoverable]), [
-    ['ERR_EVENTLOG_TRANSIENT', 1722, true],
-    ['ERR_EVENTLOG_TRANSIENT', 1722, true],
-  ]);
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.systemCode, e.recoverable]),
+    [
+      ['ERR_EVENTLOG_TRANSIENT', 1722, true],
+      ['ERR_EVENTLOG_TRANSIENT', 1722, true],
+    ],
+  );
 });
 
 test("an EventLog service restart before any matching record: 'now' does not replay the log", { skip }, async () => {
@@ -109,7 +121,10 @@ test("an EventLog service restart before any matching record: 'now' does not rep
 test('an EventLog service restart while records flow: no loss and no repeat', { skip }, async () => {
   securityLog(fixtureLines(), 'restart-after=20');
   const got = await run({ from: 'oldest', includeAllowed: true }, (events) => events.length === 77);
-  assert.deepEqual(got.events.map((e) => e.recordId), ALL);
+  assert.deepEqual(
+    got.events.map((e) => e.recordId),
+    ALL,
+  );
   assert.ok(got.errors.length >= 1 && got.errors.every((e) => e.recoverable));
 });
 
@@ -119,7 +134,10 @@ test('a short batch is not the end: the drain goes on until ERROR_NO_MORE_ITEMS'
   const got = await run({ from: 'oldest', includeAllowed: true }, (events) => events.length === 77);
   // A drain that stopped at the first short batch would wait for the next signal or the 5 s pull.
   assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
-  assert.deepEqual(got.events.map((e) => e.recordId), ALL);
+  assert.deepEqual(
+    got.events.map((e) => e.recordId),
+    ALL,
+  );
   const nexts = log.calls().filter((c) => c.startsWith('EvtNext size='));
   assert.ok(nexts.length >= 26 && nexts.slice(0, 25).every((c) => c.endsWith('returned=3')));
 });
@@ -127,13 +145,20 @@ test('a short batch is not the end: the drain goes on until ERROR_NO_MORE_ITEMS'
 test('RPC_S_INVALID_BOUND halves the batch, which grows back once large records have passed', { skip }, async () => {
   const log = securityLog(fixtureLines(), 'invalid-bound-above=32,short-batch=2');
   const got = await run({ from: 'oldest', includeAllowed: true }, (events) => events.length === 77);
-  assert.deepEqual(got.events.map((e) => e.recordId), ALL, 'no loss and no repeat although the failed call moved on');
+  assert.deepEqual(
+    got.events.map((e) => e.recordId),
+    ALL,
+    'no loss and no repeat although the failed call moved on',
+  );
   const calls = log.calls();
   const failed = calls.indexOf('failed EvtNext 1734');
   assert.ok(failed > 0);
   const after = calls.slice(failed).filter((c) => c.startsWith('EvtNext size='));
   assert.match(after[0], /^EvtNext size=32 /);
-  assert.ok(after.some((c) => c.startsWith('EvtNext size=64 ')), 'the batch grew back');
+  assert.ok(
+    after.some((c) => c.startsWith('EvtNext size=64 ')),
+    'the batch grew back',
+  );
 });
 
 test('a record that cannot be rendered: one recoverable ERR_EVENTLOG_RECORD, and for await goes on', { skip }, async () => {
@@ -146,8 +171,14 @@ test('a record that cannot be rendered: one recoverable ERR_EVENTLOG_RECORD, and
     ids.push(event.recordId);
     if (ids.length === 76) break;
   }
-  assert.deepEqual(ids, ALL.filter((id) => id !== 5010));
-  assert.deepEqual(errors.map((e) => [e.code, e.systemCode, e.recoverable]), [['ERR_EVENTLOG_RECORD', 13, true]]);
+  assert.deepEqual(
+    ids,
+    ALL.filter((id) => id !== 5010),
+  );
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.systemCode, e.recoverable]),
+    [['ERR_EVENTLOG_RECORD', 13, true]],
+  );
 });
 
 test("a bookmark from a watcher with other kinds: Strict refuses it, but the record is there, so no false 'gap'", { skip }, async () => {

@@ -71,7 +71,11 @@ for (const style of ['listener', 'break', 'close-in-loop']) {
       assert.equal(first.got.length, cut);
       assert.match(first.bookmark, new RegExp(`RecordId='${5000 + cut}'`));
       const second = await rest(first.bookmark, 77 - cut);
-      assert.deepEqual([...first.got, ...second].map((e) => e.recordId), all, `${style}, cut after ${cut}`);
+      assert.deepEqual(
+        [...first.got, ...second].map((e) => e.recordId),
+        all,
+        `${style}, cut after ${cut}`,
+      );
     }
   });
 }
@@ -87,6 +91,9 @@ test('coalescing: a cut inside an epoch resumes that epoch; every record counted
     const second = await rest(first.bookmark, whole.length - cut, coalesce, 3000);
     const folds = (events) => events.map((e) => `${e.recordId}x${e.count}`);
     assert.deepEqual(folds([...first.got, ...second]), folds(whole), `cut after ${cut}`);
-    assert.equal([...first.got, ...second].reduce((n, e) => n + e.count, 0), 77);
+    assert.equal(
+      [...first.got, ...second].reduce((n, e) => n + e.count, 0),
+      77,
+    );
   }
 });

@@ -135,7 +135,8 @@ struct Event {
 };
 
 void Hex(const std::string& text, UINT8* out, size_t n) {
-  for (size_t i = 0; i < n && 2 * i + 1 < text.size(); ++i) out[i] = static_cast<UINT8>(std::stoul(text.substr(2 * i, 2), nullptr, 16));
+  for (size_t i = 0; i < n && 2 * i + 1 < text.size(); ++i)
+    out[i] = static_cast<UINT8>(std::stoul(text.substr(2 * i, 2), nullptr, 16));
 }
 
 std::wstring Unescape(const std::string& text) {
@@ -174,26 +175,46 @@ std::vector<Event> LoadEvents() {
       if (eq == std::string::npos) continue;
       const std::string key = token.substr(0, eq), value = token.substr(eq + 1);
       auto number = [&] { return std::strtoull(value.c_str(), nullptr, 10); };
-      if (key == "t") e.time = number();
-      else if (key == "type") e.type = static_cast<UINT32>(number());
-      else if (key == "flags") e.flags = static_cast<UINT32>(std::strtoul(value.c_str(), nullptr, 16));
-      else if (key == "ver") e.ipVersion = static_cast<UINT32>(number());
-      else if (key == "proto") e.protocol = static_cast<UINT32>(number());
-      else if (key == "la") Hex(value, e.local, value.size() / 2);
-      else if (key == "ra") Hex(value, e.remote, value.size() / 2);
-      else if (key == "lp") e.localPort = static_cast<UINT32>(number());
-      else if (key == "rp") e.remotePort = static_cast<UINT32>(number());
-      else if (key == "scope") e.scope = static_cast<UINT32>(number());
-      else if (key == "app") e.app = Unescape(value);
-      else if (key == "user") e.user = value;
-      else if (key == "pkg") e.package = value;
-      else if (key == "filter") e.filter = number();
-      else if (key == "layer") e.layer = static_cast<UINT32>(number());
-      else if (key == "dir") e.direction = static_cast<UINT32>(number());
-      else if (key == "loop") e.loopback = static_cast<UINT32>(number());
-      else if (key == "reauth") e.reauth = static_cast<UINT32>(number());
-      else if (key == "op") e.originalProfile = static_cast<UINT32>(number());
-      else if (key == "cp") e.currentProfile = static_cast<UINT32>(number());
+      if (key == "t")
+        e.time = number();
+      else if (key == "type")
+        e.type = static_cast<UINT32>(number());
+      else if (key == "flags")
+        e.flags = static_cast<UINT32>(std::strtoul(value.c_str(), nullptr, 16));
+      else if (key == "ver")
+        e.ipVersion = static_cast<UINT32>(number());
+      else if (key == "proto")
+        e.protocol = static_cast<UINT32>(number());
+      else if (key == "la")
+        Hex(value, e.local, value.size() / 2);
+      else if (key == "ra")
+        Hex(value, e.remote, value.size() / 2);
+      else if (key == "lp")
+        e.localPort = static_cast<UINT32>(number());
+      else if (key == "rp")
+        e.remotePort = static_cast<UINT32>(number());
+      else if (key == "scope")
+        e.scope = static_cast<UINT32>(number());
+      else if (key == "app")
+        e.app = Unescape(value);
+      else if (key == "user")
+        e.user = value;
+      else if (key == "pkg")
+        e.package = value;
+      else if (key == "filter")
+        e.filter = number();
+      else if (key == "layer")
+        e.layer = static_cast<UINT32>(number());
+      else if (key == "dir")
+        e.direction = static_cast<UINT32>(number());
+      else if (key == "loop")
+        e.loopback = static_cast<UINT32>(number());
+      else if (key == "reauth")
+        e.reauth = static_cast<UINT32>(number());
+      else if (key == "op")
+        e.originalProfile = static_cast<UINT32>(number());
+      else if (key == "cp")
+        e.currentProfile = static_cast<UINT32>(number());
     }
     events.push_back(std::move(e));
   }
@@ -206,7 +227,9 @@ size_t BufferSize() {
 }
 
 bool MulticastOrBroadcast(const Event& e) {
-  if (e.ipVersion == 4) return (e.local[0] & 0xF0) == 0xE0 || (e.local[0] == 255 && e.local[1] == 255 && e.local[2] == 255 && e.local[3] == 255);
+  if (e.ipVersion == 4)
+    return (e.local[0] & 0xF0) == 0xE0 ||
+           (e.local[0] == 255 && e.local[1] == 255 && e.local[2] == 255 && e.local[3] == 255);
   return e.ipVersion == 6 && e.local[0] == 0xFF;
 }
 
@@ -219,10 +242,14 @@ bool Collected(const Event& e, const Options& o) {
     if (!(o.keywords & (broadcast ? 2u : 1u))) return false;
   }
   switch (e.type) {
-    case 6: return (o.keywords & 16) != 0;  // classify allow
-    case 7: return (o.keywords & 4) != 0;   // capability drop
-    case 8: return (o.keywords & 8) != 0;   // capability allow
-    default: return true;
+    case 6:
+      return (o.keywords & 16) != 0;  // classify allow
+    case 7:
+      return (o.keywords & 4) != 0;  // capability drop
+    case 8:
+      return (o.keywords & 8) != 0;  // capability allow
+    default:
+      return true;
   }
 }
 
@@ -245,8 +272,8 @@ Template ReadTemplate(const FWPM_NET_EVENT_ENUM_TEMPLATE0* t, std::string& descr
   if (t->numFilterConditions && !t->filterCondition) out.valid = false;
   for (UINT32 i = 0; out.valid && i < t->numFilterConditions; ++i) {
     const FWPM_FILTER_CONDITION0& c = t->filterCondition[i];
-    if (std::memcmp(&c.fieldKey, &wfp::fwp::kConditionNetEventType, sizeof(GUID)) != 0 || c.matchType != FWP_MATCH_EQUAL ||
-        c.conditionValue.type != FWP_UINT32) {
+    if (std::memcmp(&c.fieldKey, &wfp::fwp::kConditionNetEventType, sizeof(GUID)) != 0 ||
+        c.matchType != FWP_MATCH_EQUAL || c.conditionValue.type != FWP_UINT32) {
       out.valid = false;
       break;
     }
@@ -279,7 +306,9 @@ struct Built {
     if (user) LocalFree(user);
     if (package) LocalFree(package);
   }
-  const void* event() const { return version == 1 ? static_cast<const void*>(&v1) : version == 2 ? static_cast<const void*>(&v2) : &v3; }
+  const void* event() const {
+    return version == 1 ? static_cast<const void*>(&v1) : version == 2 ? static_cast<const void*>(&v2) : &v3;
+  }
 };
 
 template <typename Header>
@@ -329,8 +358,14 @@ std::unique_ptr<Built> Build(const Event& e, int version) {
   }
   const void* detail = nullptr;
   switch (e.type) {
-    case 3: FillClassify(b->drop2, e); detail = &b->drop2; break;
-    case 6: FillClassify(b->allow, e); detail = &b->allow; break;
+    case 3:
+      FillClassify(b->drop2, e);
+      detail = &b->drop2;
+      break;
+    case 6:
+      FillClassify(b->allow, e);
+      detail = &b->allow;
+      break;
     case 7:
     case 8:
       b->capability.filterId = e.filter;
@@ -341,7 +376,8 @@ std::unique_ptr<Built> Build(const Event& e, int version) {
   wfp::fwp::NetEventHeader2& h = version == 2 ? b->v2.header : b->v3.header.common;
   FillHeader(h, e, *b);
   h.addressFamily = e.ipVersion == 6 ? FWP_AF_INET6 : FWP_AF_INET;
-  if (!e.package.empty() && ConvertStringSidToSidA(e.package.c_str(), &b->package)) h.packageSid = static_cast<SID*>(b->package);
+  if (!e.package.empty() && ConvertStringSidToSidA(e.package.c_str(), &b->package))
+    h.packageSid = static_cast<SID*>(b->package);
   if (version == 2) {
     b->v2.type = static_cast<FWPM_NET_EVENT_TYPE>(e.type);
     b->v2.detail = detail;
@@ -355,9 +391,9 @@ std::unique_ptr<Built> Build(const Event& e, int version) {
 // ---- handles ----
 
 std::mutex stateMutex;
-std::atomic<long> generation{0};       // incremented when the engine "restarts"
+std::atomic<long> generation{0};  // incremented when the engine "restarts"
 std::atomic<long> deliveredInAll{0};
-std::atomic<DWORD> downUntil{0};       // GetTickCount() until which BFE is down
+std::atomic<DWORD> downUntil{0};  // GetTickCount() until which BFE is down
 
 struct Engine {
   long generation;
@@ -445,7 +481,8 @@ DWORD Subscribe(const char* name, int version, HANDLE engineHandle, const FWPM_N
   if (!Alive(engine)) return kRpcServerUnavailable;
   if (!subscription || !callback || !eventsHandle || !filter.valid) return kInvalidParameter;
   size_t next = LoadEvents().size();
-  if (long replays = FailSetting("subscribe-replays"); replays > 0) next -= std::min(next, static_cast<size_t>(replays));
+  if (long replays = FailSetting("subscribe-replays"); replays > 0)
+    next -= std::min(next, static_cast<size_t>(replays));
   auto* s = new Subscription{engine, filter, version, callback, context, next};
   s->thread = std::thread([s] {
     s->threadId = GetCurrentThreadId();
@@ -464,8 +501,8 @@ void EndSubscription(Subscription* s) {
 }
 
 template <typename EventType>
-DWORD Enumerate(const char* name, int version, HANDLE engineHandle, HANDLE enumHandle, UINT32 requested, EventType*** entries,
-                UINT32* returned) {
+DWORD Enumerate(const char* name, int version, HANDLE engineHandle, HANDLE enumHandle, UINT32 requested,
+                EventType*** entries, UINT32* returned) {
   auto* engine = static_cast<Engine*>(engineHandle);
   auto* h = static_cast<EnumHandle*>(enumHandle);
   if (long code = FailSetting("enum"); code >= 0) {
@@ -503,9 +540,9 @@ DWORD Enumerate(const char* name, int version, HANDLE engineHandle, HANDLE enumH
 
 extern "C" {
 
-__declspec(dllexport) DWORD WINAPI FwpmEngineOpen0(const wchar_t* serverName, UINT32 authnService,
-                                                  SEC_WINNT_AUTH_IDENTITY_W* authIdentity, const FWPM_SESSION0* session,
-                                                  HANDLE* engineHandle) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmEngineOpen0(const wchar_t* serverName, UINT32 authnService, SEC_WINNT_AUTH_IDENTITY_W* authIdentity,
+                    const FWPM_SESSION0* session, HANDLE* engineHandle) {
   const bool dynamic = session && (session->flags & 0x00000001);  // FWPM_SESSION_FLAG_DYNAMIC
   Log(std::string("FwpmEngineOpen0") + (dynamic ? " dynamic" : ""));
   if (long code = FailSetting("open"); code >= 0) return static_cast<DWORD>(code);
@@ -548,7 +585,8 @@ __declspec(dllexport) void WINAPI FwpmFreeMemory0(void** p) {
   *p = nullptr;
 }
 
-__declspec(dllexport) DWORD WINAPI FwpmEngineGetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option, FWP_VALUE0** value) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmEngineGetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option, FWP_VALUE0** value) {
   auto* engine = static_cast<Engine*>(engineHandle);
   {
     std::lock_guard<std::mutex> lock(stateMutex);
@@ -568,9 +606,11 @@ __declspec(dllexport) DWORD WINAPI FwpmEngineGetOption0(HANDLE engineHandle, FWP
   return ERROR_SUCCESS;
 }
 
-__declspec(dllexport) DWORD WINAPI FwpmEngineSetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option, const FWP_VALUE0* newValue) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmEngineSetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option, const FWP_VALUE0* newValue) {
   auto* engine = static_cast<Engine*>(engineHandle);
-  Log("FwpmEngineSetOption0 option=" + std::to_string(option) + " value=" + (newValue ? std::to_string(newValue->uint32) : "null"));
+  Log("FwpmEngineSetOption0 option=" + std::to_string(option) +
+      " value=" + (newValue ? std::to_string(newValue->uint32) : "null"));
   if (long code = FailSetting("setoption"); code >= 0) return static_cast<DWORD>(code);
   {
     std::lock_guard<std::mutex> lock(stateMutex);
@@ -578,7 +618,8 @@ __declspec(dllexport) DWORD WINAPI FwpmEngineSetOption0(HANDLE engineHandle, FWP
   }
   if (!Alive(engine)) return kRpcServerUnavailable;
   if (engine->dynamic) return kDynamicSession;
-  if (!newValue || newValue->type != FWP_UINT32 || (option != 0 && option != 1) || (option == 0 && newValue->uint32 > 1))
+  if (!newValue || newValue->type != FWP_UINT32 || (option != 0 && option != 1) ||
+      (option == 0 && newValue->uint32 > 1))
     return ERROR_INVALID_PARAMETER;
   std::lock_guard<std::mutex> lock(optionsMutex);
   Options o = LoadOptions();
@@ -588,20 +629,24 @@ __declspec(dllexport) DWORD WINAPI FwpmEngineSetOption0(HANDLE engineHandle, FWP
 }
 
 __declspec(dllexport) DWORD WINAPI FwpmNetEventSubscribe0(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s,
-                                                         FWPM_NET_EVENT_CALLBACK0 c, void* x, HANDLE* h) {
+                                                          FWPM_NET_EVENT_CALLBACK0 c, void* x, HANDLE* h) {
   return Subscribe("FwpmNetEventSubscribe0", 1, e, s, reinterpret_cast<void*>(c), x, h);
 }
-__declspec(dllexport) DWORD WINAPI FwpmNetEventSubscribe1(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventSubscribe1(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
   return Subscribe("FwpmNetEventSubscribe1", 2, e, s, c, x, h);
 }
 #if WFP_STANDIN_NEWEST > 2
-__declspec(dllexport) DWORD WINAPI FwpmNetEventSubscribe2(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventSubscribe2(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
   return Subscribe("FwpmNetEventSubscribe2", 3, e, s, c, x, h);
 }
-__declspec(dllexport) DWORD WINAPI FwpmNetEventSubscribe3(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventSubscribe3(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
   return Subscribe("FwpmNetEventSubscribe3", 4, e, s, c, x, h);
 }
-__declspec(dllexport) DWORD WINAPI FwpmNetEventSubscribe4(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventSubscribe4(HANDLE e, const FWPM_NET_EVENT_SUBSCRIPTION0* s, void* c, void* x, HANDLE* h) {
   return Subscribe("FwpmNetEventSubscribe4", 5, e, s, c, x, h);
 }
 #endif
@@ -624,8 +669,9 @@ __declspec(dllexport) DWORD WINAPI FwpmNetEventUnsubscribe0(HANDLE engineHandle,
   return alive ? ERROR_SUCCESS : kRpcServerUnavailable;
 }
 
-__declspec(dllexport) DWORD WINAPI FwpmNetEventCreateEnumHandle0(HANDLE engineHandle, const FWPM_NET_EVENT_ENUM_TEMPLATE0* enumTemplate,
-                                                                HANDLE* enumHandle) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventCreateEnumHandle0(HANDLE engineHandle, const FWPM_NET_EVENT_ENUM_TEMPLATE0* enumTemplate,
+                                  HANDLE* enumHandle) {
   auto* engine = static_cast<Engine*>(engineHandle);
   std::string described;
   Template filter = ReadTemplate(enumTemplate, described);
@@ -665,20 +711,25 @@ __declspec(dllexport) DWORD WINAPI FwpmNetEventDestroyEnumHandle0(HANDLE engineH
   return ERROR_SUCCESS;
 }
 
-__declspec(dllexport) DWORD WINAPI FwpmNetEventEnum1(HANDLE e, HANDLE h, UINT32 n, FWPM_NET_EVENT1*** entries, UINT32* returned) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventEnum1(HANDLE e, HANDLE h, UINT32 n, FWPM_NET_EVENT1*** entries, UINT32* returned) {
   return Enumerate("FwpmNetEventEnum1", 1, e, h, n, entries, returned);
 }
-__declspec(dllexport) DWORD WINAPI FwpmNetEventEnum2(HANDLE e, HANDLE h, UINT32 n, NetEvent2*** entries, UINT32* returned) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventEnum2(HANDLE e, HANDLE h, UINT32 n, NetEvent2*** entries, UINT32* returned) {
   return Enumerate("FwpmNetEventEnum2", 2, e, h, n, entries, returned);
 }
 #if WFP_STANDIN_NEWEST > 2
-__declspec(dllexport) DWORD WINAPI FwpmNetEventEnum3(HANDLE e, HANDLE h, UINT32 n, NetEvent3*** entries, UINT32* returned) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventEnum3(HANDLE e, HANDLE h, UINT32 n, NetEvent3*** entries, UINT32* returned) {
   return Enumerate("FwpmNetEventEnum3", 3, e, h, n, entries, returned);
 }
-__declspec(dllexport) DWORD WINAPI FwpmNetEventEnum4(HANDLE e, HANDLE h, UINT32 n, NetEvent3*** entries, UINT32* returned) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventEnum4(HANDLE e, HANDLE h, UINT32 n, NetEvent3*** entries, UINT32* returned) {
   return Enumerate("FwpmNetEventEnum4", 4, e, h, n, entries, returned);
 }
-__declspec(dllexport) DWORD WINAPI FwpmNetEventEnum5(HANDLE e, HANDLE h, UINT32 n, NetEvent3*** entries, UINT32* returned) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmNetEventEnum5(HANDLE e, HANDLE h, UINT32 n, NetEvent3*** entries, UINT32* returned) {
   return Enumerate("FwpmNetEventEnum5", 5, e, h, n, entries, returned);
 }
 #endif
@@ -687,8 +738,8 @@ __declspec(dllexport) DWORD WINAPI FwpmNetEventEnum5(HANDLE e, HANDLE h, UINT32 
 static bool ParseGuid(const std::string& text, GUID& out) {
   unsigned long d1 = 0;
   unsigned d2 = 0, d3 = 0, b[8] = {};
-  if (std::sscanf(text.c_str(), "{%8lx-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x}", &d1, &d2, &d3, &b[0], &b[1], &b[2], &b[3], &b[4],
-                  &b[5], &b[6], &b[7]) != 11)
+  if (std::sscanf(text.c_str(), "{%8lx-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x}", &d1, &d2, &d3, &b[0], &b[1], &b[2], &b[3],
+                  &b[4], &b[5], &b[6], &b[7]) != 11)
     return false;
   out.Data1 = d1;
   out.Data2 = static_cast<unsigned short>(d2);
@@ -724,7 +775,8 @@ __declspec(dllexport) DWORD WINAPI FwpmFilterGetById0(HANDLE engineHandle, UINT6
     o->description = Unescape(line.substr(b + 1, c - b - 1));
     // The provider key: the line's fifth column, else one that names this line by its filter ID.
     const size_t d = line.find('|', c + 1);
-    if (d == std::string::npos || !ParseGuid(line.substr(d + 1), o->provider)) o->provider.Data1 = static_cast<unsigned long>(id);
+    if (d == std::string::npos || !ParseGuid(line.substr(d + 1), o->provider))
+      o->provider.Data1 = static_cast<unsigned long>(id);
     o->filter.filterId = id;
     o->filter.displayData.name = o->name.data();
     o->filter.displayData.description = o->description.data();
@@ -739,7 +791,8 @@ __declspec(dllexport) DWORD WINAPI FwpmFilterGetById0(HANDLE engineHandle, UINT6
   return kFilterNotFound;
 }
 
-__declspec(dllexport) DWORD WINAPI FwpmProviderGetByKey0(HANDLE engineHandle, const GUID* key, FWPM_PROVIDER0** provider) {
+__declspec(dllexport) DWORD WINAPI
+    FwpmProviderGetByKey0(HANDLE engineHandle, const GUID* key, FWPM_PROVIDER0** provider) {
   auto* engine = static_cast<Engine*>(engineHandle);
   {
     std::lock_guard<std::mutex> lock(stateMutex);

@@ -9,9 +9,7 @@ const path = require('node:path');
 const { watchBlocks } = require('wfp-blocks');
 
 /** Whether the stand-in wevtapi.dll sits beside the addon (scripts/wine-test.sh puts it there). */
-const STANDIN = fs.existsSync(
-  path.join(path.dirname(require.resolve('wfp-blocks/package.json')), 'prebuilds', 'win32-x64', 'wevtapi.dll'),
-);
+const STANDIN = fs.existsSync(path.join(path.dirname(require.resolve('wfp-blocks/package.json')), 'prebuilds', 'win32-x64', 'wevtapi.dll'));
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'otrf-50c132c2.xml'); // 5156 x37, 5157 x5, 5158 x35
 
@@ -66,13 +64,11 @@ const waitFor = async (condition, what, ms = 10000) => {
   }
 };
 
-
 // ---- WFP net events for the stand-in fwpuclnt.dll ----
 
 const NETEVENT_FIXTURES = path.join(__dirname, 'fixtures', 'netevents');
 
-const unescapeXml = (s) =>
-  s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]);
+const unescapeXml = (s) => s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]);
 
 /** Every record line with a 5152 or 5157 of the fixture files, oldest first (as the engine's buffer is). */
 function blockLines() {
@@ -91,7 +87,11 @@ function fileTimeOf(xml) {
 }
 
 function addressHex(text) {
-  if (text.includes('.') && !text.includes(':')) return text.split('.').map((n) => Number(n).toString(16).padStart(2, '0')).join('');
+  if (text.includes('.') && !text.includes(':'))
+    return text
+      .split('.')
+      .map((n) => Number(n).toString(16).padStart(2, '0'))
+      .join('');
   const [head, tail = ''] = text.split('::');
   const h = head ? head.split(':') : [];
   const t = text.includes('::') ? (tail ? tail.split(':') : []) : [];

@@ -60,8 +60,14 @@ test('a worker terminated inside construction, delivery, closing or at random po
   const path = require('node:path');
   const r = spawnSync(
     process.execPath,
-    [path.join(__dirname, 'terminate-anywhere.cjs'), 'all', '12', require.resolve('wfp-blocks'),
-      path.join(__dirname, 'fixtures', 'otrf-50c132c2.xml'), '1500'],
+    [
+      path.join(__dirname, 'terminate-anywhere.cjs'),
+      'all',
+      '12',
+      require.resolve('wfp-blocks'),
+      path.join(__dirname, 'fixtures', 'otrf-50c132c2.xml'),
+      '1500',
+    ],
     { encoding: 'utf8', timeout: 300000 },
   );
   assert.equal(r.stderr, '');

@@ -95,6 +95,9 @@ test('Windows 8.1: FwpmNetEventSubscribe1 and FwpmNetEventEnum2 (FWPM_NET_EVENT2
   assert.deepEqual(facts, expected);
   assert.ok(events.every((e) => e.version === 2));
   const calls = engine.calls();
-  assert.ok(calls.some((c) => c.startsWith('FwpmNetEventSubscribe1 ')) && calls.some((c) => c.startsWith('FwpmNetEventEnum2 ')), calls.join('\n'));
+  assert.ok(
+    calls.some((c) => c.startsWith('FwpmNetEventSubscribe1 ')) && calls.some((c) => c.startsWith('FwpmNetEventEnum2 ')),
+    calls.join('\n'),
+  );
   assert.ok(!calls.some((c) => /Subscribe[234]|Enum[345]/.test(c)));
 });

@@ -23,10 +23,16 @@ test('RPC errors mid-subscription: transient, reconnected, and nothing lost or r
   assert.deepEqual(events.map(sharedFacts), expected);
   assert.ok(errors.length >= 1, 'the restart is reported');
   assert.ok(errors.every((e) => e.code === 'ERR_NETEVENTS_TRANSIENT' && e.recoverable));
-  assert.ok(errors.some((e) => e.systemCode === 1722), 'RPC_S_SERVER_UNAVAILABLE from the check');
+  assert.ok(
+    errors.some((e) => e.systemCode === 1722),
+    'RPC_S_SERVER_UNAVAILABLE from the check',
+  );
   const calls = engine.calls();
   assert.ok(calls.includes('engine restarted'));
   assert.ok(calls.filter((c) => c.startsWith('FwpmNetEventSubscribe4')).length >= 2, 'subscribed again');
-  assert.ok(calls.some((c) => c.startsWith('FwpmNetEventCreateEnumHandle0')), 'and listed the buffer after the last event');
+  assert.ok(
+    calls.some((c) => c.startsWith('FwpmNetEventCreateEnumHandle0')),
+    'and listed the buffer after the last event',
+  );
   await watcher.close();
 });

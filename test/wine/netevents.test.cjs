@@ -3,8 +3,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { blockLines, expectedNetEvents: expectedFrom, netEventEngine, run, sharedFacts, waitFor, watchBlocks } =
-  require('./helpers.cjs');
+const { blockLines, expectedNetEvents: expectedFrom, netEventEngine, run, sharedFacts, waitFor, watchBlocks } = require('./helpers.cjs');
 
 const BLOCKS = blockLines();
 test('every 5152 and 5157 of the fixture records, listed from the buffer, is what the Security log says of it', async () => {
@@ -24,17 +23,19 @@ test('every 5152 and 5157 of the fixture records, listed from the buffer, is wha
   assert.ok(calls.includes('FwpmNetEventSubscribe4 types=3,7,9'), calls.join('\n'));
   assert.ok(calls.includes('FwpmNetEventCreateEnumHandle0 types=3,7,9'));
   assert.ok(calls.some((c) => /^FwpmNetEventEnum5 returned=[1-9]/.test(c)));
-  assert.ok(calls.indexOf('FwpmNetEventSubscribe4 types=3,7,9') < calls.indexOf('FwpmNetEventCreateEnumHandle0 types=3,7,9'),
-    'subscribed before listing, so that nothing falls between');
+  assert.ok(
+    calls.indexOf('FwpmNetEventSubscribe4 types=3,7,9') < calls.indexOf('FwpmNetEventCreateEnumHandle0 types=3,7,9'),
+    'subscribed before listing, so that nothing falls between',
+  );
   assert.ok(calls.includes('FwpmNetEventUnsubscribe0'));
   assert.ok(!calls.some((c) => c.includes('called from its own callback')));
   assert.ok(!calls.some((c) => c.includes('did not return')), 'every block the API returned was freed by its pointer');
   // The app-container drops it asks for need a keyword: added for the watcher, removed after it.
   assert.deepEqual(engine.options(), [1, 0]);
-  assert.deepEqual(calls.filter((c) => c.startsWith('FwpmEngineSetOption0')), [
-    'FwpmEngineSetOption0 option=1 value=4',
-    'FwpmEngineSetOption0 option=1 value=0',
-  ]);
+  assert.deepEqual(
+    calls.filter((c) => c.startsWith('FwpmEngineSetOption0')),
+    ['FwpmEngineSetOption0 option=1 value=4', 'FwpmEngineSetOption0 option=1 value=0'],
+  );
   assert.equal(fs.existsSync(engine.state), false, 'the record is gone once restored');
 });
 
@@ -50,7 +51,10 @@ test('inbound multicast drops come only when their keyword is on, which the sour
   const on = netEventEngine({ records: [inbound, multicast], options: [1, 1] });
   const withKeyword = await run({ source: 'netevents', from: 'oldest', enrich: false }, (events) => events.length === 2);
   const unicast = /<Data Name=['"]DestAddress['"]>([^<]*)/.exec(inbound)[1];
-  assert.deepEqual(withKeyword.events.map((e) => e.local.address), [unicast, '224.0.0.251']);
+  assert.deepEqual(
+    withKeyword.events.map((e) => e.local.address),
+    [unicast, '224.0.0.251'],
+  );
   assert.deepEqual(on.options(), [1, 1], 'restored to exactly what it was');
 });
 
@@ -108,7 +112,10 @@ test("a bookmark the engine's buffer no longer reaches: a 'gap', then the events
 
 test('a bookmark of another source is refused before anything runs', () => {
   const eventlog = "<BookmarkList><Bookmark Channel='Security' RecordId='5' IsCurrent='true'/></BookmarkList>";
-  assert.throws(() => watchBlocks({ source: 'netevents', from: { bookmark: eventlog } }), { code: 'ERR_INVALID_OPTION', option: 'from.bookmark' });
+  assert.throws(() => watchBlocks({ source: 'netevents', from: { bookmark: eventlog } }), {
+    code: 'ERR_INVALID_OPTION',
+    option: 'from.bookmark',
+  });
   assert.throws(() => watchBlocks({ from: { bookmark: 'wfp-netevents/1;t=1;n=1;h=00000000' } }), { code: 'ERR_INVALID_OPTION' });
 });
 
@@ -146,10 +153,16 @@ test('two watchers: what the first turned on stays until the last one that relie
 });
 
 test('includeAllowed: permitted connections, binds and listens, with the keywords they need', async () => {
-  const records = fs.readFileSync(require('node:path').join(__dirname, 'fixtures', 'otrf-50c132c2.xml'), 'utf8').split('\n').filter(Boolean);
+  const records = fs
+    .readFileSync(require('node:path').join(__dirname, 'fixtures', 'otrf-50c132c2.xml'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const engine = netEventEngine({ records });
   const expected = await expectedFrom(records);
-  const got = await run({ source: 'netevents', from: 'oldest', includeAllowed: true, enrich: false }, (events) => events.length === expected.length);
+  const got = await run(
+    { source: 'netevents', from: 'oldest', includeAllowed: true, enrich: false },
+    (events) => events.length === expected.length,
+  );
   assert.deepEqual(got.errors, []);
   assert.deepEqual(got.events.map(sharedFacts), expected);
   assert.ok(engine.calls().includes('FwpmNetEventSubscribe4 types=3,7,9,6,8'));

@@ -199,7 +199,8 @@ Selection ParseSelection(const std::string& q) {
     ++s.comparisons;
   }
   for (std::sregex_iterator it(q.begin(), q.end(), range), end; it != end; ++it) {
-    s.eventIds.emplace_back(static_cast<unsigned>(std::stoul((*it)[1].str())), static_cast<unsigned>(std::stoul((*it)[2].str())));
+    s.eventIds.emplace_back(static_cast<unsigned>(std::stoul((*it)[1].str())),
+                            static_cast<unsigned>(std::stoul((*it)[2].str())));
     s.comparisons += 2;
   }
   for (std::sregex_iterator it(q.begin(), q.end(), recordId), end; it != end; ++it) {
@@ -217,20 +218,23 @@ struct Template {
 
 const std::vector<Template>& Templates() {
   static const std::vector<Template> all = [] {
-    const std::vector<const char*> packet = {"ProcessId", "Application", "Direction", "SourceAddress", "SourcePort",
-                                             "DestAddress", "DestPort", "Protocol", "FilterRTID", "LayerName", "LayerRTID"};
+    const std::vector<const char*> packet = {"ProcessId",  "Application", "Direction", "SourceAddress",
+                                             "SourcePort", "DestAddress", "DestPort",  "Protocol",
+                                             "FilterRTID", "LayerName",   "LayerRTID"};
     std::vector<const char*> connection0 = packet;
     connection0[0] = "ProcessID";
     std::vector<const char*> connection1 = connection0;
     connection1.insert(connection1.end(), {"RemoteUserID", "RemoteMachineID"});
     const std::vector<const char*> bind = {"ProcessId", "Application", "SourceAddress", "SourcePort",
-                                           "Protocol", "FilterRTID", "LayerName", "LayerRTID"};
-    const std::vector<const char*> mac = {"Direction", "SourceAddress", "DestAddress", "EtherType", "MediaType",
-                                          "InterfaceType", "VlanTag", "FilterRTID", "LayerName", "LayerRTID"};
+                                           "Protocol",  "FilterRTID",  "LayerName",     "LayerRTID"};
+    const std::vector<const char*> mac = {"Direction",     "SourceAddress", "DestAddress", "EtherType", "MediaType",
+                                          "InterfaceType", "VlanTag",       "FilterRTID",  "LayerName", "LayerRTID"};
     std::vector<Template> t;
     t.push_back({4624, 2, {"SubjectUserSid", "SubjectUserName"}});  // another event, skipped by readers
-    t.push_back({4719, 0, {"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "CategoryId",
-                           "SubcategoryId", "SubcategoryGuid", "AuditPolicyChanges"}});
+    t.push_back({4719,
+                 0,
+                 {"SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "CategoryId",
+                  "SubcategoryId", "SubcategoryGuid", "AuditPolicyChanges"}});
     t.push_back({5031, 0, {"Profiles", "Application"}});
     for (unsigned id : {5150u, 5151u}) t.push_back({id, 0, mac});
     for (unsigned id : {5152u, 5153u}) t.push_back({id, 0, packet});
@@ -246,20 +250,28 @@ const std::vector<Template>& Templates() {
 
 std::string TemplateXml(const Template& t) {
   std::string xml = "<template xmlns=\"http://schemas.microsoft.com/win/2004/08/events\">";
-  for (const char* f : t.fields) xml += std::string("<data name=\"") + f + "\" inType=\"win:UnicodeString\" outType=\"xs:string\"/>";
+  for (const char* f : t.fields)
+    xml += std::string("<data name=\"") + f + "\" inType=\"win:UnicodeString\" outType=\"xs:string\"/>";
   return xml + "</template>";
 }
 
 enum class Kind { Subscription, Query, Event, Bookmark, Publisher, MetadataEnum, EventMetadata };
 const char* KindName(Kind k) {
   switch (k) {
-    case Kind::Subscription: return "subscription";
-    case Kind::Query: return "query";
-    case Kind::Event: return "event";
-    case Kind::Bookmark: return "bookmark";
-    case Kind::Publisher: return "publisher";
-    case Kind::MetadataEnum: return "metadata-enum";
-    case Kind::EventMetadata: return "event-metadata";
+    case Kind::Subscription:
+      return "subscription";
+    case Kind::Query:
+      return "query";
+    case Kind::Event:
+      return "event";
+    case Kind::Bookmark:
+      return "bookmark";
+    case Kind::Publisher:
+      return "publisher";
+    case Kind::MetadataEnum:
+      return "metadata-enum";
+    case Kind::EventMetadata:
+      return "event-metadata";
   }
   return "?";
 }
@@ -341,9 +353,9 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtCreateBookmark(LPCWSTR xml
   return b;
 }
 
-extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE session, HANDLE signal, LPCWSTR channel,
-                                                               LPCWSTR query, EVT_HANDLE bookmark, PVOID context,
-                                                               PVOID callback, DWORD flags) {
+extern "C" __declspec(dllexport) EVT_HANDLE WINAPI
+    EvtSubscribe(EVT_HANDLE session, HANDLE signal, LPCWSTR channel, LPCWSTR query, EVT_HANDLE bookmark, PVOID context,
+                 PVOID callback, DWORD flags) {
   const std::string q = Narrow(query);
   auto* b = static_cast<BookmarkObject*>(bookmark);
   Log("EvtSubscribe flags=" + std::to_string(flags) + " bookmark=" + (b ? std::to_string(b->recordId) : "none") +
@@ -355,8 +367,10 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE sessi
     long code2 = -1;
     const long always = Setting(s.fail, "subscribe");
     const long times = Setting(s.fail, "subscribe-fails", &code2);
-    if (always >= 0) refused = static_cast<DWORD>(always);
-    else if (times >= 0 && s.subscribeFailures < times) refused = static_cast<DWORD>(code2), ++s.subscribeFailures;
+    if (always >= 0)
+      refused = static_cast<DWORD>(always);
+    else if (times >= 0 && s.subscribeFailures < times)
+      refused = static_cast<DWORD>(code2), ++s.subscribeFailures;
   }
   if (refused) {
     Log("failed EvtSubscribe " + std::to_string(refused));
@@ -429,7 +443,8 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE sessi
   return s;
 }
 
-extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE session, LPCWSTR path, LPCWSTR query, DWORD flags) {
+extern "C" __declspec(dllexport) EVT_HANDLE WINAPI
+    EvtQuery(EVT_HANDLE session, LPCWSTR path, LPCWSTR query, DWORD flags) {
   const std::string q = Narrow(query);
   Log("EvtQuery path=" + Narrow(path) + " flags=" + std::to_string(flags) + " query=" + q);
   {
@@ -464,8 +479,8 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE session, 
   return r;
 }
 
-extern "C" __declspec(dllexport) BOOL WINAPI EvtNext(EVT_HANDLE resultSet, DWORD size, EVT_HANDLE* events, DWORD timeout,
-                                                    DWORD flags, PDWORD returned) {
+extern "C" __declspec(dllexport) BOOL WINAPI
+    EvtNext(EVT_HANDLE resultSet, DWORD size, EVT_HANDLE* events, DWORD timeout, DWORD flags, PDWORD returned) {
   auto* s = static_cast<ResultSet*>(resultSet);
   if (!s || (s->kind != Kind::Subscription && s->kind != Kind::Query) || !events || !returned || size == 0) {
     SetLastError(ERROR_INVALID_PARAMETER);
@@ -514,7 +529,8 @@ extern "C" __declspec(dllexport) BOOL WINAPI EvtNext(EVT_HANDLE resultSet, DWORD
     std::lock_guard<std::mutex> lock(mutex);
     State().returnedInAll += n;
   }
-  Log(std::string(subscription ? "EvtNext" : "EvtNext query") + " size=" + std::to_string(size) + " returned=" + std::to_string(n));
+  Log(std::string(subscription ? "EvtNext" : "EvtNext query") + " size=" + std::to_string(size) +
+      " returned=" + std::to_string(n));
   *returned = n;
   if (n == 0) {
     SetLastError(ERROR_NO_MORE_ITEMS);
@@ -523,9 +539,9 @@ extern "C" __declspec(dllexport) BOOL WINAPI EvtNext(EVT_HANDLE resultSet, DWORD
   return TRUE;
 }
 
-extern "C" __declspec(dllexport) BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_HANDLE fragment, DWORD flags,
-                                                      DWORD bufferSize, PVOID buffer, PDWORD bufferUsed,
-                                                      PDWORD propertyCount) {
+extern "C" __declspec(dllexport) BOOL WINAPI
+    EvtRender(EVT_HANDLE context, EVT_HANDLE fragment, DWORD flags, DWORD bufferSize, PVOID buffer, PDWORD bufferUsed,
+              PDWORD propertyCount) {
   auto* e = static_cast<EventObject*>(fragment);
   if (context || !e || e->kind != Kind::Event || flags != kRenderEventXml || !bufferUsed || !propertyCount) {
     SetLastError(ERROR_INVALID_PARAMETER);
@@ -551,8 +567,8 @@ extern "C" __declspec(dllexport) BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_H
   return TRUE;
 }
 
-extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtOpenPublisherMetadata(EVT_HANDLE session, LPCWSTR publisher,
-                                                                           LPCWSTR logFilePath, LCID locale, DWORD flags) {
+extern "C" __declspec(dllexport) EVT_HANDLE WINAPI
+    EvtOpenPublisherMetadata(EVT_HANDLE session, LPCWSTR publisher, LPCWSTR logFilePath, LCID locale, DWORD flags) {
   Log("EvtOpenPublisherMetadata publisher=" + Narrow(publisher));
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -590,15 +606,17 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtNextEventMetadata(EVT_HAND
   return new EventMetadataObject(Templates()[e->next++]);
 }
 
-extern "C" __declspec(dllexport) BOOL WINAPI EvtGetEventMetadataProperty(EVT_HANDLE metadata, DWORD property, DWORD flags,
-                                                                        DWORD bufferSize, PVOID buffer, PDWORD bufferUsed) {
+extern "C" __declspec(dllexport) BOOL WINAPI
+    EvtGetEventMetadataProperty(EVT_HANDLE metadata, DWORD property, DWORD flags, DWORD bufferSize, PVOID buffer,
+                                PDWORD bufferUsed) {
   auto* m = static_cast<EventMetadataObject*>(metadata);
   if (!m || m->kind != Kind::EventMetadata || flags || !bufferUsed) {
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
   std::wstring text;
-  if (property == kMetadataEventTemplate) text = Wide(TemplateXml(*m->tmpl));
+  if (property == kMetadataEventTemplate)
+    text = Wide(TemplateXml(*m->tmpl));
   else if (property != kMetadataEventId && property != kMetadataEventVersion) {
     SetLastError(ERROR_NOT_SUPPORTED);
     return FALSE;
