@@ -17,6 +17,7 @@ import type {
   Direction,
   Endpoint,
   EventChannel,
+  FirewallRuleInfo,
   RuleChange,
   RuleChangeKind,
   SidesBy,
@@ -161,6 +162,15 @@ export class BatchDecoder {
     }
     const ruleName = str(s.ruleName);
     if (ruleName !== null) event.ruleName = ruleName;
+    const ruleStore = str(s.ruleStore);
+    if (ruleStore !== null) {
+      event.rule = {
+        group: str(s.ruleGroup),
+        direction: str(s.ruleDirection) as FirewallRuleInfo['direction'],
+        action: str(s.ruleAction) as FirewallRuleInfo['action'],
+        store: ruleStore as FirewallRuleInfo['store'],
+      };
+    }
     const processName = str(s.processName);
     if (processName !== null) event.processName = processName;
     const services = str(s.services);

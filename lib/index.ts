@@ -30,6 +30,7 @@ export {
   type Direction,
   type Endpoint,
   type EventChannel,
+  type FirewallRuleInfo,
   type LastChange,
   type RuleChange,
   type RuleChangeKind,

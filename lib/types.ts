@@ -110,6 +110,8 @@ export interface BlockEvent {
   filter?: { name: string | null; description: string | null; provider: string | null };
   /** The display name of the firewall rule `filterOrigin` names. */
   ruleName?: string;
+  /** Live on Windows, that rule as its store holds it (absent when no store does). */
+  rule?: FirewallRuleInfo;
   /** The process's image name while it still runs (`System` for PID 4). */
   processName?: string;
   /** For svchost.exe: the services it hosts. */
@@ -132,6 +134,18 @@ export interface BlockEvent {
 }
 
 /** The gist of a rule or filter change, as a block that rule or filter decided carries it. */
+/** A firewall rule as a rule store holds it (the rule string's fields, indirect strings resolved). */
+export interface FirewallRuleInfo {
+  /** Its group (`EmbedCtxt`), as shown on this machine. */
+  group: string | null;
+  /** `Dir=In` / `Dir=Out`; any other value as written. */
+  direction: 'inbound' | 'outbound' | null;
+  /** `Action=Allow` / `Block` / `ByPass`. */
+  action: 'allow' | 'block' | 'bypass' | null;
+  /** The store it was found in: where it came from. */
+  store: 'local' | 'group-policy' | 'service-hardening' | 'app-isolation' | 'mdm';
+}
+
 export interface LastChange {
   eventId: number;
   recordId: number;

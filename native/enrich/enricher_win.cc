@@ -25,6 +25,7 @@
 #include "enrich/device_map.h"
 #include "enrich/enricher.h"
 #include "enrich/firewall_rules.h"
+#include "model/firewall_rule.h"
 #include "win/wfp_engine.h"
 #include "win/wide.h"
 #include "win/win32_errors.h"
@@ -99,6 +100,12 @@ class LruCache {
   std::unordered_map<Key, typename std::list<Entry>::iterator> index_;
 };
 
+// The firewall rule a FilterOrigin names, as its store holds it; `store` is empty when no store does.
+struct RuleInfo {
+  std::optional<std::string> name, group, direction, action;
+  std::optional<std::string_view> store;
+};
+
 struct FilterInfo {
   std::optional<std::string> name, description, provider;
   bool otherProvider = false;
@@ -140,7 +147,16 @@ class WindowsEnricher final : public Enricher {
       out.filterProvider = info.provider;
       out.otherProvider = info.otherProvider;
     }
-    if (e.filterOrigin) out.ruleName = RuleName(*e.filterOrigin);
+    if (e.filterOrigin) {
+      const RuleInfo& rule = Rule(*e.filterOrigin);
+      out.ruleName = rule.name;
+      if (rule.store) {
+        out.ruleGroup = rule.group;
+        out.ruleDirection = rule.direction;
+        out.ruleAction = rule.action;
+        out.ruleStore = std::string(*rule.store);
+      }
+    }
   }
 
  private:
@@ -320,19 +336,27 @@ class WindowsEnricher final : public Enricher {
 
   // FilterOrigin names a firewall rule by its ID, a value in one of the rule stores, or a default
   // filter by its name, which no store holds (firewall_rules.h). Looked up once in a while per origin.
-  std::optional<std::string> RuleName(std::string_view origin) {
-    if (origin.empty()) return std::nullopt;
+  const RuleInfo& Rule(std::string_view origin) {
     const Clock::time_point now = Clock::now();
     const std::string key(origin);
-    if (const std::optional<std::string>* cached = rules_.Find(key, now)) return *cached;
-    std::optional<std::string> name = LookUpRuleName(Widen(origin));
-    rules_.Put(key, name, now);
-    return name;
+    if (const RuleInfo* cached = rules_.Find(key, now)) return *cached;
+    rules_.Put(key, LookUpRule(Widen(origin)), now);
+    return *rules_.Find(key, now);
   }
 
-  static std::optional<std::string> LookUpRuleName(const std::wstring& value) {
+  // A localised "@FirewallAPI.dll,-28502" as this machine shows it; as written when it cannot be.
+  static std::string Resolved(std::string text) {
+    if (text.empty() || text.front() != '@') return text;
+    wchar_t resolved[1024];
+    if (SHLoadIndirectString(Widen(text).c_str(), resolved, static_cast<UINT>(std::size(resolved)), nullptr) == S_OK)
+      return Narrowed(resolved);
+    return text;
+  }
+
+  static RuleInfo LookUpRule(const std::wstring& value) {
     std::vector<wchar_t> data(2048);
-    for (const wchar_t* store : kFirewallRuleStores) {
+    for (size_t i = 0; i < std::size(kFirewallRuleStores); ++i) {
+      const wchar_t* store = kFirewallRuleStores[i];
       DWORD size = static_cast<DWORD>(data.size() * sizeof(wchar_t));
       LSTATUS status =
           RegGetValueW(HKEY_LOCAL_MACHINE, store, value.c_str(), RRF_RT_REG_SZ, nullptr, data.data(), &size);
@@ -342,17 +366,30 @@ class WindowsEnricher final : public Enricher {
         status = RegGetValueW(HKEY_LOCAL_MACHINE, store, value.c_str(), RRF_RT_REG_SZ, nullptr, data.data(), &size);
       }
       if (status != ERROR_SUCCESS) continue;
-      std::optional<std::string> name = FirewallRuleName(Narrowed(data.data()));
-      if (!name) continue;
-      if (name->front() == '@') {  // an indirect, localised string
-        wchar_t resolved[1024];
-        if (SHLoadIndirectString(Widen(*name).c_str(), resolved, static_cast<UINT>(std::size(resolved)), nullptr) ==
-            S_OK)
-          name = Narrowed(resolved);
+      const std::string text = Narrowed(data.data());
+      RuleInfo info;
+      FirewallRule parsed;
+      std::string error;
+      if (ParseFirewallRule(Narrowed(value.c_str()), text, RuleStore::Local, parsed, error)) {
+        if (parsed.name) info.name = Resolved(*parsed.name);
+        if (parsed.group) info.group = Resolved(*parsed.group);
+        if (parsed.direction) {
+          const std::string& d = *parsed.direction;
+          info.direction = d == "In" ? "inbound" : d == "Out" ? "outbound" : d;
+        }
+        if (parsed.action) {
+          const std::string& a = *parsed.action;
+          info.action = a == "Allow" ? "allow" : a == "Block" ? "block" : a == "ByPass" ? "bypass" : a;
+        }
+      } else if (std::optional<std::string> name = FirewallRuleName(text)) {
+        info.name = Resolved(*name);  // not a rule string this reads: its name is still the rule's
+      } else {
+        continue;
       }
-      return name;
+      info.store = kFirewallRuleStoreNames[i];
+      return info;
     }
-    return std::nullopt;
+    return RuleInfo{};
   }
 
   std::unordered_map<uint64_t, ProcessInfo> processes_;
@@ -366,7 +403,7 @@ class WindowsEnricher final : public Enricher {
   LruCache<uint64_t, FilterInfo> filters_;
   std::optional<double> engineStartMs_;
   Clock::time_point lastStartRead_{};
-  LruCache<std::string, std::optional<std::string>, kRuleCacheSize> rules_;
+  LruCache<std::string, RuleInfo, kRuleCacheSize> rules_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,17 +17,21 @@ namespace wfp {
 // Under HKEY_LOCAL_MACHINE, in the order they are looked in: the local store, Group Policy's, the
 // service-hardening rules (static and configurable), the app-isolation rules of packaged apps, and the
 // MDM store.
+// clang-format off
 inline constexpr const wchar_t* kFirewallRuleStores[] = {
     L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\FirewallRules",
     L"SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\FirewallRules",
-    L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\RestrictedServices\\Static\\Syste"
-    L"m",
-    L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\RestrictedServices\\Configurable\\"
-    L"System",
-    L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\RestrictedServices\\AppIso\\Firewa"
-    L"llRules",
+    L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\RestrictedServices\\Static\\System",
+    L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\RestrictedServices\\Configurable\\System",
+    L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\RestrictedServices\\AppIso\\FirewallRules",
     L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\Mdm\\FirewallRules",
 };
+// clang-format on
+// What a block's `rule.store` says for each store above, in the same order.
+inline constexpr std::string_view kFirewallRuleStoreNames[] = {
+    "local", "group-policy", "service-hardening", "service-hardening", "app-isolation", "mdm",
+};
+static_assert(std::size(kFirewallRuleStoreNames) == std::size(kFirewallRuleStores), "a name per rule store");
 
 // The Name field of a rule string (whole fields only: "|Name=" never matches inside another field's
 // value such as "|Desc=..."); nothing when there is none.

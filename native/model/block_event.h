@@ -39,6 +39,9 @@ struct Enrichment {
   std::optional<std::string> filterDescription;
   std::optional<std::string> filterProvider;  // the name of the filter's provider (which product)
   std::optional<std::string> ruleName;        // the firewall rule FilterOrigin names
+  // That rule, where a rule store holds it: its group (EmbedCtxt), direction and action as the rule
+  // string says ("inbound"/"outbound", "allow"/"block"/"bypass"), and the store (firewall_rules.h).
+  std::optional<std::string> ruleGroup, ruleDirection, ruleAction, ruleStore;
   std::optional<std::string> processName;
   std::optional<std::string> services;  // services hosted by the process, comma-separated
   bool otherProvider =

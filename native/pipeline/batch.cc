@@ -214,6 +214,10 @@ void BatchBuilder::AddEvent(const BlockEvent& e, uint64_t count, double firstMs,
   owned(kFilterDescription, x ? x->filterDescription : std::nullopt);
   owned(kFilterProvider, x ? x->filterProvider : std::nullopt);
   owned(kRuleName, x ? x->ruleName : std::nullopt);
+  owned(kRuleGroup, x ? x->ruleGroup : std::nullopt);
+  owned(kRuleDirection, x ? x->ruleDirection : std::nullopt);
+  owned(kRuleAction, x ? x->ruleAction : std::nullopt);
+  owned(kRuleStore, x ? x->ruleStore : std::nullopt);
   owned(kProcessName, x ? x->processName : std::nullopt);
   owned(kServices, x ? x->services : std::nullopt);
   auto system = [&](Slot slot, std::string_view v) { s[slot] = v.empty() ? -1.0 : InternAt(slot, v); };

@@ -64,6 +64,10 @@ namespace wfp {
   X(kFilterDescription, "filterDescription") \
   X(kFilterProvider, "filterProvider")       \
   X(kRuleName, "ruleName")                   \
+  X(kRuleGroup, "ruleGroup")                 \
+  X(kRuleDirection, "ruleDirection")         \
+  X(kRuleAction, "ruleAction")               \
+  X(kRuleStore, "ruleStore")                 \
   X(kProcessName, "processName")             \
   X(kServices, "services")                   \
   X(kCount, "count")                         \

@@ -282,9 +282,9 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
   if (!r.systemTime.empty()) j.Key("timeCreated").Str(r.systemTime);
   j.Close();
   if (const Enrichment* x = e.enrichment) {
+    auto opt = [](const std::optional<std::string>& s) { return s ? std::optional<sv>(*s) : std::nullopt; };
     if (x->applicationPath) j.Key("applicationPath").Str(*x->applicationPath);
     if (x->filterName || x->filterDescription || x->filterProvider) {
-      auto opt = [](const std::optional<std::string>& s) { return s ? std::optional<sv>(*s) : std::nullopt; };
       j.Key("filter")
           .Open()
           .Key("name")
@@ -294,6 +294,10 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
       j.Key("provider").OptStr(opt(x->filterProvider)).Close();
     }
     if (x->ruleName) j.Key("ruleName").Str(*x->ruleName);
+    if (x->ruleStore) {
+      j.Key("rule").Open().Key("group").OptStr(opt(x->ruleGroup)).Key("direction").OptStr(opt(x->ruleDirection));
+      j.Key("action").OptStr(opt(x->ruleAction)).Key("store").Str(*x->ruleStore).Close();
+    }
     if (x->processName) j.Key("processName").Str(*x->processName);
     if (x->services) {
       j.Key("services").OpenArray();

@@ -298,7 +298,8 @@ test(
       [`${policy}\\FirewallRules`, '{6B3B0B2C-3B5F-4C5A-8E0E-0E6C4A1D7F02}', 'A rule with a long description', 'd'.repeat(10000)],
     ];
     for (const [key, id, name, desc] of rules) {
-      const data = `v2.30|Action=Block|Active=TRUE|Dir=Out|Protocol=6|${desc ? `Desc=${desc}|` : ''}Name=${name}|`;
+      const group = id === 'CoreNet-Test-Out' ? 'EmbedCtxt=Core Networking|' : '';
+      const data = `v2.30|Action=Block|Active=TRUE|Dir=Out|Protocol=6|${desc ? `Desc=${desc}|` : ''}Name=${name}|${group}`;
       const r = spawnSync('reg', ['add', key, '/v', id, '/t', 'REG_SZ', '/d', data, '/f'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
     }
@@ -315,6 +316,16 @@ test(
         [rules[1][1], 'An app container rule'],
         [rules[2][1], 'A rule with a long description'],
         ['Stealth', undefined], // a default filter's name: no store holds it
+      ],
+    );
+    // The rule's identity as its store holds it: group, direction, action, and which store.
+    assert.deepEqual(
+      got.events.map((e) => e.rule),
+      [
+        { group: 'Core Networking', direction: 'outbound', action: 'block', store: 'group-policy' },
+        { group: null, direction: 'outbound', action: 'block', store: 'app-isolation' },
+        { group: null, direction: 'outbound', action: 'block', store: 'local' },
+        undefined,
       ],
     );
   },
