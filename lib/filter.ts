@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { NativeCommonOptions } from '../binding';
 import { WfpOptionError } from './errors';
 import type { BlockAction, Direction } from './types';
 
@@ -28,17 +29,18 @@ export interface BlockFilter {
   ports?: ReadonlyArray<number | string>;
 }
 
-/** The filter as the native side takes it: absolute times, and every list as strings. */
-export interface NativeFilter {
-  filterSinceMs?: number;
-  filterUntilMs?: number;
-  filterEventIds?: string[];
-  filterDirections?: string[];
-  filterActions?: string[];
-  filterApplications?: string[];
-  filterAddresses?: string[];
-  filterPorts?: string[];
-}
+/** The filter as the native side takes it (binding.d.ts): absolute times, and every list as strings. */
+export type NativeFilter = Pick<
+  NativeCommonOptions,
+  | 'filterSinceMs'
+  | 'filterUntilMs'
+  | 'filterEventIds'
+  | 'filterDirections'
+  | 'filterActions'
+  | 'filterApplications'
+  | 'filterAddresses'
+  | 'filterPorts'
+>;
 
 const DIRECTIONS: readonly Direction[] = ['inbound', 'outbound', 'forward', 'bidirectional'];
 const ACTIONS: readonly BlockAction[] = ['block', 'allow'];
