@@ -57,6 +57,54 @@ describe('wfp-blocks replay', () => {
     expect(times(['--utc-offset', '60'])).toEqual(['2022-01-31T11:24:51.000Z']);
   });
 
+  describe('with the change events (--include-changes), and summary of them', () => {
+    // Real change records (Microsoft's samples, renumbered so they ascend) and a block of the rule they changed, after them.
+    const changes = readFileSync(path.join(FIXTURES, 'changes', 'text-msdocs-mpssvc-wfp.xml'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('<Event'));
+    const ruleId = /<Data Name="RuleId">([^<]*)</.exec(changes.find((l) => l.includes('<EventID>4946<')) as string)?.[1] as string;
+    const block = (
+      readFileSync(fixture('otrf-50c132c2.xml'), 'utf8')
+        .split('\n')
+        .find((l) => /<EventID>5157</.test(l)) as string
+    )
+      .replace(/SystemTime=(['"])[^'"]+\1/, "SystemTime='2015-10-08T00:00:00.000Z'")
+      .replace(/<Computer>[^<]*</, '<Computer>DC01.contoso.local<')
+      .replace('</EventData>', `<Data Name='FilterOrigin'>${ruleId}</Data></EventData>`);
+    const file = tempFile(`${[...changes, block].join('\n')}\n`);
+
+    it('replay --json prints each change as a "ruleChange" line, in input order among the events', () => {
+      const r = cli(['replay', '--json', '--include-changes', file]);
+      expect(r.status).toBe(0);
+      const lines = jsonLines(r.stdout);
+      expect(lines.map((l) => l.type ?? 'block')).toEqual([...changes.map(() => 'ruleChange'), 'block']);
+      expect(lines.slice(0, -1).map((l) => l.eventId)).toEqual(changes.map((l) => Number(/<EventID>(\d+)</.exec(l)?.[1])));
+      expect(lines[lines.length - 1]).toMatchObject({ decidedBy: 'rule', ruleId, lastChange: { eventId: 4948, change: 'rule-deleted' } });
+      expect(jsonLines(cli(['replay', '--json', file]).stdout)).toHaveLength(1);
+    });
+
+    it('the table gives each change a row of its own; ECS and OpenTelemetry refuse them (no such document)', () => {
+      const rows = cli(['replay', '--include-changes', file]).stdout.trimEnd().split('\n');
+      expect(rows.filter((row) => / change /.test(row))).toHaveLength(changes.length);
+      expect(rows.find((row) => row.includes(' 4946 change rule-added '))).toContain(`'Allow All Rule' ${ruleId}`);
+      const r = cli(['replay', '-o', 'ecs', '--include-changes', file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--include-changes prints change events in the table or with --json, not with --format ecs/);
+    });
+
+    it('summary counts by decidedBy and rule, and shows the changes in its timeline and list', () => {
+      const s = JSON.parse(cli(['summary', '--json', file]).stdout);
+      expect(s.top.decidedBy.values).toEqual([{ value: 'rule', count: 1 }]);
+      expect(s.top.rules.values).toEqual([{ value: ruleId, count: 1 }]);
+      expect(s.changes.total).toBe(changes.length);
+      expect(s.timeline.points.reduce((n: number, p: { changes: number }) => n + p.changes, 0)).toBe(changes.length);
+      expect(s.changes.shown.at(-1)).toMatchObject({ eventId: 5447 });
+      const text = cli(['summary', file]).stdout;
+      expect(text).toMatch(/Decided by \(top 1 of 1\)\n +1 100\.0% +rule/);
+      expect(text).toMatch(/Rule changes \(the last 10 of 13\)/);
+    });
+  });
+
   it('prints a table by default, blocks only, with the application path', () => {
     const r = cli(['replay', ...files]);
     expect(r.status).toBe(0);
