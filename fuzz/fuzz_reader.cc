@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   pump.Feed(bytes + cut, n - cut, sink);
   pump.Finish(sink);
 
-  wfp::FirewallLogDecoder fwlog("fuzz", split % 2 ? std::optional<int32_t>(-300) : std::nullopt);
+  wfp::FirewallLogDecoder fwlog("fuzz", 0, wfp::InputOptions{split % 2 ? std::optional<int32_t>(-300) : std::nullopt});
   fwlog.Feed(bytes, cut, sink);
   fwlog.Feed(bytes + cut, n - cut, sink);
   fwlog.Finish(sink);
