@@ -86,11 +86,13 @@ class CountingSink final : public wfp::RecordSink {
 // Reads every file as the replay source does (1 MiB reads) and returns the seconds it took.
 double Run(int files, char** names, CountingSink& sink) {
   std::vector<char> buffer(1 << 20);
+  std::string stopError;
+  const std::unique_ptr<wfp::StopSignal> stop = wfp::StopSignal::Create(stopError);  // never raised
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < files; ++i) {
     std::string error;
     bool notFound = false;
-    auto file = wfp::InputFile::Open(names[i], error, notFound);
+    auto file = wfp::InputFile::Open(names[i], *stop, error, notFound);
     if (!file) {
       std::fprintf(stderr, "cannot open %s: %s\n", names[i], error.c_str());
       std::exit(1);
@@ -150,7 +152,7 @@ double MeasureNetEvents(const std::vector<wfp::NetEventFacts>& facts, uint64_t t
       if (!mapper.Map(facts[i % facts.size()], event)) continue;
       ++mapped;
       if (!batch) continue;
-      builder.Add(event);
+      builder.Add(event, wfp::Position{});
       if (builder.events() >= 1024) builder.Take();
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
