@@ -8,7 +8,7 @@
 // at random points. The reversed and mixed orders and the .evtx files are generated here from the
 // fixtures.
 import { spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
@@ -528,9 +528,20 @@ describe('a kill -9 between batches', () => {
         let stderr = '';
         child.stderr.on('data', (d) => (stderr += d));
         const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-        // Five kills at random points, then it may finish.
-        const killAt = kills < 5 ? setTimeout(() => child.kill('SIGKILL'), 150 + rand() * 450) : undefined;
+        // Five kills at random points, then it may finish. A kill comes once the child has persisted a
+        // batch of this run (then at a random moment within the next ones), never by the clock alone:
+        // a fast machine would otherwise finish before the first kill.
+        const sizeAtStart = existsSync(out) ? statSync(out).size : 0;
+        let killAt: NodeJS.Timeout | undefined;
+        const watch =
+          kills < 5
+            ? setInterval(() => {
+                if (killAt || !existsSync(out) || statSync(out).size <= sizeAtStart) return;
+                killAt = setTimeout(() => child.kill('SIGKILL'), rand() * 150);
+              }, 5)
+            : undefined;
         const code = await exited;
+        clearInterval(watch);
         clearTimeout(killAt);
         if (code === 0) {
           expect(stderr).toBe('');
