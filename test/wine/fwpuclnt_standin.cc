@@ -50,6 +50,8 @@
 #include <thread>
 #include <vector>
 
+#include "standin_log.h"
+
 #include "win/fwp_net_events.h"
 
 #ifndef WFP_STANDIN_NEWEST
@@ -64,24 +66,6 @@ using wfp::fwp::NetEvent3;
 constexpr DWORD kRpcServerUnavailable = 1722, kEptNotRegistered = 1753;
 constexpr DWORD kFilterNotFound = 0x80320003, kNetEventsDisabled = 0x80320013, kDynamicSession = 0x8032000B,
                 kInvalidParameter = 0x80320035;
-
-std::mutex logMutex;
-
-std::string Env(const char* name) {
-  char value[4096];
-  DWORD n = GetEnvironmentVariableA(name, value, sizeof value);
-  return n && n < sizeof value ? std::string(value, n) : std::string();
-}
-
-void Log(const std::string& line) {
-  std::string path = Env("WFP_STANDIN_LOG");
-  if (path.empty()) return;
-  std::lock_guard<std::mutex> lock(logMutex);
-  if (FILE* f = std::fopen(path.c_str(), "ab")) {
-    std::fprintf(f, "%s\n", line.c_str());
-    std::fclose(f);
-  }
-}
 
 long FailSetting(const std::string& key) {
   const std::string fail = "," + Env("WFP_STANDIN_FAIL");

@@ -51,6 +51,8 @@
 #include <thread>
 #include <vector>
 
+#include "standin_log.h"
+
 namespace {
 
 using EVT_HANDLE = HANDLE;
@@ -63,23 +65,7 @@ constexpr DWORD kRpcServerUnavailable = 1722, kRpcCallCancelled = 1818, kRpcInva
 constexpr DWORD kVarTypeString = 1, kVarTypeUInt32 = 8;
 constexpr DWORD kMetadataEventId = 0, kMetadataEventVersion = 1, kMetadataEventTemplate = 8;
 
-std::mutex mutex;  // the log file and the injection state
-
-std::string Env(const char* name) {
-  char value[4096];
-  DWORD n = GetEnvironmentVariableA(name, value, sizeof value);
-  return n && n < sizeof value ? std::string(value, n) : std::string();
-}
-
-void Log(const std::string& line) {
-  std::string path = Env("WFP_STANDIN_LOG");
-  if (path.empty()) return;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (FILE* f = std::fopen(path.c_str(), "ab")) {
-    std::fprintf(f, "%s\n", line.c_str());
-    std::fclose(f);
-  }
-}
+std::mutex mutex;  // the injection state
 
 // The injection state of the current WFP_STANDIN_FAIL value.
 struct Injected {
