@@ -17,6 +17,7 @@
 #include "net_event_from_record.h"
 #include "evtx/evtx_decoder.h"
 #include "pipeline/batch.h"
+#include "pipeline/event_formats.h"
 #include "pipeline/export_sink.h"
 #include "model/event_catalog.h"
 #include "model/normalizer.h"
@@ -30,8 +31,9 @@ enum class Render { None, Xml, Json };
 
 class CountingSink final : public wfp::RecordSink {
  public:
-  explicit CountingSink(bool batch, Render render = Render::None, std::vector<wfp::NetEventFacts>* netEvents = nullptr)
-      : batch_(batch), render_(render), netEvents_(netEvents) {}
+  explicit CountingSink(bool batch, Render render = Render::None, std::vector<wfp::NetEventFacts>* netEvents = nullptr,
+                        wfp::EventFormat format = wfp::EventFormat::Objects)
+      : batch_(batch), render_(render), format_(format), netEvents_(netEvents) {}
   void OnRecord(const wfp::EventRecord& record, const wfp::Position&) override {
     ++counts.records;
     if (netEvents_ && netEvents_->size() < kNetEventSample) {
@@ -48,6 +50,11 @@ class CountingSink final : public wfp::RecordSink {
     }
     if (wfp::Normalize(record, selection_, event_, issue_) != wfp::Normalized::Event) return;
     ++counts.events;
+    if (format_ != wfp::EventFormat::Objects) {
+      wfp::AppendFormatted(format_, event_, wfp::Fold{}, context_, text_);
+      if (text_.size() > (1 << 20)) text_.clear();
+      return;
+    }
     if (!batch_) return;
     builder_.Add(event_, wfp::Position{});
     if (builder_.events() >= 1024) builder_.Take();
@@ -73,6 +80,8 @@ class CountingSink final : public wfp::RecordSink {
  private:
   bool batch_;
   Render render_;
+  wfp::EventFormat format_;
+  wfp::FormatContext context_;
   std::vector<wfp::NetEventFacts>* netEvents_;
   std::string text_;
   wfp::DeliveryQueue queue_{1, [] {}};
@@ -120,11 +129,12 @@ struct Stage {
   CountingSink::Counts counts;
 };
 
-Stage Measure(int files, char** names, bool batch, bool evtx = false, Render render = Render::None) {
+Stage Measure(int files, char** names, bool batch, bool evtx = false, Render render = Render::None,
+              wfp::EventFormat format = wfp::EventFormat::Objects) {
   std::vector<double> rates, cpuRates;
   CountingSink::Counts counts;
   for (int i = 0; i < 3; ++i) {
-    CountingSink sink(batch, render);
+    CountingSink sink(batch, render, nullptr, format);
     sink.evtx = evtx;
     const std::clock_t cpu = std::clock();
     const double seconds = Run(files, names, sink);
@@ -178,6 +188,21 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.issues),
         static_cast<unsigned long long>(s.bytes), watch.recordsPerSec, xml.recordsPerSec, json.recordsPerSec,
         watch.recordsPerCpuSec, xml.recordsPerCpuSec, json.recordsPerCpuSec);
+    return 0;
+  }
+  if (argc > 1 && std::string(argv[1]) == "--formats") {
+    const Stage normalised = Measure(argc - 2, argv + 2, false);
+    const Stage json = Measure(argc - 2, argv + 2, false, false, Render::None, wfp::EventFormat::Json);
+    const Stage ecs = Measure(argc - 2, argv + 2, false, false, Render::None, wfp::EventFormat::Ecs);
+    const Stage otel = Measure(argc - 2, argv + 2, false, false, Render::None, wfp::EventFormat::Otel);
+    std::printf(
+        "{\"events\":%llu,\"eventsPerCpuSec\":%.0f,\"jsonEventsPerCpuSec\":%.0f,\"ecsEventsPerCpuSec\":%.0f,"
+        "\"otelEventsPerCpuSec\":%.0f}\n",
+        static_cast<unsigned long long>(json.counts.events),
+        static_cast<double>(normalised.counts.events) / (normalised.counts.records / normalised.recordsPerCpuSec),
+        static_cast<double>(json.counts.events) / (json.counts.records / json.recordsPerCpuSec),
+        static_cast<double>(ecs.counts.events) / (ecs.counts.records / ecs.recordsPerCpuSec),
+        static_cast<double>(otel.counts.events) / (otel.counts.records / otel.recordsPerCpuSec));
     return 0;
   }
   const Stage normalised = Measure(argc - 1, argv + 1, false);

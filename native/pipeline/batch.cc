@@ -52,9 +52,12 @@ BatchBuilder::BatchBuilder() { Start(); }
 
 void BatchBuilder::Start() {
   batch_ = Batch{};
-  batch_.text.reserve(text_ ? 1 << 20 : 0);
-  batch_.strings.reserve(64 * 1024);
-  batch_.numbers.reserve(64 * 1024);
+  if (text_) {
+    batch_.text.reserve(kTextBatchBytes + kTextBatchBytes / 4);
+  } else {
+    batch_.strings.reserve(64 * 1024);
+    batch_.numbers.reserve(64 * 1024);
+  }
   stored_.clear();
   table_.assign(kInitialTableSize, 0);
   for (Recent& r : recent_) r.valid = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -65,7 +66,8 @@ bool NeedsJsString(sv s) {
 // field like any other. Reuses
 // `entries` (one per thread: the formats run on the watcher's thread).
 const std::vector<DataEntry>& JsData(const EventRecord& r) {
-  thread_local std::vector<DataEntry> entries;
+  thread_local std::vector<DataEntry> reused;
+  std::vector<DataEntry>& entries = reused;  // one look-up of the thread's copy, not one per use
   entries.clear();
   bool indexKeys = false;
   for (size_t i = 0; i < r.data.size(); ++i) {
@@ -114,9 +116,13 @@ std::optional<double> SystemNumber(sv text) {
     text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || (text.back() >= '\t' && text.back() <= '\r'))) text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
-  for (char c : text)
+  uint64_t v = 0;
+  for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
-  return std::strtod(std::string(text).c_str(), nullptr);
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  // Up to 15 digits the value is exact as a double; beyond, strtod rounds as JavaScript's Number() does.
+  return text.size() <= 15 ? static_cast<double>(v) : std::strtod(std::string(text).c_str(), nullptr);
 }
 
 double Num(uint64_t v) { return static_cast<double>(v); }
@@ -137,33 +143,71 @@ int JsIsIp(sv address) {
 
 // ---- a small JSON writer -----------------------------------------------------------------------
 
+// Writes one line at the end of `out` through a pointer, growing `out` ahead of what it writes (by
+// the most a value can take: util/json_text.h), and cuts `out` to what was written when it goes.
 class Json {
  public:
-  explicit Json(std::string& out) : out_(out) {}
+  explicit Json(std::string& out) : out_(out), p_(nullptr), end_(nullptr) { Grow(0); }
+  ~Json() { out_.resize(static_cast<size_t>(p_ - out_.data())); }
+  Json(const Json&) = delete;
+  Json& operator=(const Json&) = delete;
+
   Json& Open() { return Raw('{'), first_ = true, *this; }
   Json& Close() { return Raw('}'), first_ = false, *this; }
   Json& OpenArray() { return Raw('['), first_ = true, *this; }
   Json& CloseArray() { return Raw(']'), first_ = false, *this; }
+  // One of this file's own keys: plain ASCII, written as it is (a literal's size is known here, so
+  // its copy is a few moves).
+  template <size_t N>
+  Json& Key(const char (&key)[N]) {
+    Need(N + 3);
+    Comma();
+    *p_++ = '"';
+    std::memcpy(p_, key, N - 1);
+    p_ += N - 1;
+    *p_++ = '"';
+    *p_++ = ':';
+    return *this;
+  }
   Json& Key(sv key) {
-    if (!first_) out_.push_back(',');
-    first_ = false;
-    AppendJsonString(out_, key);
-    out_.push_back(':');
+    Need(key.size() + 4);
+    Comma();
+    *p_++ = '"';
+    Copy(key);
+    *p_++ = '"';
+    *p_++ = ':';
+    return *this;
+  }
+  // A key from the record (a data field's name): escaped.
+  Json& DataKey(sv key) {
+    Need(JsonStringMax(key.size()) + 2);
+    Comma();
+    p_ = WriteJsonString(p_, key);
+    *p_++ = ':';
     return *this;
   }
   Json& Item() {
-    if (!first_) out_.push_back(',');
-    first_ = false;
+    Need(1);
+    Comma();
     return *this;
   }
-  Json& Str(sv v) { return AppendJsonString(out_, v), after(), *this; }
-  Json& Num(double v) { return AppendJsNumber(out_, v), after(), *this; }
-  Json& Null() { return out_.append("null"), after(), *this; }
-  Json& Bool(bool v) { return out_.append(v ? "true" : "false"), after(), *this; }
+  Json& Str(sv v) {
+    Need(JsonStringMax(v.size()));
+    p_ = WriteJsonString(p_, v);
+    return after(), *this;
+  }
+  Json& Num(double v) {
+    Need(kJsNumberMax);
+    p_ = WriteJsNumber(p_, v);
+    return after(), *this;
+  }
+  Json& Null() { return Literal("null"); }
+  Json& Bool(bool v) { return Literal(v ? "true" : "false"); }
   Json& Time(double ms) {
-    out_.push_back('"');
-    AppendIsoTime(out_, ms);
-    out_.push_back('"');
+    Need(kIsoTimeMax + 2);
+    *p_++ = '"';
+    p_ = WriteIsoTime(p_, ms);
+    *p_++ = '"';
     return after(), *this;
   }
   template <typename T>
@@ -173,16 +217,40 @@ class Json {
   Json& OptStr(const std::optional<sv>& v) { return v ? Str(*v) : Null(); }
   // A number as the text String(v) gives (OTLP's intValue).
   Json& NumText(double v) {
-    out_.push_back('"');
-    AppendJsNumber(out_, v);
-    out_.push_back('"');
+    Need(kJsNumberMax + 2);
+    *p_++ = '"';
+    p_ = WriteJsNumber(p_, v);
+    *p_++ = '"';
     return after(), *this;
   }
+  // The end of the line.
+  void End() { Raw('\n'); }
 
  private:
-  Json& Raw(char c) { return out_.push_back(c), *this; }
+  static constexpr size_t kSlack = 1024;  // grown by at least this much: a few growths a line
+  Json& Raw(char c) { return Need(1), *p_++ = c, *this; }
+  Json& Literal(sv text) { return Need(text.size()), Copy(text), after(), *this; }
+  void Copy(sv text) {
+    std::memcpy(p_, text.data(), text.size());
+    p_ += text.size();
+  }
+  void Comma() {
+    if (!first_) *p_++ = ',';
+    first_ = false;
+  }
+  void Need(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) Grow(n);
+  }
+  void Grow(size_t n) {
+    const size_t used = p_ ? static_cast<size_t>(p_ - out_.data()) : out_.size();
+    out_.resize(used + n + kSlack);
+    p_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
   void after() { first_ = false; }
   std::string& out_;
+  char* p_;
+  char* end_;
   bool first_ = true;
 };
 
@@ -250,7 +318,7 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
   j.Key("interfaceIndex").OptNum(e.interfaceIndex);
   j.Key("decidedBy").Str(kDecidedByNames[static_cast<size_t>(e.decidedBy)]).Key("ruleId").OptStr(e.ruleId);
   j.Key("data").Open();
-  for (const DataEntry& d : data) j.Key(d.key).Str(d.value);
+  for (const DataEntry& d : data) j.DataKey(d.key).Str(d.value);
   j.Close();
   auto text = [&](sv key, sv v) {
     j.Key(key);
@@ -328,8 +396,7 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
   }
   if (fold.count)
     j.Key("count").Num(Num(fold.count)).Key("firstTime").Time(fold.firstMs).Key("lastTime").Time(fold.lastMs);
-  j.Close();
-  out.push_back('\n');
+  j.Close().End();
 }
 
 // ---- the facts the ECS and OTel mappings share (lib/ecs.ts, lib/windows-names.ts) ---------------
@@ -337,17 +404,27 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEnt
 constexpr uint64_t kAuditFailure = 0x10000000000000ull;
 constexpr uint64_t kAuditSuccess = 0x20000000000000ull;
 
+// The Keywords value as a number: hex (0x...) or decimal, as strtoull reads it (saturated).
 std::optional<uint64_t> KeywordBits(sv keywords) {
-  if (keywords.empty()) return std::nullopt;
-  std::string text(keywords);
-  const size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string::npos) return std::nullopt;
-  text = text.substr(start, text.find_last_not_of(" \t\r\n") - start + 1);
+  const size_t start = keywords.find_first_not_of(" \t\r\n");
+  if (start == sv::npos) return std::nullopt;
+  sv text = keywords.substr(start, keywords.find_last_not_of(" \t\r\n") - start + 1);
   const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
-  const std::string digits = hex ? text.substr(2) : text;
-  if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::strtoull(digits.c_str(), nullptr, hex ? 16 : 10);
+  if (hex) text.remove_prefix(2);
+  if (text.empty()) return std::nullopt;
+  const uint64_t base = hex ? 16 : 10;
+  uint64_t v = 0;
+  bool overflow = false;
+  for (char c : text) {
+    const uint64_t d = c >= '0' && c <= '9'   ? static_cast<uint64_t>(c - '0')
+                       : c >= 'a' && c <= 'f' ? static_cast<uint64_t>(c - 'a' + 10)
+                       : c >= 'A' && c <= 'F' ? static_cast<uint64_t>(c - 'A' + 10)
+                                              : 99;
+    if (d >= base) return std::nullopt;
+    overflow = overflow || v > (UINT64_MAX - d) / base;
+    v = v * base + d;
+  }
+  return overflow ? UINT64_MAX : v;
 }
 
 sv Outcome(const BlockEvent& e) {
@@ -489,36 +566,43 @@ std::optional<sv> UnmappedIpv4(sv address) {
 
 std::optional<std::string> CommunityId(uint32_t protocol, sv source, sv destination, const Endpoint& s,
                                        const Endpoint& d) {
-  auto bytes = [](sv address) -> std::optional<std::vector<uint8_t>> {
+  // An address's bytes: 4 for IPv4 (also when written as IPv4-mapped IPv6), else 16.
+  auto bytes = [](sv address, const uint8_t*& begin, const uint8_t*& end, IpAddress& storage) {
     std::optional<IpAddress> a = ParseIpAddress(address);
-    if (!a) return std::nullopt;
-    if (IsIpv4(*a)) return std::vector<uint8_t>(a->begin() + 12, a->end());
-    return std::vector<uint8_t>(a->begin(), a->end());
+    if (!a) return false;
+    storage = *a;
+    begin = storage.data() + (IsIpv4(storage) ? 12 : 0);
+    end = storage.data() + storage.size();
+    return true;
   };
-  std::optional<std::vector<uint8_t>> src = bytes(source), dst = bytes(destination);
-  if (!src || !dst || src->size() != dst->size()) return std::nullopt;
+  IpAddress srcStorage, dstStorage;
+  const uint8_t *src, *srcEnd, *dst, *dstEnd;
+  if (!bytes(source, src, srcEnd, srcStorage) || !bytes(destination, dst, dstEnd, dstStorage) ||
+      srcEnd - src != dstEnd - dst)
+    return std::nullopt;
+  const size_t size = static_cast<size_t>(srcEnd - src);
   const bool ports = protocol == 6 || protocol == 17 || protocol == 132;
   if (ports && (!s.port || !d.port)) return std::nullopt;
   uint32_t sport = ports ? *s.port : 0, dport = ports ? *d.port : 0;
-  const int order = std::lexicographical_compare(dst->begin(), dst->end(), src->begin(), src->end()) ? 1
-                    : *src == *dst                                                                   ? 0
-                                                                                                     : -1;
+  const int order = std::memcmp(src, dst, size);
   if (order > 0 || (order == 0 && ports && sport > dport)) {
     std::swap(src, dst);
     std::swap(sport, dport);
   }
-  std::vector<uint8_t> input = {0, 0};
-  input.insert(input.end(), src->begin(), src->end());
-  input.insert(input.end(), dst->begin(), dst->end());
-  input.push_back(static_cast<uint8_t>(protocol));
-  input.push_back(0);
+  // The seed (0), the addresses, the protocol, a pad byte and the ports, in network order.
+  uint8_t input[2 + 16 + 16 + 2 + 4] = {0, 0};
+  size_t n = 2;
+  std::memcpy(input + n, src, size), n += size;
+  std::memcpy(input + n, dst, size), n += size;
+  input[n++] = static_cast<uint8_t>(protocol);
+  input[n++] = 0;
   if (ports) {
     for (uint32_t p : {sport, dport}) {
-      input.push_back(static_cast<uint8_t>(p >> 8));
-      input.push_back(static_cast<uint8_t>(p));
+      input[n++] = static_cast<uint8_t>(p >> 8);
+      input[n++] = static_cast<uint8_t>(p);
     }
   }
-  const std::array<uint8_t, 20> digest = Sha1(input.data(), input.size());
+  const std::array<uint8_t, 20> digest = Sha1(input, n);
   return "1:" + Base64(digest.data(), digest.size());
 }
 
@@ -687,7 +771,7 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
       if (IsEmptyValue(d.value)) continue;
       if (mapped && std::find(std::begin(kMoved), std::end(kMoved), d.key) != std::end(kMoved)) continue;
       begin();
-      j.Key(d.key).Str(d.value);
+      j.DataKey(d.key).Str(d.value);
     }
     if (std::optional<sv> layer = MessageFor(Find(data, "LayerName")))
       begin(), j.Key("LayerNameDescription").Str(*layer);
@@ -806,8 +890,7 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     }
     j.Close();
   }
-  j.Close();
-  out.push_back('\n');
+  j.Close().End();
 }
 
 std::optional<sv> WellKnownSid(const sv* sid) {
@@ -909,7 +992,8 @@ struct Attribute {
 void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const FormatContext& context,
                 std::string& out) {
   const EventRecord& r = *e.record;
-  thread_local std::vector<Attribute> a;
+  thread_local std::vector<Attribute> reused;
+  std::vector<Attribute>& a = reused;  // one look-up of the thread's copy, not one per use
   a.clear();
   auto str = [&](sv key, std::optional<sv> v) {
     if (v) a.push_back(Attribute{key, false, Attribute::Str, *v});
@@ -945,7 +1029,7 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
     str("process.executable.name", BaseName(*e.application));
   }
   num("wfp.event_id", r.eventId);
-  thread_local std::string recordIdText;
+  std::string recordIdText;
   if (RecordIdNeedsText(r.recordId))
     str("wfp.record_id", recordIdText = std::to_string(r.recordId));
   else
@@ -962,7 +1046,7 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
   num("wfp.interface.index", optNum(e.interfaceIndex));
   str("wfp.decided_by", kDecidedByNames[static_cast<size_t>(e.decidedBy)]);
   str("wfp.rule.id", e.ruleId);
-  thread_local std::string changeTime;
+  std::string changeTime;
   if (const ChangeNote* c = e.lastChange) {
     auto opt = [](const std::optional<std::string>& v) { return v ? std::optional<sv>(*v) : std::nullopt; };
     str("wfp.last_change.kind", kChangeNames[static_cast<size_t>(c->kind)]);
@@ -1035,8 +1119,7 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
       j.Key("doubleValue").Num(at.num);
     j.Close().Close();
   }
-  j.CloseArray().Close().CloseArray().Close().CloseArray().Close().CloseArray().Close();
-  out.push_back('\n');
+  j.CloseArray().Close().CloseArray().Close().CloseArray().Close().CloseArray().Close().End();
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ class Pipeline final : public RecordSink {
   void Flush();
   std::vector<BatchProgress> Progress() const;
   void MarkProgress();
-  bool Full() const { return builder_.weight() >= batchSize_; }
+  bool Full() const { return builder_.weight() >= batchSize_ || builder_.textFull(); }
   void Fail(const ErrorCode& code, std::string message);
   // To the batch: an event (read at `at`), or fold `index` of epoch `epoch`, as slots or as a line.
   void Emit(const BlockEvent& event, const Position& at);

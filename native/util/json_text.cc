@@ -2,31 +2,14 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
+
+#include "util/utf8.h"
 
 namespace wfp {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // The WHATWG UTF-8 decoder (https://encoding.spec.whatwg.org/#utf-8-decoder), one code point at a
 // time: returns the code point at s[i] and advances i; an invalid sequence yields U+FFFD and
@@ -79,62 +62,100 @@ void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   if (m <= 2) ++y;
 }
 
+// Whether any of the eight bytes of `w` needs more than copying into a JSON string: a control
+// character, '"', '\\' or a byte of a multi-byte sequence (SWAR: each test sets a byte's top bit).
+bool AnySpecial(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kTops = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  return ((w | ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kTops) !=
+         0;
+}
+
+// Bytes copied into a JSON string as they are: printable ASCII but '"' and '\\'.
+struct PlainBytes {
+  bool plain[256] = {};
+  constexpr PlainBytes() {
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainBytes kPlain;
+
+bool IsPlain(unsigned char c) { return kPlain.plain[c]; }
+
+// Where the run of plain ASCII starting at s[i] ends.
+size_t PlainRunEnd(std::string_view s, size_t i) {
+  for (uint64_t w; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
+    if (AnySpecial(w)) break;
+  }
+  while (i < s.size() && IsPlain(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+// Two decimal digits of v (< 100).
+char* TwoDigits(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+
 }  // namespace
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
+char* WriteJsonString(char* p, std::string_view s) {
+  *p++ = '"';
   size_t i = 0;
   while (i < s.size()) {
-    // Runs of plain ASCII go in one append.
-    size_t run = i;
-    while (run < s.size()) {
-      const unsigned char c = static_cast<unsigned char>(s[run]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++run;
-    }
+    // Runs of plain ASCII are copied as they are, found eight bytes at a time.
+    const size_t run = PlainRunEnd(s, i);
     if (run > i) {
-      out.append(s.data() + i, run - i);
+      std::memcpy(p, s.data() + i, run - i);
+      p += run - i;
       i = run;
       if (i >= s.size()) break;
     }
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      AppendUtf8(out, NextCodePoint(s, i));
+      p = WriteUtf8(p, NextCodePoint(s, i));
       continue;
     }
     ++i;
+    const char* escape = nullptr;
     switch (c) {
       case '"':
-        out.append("\\\"");
+        escape = "\\\"";
         break;
       case '\\':
-        out.append("\\\\");
+        escape = "\\\\";
         break;
       case '\b':
-        out.append("\\b");
+        escape = "\\b";
         break;
       case '\f':
-        out.append("\\f");
+        escape = "\\f";
         break;
       case '\n':
-        out.append("\\n");
+        escape = "\\n";
         break;
       case '\r':
-        out.append("\\r");
+        escape = "\\r";
         break;
       case '\t':
-        out.append("\\t");
+        escape = "\\t";
         break;
       case '\0':
-        out.append("\xEF\xBF\xBD");
-        break;  // as in the batches' strings, where NUL separates them
+        p = WriteUtf8(p, 0xFFFD);  // as in the batches' strings, where NUL separates them
+        continue;
       default:
-        out.append("\\u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
+        *p++ = '\\', *p++ = 'u', *p++ = '0', *p++ = '0';
+        *p++ = kHex[c >> 4];
+        *p++ = kHex[c & 0xF];
+        continue;
     }
+    *p++ = escape[0];
+    *p++ = escape[1];
   }
-  out.push_back('"');
+  *p++ = '"';
+  return p;
 }
 
 std::string WellFormedUtf8(std::string_view s) {
@@ -144,52 +165,58 @@ std::string WellFormedUtf8(std::string_view s) {
   return out;
 }
 
-void AppendJsNumber(std::string& out, double v) {
+char* WriteJsNumber(char* p, double v) {
   if (!std::isfinite(v)) {
-    out.append("null");
-    return;
+    std::memcpy(p, "null", 4);
+    return p + 4;
   }
   if (v == 0) {
-    out.push_back('0');  // -0 too, as JavaScript writes it
-    return;
+    *p++ = '0';  // -0 too, as JavaScript writes it
+    return p;
   }
-  if (std::fabs(v) < 9007199254740992.0 && v == std::floor(v)) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v));
-    out.append(buf, r.ptr);
-    return;
-  }
+  if (std::fabs(v) < 9007199254740992.0 && v == std::floor(v))
+    return std::to_chars(p, p + kJsNumberMax, static_cast<int64_t>(v)).ptr;
   // The shortest digits that read back as v, placed as Number.prototype.toString() places them.
   char buf[40];
   auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));
-  bool negative = sci[0] == '-';
+  const bool negative = sci[0] == '-';
   if (negative) sci.remove_prefix(1);
   const size_t e = sci.find('e');
-  std::string digits;
+  char digits[20];
+  int k = 0;
   for (char c : sci.substr(0, e))
-    if (c != '.') digits.push_back(c);
-  const int exponent = std::atoi(std::string(sci.substr(e + 1)).c_str());
-  const int k = static_cast<int>(digits.size());
+    if (c != '.') digits[k++] = c;
+  int exponent = 0;
+  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+'), sci.data() + sci.size(), exponent);
   const int n = exponent + 1;  // the decimal point's position
-  if (negative) out.push_back('-');
+  const auto copy = [&](int from, int to) {
+    std::memcpy(p, digits + from, static_cast<size_t>(to - from));
+    p += to - from;
+  };
+  if (negative) *p++ = '-';
   if (k <= n && n <= 21) {
-    out.append(digits).append(static_cast<size_t>(n - k), '0');
+    copy(0, k);
+    for (int z = k; z < n; ++z) *p++ = '0';
   } else if (0 < n && n <= 21) {
-    out.append(digits, 0, static_cast<size_t>(n)).push_back('.');
-    out.append(digits, static_cast<size_t>(n), std::string::npos);
+    copy(0, n);
+    *p++ = '.';
+    copy(n, k);
   } else if (-6 < n && n <= 0) {
-    out.append("0.").append(static_cast<size_t>(-n), '0').append(digits);
+    *p++ = '0', *p++ = '.';
+    for (int z = 0; z < -n; ++z) *p++ = '0';
+    copy(0, k);
   } else {
-    out.push_back(digits[0]);
-    if (k > 1) out.push_back('.'), out.append(digits, 1, std::string::npos);
-    out.push_back('e');
-    out.push_back(n - 1 >= 0 ? '+' : '-');
-    out.append(std::to_string(std::abs(n - 1)));
+    *p++ = digits[0];
+    if (k > 1) *p++ = '.', copy(1, k);
+    *p++ = 'e';
+    *p++ = n - 1 >= 0 ? '+' : '-';
+    p = std::to_chars(p, p + 4, n - 1 >= 0 ? n - 1 : 1 - n).ptr;
   }
+  return p;
 }
 
-void AppendIsoTime(std::string& out, double ms) {
+char* WriteIsoTime(char* p, double ms) {
   const int64_t t = static_cast<int64_t>(ms);
   int64_t days = t / 86400000, rest = t % 86400000;
   if (rest < 0) {
@@ -199,17 +226,48 @@ void AppendIsoTime(std::string& out, double ms) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[40];
   const unsigned h = static_cast<unsigned>(rest / 3600000), mi = static_cast<unsigned>(rest / 60000 % 60),
-                 s = static_cast<unsigned>(rest / 1000 % 60), milli = static_cast<unsigned>(rest % 1000);
-  int n;
-  if (y >= 0 && y <= 9999)
-    n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", static_cast<long long>(y), m, d, h, mi,
-                      s, milli);
-  else
-    n = std::snprintf(buf, sizeof buf, "%c%06lld-%02u-%02uT%02u:%02u:%02u.%03uZ", y < 0 ? '-' : '+',
-                      static_cast<long long>(y < 0 ? -y : y), m, d, h, mi, s, milli);
-  out.append(buf, static_cast<size_t>(n));
+                 sec = static_cast<unsigned>(rest / 1000 % 60), milli = static_cast<unsigned>(rest % 1000);
+  if (y >= 0 && y <= 9999) {
+    p = TwoDigits(TwoDigits(p, static_cast<unsigned>(y / 100)), static_cast<unsigned>(y % 100));
+  } else {  // toISOString()'s expanded years: a sign and six digits
+    const uint64_t year = static_cast<uint64_t>(y < 0 ? -y : y);
+    *p++ = y < 0 ? '-' : '+';
+    p = TwoDigits(
+        TwoDigits(TwoDigits(p, static_cast<unsigned>(year / 10000 % 100)), static_cast<unsigned>(year / 100 % 100)),
+        static_cast<unsigned>(year % 100));
+  }
+  *p++ = '-';
+  p = TwoDigits(p, m);
+  *p++ = '-';
+  p = TwoDigits(p, d);
+  *p++ = 'T';
+  p = TwoDigits(p, h);
+  *p++ = ':';
+  p = TwoDigits(p, mi);
+  *p++ = ':';
+  p = TwoDigits(p, sec);
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + milli / 100);
+  p = TwoDigits(p, milli % 100);
+  *p++ = 'Z';
+  return p;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  const size_t at = out.size();
+  out.resize(at + JsonStringMax(s.size()));
+  out.resize(static_cast<size_t>(WriteJsonString(&out[at], s) - out.data()));
+}
+
+void AppendJsNumber(std::string& out, double v) {
+  char buf[kJsNumberMax];
+  out.append(buf, static_cast<size_t>(WriteJsNumber(buf, v) - buf));
+}
+
+void AppendIsoTime(std::string& out, double ms) {
+  char buf[kIsoTimeMax];
+  out.append(buf, static_cast<size_t>(WriteIsoTime(buf, ms) - buf));
 }
 
 }  // namespace wfp

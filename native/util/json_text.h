@@ -2,7 +2,9 @@
 // writes (native/pipeline/event_formats.h): strings decoded from UTF-8 the way V8 decodes them (each
 // invalid sequence becomes U+FFFD, as the WHATWG decoder says) and escaped as JSON.stringify escapes
 // them, numbers in JavaScript's shortest form, times as Date.prototype.toISOString() writes them.
-// Plain C++ with no dependencies.
+// The Write* functions write at a pointer with room for at most the size their *Max names, and
+// return the end (the formats' writer keeps one pointer per line); the Append* ones append to a
+// string. Plain C++ with no dependencies.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +13,22 @@
 
 namespace wfp {
 
-// Appends `s` as a JSON string literal (with its quotes). A NUL byte becomes U+FFFD, as it does in
-// the strings a batch hands to JavaScript (where NUL separates them).
-void AppendJsonString(std::string& out, std::string_view s);
-// Appends `v` as JavaScript's Number.prototype.toString() writes it (NaN and infinities as null, as
+// The most bytes WriteJsonString writes for `size` bytes of text: each byte as \u00XX, and quotes.
+constexpr size_t JsonStringMax(size_t size) { return 6 * size + 2; }
+inline constexpr size_t kJsNumberMax = 32;
+inline constexpr size_t kIsoTimeMax = 32;
+
+// `s` as a JSON string literal (with its quotes). A NUL byte becomes U+FFFD, as it does in the
+// strings a batch hands to JavaScript (where NUL separates them).
+char* WriteJsonString(char* p, std::string_view s);
+// `v` as JavaScript's Number.prototype.toString() writes it (NaN and infinities as null, as
 // JSON.stringify does).
+char* WriteJsNumber(char* p, double v);
+// Milliseconds since the epoch as toISOString() writes them ("2019-04-19T07:36:55.955Z").
+char* WriteIsoTime(char* p, double ms);
+
+void AppendJsonString(std::string& out, std::string_view s);
 void AppendJsNumber(std::string& out, double v);
-// Appends milliseconds since the epoch as toISOString() writes them ("2019-04-19T07:36:55.955Z").
 void AppendIsoTime(std::string& out, double ms);
 // What V8 makes of `s` as UTF-8, written back as UTF-8 (invalid sequences become U+FFFD).
 std::string WellFormedUtf8(std::string_view s);
