@@ -8,8 +8,13 @@ export interface NativeCommonOptions {
   highWaterMark: number;
   /** Also report audit policy changes (4719) met among the records; for 'eventlog', also subscribe to them. */
   policyChanges?: boolean;
-  /** Live sources: skip records up to this EventRecordID (resuming after a bookmark), decimal. */
+  /** Live sources: skip Security-log records up to this EventRecordID (resuming after a bookmark), decimal. */
   afterRecordId?: string;
+  /**
+   * 'eventlog': skip records of the firewall's own log up to this EventRecordID, decimal; absent when the
+   * bookmark does not name that log (it is then read from its newest record on).
+   */
+  afterFirewallRecordId?: string;
   /** Replays resuming after a bookmark: one 'headLength headHash offset done' per input of the bookmark. */
   resumeInputs?: string[];
   /** Resuming inside a coalescing epoch: 'input end delivered'. */
@@ -106,7 +111,10 @@ export interface NativeInput {
   resumed: number;
 }
 
-/** Every record of input `index` ending at or before `end` (decimal) was delivered or skipped. */
+/**
+ * Every record of input `index` ending at or before `end` (decimal) was delivered or skipped. A live
+ * source's inputs are its logs (`index` into `catalog.channels`), and `end` is a record ID there.
+ */
 export interface NativeProgress {
   index: number;
   end: string;
@@ -301,6 +309,8 @@ export declare const catalog: {
   /** The default filter each decidedBy names, as a sentence says it (empty for the others). */
   decidedByFilterNames: string[];
   changes: string[];
+  /** The logs, in the order a live source numbers them (a live batch's progress `index`, bookmarkXml's entries). */
+  channels: string[];
   subcategories: Array<{ key: string; guid: string; name: string }>;
   events: Array<{
     id: number;
@@ -323,5 +333,8 @@ export declare const auditQuery: ((guids: string[]) => number[]) | undefined;
 /** Windows only: sets each subcategory to exactly `bits` (0 = none). Throws `{ code, systemCode }`. */
 export declare const auditSet: ((entries: Array<{ guid: string; bits: number }>) => void) | undefined;
 
-/** The bookmark XML for a record of the Security log (what EvtRender(EvtRenderBookmark) gives); decimal record ID. */
-export declare function bookmarkXml(recordId: string): string;
+/**
+ * The bookmark XML for a position in each log (what EvtRender(EvtRenderBookmark) gives): one entry per
+ * `catalog.channels`, a decimal record ID or null for a log without a position; not all null.
+ */
+export declare function bookmarkXml(recordIds: Array<string | null>): string;

@@ -1,4 +1,5 @@
 import type { NativeEpoch, NativeInput, NativeProgress } from '../binding';
+import { CHANNELS, FIREWALL_CHANNEL, SECURITY_CHANNEL } from './catalog';
 import { WfpOptionError } from './errors';
 import type { SourceType } from './sources';
 
@@ -6,8 +7,15 @@ import type { SourceType } from './sources';
  * Bookmarks: where a watcher stopped, as a string the caller persists and passes back as
  * `from: { bookmark }`.
  *
- * - The live sources ('eventlog', 'legacy') give the XML Windows renders for the last record
- *   delivered (EvtRender(EvtRenderBookmark)): one log on one machine, whose record IDs only grow.
+ * - The live sources ('eventlog', 'legacy') give the XML Windows renders for where they stand in each
+ *   log they read (EvtRender(EvtRenderBookmark)): a <Bookmark Channel='…' RecordId='…'/> per log, each
+ *   log's record IDs a sequence of its own that only grows. 'eventlog' reads the Security log (the
+ *   blocks, and its change events) and the firewall's own log (its change events); 'legacy' the
+ *   Security log alone. The Security log stands at the last block delivered, or past records with
+ *   nothing to deliver; the firewall's log at the last of its records handled (its changes are
+ *   delivered as 'ruleChange' events as they come). A bookmark that does not name the firewall's log
+ *   (from a version that read the Security log alone) resumes the Security log and reads the
+ *   firewall's log from its newest record on, as 'now' does: its older changes are not reported as new.
  * - The 'netevents' source gives its own: the time, ordinal and hash of the last net event delivered
  *   (native/sources/net_event.h, NetEventBookmark), found again in the engine's buffer.
  * - Replays (files and streams) give a position: for each input, found again by its first bytes (not
@@ -55,8 +63,10 @@ export interface BookmarkEpoch {
 
 export interface BookmarkState {
   source: SourceType;
-  /** Live sources: the last record ID delivered. */
+  /** Live sources: where the Security log stands (the last record ID delivered or passed over). */
   recordId?: string;
+  /** 'eventlog': where the firewall's own log stands (the last record ID handled there). */
+  firewallRecordId?: string;
   /** 'netevents': the source's bookmark of the last net event delivered. */
   netEvent?: string;
   /** Replays. */
@@ -69,20 +79,29 @@ export interface BookmarkState {
 const isLiveType = (type: SourceType) => type === 'eventlog' || type === 'legacy';
 const NET_EVENT_BOOKMARK = /^wfp-netevents\/1;t=\d{1,20};n=[1-9]\d{0,9};h=[0-9a-f]{8}$/;
 
+/** Makes Windows's bookmark XML from a record ID (or null) per log of CHANNELS: the binding's bookmarkXml. */
+export type BookmarkXml = (recordIds: Array<string | null>) => string;
+
+/** A live state's position in each log, in CHANNELS order (what BookmarkXml takes). */
+function channelRecordIds(state: BookmarkState): Array<string | null> {
+  const byChannel: Record<string, string | undefined> = { [SECURITY_CHANNEL]: state.recordId, [FIREWALL_CHANNEL]: state.firewallRecordId };
+  return CHANNELS.map((channel) => byChannel[channel] ?? null);
+}
+
 /**
  * The string for a bookmark state: Windows's XML for a live log between epochs (made by `bookmarkXml`,
  * the binding's), JSON otherwise.
  */
-export function formatBookmark(state: BookmarkState, bookmarkXml: (recordId: string) => string): string | null {
+export function formatBookmark(state: BookmarkState, bookmarkXml: BookmarkXml): string | null {
   if (state.source === 'netevents') return state.netEvent ?? null;
   if (isLiveType(state.source)) {
-    if (state.recordId === undefined) return null;
-    if (!state.epoch) return bookmarkXml(state.recordId);
+    if (state.recordId === undefined && state.firewallRecordId === undefined) return null;
+    if (!state.epoch) return bookmarkXml(channelRecordIds(state));
   } else if (state.inputs.length === 0) {
     return null;
   }
   const out: Record<string, unknown> = { wfpBlocks: FORMAT, source: state.source };
-  if (isLiveType(state.source)) out.bookmark = bookmarkXml(state.recordId as string);
+  if (isLiveType(state.source)) out.bookmark = bookmarkXml(channelRecordIds(state));
   else out.inputs = state.inputs;
   if (state.epoch) {
     out.epoch = state.epoch;
@@ -94,33 +113,55 @@ export function formatBookmark(state: BookmarkState, bookmarkXml: (recordId: str
 const DECIMAL = /^\d{1,20}$/;
 const fitsU64 = (s: string) => DECIMAL.test(s) && BigInt(s) < 2n ** 64n;
 
-// The attributes of the <Bookmark> element of Windows's bookmark XML, read in one pass.
-function readBookmarkXml(xml: string): { channel: string; recordId: string } | string {
-  const start = xml.indexOf('<Bookmark ');
-  if (!xml.trimStart().startsWith('<BookmarkList') || start < 0) return 'it is not bookmark XML';
-  if (xml.indexOf('<Bookmark ', start + 1) >= 0) return 'it names more than one log';
-  const end = xml.indexOf('>', start);
-  if (end < 0) return 'it is cut short';
-  const attributes = new Map<string, string>();
-  let i = start + '<Bookmark'.length;
-  while (i < end) {
-    while (i < end && /\s/.test(xml[i])) i++;
-    if (i >= end || xml[i] === '/') break;
-    const eq = xml.indexOf('=', i);
-    if (eq < 0 || eq > end) return 'an attribute has no value';
-    const name = xml.slice(i, eq).trim();
-    const quote = xml[eq + 1];
-    if (quote !== '"' && quote !== "'") return 'an attribute value has no quotes';
-    const close = xml.indexOf(quote, eq + 2);
-    if (close < 0 || close > end) return 'an attribute value is cut short';
-    attributes.set(name, xml.slice(eq + 2, close));
-    i = close + 1;
+// The <Bookmark> elements of Windows's bookmark XML, read in one pass: the record ID of each log it
+// names (a log named twice, or one no live source reads, is refused).
+function readBookmarkXml(xml: string): Map<string, string> | string {
+  const text = xml.trim();
+  if (!text.startsWith('<BookmarkList')) return 'it is not bookmark XML';
+  if (!text.endsWith('</BookmarkList>')) return 'it is cut short';
+  const logs = new Map<string, string>();
+  for (let start = text.indexOf('<Bookmark '); start >= 0; start = text.indexOf('<Bookmark ', start + 1)) {
+    const end = text.indexOf('>', start);
+    if (end < 0) return 'it is cut short';
+    const attributes = new Map<string, string>();
+    let i = start + '<Bookmark'.length;
+    while (i < end) {
+      while (i < end && /\s/.test(text[i])) i++;
+      if (i >= end || text[i] === '/') break;
+      const eq = text.indexOf('=', i);
+      if (eq < 0 || eq > end) return 'an attribute has no value';
+      const name = text.slice(i, eq).trim();
+      const quote = text[eq + 1];
+      if (quote !== '"' && quote !== "'") return 'an attribute value has no quotes';
+      const close = text.indexOf(quote, eq + 2);
+      if (close < 0 || close > end) return 'an attribute value is cut short';
+      attributes.set(name, text.slice(eq + 2, close));
+      i = close + 1;
+    }
+    const channel = attributes.get('Channel');
+    const recordId = attributes.get('RecordId');
+    if (channel === undefined || recordId === undefined) return 'a <Bookmark> has no Channel or RecordId';
+    if (!(CHANNELS as readonly string[]).includes(channel))
+      return `it is for the ${JSON.stringify(channel.slice(0, 80))} log, which no live source reads`;
+    if (logs.has(channel)) return `it names the ${channel} log twice`;
+    if (!fitsU64(recordId)) return `its RecordId ${JSON.stringify(recordId.slice(0, 30))} is not a record ID`;
+    logs.set(channel, recordId);
   }
-  const channel = attributes.get('Channel');
-  const recordId = attributes.get('RecordId');
-  if (channel === undefined || recordId === undefined) return 'it has no Channel or RecordId';
-  if (!fitsU64(recordId)) return `its RecordId ${JSON.stringify(recordId.slice(0, 30))} is not a record ID`;
-  return { channel, recordId };
+  if (logs.size === 0) return 'it names no log';
+  return logs;
+}
+
+// A live bookmark's logs as a state's record IDs; a string says what is wrong.
+function liveState(source: SourceType, logs: Map<string, string>): BookmarkState | string {
+  const recordId = logs.get(SECURITY_CHANNEL);
+  const firewallRecordId = logs.get(FIREWALL_CHANNEL);
+  if (source === 'legacy' && recordId === undefined) return "it does not name the Security log, the one a 'legacy' watcher reads";
+  return {
+    source,
+    ...(recordId !== undefined ? { recordId } : {}),
+    ...(firewallRecordId !== undefined ? { firewallRecordId } : {}),
+    inputs: [],
+  };
 }
 
 /**
@@ -147,9 +188,8 @@ export function parseBookmark(text: unknown, source: SourceType, coalesce: { win
   if (trimmed.startsWith('<')) {
     if (!isLiveType(source)) return fail(`it is a live log's bookmark, and this is a '${source}' replay`);
     const xml = readBookmarkXml(trimmed);
-    if (typeof xml === 'string') return fail(xml);
-    if (xml.channel !== 'Security') return fail(`it is for the ${JSON.stringify(xml.channel)} log, not Security`);
-    return { source, recordId: xml.recordId, inputs: [] };
+    const state = typeof xml === 'string' ? xml : liveState(source, xml);
+    return typeof state === 'string' ? fail(state) : state;
   }
   let parsed: unknown;
   try {
@@ -162,11 +202,12 @@ export function parseBookmark(text: unknown, source: SourceType, coalesce: { win
   const kind = b.source;
   const sameKind = isLiveType(source) ? isLiveType(kind as SourceType) : kind === source;
   if (!sameKind) return fail(`it is from a '${String(kind)}' source, and this is '${source}'`);
-  const state: BookmarkState = { source, inputs: [] };
+  let state: BookmarkState = { source, inputs: [] };
   if (isLiveType(source)) {
     const xml = typeof b.bookmark === 'string' ? readBookmarkXml(b.bookmark) : 'it has no bookmark XML';
-    if (typeof xml === 'string') return fail(xml);
-    state.recordId = xml.recordId;
+    const live = typeof xml === 'string' ? xml : liveState(source, xml);
+    if (typeof live === 'string') return fail(live);
+    state = live;
   } else {
     if (!Array.isArray(b.inputs)) return fail('it has no inputs');
     for (const [i, raw] of (b.inputs as unknown[]).entries()) {
@@ -225,9 +266,15 @@ export function parseBookmark(text: unknown, source: SourceType, coalesce: { win
 }
 
 /** The native options that resume from `state` (see ReadResume in native/node/watcher.cc). */
-export function resumeOptions(state: BookmarkState): { afterRecordId?: string; resumeInputs?: string[]; resumeEpoch?: string } {
-  const out: { afterRecordId?: string; resumeInputs?: string[]; resumeEpoch?: string } = {};
+export function resumeOptions(state: BookmarkState): {
+  afterRecordId?: string;
+  afterFirewallRecordId?: string;
+  resumeInputs?: string[];
+  resumeEpoch?: string;
+} {
+  const out: { afterRecordId?: string; afterFirewallRecordId?: string; resumeInputs?: string[]; resumeEpoch?: string } = {};
   if (state.recordId !== undefined) out.afterRecordId = state.recordId;
+  if (state.firewallRecordId !== undefined) out.afterFirewallRecordId = state.firewallRecordId;
   if (state.inputs.length) out.resumeInputs = state.inputs.map((i) => `${i.headLength} ${i.headHash} ${i.offset} ${i.done ? 1 : 0}`);
   if (state.epoch) out.resumeEpoch = `${state.epoch.input} ${state.epoch.end} ${state.epoch.delivered}`;
   return out;
@@ -257,16 +304,17 @@ export class DeliveryPosition {
   readonly #resumed: readonly BookmarkInput[];
   readonly #carried: BookmarkInput[];
   #recordId: string | undefined;
+  #firewallRecordId: string | undefined;
   #netEvent: string | undefined;
   #epoch: BookmarkEpoch | undefined;
   readonly #epochs = new Map<string, NativeEpoch>();
-  readonly #bookmarkXml: (recordId: string) => string;
+  readonly #bookmarkXml: BookmarkXml;
 
   constructor(
     source: SourceType,
     coalesce: { windowMs: number; maxHeld: number } | null,
     resumed: BookmarkState | null,
-    bookmarkXml: (recordId: string) => string,
+    bookmarkXml: BookmarkXml,
   ) {
     this.#source = source;
     this.#bookmarkXml = bookmarkXml;
@@ -274,6 +322,7 @@ export class DeliveryPosition {
     this.#resumed = resumed ? resumed.inputs : [];
     this.#carried = [...this.#resumed];
     this.#recordId = resumed?.recordId;
+    this.#firewallRecordId = resumed?.firewallRecordId;
     this.#netEvent = resumed?.netEvent;
     this.#epoch = resumed?.epoch;
   }
@@ -332,8 +381,38 @@ export class DeliveryPosition {
     input.time = place.timeCreated;
   }
 
+  /**
+   * Of a progress mark, applies at once what no loop has to reach (a live source's logs without blocks:
+   * their records were delivered, as 'ruleChange' events, when the batch came) and returns the rest.
+   */
+  progressAtOnce(progress: NativeProgress[]): NativeProgress[] {
+    if (!this.#isLive) return progress;
+    const now = progress.filter((p) => CHANNELS[p.index] !== SECURITY_CHANNEL);
+    if (now.length === 0) return progress;
+    this.progress(now);
+    return progress.filter((p) => CHANNELS[p.index] === SECURITY_CHANNEL);
+  }
+
+  /**
+   * A 'ruleChange' of `channel` is about to be emitted. A live log without blocks (the firewall's) stands
+   * at it from then on, as the bookmark moves first for a block; the Security log's changes wait for its
+   * progress marks (blocks before them may still be held or not yet taken by a loop).
+   */
+  changeDelivered(channel: string, recordId: number): void {
+    if (this.#isLive && channel === FIREWALL_CHANNEL)
+      this.progress([{ index: CHANNELS.indexOf(channel), end: String(recordId), done: false }]);
+  }
+
   /** Everything before `progress` was handled (delivered, or nothing to deliver). */
   progress(progress: NativeProgress[]): void {
+    if (this.#isLive) {
+      const further = (at: string | undefined, end: string) => (at === undefined || BigInt(end) > BigInt(at) ? end : at);
+      for (const p of progress) {
+        if (CHANNELS[p.index] === SECURITY_CHANNEL) this.#recordId = further(this.#recordId, p.end);
+        else if (CHANNELS[p.index] === FIREWALL_CHANNEL) this.#firewallRecordId = further(this.#firewallRecordId, p.end);
+      }
+      return;
+    }
     for (const p of progress) {
       const input = this.#inputs.get(p.index);
       if (!input) continue;
@@ -357,6 +436,7 @@ export class DeliveryPosition {
       {
         source: this.#source,
         recordId: this.#recordId,
+        firewallRecordId: this.#firewallRecordId,
         netEvent: this.#netEvent,
         inputs: [...inputs, ...this.#carried],
         epoch: this.#epoch,

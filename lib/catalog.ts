@@ -75,6 +75,8 @@ export type RuleChangeKind = (typeof RULE_CHANGE_KINDS)[number];
 export const SECURITY_CHANNEL = 'Security';
 export const FIREWALL_CHANNEL = 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall';
 export type EventChannel = typeof SECURITY_CHANNEL | typeof FIREWALL_CHANNEL;
+/** The logs in the order the native side numbers them (native Channel): a live source's input indexes. */
+export const CHANNELS = [SECURITY_CHANNEL, FIREWALL_CHANNEL] as const;
 
 /** The audit subcategories whose events this library reads. Always addressed by GUID: names are localised. */
 export const SUBCATEGORIES = [

@@ -4,7 +4,7 @@ import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeW
 import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
 import { selectedEvents } from './catalog';
-import { DeliveryPosition, resumeOptions, type EventPlace } from './bookmark';
+import { DeliveryPosition, formatBookmark, resumeOptions, type EventPlace } from './bookmark';
 import { decodeRuleChange, deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { EventFeed, type FeedOwner } from './iterator';
@@ -70,7 +70,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       source.type,
       options.coalesce,
       options.from.type === 'bookmark' ? options.from.state : null,
-      (recordId) => (this.#binding as NativeBinding).bookmarkXml(recordId),
+      (recordIds) => (this.#binding as NativeBinding).bookmarkXml(recordIds),
     );
 
     if (signal) {
@@ -137,18 +137,17 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
       utcOffsetMinutes: options.utcOffsetMinutes ?? undefined,
     };
     this.#onText = options.text?.onText ?? null;
-    // A live log resumes after the Windows bookmark of the last record delivered, or from the oldest
-    // record when an epoch that began with its first record was cut (record ID 0).
-    const start =
-      from.type !== 'bookmark'
-        ? from
-        : from.state.netEvent !== undefined
-          ? { type: 'bookmark' as const, bookmark: from.state.netEvent }
-          : from.state.recordId === undefined
-            ? from
-            : from.state.recordId === '0'
-              ? ({ type: 'oldest' } as const)
-              : { type: 'bookmark' as const, bookmark: this.#binding.bookmarkXml(from.state.recordId) };
+    // A live log resumes after the Windows bookmark of where it stood in each log, or from the oldest
+    // record when an epoch that began with the Security log's first record was cut (record ID 0; the
+    // firewall's log is then skipped up to its position, afterFirewallRecordId).
+    let start: { type: 'now' | 'oldest' } | { type: 'bookmark'; bookmark: string } = from;
+    if (from.type === 'bookmark') {
+      const { state } = from;
+      if (state.netEvent !== undefined) start = { type: 'bookmark', bookmark: state.netEvent };
+      else if (state.recordId === '0') start = { type: 'oldest' };
+      else if (state.recordId !== undefined || state.firewallRecordId !== undefined)
+        start = { type: 'bookmark', bookmark: formatBookmark({ ...state, epoch: undefined }, this.#binding.bookmarkXml) as string };
+    }
     this.#native = new this.#binding.Watcher(nativeOptions(source, common, start), (message) => this.#onMessage(message));
     if (source.type === 'stream') this.#feed(source.stream, this.#native);
     if (source.type === 'files') {
@@ -263,11 +262,16 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
         issue: (issue) => this.#emitNativeIssue(issue),
         gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
         policyChange: (change) => this.#emitPolicyChange(change),
-        progress: (progress) => {
+        progress: (marked) => {
+          const progress = this.#position.progressAtOnce(marked);
+          if (progress.length === 0) return;
           if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(progress);
           else this.#position.progress(progress);
         },
-        ruleChange: (change) => this.#emitSafely('ruleChange', decodeRuleChange(change)),
+        ruleChange: (change) => {
+          this.#position.changeDelivered(change.channel, change.recordId);
+          this.#emitSafely('ruleChange', decodeRuleChange(change));
+        },
         text: (text, count) => {
           try {
             this.#onText?.(text, count);

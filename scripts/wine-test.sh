@@ -43,7 +43,9 @@ cp -r "$project/node_modules/wfp-blocks" "$project/v2/node_modules/"
 cp "$work/v2/fwpuclnt.dll" "$project/v2/node_modules/wfp-blocks/prebuilds/win32-x64/"
 cp test/wine/*.cjs test/lifecycle/terminate-anywhere.cjs "$project/"
 cp test/fixtures/records/otrf-50c132c2.xml test/fixtures/records/evtx-omerbenamram-evtx.xml \
-  test/fixtures/records/evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml test/fixtures/records/changes/text-msdocs-mpssvc-wfp.xml "$project/fixtures/"
+  test/fixtures/records/evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml test/fixtures/records/changes/text-msdocs-mpssvc-wfp.xml \
+  test/fixtures/records/changes/text-EricZimmerman-firewall.xml \
+  test/fixtures/records/changes/evtx-mdecrevoisier-firewall-profiles.xml "$project/fixtures/"
 # Every fixture file with a 5152 or 5157: the stand-in fwpuclnt.dll serves their blocks as net events.
 mkdir -p "$project/fixtures/netevents"
 grep -l -E '<EventID>515[27]</EventID>' test/fixtures/records/*.xml | xargs -I{} cp {} "$project/fixtures/netevents/"

@@ -64,12 +64,16 @@ describe('the raw binding at its edges', () => {
     expect(ended).toBe(true);
   });
 
-  it('bookmarkXml takes the record ID as decimal text, up to 2^64 - 1', () => {
-    expect(binding.bookmarkXml('18446744073709551615')).toContain("RecordId='18446744073709551615'");
-    expect(binding.bookmarkXml('0')).toContain("RecordId='0'");
-    expect(binding.bookmarkXml('42')).toContain("RecordId='42'");
+  it('bookmarkXml takes a record ID per log as decimal text, up to 2^64 - 1, or null', () => {
+    expect(binding.bookmarkXml(['18446744073709551615', null])).toContain("RecordId='18446744073709551615'");
+    expect(binding.bookmarkXml(['0', null])).toContain("RecordId='0'");
+    expect(binding.bookmarkXml([null, '42'])).toContain("RecordId='42' IsCurrent='true'");
     for (const bad of ['18446744073709551616', '-5', '4.2', '', 42, 2 ** 64, undefined]) {
-      expect(() => binding.bookmarkXml(bad as never), String(bad)).toThrow(TypeError);
+      expect(() => binding.bookmarkXml([bad as never, null]), String(bad)).toThrow(TypeError);
+      expect(() => binding.bookmarkXml(['1', bad as never]), String(bad)).toThrow(TypeError);
+    }
+    for (const bad of [[null, null], ['1'], ['1', '2', '3'], '42', undefined]) {
+      expect(() => binding.bookmarkXml(bad as never), JSON.stringify(bad)).toThrow(TypeError);
     }
   });
 

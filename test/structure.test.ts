@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENTS, BLOCK_KINDS, DECIDED_BY, DECIDED_BY_FILTER_NAMES, RULE_CHANGE_KINDS, SUBCATEGORIES } from '../dist/catalog.js';
+import { EVENTS, BLOCK_KINDS, CHANNELS, DECIDED_BY, DECIDED_BY_FILTER_NAMES, RULE_CHANGE_KINDS, SUBCATEGORIES } from '../dist/catalog.js';
 import { JS_ERROR_CODES } from '../dist/errors.js';
 import { SOURCE_TYPES } from '../dist/sources.js';
 
@@ -28,6 +28,7 @@ describe('one place per fact', () => {
     expect(binding.catalog.decidedBy).toEqual(DECIDED_BY);
     expect(binding.catalog.decidedByFilterNames).toEqual(DECIDED_BY.map((d) => DECIDED_BY_FILTER_NAMES[d] ?? ''));
     expect(binding.catalog.changes).toEqual(RULE_CHANGE_KINDS);
+    expect(binding.catalog.channels).toEqual(CHANNELS);
     expect(binding.catalog.subcategories).toEqual(SUBCATEGORIES);
     expect(binding.catalog.events).toEqual(EVENTS);
   });

@@ -1,12 +1,15 @@
 #include "model/bookmark.h"
 
-#include "model/event_catalog.h"
-
 namespace wfp {
 
-std::string BookmarkXml(uint64_t recordId) {
-  return "<BookmarkList><Bookmark Channel='" + std::string(kSecurityChannel) + "' RecordId='" +
-         std::to_string(recordId) + "' IsCurrent='true'/></BookmarkList>";
+std::string BookmarkXml(const ChannelRecordIds& recordIds) {
+  std::string bookmarks;
+  for (size_t i = 0; i < kChannelCount; ++i) {
+    if (!recordIds[i]) continue;
+    bookmarks += "<Bookmark Channel='" + std::string(kChannelNames[i]) + "' RecordId='" +
+                 std::to_string(*recordIds[i]) + (bookmarks.empty() ? "' IsCurrent='true'/>" : "'/>");
+  }
+  return bookmarks.empty() ? std::string() : "<BookmarkList>" + bookmarks + "</BookmarkList>";
 }
 
 }  // namespace wfp

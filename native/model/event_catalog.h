@@ -144,6 +144,7 @@ enum class Outcome : uint8_t { Success, Failure, None };
 enum class Channel : uint8_t { Security, Firewall };
 inline constexpr std::string_view kChannelNames[] = {
     "Security", "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"};
+inline constexpr size_t kChannelCount = std::size(kChannelNames);
 inline constexpr std::string_view kFirewallProvider = "Microsoft-Windows-Windows Firewall With Advanced Security";
 
 // What a record of the event ID is to this library.

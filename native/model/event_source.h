@@ -22,10 +22,11 @@ inline constexpr uint64_t kNoOffset = UINT64_MAX;
 // Where a record was read: which input of the source, and its byte range there (kNoOffset for the
 // live sources, whose records are placed by their record ID). Offsets count the bytes the input's
 // decoder reads (for UTF-16 XML, those of its UTF-8 form): the same input gives the same positions
-// every time it is read, which is what resuming needs.
+// every time it is read, which is what resuming needs. A live source's inputs are the logs it reads,
+// by Channel (model/event_catalog.h): each has record IDs of its own.
 struct Position {
   std::string_view input;       // file or stream name; the channel for the live sources
-  uint32_t inputIndex = 0;      // which input of the source (the order they were given in)
+  uint32_t inputIndex = 0;      // which input of the source (the order they were given in; live: its Channel)
   uint64_t offset = kNoOffset;  // where the record starts
   uint64_t end = kNoOffset;     // just past it
 };
@@ -86,8 +87,9 @@ class RecordSink {
   // Not an error: the position resumed from was gone (log cleared or overwritten); the source went on
   // from the oldest record, so records may have been missed.
   virtual void OnGap(std::string message) {}
-  // A live source found where 'now' is: records at or below this record ID are not reported.
-  virtual void OnStartAfter(uint64_t recordId) {}
+  // A live source found where 'now' is in its input `input` (a Channel): records there at or below this
+  // record ID are not reported.
+  virtual void OnStartAfter(uint32_t input, uint64_t recordId) {}
   // A replay source opened input `index`, whose first bytes (up to InputIdentity::kIdentityBytes) are
   // `head`. A source announces all its inputs, then OnInputsKnown(), before it hands on any record.
   virtual void OnInputOpened(uint32_t index, std::string_view name, std::string_view head) {}

@@ -33,7 +33,7 @@ Napi::Object ErrorCodes(Napi::Env env) {
 
 Napi::String Str(Napi::Env env, std::string_view s) { return Napi::String::New(env, s.data(), s.size()); }
 
-// { kinds, decidedBy, changes, subcategories: [{ key, guid, name }],
+// { kinds, decidedBy, changes, channels, subcategories: [{ key, guid, name }],
 //   events: [{ id, role, kind, action, subcategory, outcome, title, change, channel }] }
 Napi::Object Catalog(Napi::Env env) {
   Napi::Object catalog = Napi::Object::New(env);
@@ -79,6 +79,7 @@ Napi::Object Catalog(Napi::Env env) {
   catalog.Set("decidedBy", names(wfp::kDecidedByNames));
   catalog.Set("decidedByFilterNames", names(wfp::kDecidedByFilterNames));
   catalog.Set("changes", names(wfp::kChangeNames));
+  catalog.Set("channels", names(wfp::kChannelNames));
   catalog.Set("subcategories", subcategories);
   catalog.Set("events", events);
   return catalog;
@@ -92,15 +93,29 @@ Napi::Object SourceTypes(Napi::Env env) {
   return types;
 }
 
-// The bookmark a live watcher gives out after a record: the XML Windows renders for it.
+// The bookmark a live watcher gives out: the XML Windows renders for its position in each log.
+// bookmarkXml(recordIds): one entry per channel of catalog.channels, the record ID as decimal text or
+// null where the watcher has no position in that log; at least one is given.
 Napi::Value BookmarkXml(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint64_t recordId = 0;
-  if (info.Length() < 1 || !info[0].IsString() ||
-      !wfp::ParseDecimal(info[0].As<Napi::String>().Utf8Value(), recordId)) {
-    return wfp::ThrowTypeError(env, "bookmarkXml(recordId): the record ID as decimal text");
+  const auto refuse = [&] {
+    return wfp::ThrowTypeError(env, "bookmarkXml(recordIds): one decimal record ID or null per channel, not all null");
+  };
+  if (info.Length() < 1 || !info[0].IsArray()) return refuse();
+  Napi::Array given = info[0].As<Napi::Array>();
+  if (given.Length() != wfp::kChannelCount) return refuse();
+  wfp::ChannelRecordIds recordIds;
+  bool any = false;
+  for (uint32_t i = 0; i < wfp::kChannelCount; ++i) {
+    Napi::Value v = given.Get(i);
+    if (v.IsNull()) continue;
+    uint64_t recordId = 0;
+    if (!v.IsString() || !wfp::ParseDecimal(v.As<Napi::String>().Utf8Value(), recordId)) return refuse();
+    recordIds[i] = recordId;
+    any = true;
   }
-  return Napi::String::New(env, wfp::BookmarkXml(recordId));
+  if (!any) return refuse();
+  return Napi::String::New(env, wfp::BookmarkXml(recordIds));
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -218,7 +218,9 @@ Watcher::Watcher(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Watcher>(inf
   pipeline.selection = EventSelection::Of(wanted, options.Bool("includeAllowed").value_or(false));
   pipeline.policyChanges = options.Bool("policyChanges").value_or(false);
   pipeline.ruleChanges = options.Bool("ruleChanges").value_or(false);
-  pipeline.afterRecordId = options.Decimal("afterRecordId").value_or(0);
+  pipeline.afterRecordIds[static_cast<size_t>(Channel::Security)] = options.Decimal("afterRecordId").value_or(0);
+  pipeline.afterRecordIds[static_cast<size_t>(Channel::Firewall)] =
+      options.Decimal("afterFirewallRecordId").value_or(0);
   pipeline.resume = ReadResume(options);
   pipeline.coalesceMs = options.Number("coalesceMs").value_or(0);
   if (std::optional<double> held = options.Number("coalesceMaxHeld")) {

@@ -28,7 +28,7 @@ class ExportSink final : public RecordSink {
   void OnEvent(const BlockEvent& event, const Position& at) override;
   void OnIssue(Issue issue) override;
   void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
+  void OnStartAfter(uint32_t, uint64_t) override {}
   void OnIdle() override { Flush(); }
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return queue_.stopping(); }

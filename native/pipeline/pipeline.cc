@@ -25,7 +25,7 @@ Pipeline::Pipeline(PipelineOptions options, DeliveryQueue& queue)
       policyChanges_(options.policyChanges),
       ruleChanges_(options.ruleChanges),
       correlator_(options.correlationCapacity),
-      floor_(options.afterRecordId),
+      floors_(options.afterRecordIds),
       recordIdsAscend_(options.recordIdsAscend),
       resume_(std::move(options.resume)),
       resumeClaimed_(resume_.inputs.size(), false),
@@ -50,13 +50,31 @@ Pipeline::Input& Pipeline::InputAt(uint32_t index) {
 
 bool Pipeline::AlreadyHandled(const EventRecord* record, const Position& at) {
   if (at.end != kNoOffset) return at.end <= InputAt(at.inputIndex).skipUpTo;
-  if (!record || !record->hasRecordId) return false;
-  if (floor_ && record->recordId <= floor_) return true;
-  if (recordIdsAscend_) floor_ = record->recordId;
+  if (!record || !record->hasRecordId || at.inputIndex >= kChannelCount) return false;
+  uint64_t& floor = floors_[at.inputIndex];
+  if (floor && record->recordId <= floor) return true;
+  if (recordIdsAscend_) floor = record->recordId;
   return false;
 }
 
-void Pipeline::OnStartAfter(uint64_t recordId) { floor_ = std::max(floor_, recordId); }
+void Pipeline::OnStartAfter(uint32_t input, uint64_t recordId) {
+  if (input < kChannelCount) floors_[input] = std::max(floors_[input], recordId);
+}
+
+// The Security log's position goes with the batches where nothing is held (MarkProgress), as a
+// replay's inputs do: its blocks are delivered as they are consumed. A log without blocks (the
+// firewall's own) delivers its records as 'ruleChange' events right where they are in the batch, so
+// its position follows each record at once, held folds or not.
+void Pipeline::Handled(const EventRecord& record, const Position& at) {
+  if (at.end != kNoOffset || !record.hasRecordId || at.inputIndex >= kChannelCount) return;
+  handled_[at.inputIndex] = record.recordId;
+  if (at.inputIndex == static_cast<uint32_t>(Channel::Security)) {
+    lastRecordId_ = record.recordId;
+    return;
+  }
+  if (builder_.empty()) batchStarted_ = Clock::now();
+  builder_.AddProgress({BatchProgress{at.inputIndex, record.recordId, false}});
+}
 
 void Pipeline::OnInputOpened(uint32_t index, std::string_view name, std::string_view head) {
   Input& input = InputAt(index);
@@ -111,7 +129,9 @@ void Pipeline::OnInputEnded(uint32_t index, uint64_t end) {
 
 // Where nothing is held, how far each input stands goes with the batch (see Batch::progress).
 void Pipeline::MarkProgress() {
-  if (!emittingEpoch_ && (!coalescer_ || coalescer_->empty()) && !inputs_.empty()) builder_.AddProgress(Progress());
+  if (emittingEpoch_ || (coalescer_ && !coalescer_->empty())) return;
+  std::vector<BatchProgress> progress = Progress();
+  if (!progress.empty()) builder_.AddProgress(std::move(progress));
 }
 
 void Pipeline::Fail(const ErrorCode& code, std::string message) {
@@ -156,7 +176,7 @@ void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
     }
   }
   Advance(at);
-  if (record.hasRecordId) lastRecordId_ = record.recordId;
+  Handled(record, at);
   if (forcedEpoch_ && at.inputIndex == forcedInput_ && PlaceOf(&record, at) == forcedEnd_) EndEpoch();
   if (Full()) Flush();
 }
@@ -165,7 +185,7 @@ void Pipeline::OnEvent(const BlockEvent& event, const Position& at) {
   if (AlreadyHandled(event.record, at)) return;
   Add(event, at);
   Advance(at);
-  if (event.record && event.record->hasRecordId) lastRecordId_ = event.record->recordId;
+  if (event.record) Handled(*event.record, at);
   if (forcedEpoch_ && at.inputIndex == forcedInput_ && PlaceOf(event.record, at) == forcedEnd_) EndEpoch();
   if (Full()) Flush();
 }
@@ -220,10 +240,13 @@ void Pipeline::EndEpoch() {
   emittingEpoch_ = false;
 }
 
+// A replay's inputs, or a live source's logs (by Channel) that have a position; never both.
 std::vector<BatchProgress> Pipeline::Progress() const {
   std::vector<BatchProgress> progress;
   for (uint32_t i = 0; i < inputs_.size(); ++i)
     progress.push_back(BatchProgress{i, inputs_[i].progress, inputs_[i].done});
+  for (uint32_t c = 0; c < kChannelCount; ++c)
+    if (handled_[c]) progress.push_back(BatchProgress{c, *handled_[c], false});
   return progress;
 }
 

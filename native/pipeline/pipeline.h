@@ -3,9 +3,12 @@
 // the delivery queue. It is also the one place that decides which records were already delivered
 // before (a resume, a resubscription), it recognises the change events and correlates blocks with
 // them, and it keeps what it holds bounded: problems count toward a batch like events, and repeats of
-// one problem in one input are summarised. Plain C++ with no Node-API and no OS code.
+// one problem in one input are summarised. A live source reads several logs (by Channel), each with
+// record IDs of its own: what was handled is decided, and how far reading stands is told, per log.
+// Plain C++ with no Node-API and no OS code.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -14,6 +17,7 @@
 
 #include "enrich/enricher.h"
 #include "enrich/local_addresses.h"
+#include "model/bookmark.h"
 #include "model/event_catalog.h"
 #include "model/event_source.h"
 #include "model/normalizer.h"
@@ -35,8 +39,9 @@ struct PipelineOptions {
   // last change of their rule or filter either way.
   bool ruleChanges = false;
   size_t correlationCapacity = ChangeCorrelator::kDefaultCapacity;
-  // Live sources: records up to this ID are skipped (resuming after a bookmark); 0 skips nothing.
-  uint64_t afterRecordId = 0;
+  // Live sources: records of each log (by Channel, their Position::inputIndex) up to this ID are
+  // skipped (resuming after a bookmark); 0 skips nothing.
+  std::array<uint64_t, kChannelCount> afterRecordIds{};
   // The source's record IDs only grow (a live log): a record at or below one already seen is a repeat.
   bool recordIdsAscend = false;
   ResumePoint resume;     // replays
@@ -66,7 +71,7 @@ class Pipeline final : public RecordSink {
   void OnEvent(const BlockEvent& event, const Position& at) override;
   void OnIssue(Issue issue) override;
   void OnGap(std::string message) override;
-  void OnStartAfter(uint64_t recordId) override;
+  void OnStartAfter(uint32_t input, uint64_t recordId) override;
   void OnInputOpened(uint32_t index, std::string_view name, std::string_view head) override;
   void OnInputsKnown() override;
   void OnInputEnded(uint32_t index, uint64_t end) override;
@@ -87,6 +92,8 @@ class Pipeline final : public RecordSink {
   };
   // The one place that decides whether a record was already handed on (resume, resubscription).
   bool AlreadyHandled(const EventRecord* record, const Position& at);
+  // A live log's record was handled: its log stands there now.
+  void Handled(const EventRecord& record, const Position& at);
   void Add(const BlockEvent& event, const Position& at);
   void EndEpoch();
   void Advance(const Position& at);
@@ -111,7 +118,8 @@ class Pipeline final : public RecordSink {
   bool policyChanges_;
   bool ruleChanges_;
   ChangeCorrelator correlator_;
-  uint64_t floor_;  // live sources: records at or below this ID are skipped
+  std::array<uint64_t, kChannelCount> floors_;  // live sources: records of each log at or below these are skipped
+  ChannelRecordIds handled_;                    // live sources: the last record handled in each log
   bool recordIdsAscend_;
   ResumePoint resume_;
   std::vector<bool> resumeClaimed_;  // which of resume_.inputs matched an input
@@ -125,7 +133,7 @@ class Pipeline final : public RecordSink {
   uint64_t dropFolds_ = 0;      // folds of the resumed epoch that were delivered before
   bool emittingEpoch_ = false;  // batches flushed meanwhile hold part of an epoch: no progress yet
   Position lastAt_;             // the last record's position, for an epoch's end
-  uint64_t lastRecordId_ = 0;   // and its record ID (a live log's epochs end by record ID)
+  uint64_t lastRecordId_ = 0;   // a live log: the last Security record's ID (epochs end by it; the blocks are there)
   uint32_t batchSize_;
   DeliveryQueue& queue_;
   BatchBuilder builder_;

@@ -57,21 +57,19 @@ bool IsBookmarkGone(DWORD code) {
          code == win32::kEvtQueryResultInvalidPosition;
 }
 
-}  // namespace
+// Every subscription: a machine without one of the query's logs (the firewall's) still subscribes to
+// the others (EVT_SUBSCRIBE_FLAGS: "complete the subscription even if the part of the query generates
+// an error"); the Security log comes first, as the part the service keeps.
+constexpr DWORD kTolerate = EvtSubscribeTolerateQueryErrors;
 
-std::string BuildQuery(const EventSelection& selection, bool policyChanges) {
-  const std::string channel(kSecurityChannel);
-  // The blocks asked for, 4719 when asked, and the Security log's rule and WFP object changes always:
-  // blocks carry the last change of their rule (model/rule_change.h) whether or not changes are reported.
-  std::vector<uint32_t> wanted;
-  if (policyChanges) wanted.push_back(kAuditPolicyChangedEventId);
-  selection.ForEach([&](uint32_t id) { wanted.push_back(id); });
-  for (const EventInfo& e : kEvents)
-    if (e.role == Role::RuleChange && e.channel == Channel::Security) wanted.push_back(e.id);
+std::string_view ChannelName(Channel channel) { return kChannelNames[static_cast<size_t>(channel)]; }
+
+// The XPath of event IDs: runs of IDs as ranges, since the event log refuses a query of more than
+// about 21 comparisons (ERROR_EVT_INVALID_QUERY; Winlogbeat documents the limit and ranges as the way
+// round it).
+std::string EventIdTerms(std::vector<uint32_t> wanted) {
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-  // Runs of IDs as ranges: the event log refuses a query of more than about 21 comparisons
-  // (ERROR_EVT_INVALID_QUERY; Winlogbeat documents the limit and ranges as the way round it).
   std::string ids;
   for (size_t i = 0; i < wanted.size();) {
     size_t j = i;
@@ -82,8 +80,27 @@ std::string BuildQuery(const EventSelection& selection, bool policyChanges) {
                : "EventID=" + std::to_string(wanted[i]) + (j > i ? " or EventID=" + std::to_string(wanted[j]) : "");
     i = j + 1;
   }
-  return "<QueryList><Query Id=\"0\" Path=\"" + channel + "\"><Select Path=\"" + channel + "\">*[System[(" + ids +
-         ")]]</Select></Query></QueryList>";
+  return ids;
+}
+
+}  // namespace
+
+std::string BuildQuery(const EventSelection& selection, bool policyChanges) {
+  // The blocks asked for, 4719 when asked, and the change events of both logs always: blocks carry the
+  // last change of their rule (model/rule_change.h) whether or not changes are reported.
+  std::vector<uint32_t> wanted[kChannelCount];
+  std::vector<uint32_t>& security = wanted[static_cast<size_t>(Channel::Security)];
+  if (policyChanges) security.push_back(kAuditPolicyChangedEventId);
+  selection.ForEach([&](uint32_t id) { security.push_back(id); });
+  for (const EventInfo& e : kEvents)
+    if (e.role == Role::RuleChange) wanted[static_cast<size_t>(e.channel)].push_back(e.id);
+  std::string queries;
+  for (size_t c = 0; c < kChannelCount; ++c) {
+    const std::string channel(kChannelNames[c]);
+    queries += "<Query Id=\"" + std::to_string(c) + "\" Path=\"" + channel + "\"><Select Path=\"" + channel +
+               "\">*[System[(" + EventIdTerms(wanted[c]) + ")]]</Select></Query>";
+  }
+  return "<QueryList>" + queries + "</QueryList>";
 }
 
 EventLogSource::EventLogSource(LiveStart start, EventSelection selection, bool policyChanges)
@@ -91,7 +108,15 @@ EventLogSource::EventLogSource(LiveStart start, EventSelection selection, bool p
       selection_(selection),
       policyChanges_(policyChanges),
       query_(Widen(BuildQuery(selection_, policyChanges_))),
-      batch_(kMaxBatch) {}
+      batch_(kMaxBatch) {
+  const size_t security = static_cast<size_t>(Channel::Security), firewall = static_cast<size_t>(Channel::Firewall);
+  if (start_.at == StartAt::Now) floorWanted_.fill(true);
+  if (start_.at == StartAt::Bookmark) {
+    if (start_.recordId) last_[security] = start_.recordId;
+    last_[firewall] = start_.firewallRecordId;
+    for (size_t c = 0; c < kChannelCount; ++c) floorWanted_[c] = !last_[c];
+  }
+}
 
 std::unique_ptr<EventSource> EventLogSource::Create(OptionReader& options, const SourceContext& context) {
   LiveStart start = ReadLiveStart(options);
@@ -160,8 +185,8 @@ bool EventLogSource::Render(void* event, unsigned long& code) {
   return true;
 }
 
-bool EventLogSource::QueryFirst(const wchar_t* query, bool newestFirst, unsigned long& code) {
-  const std::wstring channel = Widen(kSecurityChannel);
+bool EventLogSource::QueryFirst(Channel log, const wchar_t* query, bool newestFirst, unsigned long& code) {
+  const std::wstring channel = Widen(ChannelName(log));
   EVT_HANDLE results =
       EvtQuery(nullptr, channel.c_str(), query,
                EvtQueryChannelPath | (newestFirst ? EvtQueryReverseDirection : EvtQueryForwardDirection));
@@ -190,38 +215,41 @@ bool EventLogSource::QueryFirst(const wchar_t* query, bool newestFirst, unsigned
   return found;
 }
 
-// 'now' is the newest record when the watcher starts: a resubscription before any matching record was
-// seen (a rare kind, or a first EvtSubscribe that failed while the service was starting) must never
-// start at the oldest record and report the whole log as new (Winlogbeat issue 27947 shows service
-// restarts happen). Tried again before each subscription attempt until it works.
-void EventLogSource::FindStartFloor(RecordSink& sink) {
-  unsigned long code = 0;
-  if (QueryFirst(L"*", true, code)) {
-    floorKnown_ = true;
-    lastRecordId_ = std::max(lastRecordId_, record_.recordId);
-    sink.OnStartAfter(record_.recordId);
-  } else if (code == win32::kNoMoreItems) {
-    floorKnown_ = true;  // an empty log: every record to come is new
+// 'now' is the newest record of each log when the watcher starts: a resubscription before any matching
+// record was seen (a rare kind, or a first EvtSubscribe that failed while the service was starting)
+// must never start at the oldest record and report the whole log as new (Winlogbeat issue 27947 shows
+// service restarts happen). The same for a log the bookmark does not name: its changes from before the
+// start are not reported as new. Tried again before each subscription attempt until it works.
+void EventLogSource::FindStartFloors(RecordSink& sink) {
+  for (size_t c = 0; c < kChannelCount; ++c) {
+    if (!floorWanted_[c]) continue;
+    const Channel channel = static_cast<Channel>(c);
+    unsigned long code = 0;
+    if (QueryFirst(channel, L"*", true, code)) {
+      floorWanted_[c] = false;
+      last_[c] = std::max(last_[c].value_or(0), record_.recordId);
+      sink.OnStartAfter(static_cast<uint32_t>(c), record_.recordId);
+    } else if (code == win32::kNoMoreItems) {
+      floorWanted_[c] = false;  // an empty log: every record to come is new
+    } else if (code == win32::kEvtChannelNotFound && channel != Channel::Security) {
+      floorWanted_[c] = false;  // a machine without that log: the subscription leaves it out
+    }
   }
 }
 
-// One EvtSubscribe: after the last record handed on (a resubscription), or where the options say (the
-// first). With a bookmark, EvtSubscribeStrict fails when the bookmarked record is "not found", which
-// also happens for a record that is still in the log but not one the query selects (the 'now' floor,
-// a bookmark from a watcher with other kinds; Vector issue 26120 saw it on every resubscription). So
-// the record is looked up: still there, the subscription resumes after it without Strict (Vector PR
-// 26125); gone, it is a gap, and reading goes on from the oldest record (the pipeline drops what was
-// already handed on).
+// One EvtSubscribe: after the last record handed on in each log (a resubscription), or where the
+// options say (the first). With a bookmark, EvtSubscribeStrict fails when a bookmarked record is "not
+// found", which also happens for a record that is still in the log but not one the query selects (the
+// 'now' floor, a bookmark from a watcher with other kinds; Vector issue 26120 saw it on every
+// resubscription). So each bookmarked record is looked up: all still there, the subscription resumes
+// after them without Strict (Vector PR 26125); one gone, it is a gap, and reading goes on from the
+// oldest record of every log (the pipeline drops what was already handed on, log by log).
 void* EventLogSource::SubscribeOnce(RecordSink& sink, bool resubscribe, unsigned long& code, bool& reported) {
-  std::string bookmarkXml;
-  uint64_t bookmarkedId = 0;
+  const bool positioned = std::any_of(last_.begin(), last_.end(), [](const auto& id) { return id.has_value(); });
   DWORD flags = EvtSubscribeToFutureEvents;
-  if (resubscribe && lastRecordId_) {
-    bookmarkedId = lastRecordId_;
-    bookmarkXml = BookmarkXml(lastRecordId_);
-  } else if (start_.at == StartAt::Bookmark) {
-    bookmarkedId = start_.recordId;
-    bookmarkXml = start_.bookmark;
+  std::string bookmarkXml;
+  if ((resubscribe || start_.at == StartAt::Bookmark) && positioned) {
+    bookmarkXml = BookmarkXml(last_);
   } else if (start_.at == StartAt::Oldest) {
     flags = EvtSubscribeStartAtOldestRecord;
   }  // else 'now' with nothing handed on and no floor found: new records only
@@ -240,19 +268,28 @@ void* EventLogSource::SubscribeOnce(RecordSink& sink, bool resubscribe, unsigned
     flags = EvtSubscribeStartAfterBookmark | EvtSubscribeStrict;
   }
   signal_.Set();  // whatever happens next, the first wait drains
-  EVT_HANDLE h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), bookmark, nullptr, nullptr, flags);
+  EVT_HANDLE h =
+      EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), bookmark, nullptr, nullptr, flags | kTolerate);
   code = h ? 0 : GetLastError();
   if (!h && bookmark && IsBookmarkGone(code)) {
-    unsigned long lookup = 0;
-    const std::wstring byId = L"*[System[(EventRecordID=" + std::to_wstring(bookmarkedId) + L")]]";
-    if (bookmarkedId && QueryFirst(byId.c_str(), false, lookup) && record_.recordId == bookmarkedId) {
+    std::string gone;  // the logs whose bookmarked record is no longer there
+    for (size_t c = 0; c < kChannelCount; ++c) {
+      if (!last_[c]) continue;
+      unsigned long lookup = 0;
+      const std::wstring byId = L"*[System[(EventRecordID=" + std::to_wstring(*last_[c]) + L")]]";
+      const Channel channel = static_cast<Channel>(c);
+      if (QueryFirst(channel, byId.c_str(), false, lookup) && record_.recordId == *last_[c]) continue;
+      if (lookup == win32::kEvtChannelNotFound && channel != Channel::Security) continue;  // left out of the query
+      gone += (gone.empty() ? "" : " and the ") + std::string(kChannelNames[c]);
+    }
+    if (gone.empty()) {
       h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), bookmark, nullptr, nullptr,
-                       EvtSubscribeStartAfterBookmark);
+                       EvtSubscribeStartAfterBookmark | kTolerate);
     } else {
-      sink.OnGap("the bookmarked record is no longer in the " + std::string(kSecurityChannel) +
+      sink.OnGap("the bookmarked record is no longer in the " + gone +
                  " log (cleared or overwritten); reading goes on from the oldest record");
       h = EvtSubscribe(nullptr, signal_.handle(), nullptr, query_.c_str(), nullptr, nullptr, nullptr,
-                       EvtSubscribeStartAtOldestRecord);
+                       EvtSubscribeStartAtOldestRecord | kTolerate);
     }
     code = h ? 0 : GetLastError();
   }
@@ -265,7 +302,7 @@ bool EventLogSource::Subscribe(RecordSink& sink, bool resubscribe) {
   DWORD backoff = kBackoffFirstMs;
   std::minstd_rand jitter(GetCurrentThreadId());
   while (!sink.Stopping()) {
-    if (start_.at == StartAt::Now && !floorKnown_) FindStartFloor(sink);
+    FindStartFloors(sink);
     unsigned long code = 0;
     bool reported = false;
     if (void* h = SubscribeOnce(sink, resubscribe, code, reported)) {
@@ -304,10 +341,14 @@ void EventLogSource::Deliver(RecordSink& sink, void* event) {
       sink.OnIssue(Issue{issue.code, std::move(issue.message), std::string(kSecurityChannel)});
       continue;
     }
+    // Its <Channel> says which log it is from (the Security log unless it names another of the query).
+    size_t c = static_cast<size_t>(Channel::Security);
+    for (size_t i = 0; i < kChannelCount; ++i)
+      if (record_.channel == kChannelNames[i]) c = i;
     // The pipeline drops what was already handed on (a resubscription from the oldest record after
-    // a gap repeats records); a resubscription starts after the newest one seen.
-    if (record_.hasRecordId && record_.recordId > lastRecordId_) lastRecordId_ = record_.recordId;
-    sink.OnRecord(record_, Position{kSecurityChannel});
+    // a gap repeats records); a resubscription starts after the newest one seen in each log.
+    if (record_.hasRecordId && record_.recordId > last_[c].value_or(0)) last_[c] = record_.recordId;
+    sink.OnRecord(record_, Position{kChannelNames[c], static_cast<uint32_t>(c)});
   }
 }
 

@@ -126,7 +126,7 @@ void LegacyReader::Run(RecordSink& sink) {
   if (from_ == StartAt::Now) {  // skip what is there: start after the newest record
     uint32_t newest = 0;
     if (log_.Newest(newest) == 0 && newest) {
-      sink.OnStartAfter(newest);
+      sink.OnStartAfter(static_cast<uint32_t>(Channel::Security), newest);
       resumeAt_ = newest;
     }
   } else if (from_ == StartAt::Bookmark && bookmarkedRecord_ && bookmarkedRecord_ <= UINT32_MAX) {

@@ -2,9 +2,11 @@
 // thread, for systems where EvtSubscribe is not an option. Its limits are the API's: the service
 // signals at most every few seconds (and by PulseEvent, so a signal can be missed: the thread also
 // re-reads every few seconds), and it cannot filter, so every Security record is read and most are
-// skipped here. Insertion strings are named from the installed publisher's templates, read once at the
-// start (legacy_record.h); the reading loop is legacy_reader.h. Windows only. Options: `from`,
-// `bookmark`, `afterRecordId` (see ReadLiveStart; a bookmark resumes after its record ID).
+// skipped here. It reads the Security log only: the classic API opens classic logs, and the firewall's
+// own operational log (whose changes the 'eventlog' source also reads) is not one. Insertion strings are
+// named from the installed publisher's templates, read once at the start (legacy_record.h); the reading
+// loop is legacy_reader.h. Windows only. Options: `from`, `bookmark`, `afterRecordId` (see ReadLiveStart;
+// a bookmark resumes after its Security record ID).
 #pragma once
 
 #include <cstdint>

@@ -66,12 +66,16 @@ enum class StartAt { Now, Oldest, Bookmark };
 
 struct LiveStart {
   StartAt at = StartAt::Now;
-  std::string bookmark;   // with StartAt::Bookmark
-  uint64_t recordId = 0;  // with StartAt::Bookmark: the bookmarked record (the TypeScript layer reads it)
+  std::string bookmark;  // with StartAt::Bookmark
+  // With StartAt::Bookmark, the bookmarked records (the TypeScript layer reads them): the Security log's
+  // (0: the bookmark does not name that log), and the firewall's own log's (none: the bookmark does not
+  // name it, as one from a version that read the Security log alone).
+  uint64_t recordId = 0;
+  std::optional<uint64_t> firewallRecordId;
 };
 
-// Reads `from` ('now', 'oldest', 'bookmark'), `bookmark` and `afterRecordId`; fails the reader on
-// anything else.
+// Reads `from` ('now', 'oldest', 'bookmark'), `bookmark`, `afterRecordId` and `afterFirewallRecordId`;
+// fails the reader on anything else.
 LiveStart ReadLiveStart(OptionReader& options);
 
 // One kind of source: its name (the same at every level: the binding's `source` option, the

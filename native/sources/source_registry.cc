@@ -46,6 +46,7 @@ LiveStart ReadLiveStart(OptionReader& options) {
     start.at = StartAt::Bookmark;
     start.bookmark = bookmark.value_or("");
     start.recordId = options.Decimal("afterRecordId").value_or(0);
+    start.firewallRecordId = options.Decimal("afterFirewallRecordId");
   } else if (from != "now") {
     options.Fail("from must be 'now', 'oldest' or 'bookmark'");
   }

@@ -225,7 +225,7 @@ class CollectingSink final : public RecordSink {
     transcript += std::string(issue.code->name) + " @" + std::to_string(issue.offset) + " " + issue.message + "\n";
   }
   void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
+  void OnStartAfter(uint32_t, uint64_t) override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }

@@ -41,7 +41,7 @@ class Collect final : public RecordSink {
     lines.push_back(std::string(issue.code->name) + " @" + std::to_string(issue.offset));
   }
   void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t) override {}
+  void OnStartAfter(uint32_t, uint64_t) override {}
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }

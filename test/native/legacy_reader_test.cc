@@ -153,7 +153,7 @@ class TestSink final : public RecordSink {
   void OnEvent(const BlockEvent&, const Position&) override {}
   void OnIssue(Issue issue) override { issues.emplace_back(std::string(issue.code->name), issue.systemCode); }
   void OnGap(std::string) override {}
-  void OnStartAfter(uint64_t id) override { startAfter = id; }
+  void OnStartAfter(uint32_t, uint64_t id) override { startAfter = id; }
   void OnIdle() override {}
   std::optional<std::chrono::milliseconds> IdleTimeout() const override { return std::nullopt; }
   bool Stopping() const override { return false; }

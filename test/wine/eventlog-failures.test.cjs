@@ -24,8 +24,8 @@ test('a stale result: resubscribes after the last record, with no loss and no du
   const calls = log.calls();
   assert.ok(calls.includes('failed EvtNext 15011'));
   const resubscribe = subscribes(calls)[1];
-  const delivered = /bookmark=(\d+)/.exec(resubscribe)[1];
-  assert.match(resubscribe, /^EvtSubscribe flags=65539 /);
+  const delivered = /bookmark=Security:(\d+) /.exec(resubscribe)[1];
+  assert.match(resubscribe, /^EvtSubscribe flags=69635 /);
   assert.ok(Number(delivered) >= 5001 && Number(delivered) <= 5077);
 });
 
@@ -191,5 +191,5 @@ test("a bookmark from a watcher with other kinds: Strict refuses it, but the rec
   assert.equal(got.events[0].recordId, 5031);
   const calls = log.calls();
   assert.ok(calls.includes('strict refused: the bookmarked record is not selected'));
-  assert.match(subscribes(calls)[1], /^EvtSubscribe flags=3 bookmark=5030 /); // after it, not strict
+  assert.match(subscribes(calls)[1], /^EvtSubscribe flags=4099 bookmark=Security:5030 /); // after it, not strict
 });

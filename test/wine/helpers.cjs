@@ -21,18 +21,32 @@ function fixtureLines(firstId = 5001) {
     .map((line, i) => line.replace(/<EventRecordID>\d+</, `<EventRecordID>${firstId + i}<`));
 }
 
-/** A new log file for the stand-in, with `lines`; the stand-in's call log is kept beside it. */
-function securityLog(lines, fail = '') {
+/**
+ * A new log file for the stand-in, with `lines`; the stand-in's call log is kept beside it. With
+ * `firewall` (record lines, maybe none), the machine also has the firewall's operational log, in a file
+ * of its own; without, it has no such channel.
+ */
+function securityLog(lines, fail = '', firewall = null) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfp-wine-'));
   const file = path.join(dir, 'security.xml');
+  const firewallFile = path.join(dir, 'firewall.xml');
   const log = path.join(dir, 'calls.log');
-  fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+  const write = (to, more) => fs.appendFileSync(to, more.map((l) => `${l}\n`).join(''));
+  write(file, lines);
   process.env.WFP_STANDIN_RECORDS = file;
   process.env.WFP_STANDIN_LOG = log;
   process.env.WFP_STANDIN_FAIL = fail;
+  if (firewall) {
+    write(firewallFile, firewall);
+    process.env.WFP_STANDIN_FIREWALL_RECORDS = firewallFile;
+  } else {
+    delete process.env.WFP_STANDIN_FIREWALL_RECORDS;
+  }
   return {
     file,
-    append: (more) => fs.appendFileSync(file, more.map((l) => `${l}\n`).join('')),
+    firewallFile,
+    append: (more) => write(file, more),
+    appendFirewall: (more) => write(firewallFile, more),
     calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
   };
 }

@@ -6,6 +6,10 @@
 //   WFP_STANDIN_RECORDS  file of event XML, one record per line: the "Security log". It is re-read on
 //                        every EvtNext, so appending lines writes new events; a watcher thread signals
 //                        subscriptions when the file grows.
+//   WFP_STANDIN_FIREWALL_RECORDS  the same for the firewall's operational log (Microsoft-Windows-Windows
+//                        Firewall With Advanced Security/Firewall), whose record IDs are its own. Unset or
+//                        empty: this machine has no such channel (EvtQuery and EvtSubscribe on it fail
+//                        with ERROR_EVT_CHANNEL_NOT_FOUND); set to a file not there yet: an empty log.
 //   WFP_STANDIN_LOG      file that every call is appended to, so tests can see the real calls happen.
 //   WFP_STANDIN_FAIL     comma-separated behaviours to inject; the injection state starts afresh
 //                        whenever this value changes, so the tests of one process do not meet:
@@ -26,9 +30,20 @@
 //     metadata=<code>             EvtOpenPublisherMetadata fails with <code> (15002: not installed)
 //
 // Contract points (learn.microsoft.com, winevt.h): EvtSubscribe with a signal event and no callback is
-// a pull subscription; flags 1 = to future events, 2 = from the oldest record, 3 = after a bookmark,
+// a pull subscription; its structured query (<QueryList>) has a <Select Path="channel"> per log, each
+// with its own XPath; flags 1 = to future events, 2 = from the oldest record, 3 = after a bookmark,
 // plus 0x10000 = strict: fail with ERROR_NOT_FOUND when the bookmarked record is not found, which here
-// (as Vector issue 26120 saw on a healthy host) includes a record the query does not select. EvtNext
+// (as Vector issue 26120 saw on a healthy host) includes a record the query does not select; plus
+// 0x1000 = EvtSubscribeTolerateQueryErrors: a <Select> of a channel this machine does not have is left
+// out (without it EvtSubscribe fails with ERROR_EVT_CHANNEL_NOT_FOUND; with it, only when no part is
+// left). A bookmark over several channels holds a <Bookmark Channel='…' RecordId='…'/> per channel
+// (EvtCreateBookmark: "if the query is against multiple channels, the bookmark handle will contain
+// bookmarks for each channel"); after a bookmark, each channel starts after its own record. Not
+// documented, and modelled here as follows (the addon relies on neither: its own per-channel floors
+// drop what was delivered): strict fails when the record of any channel the bookmark names is not
+// found, and a channel of the query that the bookmark does not name is read from its oldest record.
+// The records of several channels come out of EvtNext interleaved in the order they were written, by
+// their SystemTime (within a channel, in record order). EvtNext
 // returns FALSE with ERROR_NO_MORE_ITEMS when nothing is left. EvtQuery takes a channel path (flag 1)
 // and reads forwards (0x100) or newest first (0x200); its query may be "*" or an XPath over EventID
 // and EventRecordID. EvtRender(EvtRenderEventXml) and EvtGetEventMetadataProperty fail with
@@ -57,7 +72,8 @@ namespace {
 
 using EVT_HANDLE = HANDLE;
 
-constexpr DWORD kToFutureEvents = 1, kStartAtOldest = 2, kStartAfterBookmark = 3, kStrict = 0x10000;
+constexpr DWORD kToFutureEvents = 1, kStartAtOldest = 2, kStartAfterBookmark = 3, kStrict = 0x10000,
+                kTolerateQueryErrors = 0x1000;
 constexpr DWORD kQueryChannelPath = 1, kQueryReverse = 0x200;
 constexpr DWORD kRenderEventXml = 1;
 constexpr DWORD kErrorStale = 15011, kErrorChannelNotFound = 15007, kErrorInvalidQuery = 15001;
@@ -124,15 +140,47 @@ std::wstring Wide(const std::string& s) {
   return out;
 }
 
+// The channels of this machine: the Security log, and the firewall's operational log when
+// WFP_STANDIN_FIREWALL_RECORDS names its file.
+constexpr const char* kChannels[] = {"Security", "Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"};
+constexpr const char* kChannelFiles[] = {"WFP_STANDIN_RECORDS", "WFP_STANDIN_FIREWALL_RECORDS"};
+constexpr int kChannelCount = 2;
+
+// The index of a channel this machine has, -1 for any other.
+int FindChannel(const std::string& name) {
+  for (int c = 0; c < kChannelCount; ++c)
+    if (name == kChannels[c]) return c == 0 || !Env(kChannelFiles[c]).empty() ? c : -1;
+  return -1;
+}
+
+// As the call log names a channel: the last part of its path ("Security", "Firewall").
+std::string ShortName(const std::string& channel) { return channel.substr(channel.rfind('/') + 1); }
+
 struct Record {
   std::string xml;
   unsigned long long recordId;
   unsigned eventId;
+  std::string written;  // SystemTime as "YYYY-MM-DDThh:mm:ss.fffffffff": the order of writing across channels
 };
 
-std::vector<Record> LoadRecords() {
+// SystemTime='2020-02-12 14:45:13.3651450' or "...T...Z", made comparable as text.
+std::string WrittenAt(const std::string& line) {
+  size_t at = line.find("SystemTime=");
+  if (at == std::string::npos || at + 12 >= line.size()) return std::string();
+  const char quote = line[at + 11];
+  size_t end = line.find(quote, at + 12);
+  std::string t = line.substr(at + 12, end == std::string::npos ? 0 : end - at - 12);
+  if (!t.empty() && t.back() == 'Z') t.pop_back();
+  std::replace(t.begin(), t.end(), ' ', 'T');
+  size_t dot = t.find('.');
+  std::string fraction = dot == std::string::npos ? std::string() : t.substr(dot + 1);
+  fraction.resize(9, '0');
+  return t.substr(0, dot) + "." + fraction;
+}
+
+std::vector<Record> LoadRecords(int channel) {
   std::vector<Record> records;
-  FILE* f = std::fopen(Env("WFP_STANDIN_RECORDS").c_str(), "rb");
+  FILE* f = std::fopen(Env(kChannelFiles[channel]).c_str(), "rb");
   if (!f) return records;
   std::string all;
   char chunk[65536];
@@ -147,15 +195,22 @@ std::vector<Record> LoadRecords() {
     size_t id = line.find("<EventRecordID>"), ev = line.find("<EventID");
     if (id == std::string::npos || ev == std::string::npos) continue;
     records.push_back(Record{line, std::strtoull(line.c_str() + id + 15, nullptr, 10),
-                             static_cast<unsigned>(std::strtoul(line.c_str() + line.find('>', ev) + 1, nullptr, 10))});
+                             static_cast<unsigned>(std::strtoul(line.c_str() + line.find('>', ev) + 1, nullptr, 10)),
+                             WrittenAt(line)});
   }
   return records;
 }
 
-long long FileSize() {
-  WIN32_FILE_ATTRIBUTE_DATA data;
-  if (!GetFileAttributesExA(Env("WFP_STANDIN_RECORDS").c_str(), GetFileExInfoStandard, &data)) return -1;
-  return (static_cast<long long>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
+// The sizes of the channels' files, to see them grow.
+long long FileSizes() {
+  long long sum = 0;
+  for (int c = 0; c < kChannelCount; ++c) {
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    const std::string path = Env(kChannelFiles[c]);
+    if (!path.empty() && GetFileAttributesExA(path.c_str(), GetFileExInfoStandard, &data))
+      sum += (static_cast<long long>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
+  }
+  return sum;
 }
 
 // What a query selects: event IDs and record IDs, as XPath "EventID=n" / "EventRecordID=n" terms and
@@ -278,7 +333,17 @@ struct EventObject : Object {
 
 struct BookmarkObject : Object {
   BookmarkObject() : Object(Kind::Bookmark) {}
-  unsigned long long recordId = 0;
+  std::vector<std::pair<std::string, unsigned long long>> marks;  // (channel, record ID) per <Bookmark>
+  const unsigned long long* Find(const std::string& channel) const {
+    for (const auto& [name, id] : marks)
+      if (name == channel) return &id;
+    return nullptr;
+  }
+  std::string Describe() const {
+    std::string out;
+    for (const auto& [name, id] : marks) out += (out.empty() ? "" : "+") + ShortName(name) + ":" + std::to_string(id);
+    return out;
+  }
 };
 
 // A subscription or a query: what EvtNext reads from.
@@ -288,9 +353,29 @@ struct ResultSet : Object {
     stop = true;
     if (watcher.joinable()) watcher.join();
   }
-  Selection selection;
-  size_t position = 0;        // index of the next record to look at (a subscription reads the live file)
+  // A subscription: per channel of this machine, whether the query reads it, what it selects there and
+  // the index of the next record to look at (it reads the live files).
+  bool reads[kChannelCount] = {};
+  Selection selections[kChannelCount];
+  size_t positions[kChannelCount] = {};
+  Selection selection;        // a query's
   std::vector<Record> fixed;  // a query's records, in its order
+  size_t position = 0;        // a query's next record
+
+  // The next record of the query (a subscription: the one written first among its channels' next
+  // selected records), the position moved past it; null when there is none.
+  const Record* Next(const std::vector<Record> (&records)[kChannelCount]) {
+    if (kind == Kind::Query) return position < fixed.size() ? &fixed[position++] : nullptr;
+    int first = -1;
+    for (int c = 0; c < kChannelCount; ++c) {
+      if (!reads[c]) continue;
+      while (positions[c] < records[c].size() && !selections[c].Matches(records[c][positions[c]])) ++positions[c];
+      if (positions[c] < records[c].size() &&
+          (first < 0 || records[c][positions[c]].written < records[first][positions[first]].written))
+        first = c;
+    }
+    return first < 0 ? nullptr : &records[first][positions[first]++];
+  }
   HANDLE signal = nullptr;
   std::atomic<bool> stop{false};
   std::thread watcher;
@@ -326,16 +411,18 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI EvtCreateBookmark(LPCWSTR xml
   auto* b = new BookmarkObject;
   if (xml) {
     std::string text = Narrow(xml);
-    std::smatch m;
-    if (!std::regex_search(text, m, std::regex("RecordId=['\"](\\d+)['\"]"))) {
+    const std::regex mark("<Bookmark\\s+Channel=['\"]([^'\"]*)['\"]\\s+RecordId=['\"](\\d+)['\"][^>]*/>");
+    for (std::sregex_iterator it(text.begin(), text.end(), mark), end; it != end; ++it)
+      b->marks.emplace_back((*it)[1].str(), std::strtoull((*it)[2].str().c_str(), nullptr, 10));
+    if (b->marks.empty() || text.find("<BookmarkList>") != 0 ||
+        std::count(text.begin(), text.end(), '<') != static_cast<long>(b->marks.size()) + 2) {
       delete b;
       Log("EvtCreateBookmark rejected");
       SetLastError(ERROR_INVALID_PARAMETER);
       return nullptr;
     }
-    b->recordId = std::strtoull(m[1].str().c_str(), nullptr, 10);
   }
-  Log("EvtCreateBookmark recordId=" + std::to_string(b->recordId));
+  Log("EvtCreateBookmark " + b->Describe());
   return b;
 }
 
@@ -344,7 +431,7 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI
                  PVOID callback, DWORD flags) {
   const std::string q = Narrow(query);
   auto* b = static_cast<BookmarkObject*>(bookmark);
-  Log("EvtSubscribe flags=" + std::to_string(flags) + " bookmark=" + (b ? std::to_string(b->recordId) : "none") +
+  Log("EvtSubscribe flags=" + std::to_string(flags) + " bookmark=" + (b ? b->Describe() : "none") +
       " signal=" + (signal ? "yes" : "no") + " callback=" + (callback ? "yes" : "no") + " query=" + q);
   DWORD refused = 0;
   {
@@ -372,54 +459,76 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI
     SetLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
-  std::smatch m;
-  if (!std::regex_search(q, m, std::regex("Path=\"([^\"]*)\"")) || m[1].str() != "Security") {
+  auto* s = new ResultSet(Kind::Subscription);
+  std::vector<Record> records[kChannelCount];
+  const std::regex select("<Select Path=\"([^\"]*)\">(.*?)</Select>");
+  bool any = false;
+  for (std::sregex_iterator it(q.begin(), q.end(), select), end; it != end; ++it) {
+    const int c = FindChannel((*it)[1].str());
+    if (c < 0) {
+      if (flags & kTolerateQueryErrors) {
+        Log("tolerated: no channel " + (*it)[1].str());
+        continue;
+      }
+      delete s;
+      SetLastError(kErrorChannelNotFound);
+      return nullptr;
+    }
+    s->selections[c] = ParseSelection((*it)[2].str());
+    if (s->selections[c].TooLong()) {
+      delete s;
+      SetLastError(kErrorInvalidQuery);
+      return nullptr;
+    }
+    s->reads[c] = any = true;
+    records[c] = LoadRecords(c);
+  }
+  if (!any) {
+    delete s;
     SetLastError(kErrorChannelNotFound);
     return nullptr;
   }
-  Selection selection = ParseSelection(q);
-  if (selection.TooLong()) {
-    SetLastError(kErrorInvalidQuery);
-    return nullptr;
-  }
-  std::vector<Record> records = LoadRecords();
-  size_t position = 0;
-  switch (flags & 0xFFFF) {
-    case kToFutureEvents:
-      position = records.size();
-      break;
-    case kStartAtOldest:
-      position = 0;
-      break;
-    case kStartAfterBookmark: {
-      const unsigned long long after = b ? b->recordId : 0;
-      bool found = false, selected = false;
-      for (const Record& r : records)
-        if (r.recordId == after) found = true, selected = selection.Matches(r);
-      if ((flags & kStrict) && !(found && selected)) {
-        Log(std::string("strict refused: the bookmarked record is ") + (found ? "not selected" : "gone"));
-        SetLastError(ERROR_NOT_FOUND);
-        return nullptr;
+  for (int c = 0; c < kChannelCount; ++c) {
+    if (!s->reads[c]) continue;
+    size_t& position = s->positions[c];
+    switch (flags & 0xFFF) {
+      case kToFutureEvents:
+        position = records[c].size();
+        break;
+      case kStartAtOldest:
+        position = 0;
+        break;
+      case kStartAfterBookmark: {
+        const unsigned long long* after = b ? b->Find(kChannels[c]) : nullptr;
+        if (!after) break;  // a channel the bookmark does not name: from its oldest record
+        bool found = false, selected = false;
+        for (const Record& r : records[c])
+          if (r.recordId == *after) found = true, selected = s->selections[c].Matches(r);
+        if ((flags & kStrict) && !(found && selected)) {
+          Log(std::string("strict refused: the bookmarked record is ") + (found ? "not selected" : "gone") +
+              (c ? " in " + ShortName(kChannels[c]) : ""));
+          delete s;
+          SetLastError(ERROR_NOT_FOUND);
+          return nullptr;
+        }
+        // Not strict: after the record closest to the bookmarked one.
+        while (position < records[c].size() && records[c][position].recordId <= *after) ++position;
+        break;
       }
-      // Not strict: after the record closest to the bookmarked one.
-      while (position < records.size() && records[position].recordId <= after) ++position;
-      break;
+      default:
+        delete s;
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return nullptr;
     }
-    default:
-      SetLastError(ERROR_INVALID_PARAMETER);
-      return nullptr;
   }
-  auto* s = new ResultSet(Kind::Subscription);
   s->signal = signal;
-  s->selection = selection;
-  s->position = position;
   SetEvent(signal);
-  // Signals the subscriber when the "log" grows (the real service does this as records are written).
+  // Signals the subscriber when a "log" grows (the real service does this as records are written).
   s->watcher = std::thread([s] {
-    long long size = FileSize();
+    long long size = FileSizes();
     while (!s->stop) {
       Sleep(20);
-      long long now = FileSize();
+      long long now = FileSizes();
       if (now != size) {
         size = now;
         SetEvent(s->signal);
@@ -444,8 +553,9 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI
     SetLastError(down);
     return nullptr;
   }
-  if (session || !(flags & kQueryChannelPath) || !path || Narrow(path) != "Security") {
-    SetLastError(path && Narrow(path) != "Security" ? kErrorChannelNotFound : ERROR_INVALID_PARAMETER);
+  const int channel = path ? FindChannel(Narrow(path)) : -1;
+  if (session || !(flags & kQueryChannelPath) || channel < 0) {
+    SetLastError(path && channel < 0 ? kErrorChannelNotFound : ERROR_INVALID_PARAMETER);
     return nullptr;
   }
   if (q != "*" && q.find("*[System[") != 0) {
@@ -459,7 +569,7 @@ extern "C" __declspec(dllexport) EVT_HANDLE WINAPI
     SetLastError(kErrorInvalidQuery);
     return nullptr;
   }
-  for (Record& rec : LoadRecords())
+  for (Record& rec : LoadRecords(channel))
     if (r->selection.Matches(rec)) r->fixed.push_back(std::move(rec));
   if (flags & kQueryReverse) std::reverse(r->fixed.begin(), r->fixed.end());
   return r;
@@ -473,7 +583,9 @@ extern "C" __declspec(dllexport) BOOL WINAPI
     return FALSE;
   }
   const bool subscription = s->kind == Kind::Subscription;
-  std::vector<Record> records = subscription ? LoadRecords() : s->fixed;
+  std::vector<Record> records[kChannelCount];
+  for (int c = 0; c < kChannelCount; ++c)
+    if (subscription && s->reads[c]) records[c] = LoadRecords(c);
   long shortBatch = -1;
   DWORD fail = 0;
   if (subscription) {
@@ -492,8 +604,8 @@ extern "C" __declspec(dllexport) BOOL WINAPI
     } else if (boundAbove >= 0 && static_cast<long>(size) > boundAbove && !st.boundDone) {
       st.boundDone = true;
       fail = kRpcInvalidBound;
-      for (DWORD skipped = 0; s->position < records.size() && skipped < size; ++s->position)  // the position moves on
-        if (s->selection.Matches(records[s->position])) ++skipped;
+      for (DWORD skipped = 0; skipped < size && s->Next(records); ++skipped) {
+      }  // the position moves on
     }
   }
   if (fail) {
@@ -503,12 +615,12 @@ extern "C" __declspec(dllexport) BOOL WINAPI
   }
   const DWORD most = shortBatch > 0 ? std::min<DWORD>(size, static_cast<DWORD>(shortBatch)) : size;
   DWORD n = 0;
-  while (s->position < records.size() && n < most) {
-    const Record& r = records[s->position++];
-    if (!s->selection.Matches(r)) continue;
+  while (n < most) {
+    const Record* r = s->Next(records);
+    if (!r) break;
     auto* e = new EventObject;
-    e->xml = Wide(r.xml);
-    e->recordId = r.recordId;
+    e->xml = Wide(r->xml);
+    e->recordId = r->recordId;
     events[n++] = e;
   }
   if (subscription) {
