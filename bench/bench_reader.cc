@@ -51,8 +51,8 @@ class CountingSink final : public wfp::RecordSink {
     if (wfp::Normalize(record, selection_, event_, issue_) != wfp::Normalized::Event) return;
     ++counts.events;
     if (format_ != wfp::EventFormat::Objects) {
-      wfp::AppendFormatted(format_, event_, wfp::Fold{}, context_, text_);
-      if (text_.size() > (1 << 20)) text_.clear();
+      wfp::AppendFormatted(format_, event_, wfp::Fold{}, context_, lines_);
+      if (lines_.size() > (1 << 20)) lines_.clear();
       return;
     }
     if (!batch_) return;
@@ -82,6 +82,7 @@ class CountingSink final : public wfp::RecordSink {
   Render render_;
   wfp::EventFormat format_;
   wfp::FormatContext context_;
+  wfp::TextBuffer lines_;
   std::vector<wfp::NetEventFacts>* netEvents_;
   std::string text_;
   wfp::DeliveryQueue queue_{1, [] {}};

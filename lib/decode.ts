@@ -267,7 +267,9 @@ export function deliverBatch(batch: NativeBatch, slots: Slots, handlers: BatchHa
     let at = 0; // where they end in `text`
     const linesUpTo = (event: number) => {
       let end = at;
-      for (let i = line; i < event; i++) end = text.indexOf(0x0a, end) + 1;
+      if (event === batch.events)
+        end = text.length; // the rest: no need to find each line
+      else for (let i = line; i < event; i++) end = text.indexOf(0x0a, end) + 1;
       if (end > at && handlers.open()) handlers.text?.(text.subarray(at, end), event - line);
       line = event;
       at = end;

@@ -194,7 +194,7 @@ inline constexpr size_t kTextBatchBytes = 1 << 20;
 struct Batch {
   // A formatted watcher: the events' lines; an export: its records, one per line (ExportSink). Then
   // strings and numbers stay empty.
-  std::string text;
+  TextBuffer text;
   std::string strings;  // distinct strings joined by '\0'
   std::vector<double> numbers;
   uint32_t events = 0;  // events, or for an export the records in `text`

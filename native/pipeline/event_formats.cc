@@ -69,6 +69,27 @@ const std::vector<DataEntry>& JsData(const EventRecord& r) {
   thread_local std::vector<DataEntry> reused;
   std::vector<DataEntry>& entries = reused;  // one look-up of the thread's copy, not one per use
   entries.clear();
+  // Most records: every name plain ASCII, not an array index, none repeated. Names are told apart
+  // by their size and first bytes first (one integer comparison), their bytes only when those agree.
+  {
+    thread_local std::vector<uint64_t> signatures;
+    std::vector<uint64_t>& seen = signatures;
+    seen.clear();
+    bool plain = true;
+    for (size_t i = 0; plain && i < r.data.size(); ++i) {
+      const sv name = r.data[i].name;
+      plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && !NeedsJsString(name);
+      if (!plain) break;
+      uint64_t signature = static_cast<uint64_t>(name.size()) << 56;
+      std::memcpy(&signature, name.data(), std::min<size_t>(name.size(), 7));
+      for (size_t k = 0; plain && k < seen.size(); ++k) plain = seen[k] != signature || r.data[k].name != name;
+      seen.push_back(signature);
+    }
+    if (plain) {
+      for (const DataField& f : r.data) entries.push_back(DataEntry{f.name, f.value, {}});
+      return entries;
+    }
+  }
   bool indexKeys = false;
   for (size_t i = 0; i < r.data.size(); ++i) {
     const DataField& f = r.data[i];
@@ -143,12 +164,12 @@ int JsIsIp(sv address) {
 
 // ---- a small JSON writer -----------------------------------------------------------------------
 
-// Writes one line at the end of `out` through a pointer, growing `out` ahead of what it writes (by
-// the most a value can take: util/json_text.h), and cuts `out` to what was written when it goes.
+// Writes one line at the end of `out` through a pointer, making room ahead of what it writes (the
+// most a value can take: util/json_text.h), and commits what was written when it goes.
 class Json {
  public:
-  explicit Json(std::string& out) : out_(out), p_(nullptr), end_(nullptr) { Grow(0); }
-  ~Json() { out_.resize(static_cast<size_t>(p_ - out_.data())); }
+  explicit Json(TextBuffer& out) : out_(out), p_(out.Room(kSlack)), end_(p_ + kSlack) {}
+  ~Json() { out_.Commit(p_); }
   Json(const Json&) = delete;
   Json& operator=(const Json&) = delete;
 
@@ -193,6 +214,18 @@ class Json {
   }
   Json& Str(sv v) {
     Need(JsonStringMax(v.size()));
+    // Most values are short and plain: copied here, byte by byte, without a call.
+    if (v.size() <= kShort) {
+      char* q = p_ + 1;
+      size_t i = 0;
+      while (i < v.size() && kJsonPlain[v[i]]) *q++ = v[i++];
+      if (i == v.size()) {
+        *p_ = '"';
+        *q++ = '"';
+        p_ = q;
+        return after(), *this;
+      }
+    }
     p_ = WriteJsonString(p_, v);
     return after(), *this;
   }
@@ -202,6 +235,20 @@ class Json {
     return after(), *this;
   }
   Json& Null() { return Literal("null"); }
+  // JSON text of this file's own, as it is.
+  Json& Literal(sv text) { return Need(text.size()), Copy(text), after(), *this; }
+  // A string's characters escaped, without its quotes (a key built of a literal prefix and a name).
+  Json& Chars(sv text) {
+    Need(JsonStringMax(text.size()));
+    p_ = WriteJsonChars(p_, text);
+    return *this;
+  }
+  // A number's digits, nothing else (a number inside a string of this file's own).
+  Json& Number(double v) {
+    Need(kJsNumberMax);
+    p_ = WriteJsNumber(p_, v);
+    return *this;
+  }
   Json& Bool(bool v) { return Literal(v ? "true" : "false"); }
   Json& Time(double ms) {
     Need(kIsoTimeMax + 2);
@@ -227,9 +274,9 @@ class Json {
   void End() { Raw('\n'); }
 
  private:
-  static constexpr size_t kSlack = 1024;  // grown by at least this much: a few growths a line
+  static constexpr size_t kSlack = 2048;  // grown by at least this much: a growth or two a line
+  static constexpr size_t kShort = 32;
   Json& Raw(char c) { return Need(1), *p_++ = c, *this; }
-  Json& Literal(sv text) { return Need(text.size()), Copy(text), after(), *this; }
   void Copy(sv text) {
     std::memcpy(p_, text.data(), text.size());
     p_ += text.size();
@@ -242,13 +289,12 @@ class Json {
     if (static_cast<size_t>(end_ - p_) < n) Grow(n);
   }
   void Grow(size_t n) {
-    const size_t used = p_ ? static_cast<size_t>(p_ - out_.data()) : out_.size();
-    out_.resize(used + n + kSlack);
-    p_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
+    out_.Commit(p_);
+    p_ = out_.Room(n + kSlack);
+    end_ = p_ + n + kSlack;
   }
   void after() { first_ = false; }
-  std::string& out_;
+  TextBuffer& out_;
   char* p_;
   char* end_;
   bool first_ = true;
@@ -270,7 +316,7 @@ const Endpoint* SideOf(const BlockEvent& e, Side side) {
   return nullptr;
 }
 
-void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEntry>& data, std::string& out) {
+void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEntry>& data, TextBuffer& out) {
   const EventRecord& r = *e.record;
   Json j(out);
   j.Open();
@@ -564,22 +610,14 @@ std::optional<sv> UnmappedIpv4(sv address) {
   return v4;
 }
 
-std::optional<std::string> CommunityId(uint32_t protocol, sv source, sv destination, const Endpoint& s,
-                                       const Endpoint& d) {
+std::optional<std::string> CommunityId(uint32_t protocol, const IpAddress& source, const IpAddress& destination,
+                                       const Endpoint& s, const Endpoint& d) {
   // An address's bytes: 4 for IPv4 (also when written as IPv4-mapped IPv6), else 16.
-  auto bytes = [](sv address, const uint8_t*& begin, const uint8_t*& end, IpAddress& storage) {
-    std::optional<IpAddress> a = ParseIpAddress(address);
-    if (!a) return false;
-    storage = *a;
-    begin = storage.data() + (IsIpv4(storage) ? 12 : 0);
-    end = storage.data() + storage.size();
-    return true;
-  };
-  IpAddress srcStorage, dstStorage;
-  const uint8_t *src, *srcEnd, *dst, *dstEnd;
-  if (!bytes(source, src, srcEnd, srcStorage) || !bytes(destination, dst, dstEnd, dstStorage) ||
-      srcEnd - src != dstEnd - dst)
-    return std::nullopt;
+  const uint8_t* src = source.data() + (IsIpv4(source) ? 12 : 0);
+  const uint8_t* dst = destination.data() + (IsIpv4(destination) ? 12 : 0);
+  const uint8_t* srcEnd = source.data() + source.size();
+  const uint8_t* dstEnd = destination.data() + destination.size();
+  if (srcEnd - src != dstEnd - dst) return std::nullopt;
   const size_t size = static_cast<size_t>(srcEnd - src);
   const bool ports = protocol == 6 || protocol == 17 || protocol == 132;
   if (ports && (!s.port || !d.port)) return std::nullopt;
@@ -615,9 +653,10 @@ sv BaseName(sv path) {
   return slash == sv::npos ? path : path.substr(slash + 1);
 }
 
-bool IsAddress(sv a) {
-  const size_t zone = a.find('%');
-  return JsIsIp(zone == sv::npos ? a : a.substr(0, zone)) != 0;
+// An endpoint's address (its zone left out) when it is an IP address, as lib/ecs.ts's net.isIP() test.
+std::optional<IpAddress> EndpointIp(const Endpoint& ep) {
+  if (!ep.present) return std::nullopt;
+  return ParseIpAddress(ep.address.substr(0, ep.address.find('%')));
 }
 
 // lib/ecs.ts's decisionReason(): what decided the event, in a sentence, with its last change.
@@ -647,7 +686,7 @@ std::string DecisionReason(const BlockEvent& e) {
   return reason;
 }
 
-void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::string& out) {
+void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, TextBuffer& out) {
   const EventRecord& r = *e.record;
   struct Mapped {
     uint32_t id;
@@ -710,20 +749,28 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
         t.size() >= 19 && t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' && t[16] == ':';
     for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) good = good && digit(i);
     size_t end = 19;
-    std::string fraction;
+    sv fraction;
     if (good && end < t.size() && t[end] == '.') {
       size_t k = end + 1;
       while (digit(k)) ++k;
       good = k > end + 1;
-      fraction = std::string(t.substr(end + 1, k - end - 1));
+      fraction = t.substr(end + 1, k - end - 1);
       end = k;
     }
     if (good && end < t.size() && t[end] == 'Z') ++end;
     if (good && end == t.size()) {
-      if (fraction.size() > 9) fraction.resize(9);
-      while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-      j.Str(std::string(t.substr(0, 10)) + "T" + std::string(t.substr(11, 8)) +
-            (fraction.empty() ? "" : "." + fraction) + "Z");
+      fraction = fraction.substr(0, 9);
+      while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+      char text[32];  // date, 'T', time, '.', nine digits, 'Z'
+      size_t n = 0;
+      auto put = [&](sv piece) {
+        std::memcpy(text + n, piece.data(), piece.size());
+        n += piece.size();
+      };
+      put(t.substr(0, 10)), put("T"), put(t.substr(11, 8));
+      if (!fraction.empty()) put("."), put(fraction);
+      put("Z");
+      j.Str(sv(text, n));
     } else {
       j.Str(original);
     }
@@ -785,11 +832,9 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
 
   if (sv level = LevelName(e); !level.empty()) j.Key("log").Open().Key("level").Str(level).Close();
 
-  const std::optional<sv> sourceIp =
-      e.source.present && IsAddress(e.source.address) ? std::optional<sv>(e.source.address) : std::nullopt;
-  const std::optional<sv> destinationIp = e.destination.present && IsAddress(e.destination.address)
-                                              ? std::optional<sv>(e.destination.address)
-                                              : std::nullopt;
+  const std::optional<IpAddress> sourceBytes = EndpointIp(e.source), destinationBytes = EndpointIp(e.destination);
+  const std::optional<sv> sourceIp = sourceBytes ? std::optional<sv>(e.source.address) : std::nullopt;
+  const std::optional<sv> destinationIp = destinationBytes ? std::optional<sv>(e.destination.address) : std::nullopt;
   {
     bool any = false;
     auto begin = [&] {
@@ -818,9 +863,8 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     if (std::optional<sv> family = sourceIp ? sourceIp : destinationIp)
       begin(), j.Key("type").Str(family->find(':') != sv::npos && !UnmappedIpv4(*family) ? "ipv6" : "ipv4");
     if (sourceIp && destinationIp && e.protocol && *e.protocol != 1 && *e.protocol != 58) {
-      auto strip = [](sv a) { return a.find('%') == sv::npos ? a : a.substr(0, a.find('%')); };
       if (std::optional<std::string> id =
-              CommunityId(*e.protocol, strip(*sourceIp), strip(*destinationIp), e.source, e.destination))
+              CommunityId(*e.protocol, *sourceBytes, *destinationBytes, e.source, e.destination))
         begin(), j.Key("community_id").Str(*id);
     }
     if (any) j.Close();
@@ -842,12 +886,13 @@ void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, std::str
     j.Close();
   }
   {
-    std::vector<sv> related;
+    sv related[3];
+    size_t count = 0;
     for (const std::optional<sv>& ip : {destinationIp, sourceIp, unmapped})
-      if (ip && *ip != "-" && std::find(related.begin(), related.end(), *ip) == related.end()) related.push_back(*ip);
-    if (!related.empty()) {
+      if (ip && *ip != "-" && std::find(related, related + count, *ip) == related + count) related[count++] = *ip;
+    if (count) {
       j.Key("related").Open().Key("ip").OpenArray();
-      for (sv ip : related) j.Item().Str(ip);
+      for (size_t i = 0; i < count; ++i) j.Item().Str(related[i]);
       j.CloseArray().Close();
     }
   }
@@ -981,32 +1026,62 @@ std::optional<sv> WellKnownSid(const sv* sid) {
 
 // ---- otel --------------------------------------------------------------------------------------
 
-struct Attribute {
-  sv key;  // after "windows.event_data." when `data` is set
-  bool data;
-  enum { Str, Num } type;
-  sv str;
-  double num = 0;
-};
-
 void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const FormatContext& context,
-                std::string& out) {
+                TextBuffer& out) {
   const EventRecord& r = *e.record;
-  thread_local std::vector<Attribute> reused;
-  std::vector<Attribute>& a = reused;  // one look-up of the thread's copy, not one per use
-  a.clear();
+  const bool block = e.action == Action::Block;
+  Json j(out);
+  j.Open().Key("resourceLogs").OpenArray().Item().Open();
+  j.Key("resource").Open().Key("attributes").OpenArray();
+  j.Item().Literal(R"({"key":"service.name","value":{"stringValue":)").Str(context.serviceName).Literal("}}");
+  j.Item().Literal(R"({"key":"host.name","value":{"stringValue":)").Str(r.computer).Literal("}}");
+  j.CloseArray().Close();
+  j.Key("scopeLogs").OpenArray().Item().Open();
+  j.Key("scope").Open().Key("name").Str("wfp-blocks").Key("version").Str(context.packageVersion).Close();
+  j.Key("logRecords").OpenArray().Item().Open();
+  // BigInt(ms) * 1000000n: exact for the integer milliseconds of a time.
+  auto nanos = [&](double ms) {
+    j.Literal("\"");
+    if (ms == 0) {
+      j.Literal("0\"");
+    } else {
+      j.Number(ms).Literal("000000\"");
+    }
+  };
+  j.Key("timeUnixNano");
+  nanos(e.timeMs);
+  j.Key("observedTimeUnixNano");
+  nanos(std::floor(context.nowMs));
+  j.Key("severityNumber").Num(block ? 13 : 9).Key("severityText").Str(block ? "WARN" : "INFO");
+  j.Key("eventName")
+      .Str(block ? "wfp.block" : "wfp.allow")
+      .Key("body")
+      .Open()
+      .Key("stringValue")
+      .Str(Title(r.eventId))
+      .Close();
+
+  // The attributes in the order lib/otel.ts sets them (host.name is the resource's), each written as
+  // it is met: {"key":K,"value":{"stringValue":S}} or {"intValue":"N"} or {"doubleValue":N}.
+  j.Key("attributes").OpenArray();
   auto str = [&](sv key, std::optional<sv> v) {
-    if (v) a.push_back(Attribute{key, false, Attribute::Str, *v});
+    if (!v) return;
+    j.Item().Literal(R"({"key":")").Literal(key).Literal(R"(","value":{"stringValue":)").Str(*v).Literal("}}");
   };
   auto num = [&](sv key, std::optional<double> v) {
-    if (v) a.push_back(Attribute{key, false, Attribute::Num, sv(), *v});
+    if (!v) return;
+    j.Item().Literal(R"({"key":")").Literal(key);
+    if (*v == std::floor(*v) && std::isfinite(*v))
+      j.Literal(R"(","value":{"intValue":)").NumText(*v);
+    else
+      j.Literal(R"(","value":{"doubleValue":)").Num(*v);
+    j.Literal("}}");
   };
   auto optNum = [](auto v) { return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt; };
   const Endpoint* local = SideOf(e, e.local);
   const Endpoint* remote = SideOf(e, e.remote);
   auto address = [](const Endpoint* ep) { return ep && ep->present ? std::optional<sv>(ep->address) : std::nullopt; };
   auto port = [&](const Endpoint* ep) { return ep && ep->present ? optNum(ep->port) : std::nullopt; };
-  str("host.name", r.computer);
   if (e.protocolName == "tcp" || e.protocolName == "udp") str("network.transport", e.protocolName);
   {
     const std::optional<sv> first = address(&e.source) ? address(&e.source) : address(&e.destination);
@@ -1029,9 +1104,8 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
     str("process.executable.name", BaseName(*e.application));
   }
   num("wfp.event_id", r.eventId);
-  std::string recordIdText;
   if (RecordIdNeedsText(r.recordId))
-    str("wfp.record_id", recordIdText = std::to_string(r.recordId));
+    str("wfp.record_id", std::to_string(r.recordId));
   else
     num("wfp.record_id", Num(r.recordId));
   str("wfp.action", kActionNames[static_cast<size_t>(e.action)]);
@@ -1046,11 +1120,10 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
   num("wfp.interface.index", optNum(e.interfaceIndex));
   str("wfp.decided_by", kDecidedByNames[static_cast<size_t>(e.decidedBy)]);
   str("wfp.rule.id", e.ruleId);
-  std::string changeTime;
   if (const ChangeNote* c = e.lastChange) {
     auto opt = [](const std::optional<std::string>& v) { return v ? std::optional<sv>(*v) : std::nullopt; };
     str("wfp.last_change.kind", kChangeNames[static_cast<size_t>(c->kind)]);
-    changeTime.clear();
+    std::string changeTime;
     AppendIsoTime(changeTime, c->timeMs);
     str("wfp.last_change.time", changeTime);
     num("wfp.last_change.event_id", c->eventId);
@@ -1062,63 +1135,13 @@ void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const F
   }
   str("windows.event.task", TaskName(e));
   str("windows.event.outcome", Outcome(e));
-  for (const DataEntry& d : data) a.push_back(Attribute{d.key, true, Attribute::Str, d.value});
-
-  const bool block = e.action == Action::Block;
-  Json j(out);
-  j.Open().Key("resourceLogs").OpenArray().Item().Open();
-  j.Key("resource").Open().Key("attributes").OpenArray();
-  j.Item()
-      .Open()
-      .Key("key")
-      .Str("service.name")
-      .Key("value")
-      .Open()
-      .Key("stringValue")
-      .Str(context.serviceName)
-      .Close()
-      .Close();
-  j.Item().Open().Key("key").Str("host.name").Key("value").Open().Key("stringValue").Str(r.computer).Close().Close();
-  j.CloseArray().Close();
-  j.Key("scopeLogs").OpenArray().Item().Open();
-  j.Key("scope").Open().Key("name").Str("wfp-blocks").Key("version").Str(context.packageVersion).Close();
-  j.Key("logRecords").OpenArray().Item().Open();
-  auto nanos = [](double ms) {
-    // BigInt(ms) * 1000000n: exact for the integer milliseconds of a time.
-    std::string s;
-    AppendJsNumber(s, ms);
-    if (s != "0") s.append("000000");
-    return s;
-  };
-  j.Key("timeUnixNano").Str(nanos(e.timeMs)).Key("observedTimeUnixNano").Str(nanos(std::floor(context.nowMs)));
-  j.Key("severityNumber").Num(block ? 13 : 9).Key("severityText").Str(block ? "WARN" : "INFO");
-  j.Key("eventName")
-      .Str(block ? "wfp.block" : "wfp.allow")
-      .Key("body")
-      .Open()
-      .Key("stringValue")
-      .Str(Title(r.eventId))
-      .Close();
-  j.Key("attributes").OpenArray();
-  std::string dataKey;
-  for (const Attribute& at : a) {
-    if (!at.data && at.key == "host.name") continue;  // on the resource
-    j.Item().Open().Key("key");
-    if (at.data) {
-      dataKey.assign("windows.event_data.").append(at.key);
-      j.Str(dataKey);
-    } else {
-      j.Str(at.key);
-    }
-    j.Key("value").Open();
-    if (at.type == Attribute::Str)
-      j.Key("stringValue").Str(at.str);
-    else if (at.num == std::floor(at.num) && std::isfinite(at.num))
-      j.Key("intValue").NumText(at.num);
-    else
-      j.Key("doubleValue").Num(at.num);
-    j.Close().Close();
-  }
+  for (const DataEntry& d : data)
+    j.Item()
+        .Literal(R"({"key":"windows.event_data.)")
+        .Chars(d.key)
+        .Literal(R"(","value":{"stringValue":)")
+        .Str(d.value)
+        .Literal("}}");
   j.CloseArray().Close().CloseArray().Close().CloseArray().Close().CloseArray().Close().End();
 }
 
@@ -1137,7 +1160,7 @@ bool ParseEventFormat(std::string_view name, EventFormat& out) {
 }
 
 void AppendFormatted(EventFormat format, const BlockEvent& e, const Fold& fold, const FormatContext& context,
-                     std::string& out) {
+                     TextBuffer& out) {
   const std::vector<DataEntry>& data = JsData(*e.record);
   switch (format) {
     case EventFormat::Json:

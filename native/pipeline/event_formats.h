@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "model/block_event.h"
+#include "util/text_buffer.h"
 
 namespace wfp {
 
@@ -33,6 +34,6 @@ struct FormatContext {
 
 // Appends the event's line (with its '\n') in `format` (not Objects).
 void AppendFormatted(EventFormat format, const BlockEvent& e, const Fold& fold, const FormatContext& context,
-                     std::string& out);
+                     TextBuffer& out);
 
 }  // namespace wfp

@@ -68,10 +68,12 @@ ExportSink::ExportSink(ExportFormat format, uint32_t batchRecords, DeliveryQueue
     : format_(format), batchRecords_(batchRecords ? batchRecords : 1), queue_(queue) {}
 
 void ExportSink::OnRecord(const EventRecord& record, const Position&) {
+  line_.clear();
   if (format_ == ExportFormat::Xml)
-    AppendXmlLine(record.xml, batch_.text);
+    AppendXmlLine(record.xml, line_);
   else
-    AppendJsonLine(record, batch_.text);
+    AppendJsonLine(record, line_);
+  batch_.text.append(line_);
   ++batch_.events;
   if (batch_.events >= batchRecords_ || batch_.text.size() >= kBatchBytes) Flush();
 }

@@ -51,6 +51,7 @@ class ExportSink final : public RecordSink {
   std::unordered_map<std::string_view, size_t> names_;  // data names of the record being written
   std::vector<std::vector<size_t>> groups_;             // the values of each name, in order
   std::vector<size_t> order_;
+  std::string line_;  // the record being written, before it joins the batch
 };
 
 }  // namespace wfp

@@ -71,16 +71,7 @@ bool AnySpecial(uint64_t w) {
          0;
 }
 
-// Bytes copied into a JSON string as they are: printable ASCII but '"' and '\\'.
-struct PlainBytes {
-  bool plain[256] = {};
-  constexpr PlainBytes() {
-    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
-  }
-};
-constexpr PlainBytes kPlain;
-
-bool IsPlain(unsigned char c) { return kPlain.plain[c]; }
+bool IsPlain(unsigned char c) { return kJsonPlain.plain[c]; }
 
 // Where the run of plain ASCII starting at s[i] ends.
 size_t PlainRunEnd(std::string_view s, size_t i) {
@@ -103,6 +94,12 @@ char* TwoDigits(char* p, unsigned v) {
 
 char* WriteJsonString(char* p, std::string_view s) {
   *p++ = '"';
+  p = WriteJsonChars(p, s);
+  *p++ = '"';
+  return p;
+}
+
+char* WriteJsonChars(char* p, std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     // Runs of plain ASCII are copied as they are, found eight bytes at a time.
@@ -154,7 +151,6 @@ char* WriteJsonString(char* p, std::string_view s) {
     *p++ = escape[0];
     *p++ = escape[1];
   }
-  *p++ = '"';
   return p;
 }
 

@@ -18,9 +18,21 @@ constexpr size_t JsonStringMax(size_t size) { return 6 * size + 2; }
 inline constexpr size_t kJsNumberMax = 32;
 inline constexpr size_t kIsoTimeMax = 32;
 
+// Bytes a JSON string holds as they are: printable ASCII but '"' and '\\'.
+struct JsonPlainBytes {
+  bool plain[256] = {};
+  constexpr JsonPlainBytes() {
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  }
+  bool operator[](char c) const { return plain[static_cast<unsigned char>(c)]; }
+};
+inline constexpr JsonPlainBytes kJsonPlain;
+
 // `s` as a JSON string literal (with its quotes). A NUL byte becomes U+FFFD, as it does in the
 // strings a batch hands to JavaScript (where NUL separates them).
 char* WriteJsonString(char* p, std::string_view s);
+// The same without the quotes (at most JsonStringMax(size) - 2 bytes).
+char* WriteJsonChars(char* p, std::string_view s);
 // `v` as JavaScript's Number.prototype.toString() writes it (NaN and infinities as null, as
 // JSON.stringify does).
 char* WriteJsNumber(char* p, double v);
