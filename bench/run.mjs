@@ -365,6 +365,15 @@ function evtxFigures(dir) {
   };
 }
 
+/**
+ * The CLI's formats, each a whole process to /dev/null, and the native stage alone that writes the
+ * machine formats (reader, normaliser, format; by CPU time).
+ */
+function formatFigures(big) {
+  const formats = Object.fromEntries(['json', 'ecs', 'otel', 'table'].map((f) => [f, child('cli', big, f, String(RECORDS))]));
+  return { formats, nativeFormats: nativeStages('--formats', big) };
+}
+
 async function main() {
   const json = process.argv.includes('--json');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wfp-blocks-bench-'));
@@ -376,6 +385,10 @@ async function main() {
     const big = path.join(dir, 'records-1m.xml');
     const small = path.join(dir, 'records-baseline.xml');
     await writeRecords(big, RECORDS);
+    if (process.argv.includes('--formats-only')) {
+      process.stdout.write(`${JSON.stringify(formatFigures(big))}\n`);
+      return;
+    }
     await writeRecords(small, BASELINE_RECORDS);
 
     const native = nativeStages(big);
@@ -386,7 +399,7 @@ async function main() {
     const batched = child('handoff', small, '2048');
     const baseline = child('baseline', small);
     const floor = child('floor', small);
-    const formats = Object.fromEntries(['json', 'ecs', 'otel', 'table'].map((f) => [f, child('cli', big, f, String(RECORDS))]));
+    const { formats, nativeFormats } = formatFigures(big);
     const follow = child('follow', dir, '5000');
     const idle = child('idle', dir, '10000');
     const flood = child('flood', dir);
@@ -416,6 +429,9 @@ async function main() {
       cliEcsEventsPerSec: formats.ecs.eventsPerSec,
       cliOtelEventsPerSec: formats.otel.eventsPerSec,
       cliTableEventsPerSec: formats.table.eventsPerSec,
+      nativeJsonEventsPerCpuSec: nativeFormats.jsonEventsPerCpuSec,
+      nativeEcsEventsPerCpuSec: nativeFormats.ecsEventsPerCpuSec,
+      nativeOtelEventsPerCpuSec: nativeFormats.otelEventsPerCpuSec,
     };
     const machine = {
       cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -452,6 +468,7 @@ async function main() {
           (f) =>
             `  wfp-blocks replay -o ${f.format.padEnd(5)} > /dev/null  ${f.eventsPerSec.toLocaleString('en')} events/s   (${f.seconds.toFixed(2)} s, whole process)`,
         ),
+        `  native stage, read + format json/ecs/otel  ${figures.nativeJsonEventsPerCpuSec.toLocaleString('en')} / ${figures.nativeEcsEventsPerCpuSec.toLocaleString('en')} / ${figures.nativeOtelEventsPerCpuSec.toLocaleString('en')} events per CPU second`,
         `.evtx: ${evtx.evtxRecords.toLocaleString('en')} real Security records (${(evtx.evtxBytes / 2 ** 20).toFixed(0)} MiB), whole processes`,
         `  native .evtx stage (WFP/4719 decoded)  ${evtx.evtxNativeRecordsPerSec.toLocaleString('en')} records/s (${evtx.evtxNativeRecordsPerCpuSec.toLocaleString('en')} per CPU second)`,
         `  native export XML / JSON               ${evtx.evtxNativeExportXmlRecordsPerSec.toLocaleString('en')} / ${evtx.evtxNativeExportJsonRecordsPerSec.toLocaleString('en')} records/s`,

@@ -62,18 +62,29 @@ void AppendTextOrNull(std::string_view text, std::string& out) {
     AppendJsonString(text, out);
 }
 
+// Already one line (every .evtx record, most XML): written as it is.
+bool OneLine(std::string_view xml) {
+  return !std::memchr(xml.data(), '\n', xml.size()) && !std::memchr(xml.data(), '\r', xml.size());
+}
+
 }  // namespace
 
 ExportSink::ExportSink(ExportFormat format, uint32_t batchRecords, DeliveryQueue& queue)
     : format_(format), batchRecords_(batchRecords ? batchRecords : 1), queue_(queue) {}
 
 void ExportSink::OnRecord(const EventRecord& record, const Position&) {
-  line_.clear();
-  if (format_ == ExportFormat::Xml)
-    AppendXmlLine(record.xml, line_);
-  else
-    AppendJsonLine(record, line_);
-  batch_.text.append(line_);
+  const std::string_view xml = record.xml;
+  if (format_ == ExportFormat::Xml && OneLine(xml)) {
+    batch_.text.append(xml);  // as it is, without a copy on the way
+    batch_.text.append("\n");
+  } else {
+    line_.clear();
+    if (format_ == ExportFormat::Xml)
+      AppendXmlLine(xml, line_);
+    else
+      AppendJsonLine(record, line_);
+    batch_.text.append(line_);
+  }
   ++batch_.events;
   if (batch_.events >= batchRecords_ || batch_.text.size() >= kBatchBytes) Flush();
 }
@@ -96,8 +107,7 @@ void ExportSink::Flush() {
 }
 
 void ExportSink::AppendXmlLine(std::string_view xml, std::string& out) {
-  // Already one line (every .evtx record, most XML): as it is.
-  if (!std::memchr(xml.data(), '\n', xml.size()) && !std::memchr(xml.data(), '\r', xml.size())) {
+  if (OneLine(xml)) {
     out.append(xml).push_back('\n');
     return;
   }
