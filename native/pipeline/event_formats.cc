@@ -50,9 +50,8 @@ bool IsArrayIndex(sv key, uint32_t& index) {
 }
 
 struct DataEntry {
-  sv key;             // as JavaScript holds it (a view of the record, or of `owned`)
-  sv value;           // the last one assigned
-  std::string owned;  // the key, when it differs from the record's bytes (a position, NUL, bad UTF-8)
+  sv key;    // as JavaScript holds it: a view of the record, or of JsData's own copy
+  sv value;  // the first one assigned
 };
 
 bool NeedsJsString(sv s) {
@@ -63,69 +62,76 @@ bool NeedsJsString(sv s) {
 
 // `data` as lib/decode.ts builds it: unnamed fields keyed by position, a repeated name keeps its
 // first place and its first value (as the typed fields do), array-index keys first, `__proto__` a
-// field like any other. Reuses
-// `entries` (one per thread: the formats run on the watcher's thread).
-const std::vector<DataEntry>& JsData(const EventRecord& r) {
-  thread_local std::vector<DataEntry> reused;
-  std::vector<DataEntry>& entries = reused;  // one look-up of the thread's copy, not one per use
-  entries.clear();
-  // Most records: every name plain ASCII, not an array index, none repeated. Names are told apart
-  // by their size and first bytes first (one integer comparison), their bytes only when those agree.
-  {
-    thread_local std::vector<uint64_t> signatures;
-    std::vector<uint64_t>& seen = signatures;
-    seen.clear();
-    bool plain = true;
-    for (size_t i = 0; plain && i < r.data.size(); ++i) {
+// field like any other. A record's usual few dozen fields live inside the object (no allocation).
+class JsData {
+ public:
+  explicit JsData(const EventRecord& r) {
+    entries_ = r.data.size() <= kInline ? inline_ : (heap_.resize(r.data.size()), heap_.data());
+    if (!Plain(r)) Build(r);
+  }
+  JsData(const JsData&) = delete;
+  JsData& operator=(const JsData&) = delete;
+  const DataEntry* begin() const { return entries_; }
+  const DataEntry* end() const { return entries_ + size_; }
+
+ private:
+  static constexpr size_t kInline = 48;
+
+  // Most records: every name plain ASCII, not an array index, none repeated (names are told apart by
+  // their size and first bytes, their bytes only when those agree). Then the entries are the fields.
+  bool Plain(const EventRecord& r) {
+    uint64_t signatures[kInline];
+    if (r.data.size() > kInline) return false;
+    for (size_t i = 0; i < r.data.size(); ++i) {
       const sv name = r.data[i].name;
-      plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && !NeedsJsString(name);
-      if (!plain) break;
+      if (name.empty() || (name[0] >= '0' && name[0] <= '9') || NeedsJsString(name)) return false;
       uint64_t signature = static_cast<uint64_t>(name.size()) << 56;
       std::memcpy(&signature, name.data(), std::min<size_t>(name.size(), 7));
-      for (size_t k = 0; plain && k < seen.size(); ++k) plain = seen[k] != signature || r.data[k].name != name;
-      seen.push_back(signature);
+      for (size_t k = 0; k < i; ++k)
+        if (signatures[k] == signature && r.data[k].name == name) return false;
+      signatures[i] = signature;
+      entries_[i] = DataEntry{name, r.data[i].value};
     }
-    if (plain) {
-      for (const DataField& f : r.data) entries.push_back(DataEntry{f.name, f.value, {}});
-      return entries;
-    }
+    size_ = r.data.size();
+    return true;
   }
-  bool indexKeys = false;
-  for (size_t i = 0; i < r.data.size(); ++i) {
-    const DataField& f = r.data[i];
-    DataEntry entry{f.name, f.value, {}};
-    if (f.name.empty())
-      entry.owned = std::to_string(i);
-    else if (NeedsJsString(f.name))
-      entry.owned = JsString(f.name);
-    if (!entry.owned.empty()) entry.key = entry.owned;
-    bool seen = false;
-    for (const DataEntry& e : entries) seen = seen || (e.key.size() == entry.key.size() && e.key == entry.key);
-    if (seen) continue;
-    uint32_t index;
-    indexKeys = indexKeys || IsArrayIndex(entry.key, index);
-    entries.push_back(std::move(entry));
-    // A moved std::string may move its characters (short strings): point the key at them again.
-    if (!entries.back().owned.empty()) entries.back().key = entries.back().owned;
-  }
-  for (DataEntry& e : entries)  // push_back may have moved `owned` strings: point the keys at them again
-    if (!e.owned.empty()) e.key = e.owned;
-  if (indexKeys) {
-    // Moving an entry moves its `owned` characters: compare by `owned` where there is one.
-    auto key = [](const DataEntry& e) { return e.owned.empty() ? e.key : sv(e.owned); };
-    std::stable_sort(entries.begin(), entries.end(), [&](const DataEntry& a, const DataEntry& b) {
-      uint32_t x = 0, y = 0;
-      const bool ax = IsArrayIndex(key(a), x), bx = IsArrayIndex(key(b), y);
-      if (ax != bx) return ax;
-      return ax && x < y;
-    });
-    for (DataEntry& e : entries)
-      if (!e.owned.empty()) e.key = e.owned;
-  }
-  return entries;
-}
 
-const sv* Find(const std::vector<DataEntry>& data, sv key) {
+  void Build(const EventRecord& r) {
+    size_ = 0;
+    owned_.reserve(r.data.size());  // never reallocated below: keys point into it
+    bool indexKeys = false;
+    for (size_t i = 0; i < r.data.size(); ++i) {
+      const DataField& f = r.data[i];
+      DataEntry entry{f.name, f.value};
+      if (f.name.empty())
+        entry.key = owned_.emplace_back(std::to_string(i));
+      else if (NeedsJsString(f.name))
+        entry.key = owned_.emplace_back(JsString(f.name));
+      bool seen = false;
+      for (size_t k = 0; k < size_ && !seen; ++k) seen = entries_[k].key == entry.key;
+      if (seen) continue;
+      uint32_t index;
+      indexKeys = indexKeys || IsArrayIndex(entry.key, index);
+      entries_[size_++] = entry;
+    }
+    if (indexKeys) {
+      std::stable_sort(entries_, entries_ + size_, [](const DataEntry& a, const DataEntry& b) {
+        uint32_t x = 0, y = 0;
+        const bool ax = IsArrayIndex(a.key, x), bx = IsArrayIndex(b.key, y);
+        if (ax != bx) return ax;
+        return ax && x < y;
+      });
+    }
+  }
+
+  DataEntry inline_[kInline];
+  std::vector<DataEntry> heap_;     // more fields than fit inside
+  std::vector<std::string> owned_;  // keys that differ from the record's bytes (a position, NUL, bad UTF-8)
+  DataEntry* entries_ = nullptr;
+  size_t size_ = 0;
+};
+
+const sv* Find(const JsData& data, sv key) {
   for (const DataEntry& e : data)
     if (e.key == key) return &e.value;
   return nullptr;
@@ -316,7 +322,7 @@ const Endpoint* SideOf(const BlockEvent& e, Side side) {
   return nullptr;
 }
 
-void AppendJson(const BlockEvent& e, const Fold& fold, const std::vector<DataEntry>& data, TextBuffer& out) {
+void AppendJson(const BlockEvent& e, const Fold& fold, const JsData& data, TextBuffer& out) {
   const EventRecord& r = *e.record;
   Json j(out);
   j.Open();
@@ -686,7 +692,7 @@ std::string DecisionReason(const BlockEvent& e) {
   return reason;
 }
 
-void AppendEcs(const BlockEvent& e, const std::vector<DataEntry>& data, TextBuffer& out) {
+void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
   const EventRecord& r = *e.record;
   struct Mapped {
     uint32_t id;
@@ -1026,8 +1032,7 @@ std::optional<sv> WellKnownSid(const sv* sid) {
 
 // ---- otel --------------------------------------------------------------------------------------
 
-void AppendOtel(const BlockEvent& e, const std::vector<DataEntry>& data, const FormatContext& context,
-                TextBuffer& out) {
+void AppendOtel(const BlockEvent& e, const JsData& data, const FormatContext& context, TextBuffer& out) {
   const EventRecord& r = *e.record;
   const bool block = e.action == Action::Block;
   Json j(out);
@@ -1161,7 +1166,7 @@ bool ParseEventFormat(std::string_view name, EventFormat& out) {
 
 void AppendFormatted(EventFormat format, const BlockEvent& e, const Fold& fold, const FormatContext& context,
                      TextBuffer& out) {
-  const std::vector<DataEntry>& data = JsData(*e.record);
+  const JsData data(*e.record);
   switch (format) {
     case EventFormat::Json:
       AppendJson(e, fold, data, out);
