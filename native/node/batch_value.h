@@ -9,8 +9,9 @@
 
 namespace wfp {
 
-// False (with `out` unset) when any call failed.
-bool MakeBatchValue(napi_env env, const Batch& batch, napi_value* out);
+// False (with `out` unset) when any call failed. A formatted batch's text is taken by the value where
+// it can be (batch.text is then empty).
+bool MakeBatchValue(napi_env env, Batch& batch, napi_value* out);
 
 // { drained, ended }: a stream watcher may take writes again; the thread has stopped.
 bool MakeSignalValue(napi_env env, bool drained, bool ended, napi_value* out);

@@ -114,12 +114,14 @@ void CallJs(napi_env env, napi_value callback, void* context, void*) {
   if (!env) return;  // the function is being torn down; nothing can run
   Core& core = **static_cast<CoreRef*>(context);
   DeliveryQueue::Taken taken = core.queue.Take();
-  for (const Batch& batch : taken.batches) {
+  for (Batch& batch : taken.batches) {
     if (core.closing) break;  // after close() nothing more is delivered
     napi_handle_scope scope;
     if (napi_open_handle_scope(env, &scope) != napi_ok) return;
     napi_value value;
-    bool ok = MakeBatchValue(env, batch, &value) && Invoke(env, callback, value);
+    const bool made = MakeBatchValue(env, batch, &value);
+    if (!batch.text.empty()) core.queue.ReturnText(std::move(batch.text));  // copied out: the thread reuses it
+    bool ok = made && Invoke(env, callback, value);
     napi_close_handle_scope(env, scope);
     if (!ok) return;
   }

@@ -48,10 +48,11 @@ double Number(const std::optional<uint32_t>& v) { return v ? static_cast<double>
 
 }  // namespace
 
-BatchBuilder::BatchBuilder() { Start(); }
+BatchBuilder::BatchBuilder() { Start(TextBuffer{}); }
 
-void BatchBuilder::Start() {
+void BatchBuilder::Start(TextBuffer text) {
   batch_ = Batch{};
+  batch_.text = std::move(text);
   if (text_) {
     batch_.text.reserve(kTextBatchBytes + kTextBatchBytes / 4);
   } else {
@@ -69,9 +70,9 @@ void BatchBuilder::Start() {
   for (int32_t& i : sidesByNames_) i = -1;
 }
 
-Batch BatchBuilder::Take() {
+Batch BatchBuilder::Take(TextBuffer text) {
   Batch out = std::move(batch_);
-  Start();
+  Start(std::move(text));
   return out;
 }
 

@@ -76,20 +76,26 @@ class JsData {
 
  private:
   static constexpr size_t kInline = 48;
+  static constexpr size_t kSlots = 128;  // at most kInline names: a table under half full
 
-  // Most records: every name plain ASCII, not an array index, none repeated (names are told apart by
-  // their size and first bytes, their bytes only when those agree). Then the entries are the fields.
+  // Most records: every name plain ASCII, not an array index, none repeated. Repeats are found in a
+  // small hash table of each name's size and first bytes (its bytes compared only when those agree).
   bool Plain(const EventRecord& r) {
-    uint64_t signatures[kInline];
     if (r.data.size() > kInline) return false;
+    struct Slot {
+      uint64_t signature;
+      uint32_t field;  // + 1; 0: empty
+    };
+    Slot slots[kSlots] = {};
     for (size_t i = 0; i < r.data.size(); ++i) {
       const sv name = r.data[i].name;
       if (name.empty() || (name[0] >= '0' && name[0] <= '9') || NeedsJsString(name)) return false;
       uint64_t signature = static_cast<uint64_t>(name.size()) << 56;
       std::memcpy(&signature, name.data(), std::min<size_t>(name.size(), 7));
-      for (size_t k = 0; k < i; ++k)
-        if (signatures[k] == signature && r.data[k].name == name) return false;
-      signatures[i] = signature;
+      size_t at = static_cast<size_t>((signature * 0x9E3779B97F4A7C15ull) >> 57);  // kSlots = 128
+      for (; slots[at].field; at = (at + 1) % kSlots)
+        if (slots[at].signature == signature && r.data[slots[at].field - 1].name == name) return false;
+      slots[at] = Slot{signature, static_cast<uint32_t>(i + 1)};
       entries_[i] = DataEntry{name, r.data[i].value};
     }
     size_ = r.data.size();

@@ -41,6 +41,11 @@ class TextBuffer {
     return data_.get() + size_;
   }
   void clear() { size_ = 0; }
+  // Gives up the bytes (data() of before, size() of them) to the caller, who frees them with delete[].
+  char* Release() {
+    size_ = capacity_ = 0;
+    return data_.release();
+  }
   void Commit(const char* end) { size_ = static_cast<size_t>(end - data_.get()); }
   void append(std::string_view s) {
     char* p = Room(s.size());
