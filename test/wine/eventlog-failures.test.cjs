@@ -3,7 +3,7 @@
 // injection state afresh whenever WFP_STANDIN_FAIL changes, so each test sets its own.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { fixtureLines, securityLog, run, waitFor, watchBlocks, STANDIN } = require('./helpers.cjs');
+const { assertAccessDenied, fixtureLines, securityLog, run, waitFor, watchBlocks, STANDIN } = require('./helpers.cjs');
 
 const skip = !STANDIN && 'injects failures through the stand-in wevtapi.dll';
 const ALL = fixtureLines().map((_, i) => 5001 + i);
@@ -32,14 +32,8 @@ test('a stale result: resubscribes after the last record, with no loss and no du
 test('access denied: a typed fatal error with the code and a hint, then close', { skip }, async () => {
   securityLog(fixtureLines(), 'subscribe=5');
   const got = await run({});
-  assert.equal(got.events.length, 0);
-  assert.equal(got.errors.length, 1);
-  const [error] = got.errors;
-  assert.equal(error.code, 'ERR_ACCESS_DENIED');
-  assert.equal(error.systemCode, 5);
-  assert.equal(error.recoverable, false);
-  assert.match(error.hint, /administrator|Event Log Readers|elevated/);
-  assert.match(error.message, /EvtSubscribe failed on Security/);
+  assertAccessDenied(got, 'EvtSubscribe', /administrator|Event Log Readers|elevated/);
+  assert.match(got.errors[0].message, /EvtSubscribe failed on Security/);
 });
 
 test('a missing channel and an invalid query are typed fatal errors', { skip }, async () => {

@@ -50,7 +50,7 @@
 #include <thread>
 #include <vector>
 
-#include "standin_log.h"
+#include "standin_shared.h"
 
 #include "win/fwp_net_events.h"
 
@@ -71,16 +71,6 @@ long FailSetting(const std::string& key) {
   const std::string fail = "," + Env("WFP_STANDIN_FAIL");
   size_t at = fail.find("," + key + "=");
   return at == std::string::npos ? -1 : std::atol(fail.c_str() + at + key.size() + 2);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::string all;
-  FILE* f = path.empty() ? nullptr : std::fopen(path.c_str(), "rb");
-  if (!f) return all;
-  char chunk[65536];
-  for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, f)) > 0;) all.append(chunk, n);
-  std::fclose(f);
-  return all;
 }
 
 // ---- the engine's persistent options ----
@@ -141,13 +131,7 @@ std::wstring Unescape(const std::string& text) {
 
 std::vector<Event> LoadEvents() {
   std::vector<Event> events;
-  const std::string all = ReadFile(Env("WFP_STANDIN_NETEVENTS"));
-  size_t start = 0;
-  while (start < all.size()) {
-    size_t end = all.find('\n', start);
-    if (end == std::string::npos) break;  // a line still being written
-    std::string line = all.substr(start, end - start);
-    start = end + 1;
+  for (const std::string& line : FileLines(Env("WFP_STANDIN_NETEVENTS"), true)) {
     Event e;
     size_t at = 0;
     while (at < line.size()) {
@@ -740,13 +724,7 @@ __declspec(dllexport) DWORD WINAPI FwpmFilterGetById0(HANDLE engineHandle, UINT6
   }
   if (!Alive(engine)) return kRpcServerUnavailable;
   if (!filter) return ERROR_INVALID_PARAMETER;
-  const std::string all = ReadFile(Env("WFP_STANDIN_FILTERS"));
-  size_t start = 0;
-  while (start < all.size()) {
-    size_t end = all.find('\n', start);
-    if (end == std::string::npos) end = all.size();
-    const std::string line = all.substr(start, end - start);
-    start = end + 1;
+  for (const std::string& line : FileLines(Env("WFP_STANDIN_FILTERS"), false)) {
     const size_t a = line.find('|'), b = line.find('|', a + 1), c = line.find('|', b + 1);
     if (c == std::string::npos || std::strtoull(line.c_str(), nullptr, 10) != id) continue;
     struct Owned {
@@ -784,13 +762,8 @@ __declspec(dllexport) DWORD WINAPI
   }
   if (!Alive(engine)) return kRpcServerUnavailable;
   if (!key || !provider) return ERROR_INVALID_PARAMETER;
-  const std::string all = ReadFile(Env("WFP_STANDIN_FILTERS"));
   const std::string prefix = std::to_string(key->Data1) + "|";
-  for (size_t start = 0; start < all.size();) {
-    size_t end = all.find('\n', start);
-    if (end == std::string::npos) end = all.size();
-    const std::string line = all.substr(start, end - start);
-    start = end + 1;
+  for (const std::string& line : FileLines(Env("WFP_STANDIN_FILTERS"), false)) {
     const size_t a = line.find('|'), b = line.find('|', a + 1), c = line.find('|', b + 1), d = line.find('|', c + 1);
     if (c == std::string::npos) continue;
     GUID lineKey{};

@@ -6,6 +6,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
 const { watchBlocks } = require('wfp-blocks');
 
 /** Whether the stand-in wevtapi.dll sits beside the addon (scripts/wine-test.sh puts it there). */
@@ -224,7 +226,39 @@ async function expectedNetEvents(records) {
     });
 }
 
+/** A run that ended in one typed, fatal access-denied error from `api`, whose hint matches `hint`. */
+function assertAccessDenied(got, api, hint) {
+  assert.equal(got.events.length, 0);
+  assert.equal(got.errors.length, 1);
+  const [error] = got.errors;
+  assert.equal(error.code, 'ERR_ACCESS_DENIED');
+  assert.equal(error.systemCode, 5);
+  assert.equal(error.recoverable, false);
+  assert.match(error.hint, hint);
+  assert.match(error.message, new RegExp(`${api} failed`));
+}
+
+/**
+ * A child process with an unref'd watcher of `options` (JavaScript source) exits by itself; with a
+ * ref'd one it stays until close().
+ */
+function assertUnrefExitsRefKeeps(options) {
+  const script = (ref) => `
+    const { watchBlocks } = require('wfp-blocks');
+    const w = watchBlocks(${options});
+    w.on('error', (e) => console.error(e.code));
+    ${ref ? "setTimeout(() => { console.log('alive'); w.close(); }, 500).unref();" : 'w.unref();'}
+  `;
+  const unref = spawnSync(process.execPath, ['-e', script(false)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
+  assert.equal(unref.status, 0);
+  const ref = spawnSync(process.execPath, ['-e', script(true)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
+  assert.equal(ref.status, 0);
+  assert.equal(ref.stdout.trim(), 'alive');
+}
+
 module.exports = {
+  assertAccessDenied,
+  assertUnrefExitsRefKeeps,
   fixtureLines,
   securityLog,
   run,

@@ -4,7 +4,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const { Worker } = require('node:worker_threads');
-const { fixtureLines, securityLog, STANDIN } = require('./helpers.cjs');
+const { assertUnrefExitsRefKeeps, fixtureLines, securityLog, STANDIN } = require('./helpers.cjs');
 
 // Under Wine the stand-in's log streams records; on a real Windows runner the watcher waits on the real
 // log, and the worker goes on once it is subscribed.
@@ -43,17 +43,7 @@ test("a worker's process.exit() while its watcher delivers leaves the parent ali
 
 test("an unref'd eventlog watcher lets the process exit; a ref'd one keeps it until close()", () => {
   securityLog(fixtureLines());
-  const script = (ref) => `
-    const { watchBlocks } = require('wfp-blocks');
-    const w = watchBlocks({ includeAllowed: true });
-    w.on('error', (e) => console.error(e.code));
-    ${ref ? "setTimeout(() => { console.log('alive'); w.close(); }, 500).unref();" : 'w.unref();'}
-  `;
-  const unref = spawnSync(process.execPath, ['-e', script(false)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
-  assert.equal(unref.status, 0);
-  const ref = spawnSync(process.execPath, ['-e', script(true)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
-  assert.equal(ref.status, 0);
-  assert.equal(ref.stdout.trim(), 'alive');
+  assertUnrefExitsRefKeeps('{ includeAllowed: true }');
 });
 
 test('a worker terminated inside construction, delivery, closing or at random points leaves the host alive', () => {

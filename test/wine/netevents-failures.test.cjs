@@ -4,21 +4,14 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { blockLines, netEventEngine, netEventLine, run, waitFor, watchBlocks } = require('./helpers.cjs');
+const { assertAccessDenied, blockLines, netEventEngine, netEventLine, run, waitFor, watchBlocks } = require('./helpers.cjs');
 
 const BLOCKS = blockLines();
 
 test('access denied: a typed fatal error with the code and a hint, then close', async () => {
   netEventEngine({ records: BLOCKS, fail: 'subscribe=5' });
   const got = await run({ source: 'netevents' });
-  assert.equal(got.events.length, 0);
-  assert.equal(got.errors.length, 1);
-  const [error] = got.errors;
-  assert.equal(error.code, 'ERR_ACCESS_DENIED');
-  assert.equal(error.systemCode, 5);
-  assert.equal(error.recoverable, false);
-  assert.match(error.message, /FwpmNetEventSubscribe failed/);
-  assert.match(error.hint, /elevated administrator/);
+  assertAccessDenied(got, 'FwpmNetEventSubscribe', /elevated administrator/);
 });
 
 test('collection off and not ours to turn on: a typed fatal error, the options untouched, no record left', async () => {

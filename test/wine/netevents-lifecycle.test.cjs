@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { Worker } = require('node:worker_threads');
-const { blockLines, expectedNetEvents, netEventEngine, netEventLine } = require('./helpers.cjs');
+const { assertUnrefExitsRefKeeps, blockLines, expectedNetEvents, netEventEngine, netEventLine } = require('./helpers.cjs');
 
 const BLOCKS = blockLines();
 
@@ -64,16 +64,7 @@ test("a worker's process.exit() while its watcher delivers leaves the parent ali
 
 test("an unref'd netevents watcher lets the process exit; a ref'd one keeps it until close()", () => {
   netEventEngine({ records: BLOCKS });
-  const script = (ref) => `
-    const { watchBlocks } = require('wfp-blocks');
-    const w = watchBlocks({ source: 'netevents' });
-    ${ref ? "setTimeout(() => { console.log('alive'); w.close(); }, 500).unref();" : 'w.unref();'}
-  `;
-  const unref = spawnSync(process.execPath, ['-e', script(false)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
-  assert.equal(unref.status, 0);
-  const ref = spawnSync(process.execPath, ['-e', script(true)], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
-  assert.equal(ref.status, 0);
-  assert.equal(ref.stdout.trim(), 'alive');
+  assertUnrefExitsRefKeeps("{ source: 'netevents' }");
 });
 
 test('Windows 8.1: FwpmNetEventSubscribe1 and FwpmNetEventEnum2 (FWPM_NET_EVENT2), with the same events', async () => {

@@ -66,7 +66,7 @@
 #include <thread>
 #include <vector>
 
-#include "standin_log.h"
+#include "standin_shared.h"
 
 namespace {
 
@@ -180,18 +180,7 @@ std::string WrittenAt(const std::string& line) {
 
 std::vector<Record> LoadRecords(int channel) {
   std::vector<Record> records;
-  FILE* f = std::fopen(Env(kChannelFiles[channel]).c_str(), "rb");
-  if (!f) return records;
-  std::string all;
-  char chunk[65536];
-  for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, f)) > 0;) all.append(chunk, n);
-  std::fclose(f);
-  size_t start = 0;
-  while (start < all.size()) {
-    size_t end = all.find('\n', start);
-    if (end == std::string::npos) break;  // a line still being written
-    std::string line = all.substr(start, end - start);
-    start = end + 1;
+  for (const std::string& line : FileLines(Env(kChannelFiles[channel]), true)) {
     size_t id = line.find("<EventRecordID>"), ev = line.find("<EventID");
     if (id == std::string::npos || ev == std::string::npos) continue;
     records.push_back(Record{line, std::strtoull(line.c_str() + id + 15, nullptr, 10),
