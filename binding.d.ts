@@ -311,6 +311,8 @@ export declare const catalog: {
   changes: string[];
   /** The logs, in the order a live source numbers them (a live batch's progress `index`, bookmarkXml's entries). */
   channels: string[];
+  /** msobjs.dll's message table (native/model/record_values.h): `%%` token number -> text. */
+  messages: Record<string, string>;
   subcategories: Array<{ key: string; guid: string; name: string }>;
   events: Array<{
     id: number;

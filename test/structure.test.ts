@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS, BLOCK_KINDS, CHANNELS, DECIDED_BY, DECIDED_BY_FILTER_NAMES, RULE_CHANGE_KINDS, SUBCATEGORIES } from '../dist/catalog.js';
 import { JS_ERROR_CODES } from '../dist/errors.js';
 import { SOURCE_TYPES } from '../dist/sources.js';
+import { MESSAGES } from '../dist/windows-names.js';
 
 const ROOT = path.join(__dirname, '..');
 const binding = createRequire(__filename)('node-gyp-build')(ROOT);
@@ -31,6 +32,10 @@ describe('one place per fact', () => {
     expect(binding.catalog.channels).toEqual(CHANNELS);
     expect(binding.catalog.subcategories).toEqual(SUBCATEGORIES);
     expect(binding.catalog.events).toEqual(EVENTS);
+  });
+
+  it("lib/windows-names.ts's message table is the native one", () => {
+    expect(binding.catalog.messages).toEqual(Object.fromEntries(Object.entries(MESSAGES)));
   });
 
   it('WfpErrorCode is the native error table plus the codes the TypeScript layer raises', () => {

@@ -78,50 +78,10 @@ sv ProtocolName(uint32_t protocol) {
 }
 
 std::optional<sv> LayerNameForToken(sv token) {
+  // The layers' part of the message table: IP Packet (14596) to Stream Packet (14624).
   std::optional<uint32_t> n = TokenNumber(token);
-  if (!n) return std::nullopt;
-  switch (*n) {  // msobjs.dll message table, as decoded by Microsoft's own parsers
-    case 14596:
-      return sv("IP Packet");
-    case 14597:
-      return sv("Transport");
-    case 14598:
-      return sv("Forward");
-    case 14599:
-      return sv("Stream");
-    case 14600:
-      return sv("Datagram Data");
-    case 14601:
-      return sv("ICMP Error");
-    case 14602:
-      return sv("MAC 802.3");
-    case 14603:
-      return sv("MAC Native");
-    case 14604:
-      return sv("vSwitch");
-    case 14608:
-      return sv("Resource Assignment");
-    case 14609:
-      return sv("Listen");
-    case 14610:
-      return sv("Receive/Accept");
-    case 14611:
-      return sv("Connect");
-    case 14612:
-      return sv("Flow Established");
-    case 14614:
-      return sv("Resource Release");
-    case 14615:
-      return sv("Endpoint Closure");
-    case 14616:
-      return sv("Connect Redirect");
-    case 14617:
-      return sv("Bind Redirect");
-    case 14624:
-      return sv("Stream Packet");
-    default:
-      return std::nullopt;
-  }
+  if (!n || *n < 14596 || *n > 14624) return std::nullopt;
+  return MessageText(*n);
 }
 
 Normalized Normalize(const EventRecord& r, const EventSelection& selection, BlockEvent& out, NormalizeIssue& issue) {

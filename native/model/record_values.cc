@@ -82,6 +82,12 @@ std::optional<uint32_t> ParseU32(sv text, uint64_t max) {
   return static_cast<uint32_t>(*v);
 }
 
+std::optional<std::string_view> MessageText(uint32_t id) {
+  for (const auto& [message, text] : kMessages)
+    if (message == id) return text;
+  return std::nullopt;
+}
+
 // "%%14592" -> 14592
 std::optional<uint32_t> TokenNumber(sv text) {
   if (text.size() < 3 || text[0] != '%' || text[1] != '%') return std::nullopt;

@@ -7,6 +7,7 @@
 #include "model/bookmark.h"
 #include "model/error_codes.h"
 #include "model/event_catalog.h"
+#include "model/record_values.h"
 #include "node/audit_binding.h"
 #include "node/napi_errors.h"
 #include "node/watcher.h"
@@ -33,7 +34,7 @@ Napi::Object ErrorCodes(Napi::Env env) {
 
 Napi::String Str(Napi::Env env, std::string_view s) { return Napi::String::New(env, s.data(), s.size()); }
 
-// { kinds, decidedBy, changes, channels, subcategories: [{ key, guid, name }],
+// { kinds, decidedBy, changes, channels, messages, subcategories: [{ key, guid, name }],
 //   events: [{ id, role, kind, action, subcategory, outcome, title, change, channel }] }
 Napi::Object Catalog(Napi::Env env) {
   Napi::Object catalog = Napi::Object::New(env);
@@ -80,6 +81,9 @@ Napi::Object Catalog(Napi::Env env) {
   catalog.Set("decidedByFilterNames", names(wfp::kDecidedByFilterNames));
   catalog.Set("changes", names(wfp::kChangeNames));
   catalog.Set("channels", names(wfp::kChannelNames));
+  Napi::Object messages = Napi::Object::New(env);
+  for (const auto& [id, text] : wfp::kMessages) messages.Set(std::to_string(id), Str(env, text));
+  catalog.Set("messages", messages);
   catalog.Set("subcategories", subcategories);
   catalog.Set("events", events);
   return catalog;

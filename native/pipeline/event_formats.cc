@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/event_catalog.h"
+#include "model/record_values.h"
 #include "model/rule_change.h"
 #include "pipeline/event_filter.h"
 #include "util/json_text.h"
@@ -515,21 +516,6 @@ sv Title(uint32_t eventId) {
 }
 
 std::optional<sv> MessageFor(const sv* value) {
-  static constexpr std::pair<uint32_t, sv> kMessages[] = {
-      {14592, "Inbound"},          {14593, "Outbound"},
-      {14594, "Forward"},          {14595, "Bidirectional"},
-      {14596, "IP Packet"},        {14597, "Transport"},
-      {14598, "Forward"},          {14599, "Stream"},
-      {14600, "Datagram Data"},    {14601, "ICMP Error"},
-      {14602, "MAC 802.3"},        {14603, "MAC Native"},
-      {14604, "vSwitch"},          {14608, "Resource Assignment"},
-      {14609, "Listen"},           {14610, "Receive/Accept"},
-      {14611, "Connect"},          {14612, "Flow Established"},
-      {14614, "Resource Release"}, {14615, "Endpoint Closure"},
-      {14616, "Connect Redirect"}, {14617, "Bind Redirect"},
-      {14624, "Stream Packet"},    {14640, "ICMP Echo-Request"},
-      {14641, "vSwitch Ingress"},  {14642, "vSwitch Egress"},
-  };
   if (!value) return std::nullopt;
   sv v = *value;
   while (!v.empty() && (v.front() == ' ' || (v.front() >= '\t' && v.front() <= '\r'))) v.remove_prefix(1);
@@ -541,9 +527,7 @@ std::optional<sv> MessageFor(const sv* value) {
     if (c < '0' || c > '9' || n > 1000000) return std::nullopt;
     n = n * 10 + static_cast<uint64_t>(c - '0');
   }
-  for (const auto& [id, text] : kMessages)
-    if (id == n) return text;
-  return std::nullopt;
+  return n > UINT32_MAX ? std::nullopt : MessageText(static_cast<uint32_t>(n));
 }
 
 std::optional<sv> WellKnownSid(const sv* sid);  // below, with its table
