@@ -170,8 +170,7 @@ bool MakeBatchValue(napi_env env, Batch& batch, napi_value* out) {
         }));
   // A formatted watcher's lines go as bytes: JavaScript writes them out without decoding them. The
   // Buffer takes the batch's memory itself (a copy into fresh memory costs a page fault per 4 KiB);
-  // where external buffers are not allowed (Electron's V8 sandbox) the bytes are copied and the
-  // batch keeps its buffer, which the watcher's thread reuses.
+  // where external buffers are not allowed (Electron's V8 sandbox) the bytes are copied.
   if (!batch.text.empty()) {
     napi_value text;
     const auto free = [](napi_env, void* data, void*) { delete[] static_cast<char*>(data); };

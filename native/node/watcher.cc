@@ -119,9 +119,7 @@ void CallJs(napi_env env, napi_value callback, void* context, void*) {
     napi_handle_scope scope;
     if (napi_open_handle_scope(env, &scope) != napi_ok) return;
     napi_value value;
-    const bool made = MakeBatchValue(env, batch, &value);
-    if (!batch.text.empty()) core.queue.ReturnText(std::move(batch.text));  // copied out: the thread reuses it
-    bool ok = made && Invoke(env, callback, value);
+    bool ok = MakeBatchValue(env, batch, &value) && Invoke(env, callback, value);
     napi_close_handle_scope(env, scope);
     if (!ok) return;
   }

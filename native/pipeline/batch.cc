@@ -48,11 +48,10 @@ double Number(const std::optional<uint32_t>& v) { return v ? static_cast<double>
 
 }  // namespace
 
-BatchBuilder::BatchBuilder() { Start(TextBuffer{}); }
+BatchBuilder::BatchBuilder() { Start(); }
 
-void BatchBuilder::Start(TextBuffer text) {
+void BatchBuilder::Start() {
   batch_ = Batch{};
-  batch_.text = std::move(text);
   if (text_) {
     batch_.text.reserve(kTextBatchBytes + kTextBatchBytes / 4);
   } else {
@@ -70,9 +69,9 @@ void BatchBuilder::Start(TextBuffer text) {
   for (int32_t& i : sidesByNames_) i = -1;
 }
 
-Batch BatchBuilder::Take(TextBuffer text) {
+Batch BatchBuilder::Take() {
   Batch out = std::move(batch_);
-  Start(std::move(text));
+  Start();
   return out;
 }
 

@@ -243,9 +243,8 @@ class BatchBuilder {
     return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty() &&
            batch_.ruleChanges.empty() && batch_.inputs.empty() && batch_.epochs.empty() && batch_.progress.empty();
   }
-  // Hands over the batch built so far and starts a new one, whose lines go into `text` (a buffer
-  // the consumer handed back, or an empty one).
-  Batch Take(TextBuffer text = TextBuffer{});
+  // Hands over the batch built so far and starts a new one.
+  Batch Take();
 
  private:
   void AddEvent(const BlockEvent& event, uint64_t count, double firstMs, double lastMs);
@@ -253,7 +252,7 @@ class BatchBuilder {
   double InternAt(size_t position, std::string_view s);
   // A name from the fixed tables of event_catalog.h: interned once per batch into `cached`.
   double InternName(int32_t& cached, std::string_view name);
-  void Start(TextBuffer text);
+  void Start();
   void Grow();
   std::string_view StringAt(uint32_t index) const;  // string `index` of the batch
 

@@ -62,20 +62,6 @@ void DeliveryQueue::Stop() {
   room_.notify_all();
 }
 
-void DeliveryQueue::ReturnText(TextBuffer text) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (spareTexts_.size() < kSpareTexts) spareTexts_.push_back(std::move(text));
-}
-
-TextBuffer DeliveryQueue::SpareText() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (spareTexts_.empty()) return TextBuffer{};
-  TextBuffer text = std::move(spareTexts_.back());
-  spareTexts_.pop_back();
-  text.clear();
-  return text;
-}
-
 bool DeliveryQueue::stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
 }  // namespace wfp

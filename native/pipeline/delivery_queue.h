@@ -1,10 +1,7 @@
 // The bounded hand-off between a watcher's thread and the JavaScript thread. The producer blocks
 // while `highWaterMark` events are waiting (or the consumer paused it), so a slow listener slows the
 // reading instead of growing memory or losing events. The consumer is woken at most once per
-// batch run: while a wake-up is pending, new batches join it. The consumer hands back the text
-// buffers of the batches it has copied out, and the producer writes its next lines into them: fresh
-// memory costs a page fault per 4 KiB, on both threads, for every megabyte written. Plain C++ with no
-// Node-API.
+// batch run: while a wake-up is pending, new batches join it. Plain C++ with no Node-API.
 #pragma once
 
 #include <atomic>
@@ -36,11 +33,6 @@ class DeliveryQueue {
   };
   Taken Take();
   void SetPaused(bool paused);
-  // A batch's text, copied out: kept for SpareText() (up to kSpareTexts of them).
-  void ReturnText(TextBuffer text);
-
-  // Producer side: a text buffer handed back, or an empty one.
-  TextBuffer SpareText();
 
   // Any thread: Push() returns false from now on, and a blocked Push() returns now.
   void Stop();
@@ -53,9 +45,7 @@ class DeliveryQueue {
   const std::function<void()> wakeConsumer_;
   mutable std::mutex mutex_;
   std::condition_variable room_;
-  static constexpr size_t kSpareTexts = 2;
   std::deque<Batch> batches_;
-  std::vector<TextBuffer> spareTexts_;
   size_t waitingEvents_ = 0;
   bool paused_ = false;
   std::atomic<bool> stopping_{false};  // read without the lock on every record

@@ -104,7 +104,6 @@ void ExportSink::Flush() {
   if (batch_.events == 0 && batch_.issues.empty()) return;
   queue_.Push(std::move(batch_));
   batch_ = Batch{};
-  batch_.text = queue_.SpareText();
 }
 
 void ExportSink::AppendXmlLine(std::string_view xml, std::string& out) {

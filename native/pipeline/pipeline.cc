@@ -328,7 +328,7 @@ void Pipeline::Finish() {
 void Pipeline::Flush() {
   if (builder_.empty()) return;
   MarkProgress();
-  queue_.Push(builder_.Take(queue_.SpareText()));
+  queue_.Push(builder_.Take());
 }
 
 }  // namespace wfp
