@@ -6,8 +6,7 @@
 // run under Wine.
 'use strict';
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const net = require('node:net');
+const { connectOnce, powershell, run } = require('./e2e-shared.cjs');
 const { getAuditPolicy, watchBlocks } = require('wfp-blocks');
 const { parseAuditpolCsv } = require('./auditpol.cjs');
 
@@ -16,21 +15,9 @@ const PACKET_DROP = '{0CCE9225-69AE-11D9-BED3-505054503030}';
 const TARGET = { address: '192.0.2.1', port: 8443 }; // TEST-NET-1 (RFC 5737): nothing answers there
 const RULE = 'wfp-blocks e2e: block 192.0.2.1';
 
-const run = (file, args) => execFileSync(file, args, { encoding: 'utf8' });
-const powershell = (script) => run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script]);
-
 /** The policy of both subcategories as auditpol reports it (by GUID: names are localised). */
 function auditPolicy() {
   return parseAuditpolCsv(run('auditpol.exe', ['/get', `/subcategory:${CONNECTION},${PACKET_DROP}`, '/r']));
-}
-
-function connectOnce() {
-  return new Promise((resolve) => {
-    const socket = net.connect(TARGET);
-    socket.setTimeout(3000, () => socket.destroy());
-    socket.on('error', () => {});
-    socket.on('close', resolve);
-  });
 }
 
 async function main() {
@@ -61,7 +48,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000)); // the subscription is in place
     let event = null;
     for (let attempt = 0; attempt < 5 && !event; attempt++) {
-      await connectOnce();
+      await connectOnce(TARGET);
       event = await Promise.race([found, new Promise((r) => setTimeout(() => r(null), 10000))]);
     }
     await watcher.close();

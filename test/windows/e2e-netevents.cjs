@@ -7,9 +7,8 @@
 // they were. Nothing here can run under Wine.
 'use strict';
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
+const { connectOnce, powershell, run } = require('./e2e-shared.cjs');
 const os = require('node:os');
 const path = require('node:path');
 const { watchBlocks } = require('wfp-blocks');
@@ -18,18 +17,7 @@ const TARGET = { address: '192.0.2.1', port: 8444 }; // TEST-NET-1 (RFC 5737): n
 const RULE = 'wfp-blocks e2e: block 192.0.2.1 (netevents)';
 process.env.WFP_BLOCKS_NETEVENTS_STATE = path.join(os.tmpdir(), 'wfp-blocks-e2e', 'netevents-state.json');
 
-const run = (file, args) => execFileSync(file, args, { encoding: 'utf8' });
-const powershell = (script) => run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script]);
 const engineOptions = () => run('netsh.exe', ['wfp', 'show', 'options', 'optionsfor=netevents']).trim();
-
-function connectOnce() {
-  return new Promise((resolve) => {
-    const socket = net.connect(TARGET);
-    socket.setTimeout(3000, () => socket.destroy());
-    socket.on('error', () => {});
-    socket.on('close', resolve);
-  });
-}
 
 const isTarget = (e) => e.remote?.address === TARGET.address && e.remote?.port === TARGET.port;
 
@@ -55,7 +43,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000)); // subscribed
     let event = null;
     for (let attempt = 0; attempt < 5 && !event; attempt++) {
-      await connectOnce();
+      await connectOnce(TARGET);
       event = await Promise.race([live.found, new Promise((r) => setTimeout(() => r(null), 10000))]);
     }
     assert.ok(event, 'no net event for the blocked connection arrived');
