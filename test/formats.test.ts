@@ -115,12 +115,26 @@ describe('native machine formats', () => {
           ['Application', 'C:\\x\\y.exe'],
         ],
       }),
+      // A character to escape at every place of values and names of 1 to 17 bytes: the plain copy
+      // goes eight bytes at a time, the last eight overlapping the ones before.
+      record({
+        recordId: 6,
+        data: [
+          ...WIN11_5157_DATA,
+          ...Array.from({ length: 17 }, (_, n) =>
+            Array.from({ length: n + 1 }, (_, k): [string, string] => [
+              `E${n}x${k}${'"\\'.charAt(k % 2)}`.padEnd(n + 1, 'n'),
+              `${'v'.repeat(k)}${'\\"\t'.charAt(k % 3)}${'w'.repeat(n - k)}`,
+            ]),
+          ).flat(),
+        ],
+      }),
     ].join('\n');
     const bytes = Buffer.concat([Buffer.from(xml.slice(0, 200)), Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from(xml.slice(200))]);
     // The invalid bytes land inside the first record's Computer element or a value: either way the
     // reader or JavaScript decides, and both formats must agree on what they become.
-    await expectSame({ source: { replay: tempFile(xml) }, includeAllowed: true }, 5);
-    await expectSame({ source: { replay: tempFile(bytes) }, includeAllowed: true }, 4);
+    await expectSame({ source: { replay: tempFile(xml) }, includeAllowed: true }, 6);
+    await expectSame({ source: { replay: tempFile(bytes) }, includeAllowed: true }, 5);
   });
 
   it('what decided each event and the last change of its rule or filter, from real change records', async () => {

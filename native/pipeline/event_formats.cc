@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -67,7 +68,8 @@ bool NeedsJsString(sv s) {
 class JsData {
  public:
   explicit JsData(const EventRecord& r) {
-    entries_ = r.data.size() <= kInline ? inline_ : (heap_.resize(r.data.size()), heap_.data());
+    entries_ =
+        r.data.size() <= kInline ? reinterpret_cast<DataEntry*>(inline_) : (heap_.resize(r.data.size()), heap_.data());
     if (!Plain(r)) Build(r);
   }
   JsData(const JsData&) = delete;
@@ -77,7 +79,7 @@ class JsData {
 
  private:
   static constexpr size_t kInline = 48;
-  static constexpr size_t kSlots = 128;  // at most kInline names: a table under half full
+  static constexpr size_t kMaxSlots = 128;  // at most kInline names: a table under half full
 
   // Most records: every name plain ASCII, not an array index, none repeated. Repeats are found in a
   // small hash table of each name's size and first bytes (its bytes compared only when those agree).
@@ -87,17 +89,22 @@ class JsData {
       uint64_t signature;
       uint32_t field;  // + 1; 0: empty
     };
-    Slot slots[kSlots] = {};
+    // A power of two at least twice the names; only that much of the table is cleared.
+    size_t slotCount = 16;
+    int shift = 60;  // the hash's top bits index the table
+    for (; slotCount < 2 * r.data.size(); slotCount *= 2) --shift;
+    Slot slots[kMaxSlots];
+    std::memset(slots, 0, slotCount * sizeof(Slot));
     for (size_t i = 0; i < r.data.size(); ++i) {
       const sv name = r.data[i].name;
       if (name.empty() || (name[0] >= '0' && name[0] <= '9') || NeedsJsString(name)) return false;
       uint64_t signature = static_cast<uint64_t>(name.size()) << 56;
       std::memcpy(&signature, name.data(), std::min<size_t>(name.size(), 7));
-      size_t at = static_cast<size_t>((signature * 0x9E3779B97F4A7C15ull) >> 57);  // kSlots = 128
-      for (; slots[at].field; at = (at + 1) % kSlots)
+      size_t at = static_cast<size_t>((signature * 0x9E3779B97F4A7C15ull) >> shift);
+      for (; slots[at].field; at = (at + 1) & (slotCount - 1))
         if (slots[at].signature == signature && r.data[slots[at].field - 1].name == name) return false;
       slots[at] = Slot{signature, static_cast<uint32_t>(i + 1)};
-      entries_[i] = DataEntry{name, r.data[i].value};
+      new (&entries_[i]) DataEntry{name, r.data[i].value};
     }
     size_ = r.data.size();
     return true;
@@ -119,7 +126,7 @@ class JsData {
       if (seen) continue;
       uint32_t index;
       indexKeys = indexKeys || IsArrayIndex(entry.key, index);
-      entries_[size_++] = entry;
+      new (&entries_[size_++]) DataEntry(entry);
     }
     if (indexKeys) {
       std::stable_sort(entries_, entries_ + size_, [](const DataEntry& a, const DataEntry& b) {
@@ -131,8 +138,8 @@ class JsData {
     }
   }
 
-  DataEntry inline_[kInline];
-  std::vector<DataEntry> heap_;     // more fields than fit inside
+  alignas(DataEntry) unsigned char inline_[kInline * sizeof(DataEntry)];  // left unwritten until used
+  std::vector<DataEntry> heap_;                                           // more fields than fit inside
   std::vector<std::string> owned_;  // keys that differ from the record's bytes (a position, NUL, bad UTF-8)
   DataEntry* entries_ = nullptr;
   size_t size_ = 0;
@@ -216,7 +223,7 @@ class Json {
   Json& DataKey(sv key) {
     Need(JsonStringMax(key.size()) + 2);
     Comma();
-    p_ = WriteJsonString(p_, key);
+    Quoted(key);
     *p_++ = ':';
     return *this;
   }
@@ -227,19 +234,7 @@ class Json {
   }
   Json& Str(sv v) {
     Need(JsonStringMax(v.size()));
-    // Most values are short and plain: copied here, byte by byte, without a call.
-    if (v.size() <= kShort) {
-      char* q = p_ + 1;
-      size_t i = 0;
-      while (i < v.size() && kJsonPlain[v[i]]) *q++ = v[i++];
-      if (i == v.size()) {
-        *p_ = '"';
-        *q++ = '"';
-        p_ = q;
-        return after(), *this;
-      }
-    }
-    p_ = WriteJsonString(p_, v);
+    Quoted(v);
     return after(), *this;
   }
   Json& Num(double v) {
@@ -288,8 +283,17 @@ class Json {
 
  private:
   static constexpr size_t kSlack = 2048;  // grown by at least this much: a growth or two a line
-  static constexpr size_t kShort = 32;
   Json& Raw(char c) { return Need(1), *p_++ = c, *this; }
+  // `v` as a JSON string: most are plain, and copied eight bytes at a time without a call.
+  void Quoted(sv v) {
+    if (char* end = CopyJsonPlain(p_ + 1, v)) {
+      *p_ = '"';
+      *end++ = '"';
+      p_ = end;
+    } else {
+      p_ = WriteJsonString(p_, v);
+    }
+  }
   void Copy(sv text) {
     std::memcpy(p_, text.data(), text.size());
     p_ += text.size();
@@ -474,13 +478,22 @@ std::optional<uint64_t> KeywordBits(sv keywords) {
   const uint64_t base = hex ? 16 : 10;
   uint64_t v = 0;
   bool overflow = false;
+  const uint64_t limit = hex ? UINT64_MAX / 16 : UINT64_MAX / 10, lastDigit = hex ? UINT64_MAX % 16 : UINT64_MAX % 10;
+  struct DigitValues {
+    uint8_t of[256] = {};
+    constexpr DigitValues() {
+      for (int c = 0; c < 256; ++c)
+        of[c] = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : 99;
+    }
+  };
+  static constexpr DigitValues kDigits;
   for (char c : text) {
-    const uint64_t d = c >= '0' && c <= '9'   ? static_cast<uint64_t>(c - '0')
-                       : c >= 'a' && c <= 'f' ? static_cast<uint64_t>(c - 'a' + 10)
-                       : c >= 'A' && c <= 'F' ? static_cast<uint64_t>(c - 'A' + 10)
-                                              : 99;
+    const uint64_t d = kDigits.of[static_cast<unsigned char>(c)];
     if (d >= base) return std::nullopt;
-    overflow = overflow || v > (UINT64_MAX - d) / base;
+    overflow = overflow || v > limit || (v == limit && d > lastDigit);
     v = v * base + d;
   }
   return overflow ? UINT64_MAX : v;

@@ -62,22 +62,13 @@ void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   if (m <= 2) ++y;
 }
 
-// Whether any of the eight bytes of `w` needs more than copying into a JSON string: a control
-// character, '"', '\\' or a byte of a multi-byte sequence (SWAR: each test sets a byte's top bit).
-bool AnySpecial(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kTops = 0x8080808080808080ull;
-  const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
-  return ((w | ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kTops) !=
-         0;
-}
-
 bool IsPlain(unsigned char c) { return kJsonPlain.plain[c]; }
 
 // Where the run of plain ASCII starting at s[i] ends.
 size_t PlainRunEnd(std::string_view s, size_t i) {
   for (uint64_t w; i + 8 <= s.size(); i += 8) {
     std::memcpy(&w, s.data() + i, 8);
-    if (AnySpecial(w)) break;
+    if (AnyJsonSpecial(w)) break;
   }
   while (i < s.size() && IsPlain(static_cast<unsigned char>(s[i]))) ++i;
   return i;

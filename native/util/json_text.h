@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,39 @@ struct JsonPlainBytes {
   bool operator[](char c) const { return plain[static_cast<unsigned char>(c)]; }
 };
 inline constexpr JsonPlainBytes kJsonPlain;
+
+// Whether any of the eight bytes of `w` needs more than copying into a JSON string: a control
+// character, '"', '\\' or a byte of a multi-byte sequence (SWAR: each test sets a byte's top bit).
+inline bool AnyJsonSpecial(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kTops = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  return ((w | ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kTops) !=
+         0;
+}
+
+// Copies `s` to `p` when every byte of it goes into a JSON string as it is, eight at a time (the
+// last eight overlapping the ones before), and returns the end; nullptr when one does not.
+inline char* CopyJsonPlain(char* p, std::string_view s) {
+  const char* from = s.data();
+  const size_t n = s.size();
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!kJsonPlain[from[i]]) return nullptr;
+      p[i] = from[i];
+    }
+    return p + n;
+  }
+  uint64_t w;
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    std::memcpy(&w, from + i, 8);
+    if (AnyJsonSpecial(w)) return nullptr;
+    std::memcpy(p + i, &w, 8);
+  }
+  std::memcpy(&w, from + n - 8, 8);
+  if (AnyJsonSpecial(w)) return nullptr;
+  std::memcpy(p + n - 8, &w, 8);
+  return p + n;
+}
 
 // `s` as a JSON string literal (with its quotes). A NUL byte becomes U+FFFD, as it does in the
 // strings a batch hands to JavaScript (where NUL separates them).
