@@ -3,6 +3,7 @@ import type { NativeMessage, Watcher as NativeWatcher } from '../binding';
 import { loadBinding } from './binding';
 import { BLOCK_KINDS } from './catalog';
 import { WfpBlocksError, WfpOptionError, type WfpErrorCode } from './errors';
+import { emitRethrowingLater, PauseReasons } from './native-emitter';
 import { DEFAULT_HIGH_WATER_MARK } from './options';
 import { feedStream, isLive, nativeOptions, resolveSource, streamName, type ReplaySourceOptions } from './sources';
 
@@ -41,7 +42,7 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
   #native: NativeWatcher | null = null;
   #open = true;
   #closed = false;
-  #userPaused = false;
+  readonly #paused = new PauseReasons(() => this.#native);
   #iteratorPaused = false;
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
@@ -109,14 +110,12 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
 
   /** Stops reading after the chunks already on their way, until resume(). */
   pause(): this {
-    this.#userPaused = true;
-    this.#applyPause();
+    this.#paused.user(true);
     return this;
   }
 
   resume(): this {
-    this.#userPaused = false;
-    this.#applyPause();
+    this.#paused.user(false);
     return this;
   }
 
@@ -129,7 +128,7 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
       waiting.push(chunk);
       if (waiting.length >= 4 && !this.#iteratorPaused) {
         this.#iteratorPaused = true;
-        this.#applyPause();
+        this.#paused.iterator(true);
       }
       wake?.();
     };
@@ -153,7 +152,7 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
         const chunk = waiting.shift();
         if (waiting.length < 2 && this.#iteratorPaused) {
           this.#iteratorPaused = false;
-          this.#applyPause();
+          this.#paused.iterator(false);
         }
         if (chunk) return { value: chunk, done: false };
         stop();
@@ -167,12 +166,6 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
       [Symbol.asyncIterator]: () => iterator,
     };
     return iterator;
-  }
-
-  #applyPause(): void {
-    if (!this.#native) return;
-    if (this.#userPaused || this.#iteratorPaused) this.#native.pause();
-    else this.#native.resume();
   }
 
   #onMessage(message: NativeMessage): void {
@@ -195,13 +188,7 @@ export class RecordExport extends EventEmitter<RecordExportEvents> implements As
   }
 
   #emitSafely<K extends keyof RecordExportEvents>(name: K, ...args: RecordExportEvents[K]): void {
-    try {
-      (this.emit as (n: K, ...a: RecordExportEvents[K]) => boolean)(name, ...args);
-    } catch (error) {
-      process.nextTick(() => {
-        throw error;
-      });
-    }
+    emitRethrowingLater(() => (this.emit as (n: K, ...a: RecordExportEvents[K]) => boolean)(name, ...args));
   }
 
   #release(): void {

@@ -8,6 +8,7 @@ import { DeliveryPosition, formatBookmark, resumeOptions, type EventPlace } from
 import { decodeRuleChange, deliverBatch } from './decode';
 import { WfpBlocksError, type WfpErrorCode } from './errors';
 import { EventFeed, type FeedOwner } from './iterator';
+import { emitRethrowingLater, PauseReasons } from './native-emitter';
 import { PACKAGE_VERSION } from './otel';
 import type { ResolvedOptions } from './options';
 import { feedStream, isLive, nativeOptions, readsSecurityLog, streamName } from './sources';
@@ -48,8 +49,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
   readonly #highWaterMark: number;
-  #userPaused = false;
-  #iteratorsPaused = 0;
+  readonly #paused = new PauseReasons(() => this.#native);
   #detach: Array<() => void> = [];
   #resumeStream: (() => void) | null = null;
   readonly #position: DeliveryPosition;
@@ -200,14 +200,12 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
 
   /** Stops reading after the events already on their way, until resume(). Nothing is lost. */
   pause(): this {
-    this.#userPaused = true;
-    this.#applyPause();
+    this.#paused.user(true);
     return this;
   }
 
   resume(): this {
-    this.#userPaused = false;
-    this.#applyPause();
+    this.#paused.user(false);
     return this;
   }
 
@@ -219,10 +217,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     const owner: FeedOwner = {
       consumed: (place) => feed === this.#feeds[0] && this.#position.consumed(place),
       progressed: (progress) => feed === this.#feeds[0] && this.#position.progress(progress),
-      setPaused: (paused) => {
-        this.#iteratorsPaused += paused ? 1 : -1;
-        this.#applyPause();
-      },
+      setPaused: (paused) => this.#paused.iterator(paused),
       close: () => this.close(),
       detach: (f) => this.#feeds.splice(this.#feeds.indexOf(f) >>> 0, 1),
     };
@@ -231,12 +226,6 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     else if (this.#state !== 'open') feed.end(this.#state === 'closing');
     else this.#feeds.push(feed);
     return feed;
-  }
-
-  #applyPause(): void {
-    if (!this.#native) return;
-    if (this.#userPaused || this.#iteratorsPaused > 0) this.#native.pause();
-    else this.#native.resume();
   }
 
   // Hands the stream's bytes to the native reader. Whatever way the stream stops (its end, an error,
@@ -272,15 +261,7 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
           this.#position.changeDelivered(change.channel, change.recordId);
           this.#emitSafely('ruleChange', decodeRuleChange(change));
         },
-        text: (text, count) => {
-          try {
-            this.#onText?.(text, count);
-          } catch (error) {
-            process.nextTick(() => {
-              throw error;
-            });
-          }
-        },
+        text: (text, count) => emitRethrowingLater(() => this.#onText?.(text, count)),
       });
       return;
     }
@@ -333,18 +314,11 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     this.#emitSafely('error', new WfpBlocksError(code, message, { input, offset, cause }));
   }
 
-  // A listener's exception reaches the process as an uncaught exception, as it would from any
-  // EventEmitter, without cutting the rest of the batch short.
+  // A listener's exception reaches the process as an uncaught exception (emitRethrowingLater).
   #emitSafely<K extends keyof BlockWatcherEvents>(name: K, ...args: BlockWatcherEvents[K]): void {
     // A loop takes the errors (it throws the fatal one): without a listener they are not thrown again.
     if (name === 'error' && this.#feeds.length > 0 && this.listenerCount('error') === 0) return;
-    try {
-      (this.emit as (n: K, ...a: BlockWatcherEvents[K]) => boolean)(name, ...args);
-    } catch (error) {
-      process.nextTick(() => {
-        throw error;
-      });
-    }
+    emitRethrowingLater(() => (this.emit as (n: K, ...a: BlockWatcherEvents[K]) => boolean)(name, ...args));
   }
 
   // Ends a watcher whose native thread never started: reported on the next tick, so that the
