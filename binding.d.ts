@@ -187,6 +187,8 @@ export interface NativeRuleChange {
   data: Record<string, string>;
   filterId: number;
   pid: number;
+  /** How far the inputs stand once it is delivered; empty when blocks before it are held (coalescing). */
+  progress: NativeProgress[];
 }
 
 /** Event 4719. `changes` bits: 1 success added, 2 success removed, 4 failure added, 8 failure removed. */
@@ -197,6 +199,8 @@ export interface NativePolicyChange {
   timeMs: number;
   subcategoryGuid: string;
   changes: number;
+  /** As NativeRuleChange's. */
+  progress: NativeProgress[];
 }
 
 /** `drained`: a stream watcher can take writes again. `ended`: the thread has stopped; nothing follows. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
-import type { NativeIssue, NativeMessage, NativePolicyChange, Watcher as NativeWatcher } from '../binding';
+import type { NativeIssue, NativeMessage, NativePolicyChange, NativeProgress, Watcher as NativeWatcher } from '../binding';
 import { AuditSupervisor, policySubcategory, type AuditStatus, type PolicyChange } from './audit-supervisor';
 import { loadBinding, type NativeBinding } from './binding';
 import { selectedEvents } from './catalog';
@@ -250,15 +250,16 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
         event: (event, place) => this.#deliver(event, place),
         issue: (issue) => this.#emitNativeIssue(issue),
         gap: (gap) => this.#emitSafely('gap', { reason: 'bookmark-not-found', message: gap.message }),
-        policyChange: (change) => this.#emitPolicyChange(change),
-        progress: (marked) => {
-          const progress = this.#position.progressAtOnce(marked);
-          if (progress.length === 0) return;
-          if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(progress);
-          else this.#position.progress(progress);
+        // A change carries how far the inputs stand once it is delivered (where no block before it is
+        // held): the bookmark moves before its listeners run, as it does for a block.
+        policyChange: (change) => {
+          this.#markProgress(change.progress);
+          this.#emitPolicyChange(change);
         },
+        progress: (marked) => this.#markProgress(marked),
         ruleChange: (change) => {
           this.#position.changeDelivered(change.channel, change.recordId);
+          this.#markProgress(change.progress);
           this.#emitSafely('ruleChange', decodeRuleChange(change));
         },
         text: (text, count) => emitRethrowingLater(() => this.#onText?.(text, count)),
@@ -276,6 +277,14 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
     if (this.#feeds.length === 0) this.#position.consumed(place);
     this.#emitSafely('block', event);
     for (const feed of this.#feeds) feed.push(event, place);
+  }
+
+  // How far the inputs stand: at once, or for each loop once it has taken the events before.
+  #markProgress(marked: NativeProgress[]): void {
+    const progress = this.#position.progressAtOnce(marked);
+    if (progress.length === 0) return;
+    if (this.#feeds.length) for (const feed of this.#feeds) feed.mark(progress);
+    else this.#position.progress(progress);
   }
 
   #emitPolicyChange(native: NativePolicyChange): void {

@@ -294,6 +294,50 @@ describe('exactly once across a stop and a resume', () => {
   });
 });
 
+describe('exactly once for change events: a bookmark taken in their listeners', () => {
+  // Blocks of one host with the firewall's rule changes (its own log's and the Security log's) between
+  // them, then an .evtx file whose 4719s are audit policy changes: a watcher closed in the listener of
+  // the k-th thing it delivers (block, rule change or policy change), for every k, and resumed from the
+  // bookmark it gave, delivers across both runs what one run delivers. (With coalescing, a change read
+  // while folds are held may come again: README, Coalescing.)
+  const blocks = lines(fixture('otrf-50c132c2.xml'));
+  const changes = ['text-EricZimmerman-firewall.xml', 'text-msdocs-mpssvc-wfp.xml'].flatMap((f) => lines(fixture(path.join('changes', f))));
+  const interleaved = blocks.flatMap((b, i) => (i % 4 === 3 && changes[(i - 3) / 4] ? [b, changes[(i - 3) / 4]] : [b]));
+  const evtx = path.join(dir, 'velocidex-security.evtx');
+  writeFileSync(evtx, gunzipSync(readFileSync(path.join(__dirname, 'fixtures', 'evtx', 'Velocidex-evtx--Security.evtx.gz'))));
+  const source = { replay: [write('blocks-and-changes.xml', `${interleaved.join('\n')}\n`), evtx] };
+
+  function run(from: WatchOptions['from'], stopAt: number): Promise<{ keys: string[]; bookmark: string | null }> {
+    const w = watchBlocks({ source, includeAllowed: true, includeChanges: true, ...(from ? { from } : {}) });
+    const keys: string[] = [];
+    return new Promise((resolve) => {
+      const delivered = (k: string) => {
+        keys.push(k);
+        if (keys.length === stopAt) {
+          const bookmark = w.bookmark;
+          void w.close().then(() => resolve({ keys, bookmark }));
+        }
+      };
+      w.on('block', (e) => delivered(`block|${key(e)}`));
+      w.on('ruleChange', (c) => delivered(`rule|${c.channel}|${c.recordId}|${c.eventId}`));
+      w.on('policyChange', (c) => delivered(`policy|${c.recordId}|${c.subcategoryGuid}`));
+      w.once('close', () => resolve({ keys, bookmark: w.bookmark }));
+    });
+  }
+
+  it('at every cut, nothing lost or repeated', async () => {
+    const all = await run(undefined, 0);
+    const kinds = multiset(all.keys.map((k) => k.split('|')[0]));
+    expect(Object.fromEntries(kinds)).toEqual({ block: 77, rule: 17, policy: 14 });
+    for (let cut = 1; cut <= all.keys.length; cut++) {
+      const first = await run(undefined, cut);
+      expect(first.keys.length, `cut ${cut}`).toBe(cut);
+      const rest = await run({ bookmark: first.bookmark! }, 0);
+      expect(multiset([...first.keys, ...rest.keys]), `cut ${cut}: ${all.keys[cut - 1]}`).toEqual(multiset(all.keys));
+    }
+  });
+});
+
 describe('exactly once when files are renamed or rotated between the runs', () => {
   const records = renumber(lines(fixture('otrf-2476ad98.xml')), 1); // 406 records, one host
   const half = records.slice(0, 200);

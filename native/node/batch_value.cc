@@ -127,12 +127,13 @@ bool MakeBatchValue(napi_env env, Batch& batch, napi_value* out) {
   o.Set("gaps", MakeArray(env, batch.gaps, [](JsObject& x, const BatchGap& g) {
           x.Number("atEvent", g.atEvent).String("message", g.message);
         }));
-  o.Set("policyChanges", MakeArray(env, batch.policyChanges, [](JsObject& x, const BatchPolicyChange& c) {
+  o.Set("policyChanges", MakeArray(env, batch.policyChanges, [env](JsObject& x, const BatchPolicyChange& c) {
           x.Number("atEvent", c.atEvent)
               .Decimal("recordId", c.recordId)
               .Number("timeMs", c.timeMs)
               .String("subcategoryGuid", c.subcategoryGuid)
-              .Number("changes", c.changes);
+              .Number("changes", c.changes)
+              .Set("progress", MakeArray(env, c.progress, Progress));
         }));
   o.Set("ruleChanges", MakeArray(env, batch.ruleChanges, [env](JsObject& x, const BatchRuleChange& c) {
           x.Number("atEvent", c.atEvent)
@@ -146,7 +147,8 @@ bool MakeBatchValue(napi_env env, Batch& batch, napi_value* out) {
               .Set("values", MakeRecord(env, c.values))
               .Set("data", MakeRecord(env, c.data))
               .Number("filterId", c.filterId)
-              .Number("pid", c.pid);
+              .Number("pid", c.pid)
+              .Set("progress", MakeArray(env, c.progress, Progress));
         }));
   o.Set("inputs", MakeArray(env, batch.inputs, [](JsObject& x, const BatchInput& i) {
           x.Number("atEvent", i.atEvent)

@@ -287,10 +287,11 @@ void BatchBuilder::AddPolicyChange(BatchPolicyChange change) {
   batch_.policyChanges.push_back(std::move(change));
 }
 
-void BatchBuilder::AddRuleChange(const RuleChange& c) {
+void BatchBuilder::AddRuleChange(const RuleChange& c, std::vector<BatchProgress> progress) {
   const EventRecord& r = *c.record;
   BatchRuleChange out;
   out.atEvent = batch_.events;
+  out.progress = std::move(progress);
   out.eventId = r.eventId;
   out.recordId = r.recordId;
   out.timeMs = c.timeMs;

@@ -168,6 +168,8 @@ struct BatchPolicyChange {
   double timeMs = 0;
   std::string subcategoryGuid;
   uint8_t changes = 0;  // PolicyChangeBits
+  // How far the inputs stand once it is delivered (nothing before it held back); empty otherwise.
+  std::vector<BatchProgress> progress;
 };
 
 // A change event (model/rule_change.h) met among the records, in order with them; owned copies.
@@ -185,6 +187,7 @@ struct BatchRuleChange {
   std::vector<std::pair<std::string, std::string>> data;  // every EventData field, unnamed ones by position
   double filterId = NAN;
   double pid = NAN;
+  std::vector<BatchProgress> progress;  // as BatchPolicyChange::progress
 };
 
 // A formatted batch is handed on once its text reaches this many bytes (and its buffer is reserved a
@@ -238,7 +241,8 @@ class BatchBuilder {
   uint32_t events() const { return batch_.events; }
   // A formatted batch whose text should go now (kTextBatchBytes).
   bool textFull() const { return batch_.text.size() >= kTextBatchBytes; }
-  void AddRuleChange(const RuleChange& change);
+  // `progress`: how far the inputs stand once the change is delivered (empty when blocks before it are held).
+  void AddRuleChange(const RuleChange& change, std::vector<BatchProgress> progress);
   bool empty() const {
     return batch_.events == 0 && batch_.issues.empty() && batch_.gaps.empty() && batch_.policyChanges.empty() &&
            batch_.ruleChanges.empty() && batch_.inputs.empty() && batch_.epochs.empty() && batch_.progress.empty();

@@ -129,7 +129,7 @@ void Pipeline::OnInputEnded(uint32_t index, uint64_t end) {
 
 // Where nothing is held, how far each input stands goes with the batch (see Batch::progress).
 void Pipeline::MarkProgress() {
-  if (emittingEpoch_ || (coalescer_ && !coalescer_->empty())) return;
+  if (Holding()) return;
   std::vector<BatchProgress> progress = Progress();
   if (!progress.empty()) builder_.AddProgress(std::move(progress));
 }
@@ -155,12 +155,23 @@ bool Pipeline::Wants(uint32_t eventId) const {
 
 void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
   if (AlreadyHandled(&record, at)) return;
-  if (policyChanges_ && record.eventId == kAuditPolicyChangedEventId && RecognizePolicyChange(record, policyChange_)) {
-    builder_.AddPolicyChange(BatchPolicyChange{0, record.recordId, policyChange_.timeMs,
-                                               std::string(policyChange_.subcategoryGuid), policyChange_.changes});
-  } else if (FindChangeEvent(record.eventId) && RecognizeRuleChange(record, ruleChange_)) {
-    correlator_.Note(ruleChange_);
-    if (ruleChanges_) builder_.AddRuleChange(ruleChange_);
+  const bool policyChange =
+      policyChanges_ && record.eventId == kAuditPolicyChangedEventId && RecognizePolicyChange(record, policyChange_);
+  const bool ruleChange = !policyChange && FindChangeEvent(record.eventId) && RecognizeRuleChange(record, ruleChange_);
+  if (policyChange || ruleChange) {
+    // A change is delivered where it is read: once it is, its input stands past it (unless blocks
+    // before it are held), so a bookmark taken in its listener does not deliver it again.
+    Advance(at);
+    Handled(record, at);
+    std::vector<BatchProgress> settled = Holding() ? std::vector<BatchProgress>() : Progress();
+    if (policyChange) {
+      builder_.AddPolicyChange(BatchPolicyChange{0, record.recordId, policyChange_.timeMs,
+                                                 std::string(policyChange_.subcategoryGuid), policyChange_.changes,
+                                                 std::move(settled)});
+    } else {
+      correlator_.Note(ruleChange_);
+      if (ruleChanges_) builder_.AddRuleChange(ruleChange_, std::move(settled));
+    }
   } else {
     switch (Normalize(record, selection_, event_, issue_)) {
       case Normalized::Event:
@@ -174,9 +185,9 @@ void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
       case Normalized::Skipped:
         break;
     }
+    Advance(at);
+    Handled(record, at);
   }
-  Advance(at);
-  Handled(record, at);
   if (forcedEpoch_ && at.inputIndex == forcedInput_ && PlaceOf(&record, at) == forcedEnd_) EndEpoch();
   if (Full()) Flush();
 }

@@ -102,6 +102,9 @@ class Pipeline final : public RecordSink {
   void Flush();
   std::vector<BatchProgress> Progress() const;
   void MarkProgress();
+  // Blocks read before now are held (an open coalescing epoch, or one being emitted): no input's
+  // position may be told beyond them.
+  bool Holding() const { return emittingEpoch_ || (coalescer_ && !coalescer_->empty()); }
   bool Full() const { return builder_.weight() >= batchSize_ || builder_.textFull(); }
   void Fail(const ErrorCode& code, std::string message);
   // To the batch: an event (read at `at`), or fold `index` of epoch `epoch`, as slots or as a line.
