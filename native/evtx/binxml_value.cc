@@ -189,35 +189,13 @@ size_t FixedSize(uint8_t type) {
 }
 
 void AppendUtf16(const uint8_t* data, size_t units, std::string& out) {
-  // ASCII, the bulk of every log, a run at a time.
-  size_t ascii = 0;
-  while (ascii < units && data[2 * ascii + 1] == 0 && data[2 * ascii] != 0 && data[2 * ascii] < 0x80) ++ascii;
-  if (ascii) {
-    const size_t at = out.size();
-    out.resize(at + ascii);
-    char* p = &out[at];
-    for (size_t i = 0; i < ascii; ++i) p[i] = static_cast<char>(data[2 * i]);
-    data += 2 * ascii;
-    units -= ascii;
-  }
-  for (size_t i = 0; i < units; ++i) {
-    uint32_t u = U16(data + 2 * i);
-    if (u == 0) return;
-    if (u < 0x80) {
-      out += static_cast<char>(u);
-      continue;
-    }
-    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
-      const uint32_t low = U16(data + 2 * i + 2);
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
-        ++i;
-        continue;
-      }
-    }
-    if (u >= 0xD800 && u <= 0xDFFF) u = 0xFFFD;
-    AppendUtf8(out, u);
-  }
+  const size_t at = out.size();
+  out.resize(at + kUtf16Utf8Max * units);
+  const char* end = WriteUtf16(data, units, &out[at], [](char c, char* p) {
+    *p = c;
+    return p + 1;
+  });
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 void AppendFileTime(uint64_t ticks, std::string& out) {
@@ -325,6 +303,10 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
       }
       return true;
   }
+}
+
+void AppendValueOrHex(uint8_t type, const uint8_t* data, size_t size, std::string& out) {
+  if (!AppendValue(type, data, size, out)) AppendValue(kBinary, data, size, out);
 }
 
 bool SplitArray(uint8_t type, const uint8_t* data, size_t size, std::vector<Bytes>& items) {
