@@ -191,10 +191,13 @@ size_t FixedSize(uint8_t type) {
 void AppendUtf16(const uint8_t* data, size_t units, std::string& out) {
   const size_t at = out.size();
   out.resize(at + kUtf16Utf8Max * units);
-  const char* end = WriteUtf16(data, units, &out[at], [](char c, char* p) {
-    *p = c;
-    return p + 1;
-  });
+  const char* end = WriteUtf16(
+      data, units, &out[at],
+      [](char c, char* p) {
+        *p = c;
+        return p + 1;
+      },
+      [](const uint8_t*, size_t, char*) { return size_t{0}; });
   out.resize(static_cast<size_t>(end - out.data()));
 }
 

@@ -71,11 +71,16 @@ void AppendUtf16(const uint8_t* data, size_t units, std::string& out);
 
 // The same through a pointer, each ASCII character written by `ascii(c, out)` (which returns the new
 // end), so that a writer may escape as it goes: at most kUtf16Utf8Max bytes a unit besides what
-// `ascii` writes.
+// `ascii` writes. `plain(units, count, out)` may first copy a run of units that `ascii` would write
+// as they are (non-NUL ASCII) and return how many it copied, as a vector unit does it faster.
 inline constexpr size_t kUtf16Utf8Max = 3;
-template <typename WriteAscii>
-char* WriteUtf16(const uint8_t* data, size_t units, char* out, WriteAscii ascii) {
+template <typename WriteAscii, typename PlainRun>
+char* WriteUtf16(const uint8_t* data, size_t units, char* out, WriteAscii ascii, PlainRun plain) {
   for (size_t i = 0; i < units; ++i) {
+    const size_t run = plain(data + 2 * i, units - i, out);
+    out += run;
+    i += run;
+    if (i == units) break;
     uint32_t u = data[2 * i] | static_cast<uint32_t>(data[2 * i + 1]) << 8;
     if (u < 0x80) {
       if (u == 0) break;

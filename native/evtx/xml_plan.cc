@@ -3,6 +3,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#endif
+
 #include "evtx/event_xml_writer.h"
 
 namespace wfp::evtx {
@@ -202,6 +206,37 @@ bool PlanCompiler::Run() {
   return true;
 }
 
+// How many of `count` UTF-16 units are ASCII that XML writes as it is (in text and in attribute values
+// alike: none of & < > ' and the control characters, no NUL), copied to `out` as bytes, 8 at a time.
+size_t PlainAscii(const uint8_t* units, size_t count, char* out) {
+  size_t done = 0;
+#if defined(__SSE2__) || defined(_M_X64)
+  for (; count - done >= 8; done += 8) {
+    // As bytes: a unit over 0xFF becomes 0xFF, one over 0x7FFF (negative) 0; either stops the run.
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(units + 2 * done));
+    const __m128i b = _mm_packus_epi16(v, v);
+    __m128i stop = _mm_cmplt_epi8(b, _mm_set1_epi8(' '));  // controls and NUL; bytes over 0x7F are negative
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(b, _mm_set1_epi8('&')));
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(b, _mm_set1_epi8('<')));
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(b, _mm_set1_epi8('>')));
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(b, _mm_set1_epi8('\'')));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + done), b);
+    const int mask = _mm_movemask_epi8(stop) & 0xFF;
+    if (mask) {
+      int first = 0;
+      while (!(mask & (1 << first))) ++first;
+      return done + static_cast<size_t>(first);
+    }
+  }
+#endif
+  for (; done < count; ++done) {
+    const uint8_t c = units[2 * done];
+    if (units[2 * done + 1] || c < ' ' || c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '\'') break;
+    out[done] = static_cast<char>(c);
+  }
+  return done;
+}
+
 }  // namespace
 
 const XmlPlan* PlanOf(const Program& program) {
@@ -213,37 +248,42 @@ const XmlPlan* PlanOf(const Program& program) {
   return program.xmlPlan.get();
 }
 
-// Appends `before` and value `index`'s text, escaped, when the text is not empty; whether it was not.
-// A BinXML value has no text (in an element's content it is rendered in place, by the caller).
+// Appends `before` (unless 0) and value `index`'s text, escaped, when the text is not empty; whether
+// it was not. A BinXML value has no text (in an element's content it is rendered in place, by the caller).
 bool XmlRenderer::Value(const Bytes* values, const uint8_t* types, size_t count, uint16_t index, bool attribute,
-                        std::string_view before) {
+                        char before) {
   if (index >= count) return false;
   const Bytes value = values[index];
   const uint8_t type = types[index];
   if (type == kNull || type == kBinXml || value.size == 0) return false;
   TextBuffer& out = *out_;
+  const size_t head = before ? 1 : 0;
   const uint8_t* escapes = EscapesOf(attribute);
   if (type == kString && value.size % 2 == 0) {
     const size_t units = value.size / 2;
-    char* p = out.Room(before.size() + units * (kMaxEscaped > kUtf16Utf8Max ? kMaxEscaped : kUtf16Utf8Max));
-    char* at = p + before.size();
-    char* end = WriteUtf16(value.data, units, at, [escapes](char c, char* q) {
-      const uint8_t entity = escapes[static_cast<unsigned char>(c)];
-      if (entity) return WriteEntity(entity, q);
-      *q = c;
-      return q + 1;
-    });
+    // 8 bytes of slack: PlainAscii stores 8 at a time.
+    char* p = out.Room(head + 8 + units * (kMaxEscaped > kUtf16Utf8Max ? kMaxEscaped : kUtf16Utf8Max));
+    char* at = p + head;
+    char* end = WriteUtf16(
+        value.data, units, at,
+        [escapes](char c, char* q) {
+          const uint8_t entity = escapes[static_cast<unsigned char>(c)];
+          if (entity) return WriteEntity(entity, q);
+          *q = c;
+          return q + 1;
+        },
+        PlainAscii);
     if (end == at) return false;
-    if (!before.empty()) std::memcpy(p, before.data(), before.size());
+    if (before) *p = before;
     out.Commit(end);
     return true;
   }
   scratch_.clear();
   AppendValueOrHex(type, value.data, value.size, scratch_);
   if (scratch_.empty()) return false;
-  char* p = out.Room(before.size() + scratch_.size() * kMaxEscaped);
-  if (!before.empty()) std::memcpy(p, before.data(), before.size());
-  out.Commit(WriteEscaped(scratch_, attribute, p + before.size()));
+  char* p = out.Room(head + scratch_.size() * kMaxEscaped);
+  if (before) *p = before;
+  out.Commit(WriteEscaped(scratch_, attribute, p + head));
   return true;
 }
 
@@ -303,7 +343,7 @@ bool XmlRenderer::Instance(uint32_t begin, uint32_t end, int nesting, uint32_t d
             if (!Instance(at, at + static_cast<uint32_t>(values[step.index].size), nesting + 1, depth + step.depth,
                           open))
               return false;
-          } else if (Value(values, types, count, step.index, false, open ? ">" : "")) {
+          } else if (Value(values, types, count, step.index, false, open ? '>' : '\0')) {
             open = false;
           }
           break;
@@ -312,12 +352,12 @@ bool XmlRenderer::Instance(uint32_t begin, uint32_t end, int nesting, uint32_t d
             (step.index >= count || types[step.index] == kNull || values[step.index].size == 0))
           break;
         out.append(stepText);
-        Value(values, types, count, step.index, true, {});
-        if (step.op == XmlPlan::Op::OptionalAttribute) out.append("'");
+        Value(values, types, count, step.index, true, '\0');
+        if (step.op == XmlPlan::Op::OptionalAttribute) out.append(std::string_view("'", 1));
         break;
       }
       case XmlPlan::Op::End:
-        out.append(open ? std::string_view("/>") : stepText);
+        out.append(open ? std::string_view("/>", 2) : stepText);
         open = false;
         break;
       case XmlPlan::Op::Element: {

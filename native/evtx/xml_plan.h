@@ -62,8 +62,7 @@ class XmlRenderer {
 
  private:
   bool Instance(uint32_t begin, uint32_t end, int nesting, uint32_t depth, bool& open);
-  bool Value(const Bytes* values, const uint8_t* types, size_t count, uint16_t index, bool attribute,
-             std::string_view before);
+  bool Value(const Bytes* values, const uint8_t* types, size_t count, uint16_t index, bool attribute, char before);
 
   BinXmlReader* reader_ = nullptr;
   TextBuffer* out_ = nullptr;

@@ -123,6 +123,10 @@ TEST_CASE("evtx XML plans: what the values decide, and what is left to the walk,
        {kGuid, std::string(16, '\x7F')},
        {kBinXml, ""}},
       {Str(u"x"), Str(u"y"), null, null, null, null, Str(u"only"), null},
+      // Runs of plain ASCII longer than 8 units, broken by what is not plain at each position.
+      {Str(u"abcdefghijklmnop&qrstuvwxyz<0123456789>'\"\t\n\x7F end"), Str(u"12345678\u00e9abcdefgh\U0001F600ijkl"),
+       Str(u"abcdefghij" + std::u16string(1, u'\0') + u"klmnop"), Str(u"abcdefg\u8000hijklmnop\u0100qrstuvwx"),
+       Str(u"ABCDEFGH"), Str(u"ABCDEFGHI\xD800"), Str(u"\r\r\r\r\r\r\r\r\r"), null},
   };
   ChunkWriter w;
   uint64_t id = 1;
@@ -166,6 +170,6 @@ TEST_CASE("evtx XML plans: what the values decide, and what is left to the walk,
   });
   Tally tally;
   Compare("built", BuildFile({w.Done()}), tally);
-  Equal(tally.planned, size_t{1 + 5 + 6}, "the built records by a plan");
+  Equal(tally.planned, size_t{1 + 6 + 6}, "the built records by a plan");
   Equal(tally.walked, size_t{2 + 1}, "the template-less BinXML values and the array by the walk");
 }
