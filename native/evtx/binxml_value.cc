@@ -15,12 +15,12 @@ constexpr char kHexLower[] = "0123456789abcdef";
 
 void AppendUnsigned(uint64_t v, std::string& out) {
   char buf[20];
-  size_t n = 0;
+  char* p = buf + sizeof buf;
   do {
-    buf[n++] = static_cast<char>('0' + v % 10);
+    *--p = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v);
-  while (n) out += buf[--n];
+  out.append(p, static_cast<size_t>(buf + sizeof buf - p));
 }
 
 void AppendSigned(int64_t v, std::string& out) {
@@ -33,23 +33,28 @@ void AppendSigned(int64_t v, std::string& out) {
 }
 
 void AppendHex(uint64_t v, std::string& out) {
-  out += "0x";
-  char buf[16];
-  size_t n = 0;
+  char buf[18];
+  char* p = buf + sizeof buf;
   do {
-    buf[n++] = kHexLower[v & 0xF];
+    *--p = kHexLower[v & 0xF];
     v >>= 4;
   } while (v);
-  while (n) out += buf[--n];
+  *--p = 'x';
+  *--p = '0';
+  out.append(p, static_cast<size_t>(buf + sizeof buf - p));
+}
+
+char* WriteDigits(uint32_t v, int width, char* out) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return out + width;
 }
 
 void AppendDigits(uint32_t v, int width, std::string& out) {
   char buf[10];
-  for (int i = width - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  out.append(buf, static_cast<size_t>(width));
+  out.append(buf, static_cast<size_t>(WriteDigits(v, width, buf) - buf));
 }
 
 // Windows-1252 for 0x80..0x9F (the rest of the code page is Latin-1); undefined bytes map to U+FFFD.
@@ -72,24 +77,27 @@ void AppendAnsi(const uint8_t* data, size_t size, std::string& out) {
 }
 
 void AppendGuid(const uint8_t* g, std::string& out) {
+  char buf[38];
+  char* p = buf;
   auto hex = [&](uint8_t b) {
-    out += kHexUpper[b >> 4];
-    out += kHexUpper[b & 0xF];
+    *p++ = kHexUpper[b >> 4];
+    *p++ = kHexUpper[b & 0xF];
   };
-  out += '{';
+  *p++ = '{';
   for (int i = 3; i >= 0; --i) hex(g[i]);
-  out += '-';
+  *p++ = '-';
   hex(g[5]);
   hex(g[4]);
-  out += '-';
+  *p++ = '-';
   hex(g[7]);
   hex(g[6]);
-  out += '-';
+  *p++ = '-';
   hex(g[8]);
   hex(g[9]);
-  out += '-';
+  *p++ = '-';
   for (int i = 10; i < 16; ++i) hex(g[i]);
-  out += '}';
+  *p++ = '}';
+  out.append(buf, sizeof buf);
 }
 
 // A SID: revision, sub-authority count, a 48-bit big-endian authority, then the sub-authorities.
@@ -133,17 +141,19 @@ void CivilFromDays(int64_t z, int64_t& y, uint32_t& m, uint32_t& d) {
 }
 
 void AppendDateTime(int64_t y, uint32_t mo, uint32_t d, uint32_t h, uint32_t mi, uint32_t s, std::string& out) {
-  AppendDigits(static_cast<uint32_t>(y), y > 9999 ? 5 : 4, out);
-  out += '-';
-  AppendDigits(mo, 2, out);
-  out += '-';
-  AppendDigits(d, 2, out);
-  out += 'T';
-  AppendDigits(h, 2, out);
-  out += ':';
-  AppendDigits(mi, 2, out);
-  out += ':';
-  AppendDigits(s, 2, out);
+  char buf[20];
+  char* p = WriteDigits(static_cast<uint32_t>(y), y > 9999 ? 5 : 4, buf);
+  *p++ = '-';
+  p = WriteDigits(mo, 2, p);
+  *p++ = '-';
+  p = WriteDigits(d, 2, p);
+  *p++ = 'T';
+  p = WriteDigits(h, 2, p);
+  *p++ = ':';
+  p = WriteDigits(mi, 2, p);
+  *p++ = ':';
+  p = WriteDigits(s, 2, p);
+  out.append(buf, static_cast<size_t>(p - buf));
 }
 
 // A real as C's %g would not: Windows writes the shortest text that reads back as the same value.
@@ -210,9 +220,10 @@ void AppendFileTime(uint64_t ticks, std::string& out) {
   uint32_t m, d;
   CivilFromDays(days, y, m, d);
   AppendDateTime(y, m, d, inDay / 3600, inDay / 60 % 60, inDay % 60, out);
-  out += '.';
-  AppendDigits(fraction, 7, out);
-  out += "00Z";
+  char buf[11] = {'.'};
+  WriteDigits(fraction, 7, buf + 1);
+  std::memcpy(buf + 8, "00Z", 3);
+  out.append(buf, sizeof buf);
 }
 
 bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& out) {
@@ -299,12 +310,16 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
     case kHexInt64:
       AppendHex(U64(data), out);
       return true;
-    default:  // binary, handles, event XML and types this reader does not know: their bytes in hex
+    default: {  // binary, handles, event XML and types this reader does not know: their bytes in hex
+      const size_t at = out.size();
+      out.resize(at + 2 * size);
+      char* p = &out[at];
       for (size_t i = 0; i < size; ++i) {
-        out += kHexUpper[data[i] >> 4];
-        out += kHexUpper[data[i] & 0xF];
+        *p++ = kHexUpper[data[i] >> 4];
+        *p++ = kHexUpper[data[i] & 0xF];
       }
       return true;
+    }
   }
 }
 

@@ -43,6 +43,7 @@ struct XmlPlan {
     uint32_t offset = 0, length = 0;  // in text
     uint32_t firstSub = 0, subCount = 0, next = 0;
   };
+  static constexpr uint32_t kSlack = 16;  // bytes past the last literal, so that any is copied 16 at a time
   std::vector<Step> steps;
   std::string text;
   std::vector<uint16_t> subs;
