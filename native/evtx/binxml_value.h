@@ -62,6 +62,12 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
 // divide into items (a partial last item is not an item).
 bool SplitArray(uint8_t type, const uint8_t* data, size_t size, std::vector<Bytes>& items);
 
+// The text of a value of a type whose text is short and never needs escaping (integers, hex, SizeT,
+// booleans, GUIDs, FILETIME and SYSTEMTIME), as AppendValue writes it, at `out`: its end. Null when
+// `type` is another or the bytes make no value of it.
+inline constexpr size_t kMaxShortValueText = 40;
+char* WriteShortValue(uint8_t type, const uint8_t* data, size_t size, char* out);
+
 // AppendValue, or where the bytes make no value of their type (a SID cut short) the bytes as they are,
 // in hex: the text of a substitution value.
 void AppendValueOrHex(uint8_t type, const uint8_t* data, size_t size, std::string& out);

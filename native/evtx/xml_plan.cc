@@ -279,6 +279,14 @@ bool XmlRenderer::Value(const Bytes* values, const uint8_t* types, size_t count,
     out.Commit(end);
     return true;
   }
+  {
+    char* p = out.Room(head + kMaxShortValueText);
+    if (char* end = WriteShortValue(type, value.data, value.size, p + head)) {  // never empty
+      if (before) *p = before;
+      out.Commit(end);
+      return true;
+    }
+  }
   scratch_.clear();
   AppendValueOrHex(type, value.data, value.size, scratch_);
   if (scratch_.empty()) return false;
@@ -286,7 +294,7 @@ bool XmlRenderer::Value(const Bytes* values, const uint8_t* types, size_t count,
   if (before) *p = before;
   if (type == kAnsiString) {
     out.Commit(WriteEscaped(scratch_, attribute, p + head));
-  } else {  // numbers, hex, GUIDs, SIDs, times: nothing to escape
+  } else {  // reals, SIDs, hex: nothing to escape
     std::memcpy(p + head, scratch_.data(), scratch_.size());
     out.Commit(p + head + scratch_.size());
   }
