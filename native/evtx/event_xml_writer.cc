@@ -13,13 +13,10 @@ constexpr uint8_t kEntityLengths[] = {0, 5, 4, 4, 5, 5, 6, 5};
 struct EscapeTable {
   uint8_t text[256] = {}, attribute[256] = {};
   constexpr EscapeTable() {
-    text['&'] = attribute['&'] = 1;
-    text['<'] = attribute['<'] = 2;
-    text['>'] = attribute['>'] = 3;
-    text['\n'] = attribute['\n'] = 4;
-    text['\r'] = attribute['\r'] = 5;
-    attribute['\''] = 6;
-    attribute['\t'] = 7;
+    const unsigned char both[] = {'&', '<', '>', '\n', '\r'};
+    for (uint8_t i = 0; i < sizeof both; ++i) text[both[i]] = attribute[both[i]] = static_cast<uint8_t>(i + 1);
+    attribute[static_cast<unsigned char>('\'')] = 6;
+    attribute[static_cast<unsigned char>('\t')] = 7;
   }
 };
 constexpr EscapeTable kEscapes;

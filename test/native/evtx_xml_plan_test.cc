@@ -3,16 +3,11 @@
 // values (left-out attributes and elements, start tags closed by '>' or '/>' as their content turns
 // out, BinXML values rendered in place, text that is empty for all its bytes) and what it leaves to
 // the walk (arrays, template-less BinXML values).
-#include <algorithm>
-#include <cstring>
 #include <string>
 #include <vector>
 
-#include "evtx/binxml.h"
-#include "evtx/event_xml_writer.h"
-#include "evtx/evtx_layout.h"
-#include "evtx/xml_plan.h"
 #include "evtx_builder.h"
+#include "evtx_xml_compare.h"
 #include "test_main.h"
 
 namespace {
@@ -21,42 +16,11 @@ using namespace wfp;
 using namespace wfp::evtx;
 using namespace wfp::test;
 
-struct Tally {
-  size_t planned = 0, walked = 0;
-};
-
-// Every record of each chunk of `file` (each one where the previous ends), by the plan and by the walk.
-void Compare(const std::string& name, const std::string& file, Tally& tally) {
-  BinXmlReader reader;
-  XmlRenderer renderer;
-  EventXmlWriter writer;
-  TextBuffer planned;
-  std::string walked, why;
-  for (size_t base = kFileHeaderSize; base + kChunkSize <= file.size(); base += kChunkSize) {
-    const uint8_t* c = reinterpret_cast<const uint8_t*>(file.data() + base);
-    if (std::memcmp(c, kChunkSignature, sizeof kChunkSignature) != 0) continue;
-    reader.StartChunk(c, kChunkSize);
-    const uint32_t limit = std::min<uint32_t>(U32(c + kChunkFreeSpaceOffset), kChunkSize);
-    for (uint32_t at = kChunkHeaderSize; at + kRecordMinSize <= limit;) {
-      const uint32_t size = U32(c + at + kRecordSize);
-      if (U32(c + at) != kRecordSignature || size < kRecordMinSize || size > limit - at) break;
-      const uint32_t begin = at + kRecordHeaderSize, end = at + size - 4;
-      planned.clear();
-      const bool byPlan = renderer.Render(reader, begin, end, planned);
-      walked.clear();
-      writer.Start(walked);
-      const bool byWalk = reader.ReadEvent(begin, end, writer, why);
-      if (byPlan) {
-        ++tally.planned;
-        Check(byWalk, name + " @" + std::to_string(base + at) + ": the plan renders what the walk refuses: " + why);
-        Equal(std::string(planned.view()), walked, name + " @" + std::to_string(base + at));
-      } else {
-        ++tally.walked;
-        Check(planned.empty(), name + ": a refused plan leaves nothing");
-      }
-      at += size;
-    }
-  }
+// Every record of `file` by the plan and by the walk: the same bytes.
+void Compare(const std::string& name, const std::string& file, PlanAndWalk& tally) {
+  ComparePlanAndWalk(reinterpret_cast<const uint8_t*>(file.data()), file.size(), tally);
+  Check(tally.difference.empty(), name + ", " + tally.difference);
+  tally.difference.clear();
 }
 
 TestValue Str(const std::u16string& s) { return {kString, Utf16Bytes(s)}; }
@@ -64,7 +28,7 @@ TestValue Str(const std::u16string& s) { return {kString, Utf16Bytes(s)}; }
 }  // namespace
 
 TEST_CASE("evtx XML plans: every real record renders by its template's plan as by the walk, byte for byte") {
-  Tally tally;
+  PlanAndWalk tally;
   for (const EvtxFile& f : EvtxFixtures()) Compare(f.name, f.bytes, tally);
   Check(tally.planned > 3500, "most real records by a plan: " + std::to_string(tally.planned));
   Check(tally.walked > 100, "some by the walk (arrays, template-less values): " + std::to_string(tally.walked));
@@ -168,7 +132,7 @@ TEST_CASE("evtx XML plans: what the values decide, and what is left to the walk,
   w.Record(id++, [&] {
     w.Instance(3, [&] { w.SubElement(u"A", 0, kUInt32 | kArrayFlag); }, {{kUInt32 | kArrayFlag, std::string(8, '\1')}});
   });
-  Tally tally;
+  PlanAndWalk tally;
   Compare("built", BuildFile({w.Done()}), tally);
   Equal(tally.planned, size_t{1 + 6 + 6}, "the built records by a plan");
   Equal(tally.walked, size_t{2 + 1}, "the template-less BinXML values and the array by the walk");
