@@ -3,7 +3,8 @@
 // formatted as Windows renders them. A template definition is compiled once into a Program (its
 // tokens as a flat list, names and literal text already UTF-8) and kept: for the rest of the chunk by
 // its offset, and across chunks by its identifier and bytes (with the names it borrows from elsewhere
-// in the chunk checked again), so a record costs a walk over its template's nodes and its values.
+// in the chunk checked again), so a record costs a walk over its template's nodes and its values (or,
+// for the XML export, a run of the plan compiled from the Program: evtx/xml_plan.h).
 //
 // Token semantics, from MS-EVEN6 and libyal's format notes, checked against the shared real files:
 // an optional substitution whose value is null leaves out its attribute, or, in an element's text,
