@@ -3,7 +3,8 @@
 // and in pieces of a size the input chooses. Checks what the reader promises: positions and problem
 // offsets inside the input, the same records and problems however the bytes are split, and for every
 // record whose XML is well formed, that reading that XML back through the XML reader gives the same
-// record (the .evtx path and the XML path agree). Seeded with real chunks by scripts/fuzz.sh.
+// record (the .evtx path and the XML path agree), and that each record's XML by its template's plan is
+// the walk's, byte for byte. Seeded with real chunks by scripts/fuzz.sh.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 
 #include "evtx/evtx_decoder.h"
 #include "evtx/evtx_layout.h"
+#include "evtx_xml_compare.h"
 #include "util/crc32.h"
 #include "xml/xml_event_reader.h"
 
@@ -152,5 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (xml.transcript != whole.transcript) std::abort();
   for (size_t i = 0; i < xml.xml.size(); ++i) CheckRoundTrip(xml.xml[i], whole.fields[i]);
   if (Read(file, file.size(), false, true).fields.size() > whole.fields.size()) std::abort();
+  wfp::test::PlanAndWalk both;
+  wfp::test::ComparePlanAndWalk(file.data(), file.size(), both);
+  if (!both.difference.empty()) std::abort();
   return 0;
 }

@@ -51,6 +51,8 @@ void Program::Clear() {
   ownSubs.clear();
   eventIdSub.reset();
   eventIdConstant.reset();
+  xmlPlan.reset();
+  xmlPlanned = false;
 }
 
 std::string_view TextArena::Copy(std::string_view s) {
@@ -503,6 +505,20 @@ std::optional<uint32_t> BinXmlReader::PeekEventId(uint32_t pos, uint32_t end) {
   return std::nullopt;
 }
 
+bool BinXmlReader::ReadInstance(uint32_t pos, uint32_t end, int slot, const Program*& program,
+                                const std::vector<Bytes>*& values, const std::vector<uint8_t>*& types) {
+  // As ReadFragment starts.
+  while (end - pos >= 4 && chunk_[pos] == kFragmentHeader) pos += 4;
+  if (pos >= end || chunk_[pos] != kTemplateInstance || slot < 0 || slot > kMaxNesting) return false;
+  std::unique_ptr<Instance>& instance = readInstances_[slot];
+  if (!instance) instance = std::make_unique<Instance>();
+  std::string why;
+  if (!ParseInstance(pos, end, program, *instance, why)) return false;
+  values = &instance->values;
+  types = &instance->types;
+  return true;
+}
+
 Program& BinXmlReader::Scratch() {
   if (scratchUsed_ == scratch_.size()) scratch_.push_back(std::make_unique<Program>());
   return *scratch_[scratchUsed_++];
@@ -592,9 +608,8 @@ bool BinXmlReader::Piece(const Program& program, const Node& node, const Instanc
         if (item == kEmptyArray || !SplitArray(type, value.data, value.size, items_)) return true;
         const uint8_t base = type & ~kArrayFlag;
         if (item >= 0) {
-          if (static_cast<size_t>(item) < items_.size() &&
-              !AppendValue(base, items_[item].data, items_[item].size, format_))
-            AppendValue(kBinary, items_[item].data, items_[item].size, format_);
+          if (static_cast<size_t>(item) < items_.size())
+            AppendValueOrHex(base, items_[item].data, items_[item].size, format_);
         } else {
           for (size_t i = 0; i < items_.size(); ++i) {
             if (i) format_ += ", ";
@@ -603,8 +618,7 @@ bool BinXmlReader::Piece(const Program& program, const Node& node, const Instanc
         }
         break;
       }
-      // Bytes that do not make a value of their type (a SID cut short) are shown as they are, in hex.
-      if (!AppendValue(type, value.data, value.size, format_)) AppendValue(kBinary, value.data, value.size, format_);
+      AppendValueOrHex(type, value.data, value.size, format_);
       break;
     }
     default:

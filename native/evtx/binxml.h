@@ -3,7 +3,8 @@
 // formatted as Windows renders them. A template definition is compiled once into a Program (its
 // tokens as a flat list, names and literal text already UTF-8) and kept: for the rest of the chunk by
 // its offset, and across chunks by its identifier and bytes (with the names it borrows from elsewhere
-// in the chunk checked again), so a record costs a walk over its template's nodes and its values.
+// in the chunk checked again), so a record costs a walk over its template's nodes and its values (or,
+// for the XML export, a run of the plan compiled from the Program: evtx/xml_plan.h).
 //
 // Token semantics, from MS-EVEN6 and libyal's format notes, checked against the shared real files:
 // an optional substitution whose value is null leaves out its attribute, or, in an element's text,
@@ -75,6 +76,8 @@ struct Node {
   uint32_t optionalCount = 0;  // ... the first of which are the optional ones of its text
 };
 
+struct XmlPlan;  // evtx/xml_plan.h
+
 struct Program {
   std::vector<Node> nodes;
   std::string text;
@@ -82,6 +85,10 @@ struct Program {
   // Where the template puts System/EventID: a substitution index, or a constant; neither when unknown.
   std::optional<uint16_t> eventIdSub;
   std::optional<uint32_t> eventIdConstant;
+  // The template rendered ahead as event XML, made the first time an export asks (evtx/xml_plan.h);
+  // null when only the walk can render it.
+  mutable std::shared_ptr<const XmlPlan> xmlPlan;
+  mutable bool xmlPlanned = false;
 
   std::string_view TextOf(const Node& n) const { return std::string_view(text.data() + n.offset, n.length); }
   void Clear();
@@ -116,6 +123,14 @@ class BinXmlReader {
   // is (nearly every record); nothing when only a full read can tell.
   std::optional<uint32_t> PeekEventId(uint32_t begin, uint32_t end);
 
+  // The template instance the BinXML [begin, end) of the chunk is, when it is one (nearly every
+  // record's event, and the BinXML values inside them): its template and its values (bytes and types,
+  // as many of each), kept in `slot` (below kMaxNesting + 1) until the next call for that slot. False
+  // when it is something else or cannot be read so; ReadEvent then tells why.
+  bool ReadInstance(uint32_t begin, uint32_t end, int slot, const Program*& program, const std::vector<Bytes>*& values,
+                    const std::vector<uint8_t>*& types);
+  const uint8_t* chunk() const { return chunk_; }
+
   // Where the text given to the visitor lives; reset at each ReadEvent.
   TextArena& arena() { return arena_; }
 
@@ -143,6 +158,7 @@ class BinXmlReader {
   size_t scratchUsed_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;  // nested template instances of the current record
   size_t instancesUsed_ = 0;
+  std::unique_ptr<Instance> readInstances_[kMaxNesting + 1];  // what ReadInstance read, by slot
   TextArena arena_;
   std::string format_;
   std::vector<Bytes> items_;

@@ -13,43 +13,49 @@ namespace {
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
 
+char* WriteUnsigned(uint64_t v, char* out) {
+  char buf[20];
+  char* p = buf + sizeof buf;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  const size_t n = static_cast<size_t>(buf + sizeof buf - p);
+  std::memcpy(out, p, n);
+  return out + n;
+}
+
+char* WriteSigned(int64_t v, char* out) {
+  if (v >= 0) return WriteUnsigned(static_cast<uint64_t>(v), out);
+  *out++ = '-';
+  return WriteUnsigned(0 - static_cast<uint64_t>(v), out);
+}
+
 void AppendUnsigned(uint64_t v, std::string& out) {
   char buf[20];
-  size_t n = 0;
-  do {
-    buf[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v);
-  while (n) out += buf[--n];
+  out.append(buf, static_cast<size_t>(WriteUnsigned(v, buf) - buf));
 }
 
-void AppendSigned(int64_t v, std::string& out) {
-  if (v < 0) {
-    out += '-';
-    AppendUnsigned(0 - static_cast<uint64_t>(v), out);
-  } else {
-    AppendUnsigned(static_cast<uint64_t>(v), out);
-  }
-}
-
-void AppendHex(uint64_t v, std::string& out) {
-  out += "0x";
+char* WriteHex(uint64_t v, char* out) {
   char buf[16];
-  size_t n = 0;
+  char* p = buf + sizeof buf;
   do {
-    buf[n++] = kHexLower[v & 0xF];
+    *--p = kHexLower[v & 0xF];
     v >>= 4;
   } while (v);
-  while (n) out += buf[--n];
+  *out++ = '0';
+  *out++ = 'x';
+  const size_t n = static_cast<size_t>(buf + sizeof buf - p);
+  std::memcpy(out, p, n);
+  return out + n;
 }
 
-void AppendDigits(uint32_t v, int width, std::string& out) {
-  char buf[10];
+char* WriteDigits(uint32_t v, int width, char* out) {
   for (int i = width - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + v % 10);
+    out[i] = static_cast<char>('0' + v % 10);
     v /= 10;
   }
-  out.append(buf, static_cast<size_t>(width));
+  return out + width;
 }
 
 // Windows-1252 for 0x80..0x9F (the rest of the code page is Latin-1); undefined bytes map to U+FFFD.
@@ -71,25 +77,26 @@ void AppendAnsi(const uint8_t* data, size_t size, std::string& out) {
   }
 }
 
-void AppendGuid(const uint8_t* g, std::string& out) {
+char* WriteGuid(const uint8_t* g, char* p) {
   auto hex = [&](uint8_t b) {
-    out += kHexUpper[b >> 4];
-    out += kHexUpper[b & 0xF];
+    *p++ = kHexUpper[b >> 4];
+    *p++ = kHexUpper[b & 0xF];
   };
-  out += '{';
+  *p++ = '{';
   for (int i = 3; i >= 0; --i) hex(g[i]);
-  out += '-';
+  *p++ = '-';
   hex(g[5]);
   hex(g[4]);
-  out += '-';
+  *p++ = '-';
   hex(g[7]);
   hex(g[6]);
-  out += '-';
+  *p++ = '-';
   hex(g[8]);
   hex(g[9]);
-  out += '-';
+  *p++ = '-';
   for (int i = 10; i < 16; ++i) hex(g[i]);
-  out += '}';
+  *p++ = '}';
+  return p;
 }
 
 // A SID: revision, sub-authority count, a 48-bit big-endian authority, then the sub-authorities.
@@ -132,18 +139,33 @@ void CivilFromDays(int64_t z, int64_t& y, uint32_t& m, uint32_t& d) {
   if (m <= 2) ++y;
 }
 
-void AppendDateTime(int64_t y, uint32_t mo, uint32_t d, uint32_t h, uint32_t mi, uint32_t s, std::string& out) {
-  AppendDigits(static_cast<uint32_t>(y), y > 9999 ? 5 : 4, out);
-  out += '-';
-  AppendDigits(mo, 2, out);
-  out += '-';
-  AppendDigits(d, 2, out);
-  out += 'T';
-  AppendDigits(h, 2, out);
-  out += ':';
-  AppendDigits(mi, 2, out);
-  out += ':';
-  AppendDigits(s, 2, out);
+char* WriteDateTime(int64_t y, uint32_t mo, uint32_t d, uint32_t h, uint32_t mi, uint32_t s, char* p) {
+  p = WriteDigits(static_cast<uint32_t>(y), y > 9999 ? 5 : 4, p);
+  *p++ = '-';
+  p = WriteDigits(mo, 2, p);
+  *p++ = '-';
+  p = WriteDigits(d, 2, p);
+  *p++ = 'T';
+  p = WriteDigits(h, 2, p);
+  *p++ = ':';
+  p = WriteDigits(mi, 2, p);
+  *p++ = ':';
+  return WriteDigits(s, 2, p);
+}
+
+char* WriteFileTime(uint64_t ticks, char* p) {
+  const uint64_t seconds = ticks / 10000000;
+  const uint32_t fraction = static_cast<uint32_t>(ticks % 10000000);
+  const int64_t days = static_cast<int64_t>(seconds / 86400) - 134774;  // 1601-01-01 to 1970-01-01
+  const uint32_t inDay = static_cast<uint32_t>(seconds % 86400);
+  int64_t y;
+  uint32_t m, d;
+  CivilFromDays(days, y, m, d);
+  p = WriteDateTime(y, m, d, inDay / 3600, inDay / 60 % 60, inDay % 60, p);
+  *p++ = '.';
+  p = WriteDigits(fraction, 7, p);
+  std::memcpy(p, "00Z", 3);
+  return p + 3;
 }
 
 // A real as C's %g would not: Windows writes the shortest text that reads back as the same value.
@@ -189,53 +211,81 @@ size_t FixedSize(uint8_t type) {
 }
 
 void AppendUtf16(const uint8_t* data, size_t units, std::string& out) {
-  // ASCII, the bulk of every log, a run at a time.
-  size_t ascii = 0;
-  while (ascii < units && data[2 * ascii + 1] == 0 && data[2 * ascii] != 0 && data[2 * ascii] < 0x80) ++ascii;
-  if (ascii) {
-    const size_t at = out.size();
-    out.resize(at + ascii);
-    char* p = &out[at];
-    for (size_t i = 0; i < ascii; ++i) p[i] = static_cast<char>(data[2 * i]);
-    data += 2 * ascii;
-    units -= ascii;
-  }
-  for (size_t i = 0; i < units; ++i) {
-    uint32_t u = U16(data + 2 * i);
-    if (u == 0) return;
-    if (u < 0x80) {
-      out += static_cast<char>(u);
-      continue;
-    }
-    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
-      const uint32_t low = U16(data + 2 * i + 2);
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
-        ++i;
-        continue;
-      }
-    }
-    if (u >= 0xD800 && u <= 0xDFFF) u = 0xFFFD;
-    AppendUtf8(out, u);
-  }
+  const size_t at = out.size();
+  out.resize(at + kUtf16Utf8Max * units);
+  const char* end = WriteUtf16(
+      data, units, &out[at],
+      [](char c, char* p) {
+        *p = c;
+        return p + 1;
+      },
+      [](const uint8_t*, size_t, char*) { return size_t{0}; });
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 void AppendFileTime(uint64_t ticks, std::string& out) {
-  const uint64_t seconds = ticks / 10000000;
-  const uint32_t fraction = static_cast<uint32_t>(ticks % 10000000);
-  const int64_t days = static_cast<int64_t>(seconds / 86400) - 134774;  // 1601-01-01 to 1970-01-01
-  const uint32_t inDay = static_cast<uint32_t>(seconds % 86400);
-  int64_t y;
-  uint32_t m, d;
-  CivilFromDays(days, y, m, d);
-  AppendDateTime(y, m, d, inDay / 3600, inDay / 60 % 60, inDay % 60, out);
-  out += '.';
-  AppendDigits(fraction, 7, out);
-  out += "00Z";
+  char buf[kMaxShortValueText];
+  out.append(buf, static_cast<size_t>(WriteFileTime(ticks, buf) - buf));
+}
+
+char* WriteShortValue(uint8_t type, const uint8_t* data, size_t size, char* out) {
+  const size_t fixed = FixedSize(type);
+  if (fixed && size != fixed) return nullptr;
+  switch (type) {
+    case kInt8:
+      return WriteSigned(static_cast<int8_t>(data[0]), out);
+    case kUInt8:
+      return WriteUnsigned(data[0], out);
+    case kInt16:
+      return WriteSigned(static_cast<int16_t>(U16(data)), out);
+    case kUInt16:
+      return WriteUnsigned(U16(data), out);
+    case kInt32:
+      return WriteSigned(static_cast<int32_t>(U32(data)), out);
+    case kUInt32:
+      return WriteUnsigned(U32(data), out);
+    case kInt64:
+      return WriteSigned(static_cast<int64_t>(U64(data)), out);
+    case kUInt64:
+      return WriteUnsigned(U64(data), out);
+    case kBool:
+      if (U32(data)) {
+        std::memcpy(out, "true", 4);
+        return out + 4;
+      }
+      std::memcpy(out, "false", 5);
+      return out + 5;
+    case kGuid:
+      return WriteGuid(data, out);
+    case kSizeT:
+      if (size == 4) return WriteHex(U32(data), out);
+      if (size == 8) return WriteHex(U64(data), out);
+      return nullptr;
+    case kFileTime:
+      return WriteFileTime(U64(data), out);
+    case kSysTime:
+      // year, month, day of week, day, hour, minute, second, milliseconds
+      out = WriteDateTime(U16(data), U16(data + 2), U16(data + 6), U16(data + 8), U16(data + 10), U16(data + 12), out);
+      *out++ = '.';
+      out = WriteDigits(U16(data + 14) % 1000, 3, out);
+      std::memcpy(out, "000000Z", 7);
+      return out + 7;
+    case kHexInt32:
+      return WriteHex(U32(data), out);
+    case kHexInt64:
+      return WriteHex(U64(data), out);
+    default:
+      return nullptr;
+  }
 }
 
 bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& out) {
-  const size_t fixed = FixedSize(type);
+  char buf[kMaxShortValueText];
+  if (const char* end = WriteShortValue(type, data, size, buf)) {
+    out.append(buf, static_cast<size_t>(end - buf));
+    return true;
+  }
+  const size_t fixed = FixedSize(type);  // the short types of the right size are written above
   if (fixed && size != fixed) return false;
   switch (type) {
     case kNull:
@@ -246,30 +296,6 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
       return true;
     case kAnsiString:
       AppendAnsi(data, size, out);
-      return true;
-    case kInt8:
-      AppendSigned(static_cast<int8_t>(data[0]), out);
-      return true;
-    case kUInt8:
-      AppendUnsigned(data[0], out);
-      return true;
-    case kInt16:
-      AppendSigned(static_cast<int16_t>(U16(data)), out);
-      return true;
-    case kUInt16:
-      AppendUnsigned(U16(data), out);
-      return true;
-    case kInt32:
-      AppendSigned(static_cast<int32_t>(U32(data)), out);
-      return true;
-    case kUInt32:
-      AppendUnsigned(U32(data), out);
-      return true;
-    case kInt64:
-      AppendSigned(static_cast<int64_t>(U64(data)), out);
-      return true;
-    case kUInt64:
-      AppendUnsigned(U64(data), out);
       return true;
     case kReal32: {
       float f;
@@ -283,48 +309,27 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
       AppendReal(v, 17, out);
       return true;
     }
-    case kBool:
-      out += U32(data) ? "true" : "false";
-      return true;
-    case kGuid:
-      AppendGuid(data, out);
-      return true;
-    case kSizeT:
-      if (size == 4)
-        AppendHex(U32(data), out);
-      else if (size == 8)
-        AppendHex(U64(data), out);
-      else
-        return false;
-      return true;
-    case kFileTime:
-      AppendFileTime(U64(data), out);
-      return true;
-    case kSysTime: {
-      // year, month, day of week, day, hour, minute, second, milliseconds
-      AppendDateTime(U16(data), U16(data + 2), U16(data + 6), U16(data + 8), U16(data + 10), U16(data + 12), out);
-      out += '.';
-      AppendDigits(U16(data + 14) % 1000, 3, out);
-      out += "000000Z";
-      return true;
-    }
     case kSid:
       if (!SidSize(data, size)) return false;
       AppendSid(data, out);
       return true;
-    case kHexInt32:
-      AppendHex(U32(data), out);
-      return true;
-    case kHexInt64:
-      AppendHex(U64(data), out);
-      return true;
-    default:  // binary, handles, event XML and types this reader does not know: their bytes in hex
+    case kSizeT:  // neither 4 nor 8 bytes
+      return false;
+    default: {  // binary, handles, event XML and types this reader does not know: their bytes in hex
+      const size_t at = out.size();
+      out.resize(at + 2 * size);
+      char* p = &out[at];
       for (size_t i = 0; i < size; ++i) {
-        out += kHexUpper[data[i] >> 4];
-        out += kHexUpper[data[i] & 0xF];
+        *p++ = kHexUpper[data[i] >> 4];
+        *p++ = kHexUpper[data[i] & 0xF];
       }
       return true;
+    }
   }
+}
+
+void AppendValueOrHex(uint8_t type, const uint8_t* data, size_t size, std::string& out) {
+  if (!AppendValue(type, data, size, out)) AppendValue(kBinary, data, size, out);
 }
 
 bool SplitArray(uint8_t type, const uint8_t* data, size_t size, std::vector<Bytes>& items) {

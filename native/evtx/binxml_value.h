@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "util/utf8.h"
+
 namespace wfp::evtx {
 
 enum ValueType : uint8_t {
@@ -60,8 +62,50 @@ bool AppendValue(uint8_t type, const uint8_t* data, size_t size, std::string& ou
 // divide into items (a partial last item is not an item).
 bool SplitArray(uint8_t type, const uint8_t* data, size_t size, std::vector<Bytes>& items);
 
+// The text of a value of a type whose text is short and never needs escaping (integers, hex, SizeT,
+// booleans, GUIDs, FILETIME and SYSTEMTIME), as AppendValue writes it, at `out`: its end. Null when
+// `type` is another or the bytes make no value of it.
+inline constexpr size_t kMaxShortValueText = 40;
+char* WriteShortValue(uint8_t type, const uint8_t* data, size_t size, char* out);
+
+// AppendValue, or where the bytes make no value of their type (a SID cut short) the bytes as they are,
+// in hex: the text of a substitution value.
+void AppendValueOrHex(uint8_t type, const uint8_t* data, size_t size, std::string& out);
+
 // UTF-16LE code units to UTF-8, up to the first NUL.
 void AppendUtf16(const uint8_t* data, size_t units, std::string& out);
+
+// The same through a pointer, each ASCII character written by `ascii(c, out)` (which returns the new
+// end), so that a writer may escape as it goes: at most kUtf16Utf8Max bytes a unit besides what
+// `ascii` writes. `plain(units, count, out)` may first copy a run of units that `ascii` would write
+// as they are (non-NUL ASCII) and return how many it copied, as a vector unit does it faster.
+inline constexpr size_t kUtf16Utf8Max = 3;
+template <typename WriteAscii, typename PlainRun>
+char* WriteUtf16(const uint8_t* data, size_t units, char* out, WriteAscii ascii, PlainRun plain) {
+  for (size_t i = 0; i < units; ++i) {
+    const size_t run = plain(data + 2 * i, units - i, out);
+    out += run;
+    i += run;
+    if (i == units) break;
+    uint32_t u = data[2 * i] | static_cast<uint32_t>(data[2 * i + 1]) << 8;
+    if (u < 0x80) {
+      if (u == 0) break;
+      out = ascii(static_cast<char>(u), out);
+      continue;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
+      const uint32_t low = data[2 * i + 2] | static_cast<uint32_t>(data[2 * i + 3]) << 8;
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        out = WriteUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
+        ++i;
+        continue;
+      }
+    }
+    if (u >= 0xD800 && u <= 0xDFFF) u = 0xFFFD;  // not part of a valid pair
+    out = WriteUtf8(out, u);
+  }
+  return out;
+}
 
 // 100 ns ticks since 1601-01-01 as `2016-06-29T15:24:34.3460000` followed by `00Z`.
 void AppendFileTime(uint64_t ticks, std::string& out);

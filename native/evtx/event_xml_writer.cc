@@ -1,40 +1,55 @@
 #include "evtx/event_xml_writer.h"
 
+#include <cstring>
+
 namespace wfp::evtx {
 
+namespace {
+
+// The entities bytes are written as (index 0: the byte as it is), for text and for attribute values.
+constexpr char kEntities[8][8] = {"", "&amp;", "&lt;", "&gt;", "&#xA;", "&#xD;", "&apos;", "&#x9;"};
+constexpr uint8_t kEntityLengths[] = {0, 5, 4, 4, 5, 5, 6, 5};
+
+struct EscapeTable {
+  uint8_t text[256] = {}, attribute[256] = {};
+  constexpr EscapeTable() {
+    const unsigned char both[] = {'&', '<', '>', '\n', '\r'};
+    for (uint8_t i = 0; i < sizeof both; ++i) text[both[i]] = attribute[both[i]] = static_cast<uint8_t>(i + 1);
+    attribute[static_cast<unsigned char>('\'')] = 6;
+    attribute[static_cast<unsigned char>('\t')] = 7;
+  }
+};
+constexpr EscapeTable kEscapes;
+
+}  // namespace
+
+const uint8_t* EscapesOf(bool attribute) { return attribute ? kEscapes.attribute : kEscapes.text; }
+
+char* WriteEntity(uint8_t entity, char* out) {
+  std::memcpy(out, kEntities[entity], kMaxEscaped);  // whole: 8 bytes each
+  return out + kEntityLengths[entity];
+}
+
+char* WriteEscaped(std::string_view text, bool attribute, char* out) {
+  const uint8_t* escapes = EscapesOf(attribute);
+  for (char c : text) {
+    const uint8_t entity = escapes[static_cast<unsigned char>(c)];
+    if (entity)
+      out = WriteEntity(entity, out);
+    else
+      *out++ = c;
+  }
+  return out;
+}
+
 void AppendEscaped(std::string_view text, bool attribute, std::string& out) {
+  const uint8_t* escapes = EscapesOf(attribute);
   size_t clean = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const char* entity;
-    switch (c) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '\n':
-        entity = "&#xA;";
-        break;
-      case '\r':
-        entity = "&#xD;";
-        break;
-      case '\'':
-        entity = attribute ? "&apos;" : nullptr;
-        break;
-      case '\t':
-        entity = attribute ? "&#x9;" : nullptr;
-        break;
-      default:
-        entity = nullptr;
-    }
+    const uint8_t entity = escapes[static_cast<unsigned char>(text[i])];
     if (!entity) continue;
     out.append(text.data() + clean, i - clean);
-    out.append(entity);
+    out.append(kEntities[entity], kEntityLengths[entity]);
     clean = i + 1;
   }
   out.append(text.data() + clean, text.size() - clean);

@@ -7,6 +7,8 @@
 // Node-API and no OS code.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +38,12 @@ class EventXmlWriter final : public BinXmlVisitor {
 
 // Appends `text` escaped for XML content (`attribute`: for a single-quoted attribute value).
 void AppendEscaped(std::string_view text, bool attribute, std::string& out);
+// The same through a pointer, for the render plans (evtx/xml_plan.h): at most kMaxEscaped bytes a byte.
+inline constexpr size_t kMaxEscaped = 6;
+char* WriteEscaped(std::string_view text, bool attribute, char* out);
+// Each byte's entity (0: none) for text or attribute values, and the writing of one (kMaxEscaped at most).
+const uint8_t* EscapesOf(bool attribute);
+char* WriteEntity(uint8_t entity, char* out);
 void AppendName(std::string_view name, std::string& out);
 
 }  // namespace wfp::evtx

@@ -230,11 +230,18 @@ void EvtxDecoder::ReadRecord(const uint8_t* c, uint32_t at, uint32_t size, Recor
   }
   std::string why;
   bool ok;
-  if (wantsXml) {  // the sink takes the XML alone
+  if (wantsXml) {  // the sink takes the XML alone: by the template's plan where it has one, else by the walk
     record_.Clear();
-    xml_.clear();
-    writer_.Start(xml_);
-    ok = binxml_.ReadEvent(begin, end, writer_, why);
+    planned_.clear();
+    if (renderer_.Render(binxml_, begin, end, planned_)) {
+      record_.xml = planned_.view();
+      ok = true;
+    } else {
+      xml_.clear();
+      writer_.Start(xml_);
+      ok = binxml_.ReadEvent(begin, end, writer_, why);
+      record_.xml = xml_;
+    }
   } else {
     builder_.Start(record_, binxml_.arena());
     ok = binxml_.ReadEvent(begin, end, builder_, why);
@@ -246,7 +253,6 @@ void EvtxDecoder::ReadRecord(const uint8_t* c, uint32_t at, uint32_t size, Recor
            offset);
     return;
   }
-  if (wantsXml) record_.xml = xml_;
   ++counts_.records;
   sink.OnRecord(record_, Position{input_, index_, offset, offset + size});
 }

@@ -1,8 +1,9 @@
 // The RecordDecoder for .evtx files (chosen by the signature "ElfFile\0"): the file header, then one
 // 64 KiB chunk at a time, held whole (at most one chunk is buffered, whatever the input's chunking),
-// its records read in order into EventRecords through BinXmlReader and RecordBuilder. A record whose
-// event ID the sink does not want is skipped after its template tells the ID, before its strings are
-// decoded. Positions are true file offsets: a record's first byte and the byte just past it. Reading
+// its records read in order into EventRecords through BinXmlReader and RecordBuilder (for an export,
+// into event XML by the template's plan, evtx/xml_plan.h, or else through EventXmlWriter). A record
+// whose event ID the sink does not want is skipped after its template tells the ID, before its strings
+// are decoded. Positions are true file offsets: a record's first byte and the byte just past it. Reading
 // from the middle of a chunk needs the chunk from its first byte (templates and names are defined
 // by earlier records of the chunk), so a resumed replay reads the file from its first byte and the
 // pipeline drops every record that ends at or before the bookmark's offset.
@@ -29,7 +30,9 @@
 #include "evtx/binxml.h"
 #include "evtx/event_xml_writer.h"
 #include "evtx/record_builder.h"
+#include "evtx/xml_plan.h"
 #include "model/event_source.h"
+#include "util/text_buffer.h"
 
 namespace wfp {
 
@@ -76,7 +79,9 @@ class EvtxDecoder final : public RecordDecoder {
   evtx::RecordBuilder builder_;
   evtx::EventXmlWriter writer_;
   EventRecord record_;
-  std::string xml_;
+  std::string xml_;  // the walk's XML
+  evtx::XmlRenderer renderer_;
+  TextBuffer planned_;  // the XML by the template's plan
 };
 
 }  // namespace wfp

@@ -8,6 +8,9 @@ namespace wfp {
 namespace {
 
 constexpr size_t kBatchBytes = 256 << 10;
+// Reserved for each batch's text, so that it is not copied as it grows: the batch goes once it holds
+// kBatchBytes, with the record that took it there (only a record of over 64 KiB may make it move).
+constexpr size_t kBatchRoom = kBatchBytes + (64 << 10);
 
 void AppendJsonString(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -74,6 +77,7 @@ ExportSink::ExportSink(ExportFormat format, uint32_t batchRecords, DeliveryQueue
 
 void ExportSink::OnRecord(const EventRecord& record, const Position&) {
   const std::string_view xml = record.xml;
+  if (batch_.text.empty()) batch_.text.reserve(kBatchRoom);
   if (format_ == ExportFormat::Xml && OneLine(xml)) {
     batch_.text.append(xml);  // as it is, without a copy on the way
     batch_.text.append("\n");
