@@ -145,12 +145,6 @@ class JsData {
   size_t size_ = 0;
 };
 
-const sv* Find(const JsData& data, sv key) {
-  for (const DataEntry& e : data)
-    if (e.key == key) return &e.value;
-  return nullptr;
-}
-
 // decode.ts's #number(): the trimmed text when it is all digits, as a JavaScript number.
 std::optional<double> SystemNumber(sv text) {
   while (!text.empty() && (text.front() == ' ' || (text.front() >= '\t' && text.front() <= '\r')))
@@ -249,6 +243,14 @@ class Json {
   Json& Chars(sv text) {
     Need(JsonStringMax(text.size()));
     p_ = WriteJsonChars(p_, text);
+    return *this;
+  }
+  // A string written piece by piece: its quotes, with Chars(), Number() and TimeChars() between.
+  Json& OpenString() { return Raw('"'); }
+  Json& CloseString() { return Raw('"'), after(), *this; }
+  Json& TimeChars(double ms) {
+    Need(kIsoTimeMax);
+    p_ = WriteIsoTime(p_, ms);
     return *this;
   }
   // A number's digits, nothing else (a number inside a string of this file's own).
@@ -619,17 +621,21 @@ std::optional<sv> UnmappedIpv4(sv address) {
   return v4;
 }
 
-std::optional<std::string> CommunityId(uint32_t protocol, const IpAddress& source, const IpAddress& destination,
-                                       const Endpoint& s, const Endpoint& d) {
+// "1:" and the base64 of the flow's SHA-1: 30 characters.
+constexpr size_t kCommunityIdSize = 2 + 28;
+
+// Writes the Community ID into `out`; false when the flow has none.
+bool CommunityId(uint32_t protocol, const IpAddress& source, const IpAddress& destination, const Endpoint& s,
+                 const Endpoint& d, char (&out)[kCommunityIdSize]) {
   // An address's bytes: 4 for IPv4 (also when written as IPv4-mapped IPv6), else 16.
   const uint8_t* src = source.data() + (IsIpv4(source) ? 12 : 0);
   const uint8_t* dst = destination.data() + (IsIpv4(destination) ? 12 : 0);
   const uint8_t* srcEnd = source.data() + source.size();
   const uint8_t* dstEnd = destination.data() + destination.size();
-  if (srcEnd - src != dstEnd - dst) return std::nullopt;
+  if (srcEnd - src != dstEnd - dst) return false;
   const size_t size = static_cast<size_t>(srcEnd - src);
   const bool ports = protocol == 6 || protocol == 17 || protocol == 132;
-  if (ports && (!s.port || !d.port)) return std::nullopt;
+  if (ports && (!s.port || !d.port)) return false;
   uint32_t sport = ports ? *s.port : 0, dport = ports ? *d.port : 0;
   const int order = std::memcmp(src, dst, size);
   if (order > 0 || (order == 0 && ports && sport > dport)) {
@@ -650,7 +656,9 @@ std::optional<std::string> CommunityId(uint32_t protocol, const IpAddress& sourc
     }
   }
   const std::array<uint8_t, 20> digest = Sha1(input, n);
-  return "1:" + Base64(digest.data(), digest.size());
+  out[0] = '1', out[1] = ':';
+  WriteBase64(out + 2, digest.data(), digest.size());
+  return true;
 }
 
 // ---- ecs ---------------------------------------------------------------------------------------
@@ -668,31 +676,33 @@ std::optional<IpAddress> EndpointIp(const Endpoint& ep) {
   return ParseIpAddress(ep.address.substr(0, ep.address.find('%')));
 }
 
-// lib/ecs.ts's decisionReason(): what decided the event, in a sentence, with its last change.
-std::string DecisionReason(const BlockEvent& e) {
-  std::string reason = e.action == Action::Block ? "blocked" : "permitted";
+// lib/ecs.ts's decisionReason(): what decided the event, in a sentence, with its last change; written
+// as a JSON string piece by piece (JavaScript joins strings it has already decoded, so each piece is
+// escaped on its own).
+void DecisionReason(Json& j, const BlockEvent& e) {
+  j.OpenString().Chars(e.action == Action::Block ? "blocked" : "permitted");
   const sv filter = kDecidedByFilterNames[static_cast<size_t>(e.decidedBy)];
   if (e.decidedBy == DecidedBy::Rule) {
-    reason.append(" by firewall rule ").append(e.ruleId ? *e.ruleId : sv("null"));
+    j.Chars(" by firewall rule ").Chars(e.ruleId ? *e.ruleId : sv("null"));
   } else if (!filter.empty()) {
-    reason.append(" by the firewall's ").append(filter).append(" filter");
+    j.Chars(" by the firewall's ").Chars(filter).Chars(" filter");
   } else if (e.filterId) {
-    reason.append(" by WFP filter ");
-    AppendJsNumber(reason, Num(*e.filterId));
+    j.Chars(" by WFP filter ").Number(Num(*e.filterId));
   } else {
-    reason.append(" by the Windows Filtering Platform");
+    j.Chars(" by the Windows Filtering Platform");
   }
   if (const ChangeNote* c = e.lastChange) {
-    reason.append("; last change: ").append(kChangeNames[static_cast<size_t>(c->kind)]);
-    if (c->name && !c->name->empty()) reason.append(" (").append(*c->name).append(")");
-    reason.append(" at ");
-    AppendIsoTime(reason, c->timeMs);
+    j.Chars("; last change: ").Chars(kChangeNames[static_cast<size_t>(c->kind)]);
+    if (c->name && !c->name->empty()) j.Chars(" (").Chars(*c->name).Chars(")");
+    j.Chars(" at ").TimeChars(c->timeMs);
+    // " by " and who: the user (or their SID), " via " the application when there is a user.
     const std::optional<std::string>& user = c->userName ? c->userName : c->userSid;
-    std::string who = user ? *user : std::string();
-    if (c->application) who.append(user ? " via " : "").append(*c->application);
-    if (!who.empty()) reason.append(" by ").append(who);
+    const sv who = user ? sv(*user) : sv();
+    const sv via = user && c->application ? sv(" via ") : sv();
+    const sv application = c->application ? sv(*c->application) : sv();
+    if (!who.empty() || !via.empty() || !application.empty()) j.Chars(" by ").Chars(who).Chars(via).Chars(application);
   }
-  return reason;
+  j.CloseString();
 }
 
 void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
@@ -726,7 +736,7 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
     j.Item().Str("info").Item().Str(allow ? "allowed" : "denied");
   }
   j.CloseArray();
-  j.Key("code").Str(std::to_string(r.eventId));
+  j.Key("code").NumText(r.eventId);
   j.Key("provider")
       .Str(provider)
       .Key("action")
@@ -735,13 +745,15 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
                            : TaskName(e))
       .Key("outcome")
       .Str(Outcome(e));
-  j.Key("module").Str("system").Key("dataset").Str("system.security").Key("reason").Str(DecisionReason(e)).Close();
+  j.Key("module").Str("system").Key("dataset").Str("system.security").Key("reason");
+  DecisionReason(j, e);
+  j.Close();
   j.Key("host").Open().Key("name").Str(r.computer).Close();
 
   // winlog
   j.Key("winlog").Open();
   j.Key("channel").Str(r.channel.empty() ? sv("Security") : r.channel).Key("computer_name").Str(r.computer);
-  j.Key("event_id").Str(std::to_string(r.eventId)).Key("record_id").Str(RecordIdText(r.recordId));
+  j.Key("event_id").NumText(r.eventId).Key("record_id").Str(RecordIdText(r.recordId));
   j.Key("provider_name").Str(provider).Key("api").Str("wineventlog");
   j.Key("time_created");
   {
@@ -816,6 +828,7 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
     j.Close();
   }
   if (!r.userId.empty()) j.Key("user").Open().Key("identifier").Str(r.userId).Close();
+  const sv *directionData = nullptr, *protocolData = nullptr;
   {
     static constexpr sv kMoved[] = {"DestAddress", "SourceAddress", "DestPort", "SourcePort", "Application"};
     bool any = false;
@@ -823,17 +836,22 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
       if (!any) j.Key("event_data").Open();
       any = true;
     };
+    // The fields read again below, found on the way (each name is there once: JsData keeps the first).
+    const sv *layerName = nullptr, *remoteUser = nullptr, *remoteMachine = nullptr;
     for (const DataEntry& d : data) {
+      if (d.key == "LayerName") layerName = &d.value;
+      if (d.key == "RemoteUserID") remoteUser = &d.value;
+      if (d.key == "RemoteMachineID") remoteMachine = &d.value;
+      if (d.key == "Direction") directionData = &d.value;
+      if (d.key == "Protocol") protocolData = &d.value;
       if (IsEmptyValue(d.value)) continue;
       if (mapped && std::find(std::begin(kMoved), std::end(kMoved), d.key) != std::end(kMoved)) continue;
       begin();
       j.DataKey(d.key).Str(d.value);
     }
-    if (std::optional<sv> layer = MessageFor(Find(data, "LayerName")))
-      begin(), j.Key("LayerNameDescription").Str(*layer);
-    if (std::optional<sv> user = WellKnownSid(Find(data, "RemoteUserID")))
-      begin(), j.Key("RemoteUserDescription").Str(*user);
-    if (std::optional<sv> machine = WellKnownSid(Find(data, "RemoteMachineID")))
+    if (std::optional<sv> layer = MessageFor(layerName)) begin(), j.Key("LayerNameDescription").Str(*layer);
+    if (std::optional<sv> user = WellKnownSid(remoteUser)) begin(), j.Key("RemoteUserDescription").Str(*user);
+    if (std::optional<sv> machine = WellKnownSid(remoteMachine))
       begin(), j.Key("RemoteMachineDescription").Str(*machine);
     if (any) j.Close();
   }
@@ -853,7 +871,7 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
     // Records from no event log (the firewall log, net events) have no Direction or Protocol data to
     // read them from as the integration does: their typed fields say the same.
     const bool fromLog = !r.channel.empty();
-    std::optional<sv> direction = fromLog ? MessageFor(Find(data, "Direction"))
+    std::optional<sv> direction = fromLog ? MessageFor(directionData)
                                   : e.direction != Direction::None
                                       ? std::optional<sv>(kDirectionNames[static_cast<size_t>(e.direction)])
                                       : std::nullopt;
@@ -864,7 +882,7 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
     }
     const std::string typedProtocol = !fromLog && e.protocol ? std::to_string(*e.protocol) : std::string();
     const sv typedProtocolView = typedProtocol;
-    const sv* protocol = fromLog ? Find(data, "Protocol") : typedProtocol.empty() ? nullptr : &typedProtocolView;
+    const sv* protocol = fromLog ? protocolData : typedProtocol.empty() ? nullptr : &typedProtocolView;
     if (protocol && !IsEmptyValue(*protocol)) {
       begin(), j.Key("iana_number").Str(*protocol);
       if (sv name = TransportName(protocol); !name.empty()) j.Key("transport").Str(name);
@@ -872,9 +890,9 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
     if (std::optional<sv> family = sourceIp ? sourceIp : destinationIp)
       begin(), j.Key("type").Str(family->find(':') != sv::npos && !UnmappedIpv4(*family) ? "ipv6" : "ipv4");
     if (sourceIp && destinationIp && e.protocol && *e.protocol != 1 && *e.protocol != 58) {
-      if (std::optional<std::string> id =
-              CommunityId(*e.protocol, *sourceBytes, *destinationBytes, e.source, e.destination))
-        begin(), j.Key("community_id").Str(*id);
+      char id[kCommunityIdSize];
+      if (CommunityId(*e.protocol, *sourceBytes, *destinationBytes, e.source, e.destination, id))
+        begin(), j.Key("community_id").Str(sv(id, sizeof id));
     }
     if (any) j.Close();
   }

@@ -47,18 +47,17 @@ std::array<uint8_t, 20> Sha1(const uint8_t* data, size_t size) {
   return out;
 }
 
-std::string Base64(const uint8_t* data, size_t size) {
+char* WriteBase64(char* p, const uint8_t* data, size_t size) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
   for (size_t i = 0; i < size; i += 3) {
     const uint32_t n =
         static_cast<uint32_t>(data[i]) << 16 | (i + 1 < size ? data[i + 1] << 8 : 0) | (i + 2 < size ? data[i + 2] : 0);
-    out.push_back(kAlphabet[n >> 18 & 63]);
-    out.push_back(kAlphabet[n >> 12 & 63]);
-    out.push_back(i + 1 < size ? kAlphabet[n >> 6 & 63] : '=');
-    out.push_back(i + 2 < size ? kAlphabet[n & 63] : '=');
+    *p++ = kAlphabet[n >> 18 & 63];
+    *p++ = kAlphabet[n >> 12 & 63];
+    *p++ = i + 1 < size ? kAlphabet[n >> 6 & 63] : '=';
+    *p++ = i + 2 < size ? kAlphabet[n & 63] : '=';
   }
-  return out;
+  return p;
 }
 
 }  // namespace wfp

@@ -5,12 +5,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <string>
 
 namespace wfp {
 
 std::array<uint8_t, 20> Sha1(const uint8_t* data, size_t size);
-// Standard base64 with padding.
-std::string Base64(const uint8_t* data, size_t size);
+// Standard base64 with padding, written at `p` (4 bytes for every 3 begun); returns the end.
+char* WriteBase64(char* p, const uint8_t* data, size_t size);
 
 }  // namespace wfp
