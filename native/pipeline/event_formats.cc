@@ -237,7 +237,14 @@ class Json {
     return after(), *this;
   }
   Json& Null() { return Literal("null"); }
-  // JSON text of this file's own, as it is.
+  // JSON text of this file's own, as it is: a literal's size is known here, so its copy is a few moves.
+  template <size_t N>
+  Json& Literal(const char (&text)[N]) {
+    Need(N - 1);
+    std::memcpy(p_, text, N - 1);
+    p_ += N - 1;
+    return after(), *this;
+  }
   Json& Literal(sv text) { return Need(text.size()), Copy(text), after(), *this; }
   // A string's characters escaped, without its quotes (a key built of a literal prefix and a name).
   Json& Chars(sv text) {
@@ -385,14 +392,14 @@ void AppendJson(const BlockEvent& e, const Fold& fold, const JsData& data, TextB
   j.Key("data").Open();
   for (const DataEntry& d : data) j.DataKey(d.key).Str(d.value);
   j.Close();
-  auto text = [&](sv key, sv v) {
+  auto text = [&](const auto& key, sv v) {
     j.Key(key);
     if (v.empty())
       j.Null();
     else
       j.Str(v);
   };
-  auto number = [&](sv key, sv v) {
+  auto number = [&](const auto& key, sv v) {
     j.Key(key);
     std::optional<double> n = v.empty() ? std::nullopt : SystemNumber(v);
     if (n)
@@ -1090,11 +1097,11 @@ void AppendOtel(const BlockEvent& e, const JsData& data, const FormatContext& co
   // The attributes in the order lib/otel.ts sets them (host.name is the resource's), each written as
   // it is met: {"key":K,"value":{"stringValue":S}} or {"intValue":"N"} or {"doubleValue":N}.
   j.Key("attributes").OpenArray();
-  auto str = [&](sv key, std::optional<sv> v) {
+  auto str = [&](const auto& key, std::optional<sv> v) {
     if (!v) return;
     j.Item().Literal(R"({"key":")").Literal(key).Literal(R"(","value":{"stringValue":)").Str(*v).Literal("}}");
   };
-  auto num = [&](sv key, std::optional<double> v) {
+  auto num = [&](const auto& key, std::optional<double> v) {
     if (!v) return;
     j.Item().Literal(R"({"key":")").Literal(key);
     if (*v == std::floor(*v) && std::isfinite(*v))
