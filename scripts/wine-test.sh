@@ -42,7 +42,7 @@ cp "$work/wevtapi.dll" "$work/fwpuclnt.dll" "$addon_dir/"
 mkdir -p "$project/v2/node_modules"
 cp -r "$project/node_modules/wfp-blocks" "$project/v2/node_modules/"
 cp "$work/v2/fwpuclnt.dll" "$project/v2/node_modules/wfp-blocks/prebuilds/win32-x64/"
-cp test/wine/*.test.cjs test/wine/helpers.cjs test/lifecycle/terminate-anywhere.cjs "$project/"
+cp test/wine/*.cjs test/lifecycle/terminate-anywhere.cjs "$project/"
 cp test/fixtures/records/otrf-50c132c2.xml test/fixtures/records/evtx-omerbenamram-evtx.xml \
   test/fixtures/records/evtx-mdecrevoisier-EVTX-to-MITRE-Attack.xml test/fixtures/records/changes/text-msdocs-mpssvc-wfp.xml \
   test/fixtures/records/changes/text-EricZimmerman-firewall.xml \
