@@ -226,6 +226,16 @@ class Json {
     Comma();
     return *this;
   }
+  // One of this file's own strings: plain ASCII, copied as it is with its quotes.
+  template <size_t N>
+  Json& Str(const char (&v)[N]) {
+    Need(N + 1);
+    *p_ = '"';
+    std::memcpy(p_ + 1, v, N - 1);
+    p_[N] = '"';
+    p_ += N + 1;
+    return after(), *this;
+  }
   Json& Str(sv v) {
     Need(JsonStringMax(v.size()));
     Quoted(v);
@@ -508,8 +518,8 @@ std::optional<uint64_t> KeywordBits(sv keywords) {
   return overflow ? UINT64_MAX : v;
 }
 
-sv Outcome(const BlockEvent& e) {
-  const std::optional<uint64_t> bits = KeywordBits(e.record->keywords);
+// `bits`: KeywordBits() of the record's Keywords.
+sv Outcome(const BlockEvent& e, const std::optional<uint64_t>& bits) {
   if (bits && (*bits & kAuditFailure)) return "failure";
   if (bits && (*bits & kAuditSuccess)) return "success";
   const EventInfo* info = FindEvent(e.record->eventId);
@@ -729,6 +739,7 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
   for (const Mapped& m : kMapped)
     if (m.id == r.eventId) mapped = &m;
   const sv task = RecordTask(e);
+  const std::optional<uint64_t> keywordBits = KeywordBits(r.keywords);
   const bool allow = e.action == Action::Allow;
   const sv provider = r.provider.empty() ? sv("Microsoft-Windows-Security-Auditing") : r.provider;
   Json j(out);
@@ -751,7 +762,7 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
            : !task.empty() ? task
                            : TaskName(e))
       .Key("outcome")
-      .Str(Outcome(e));
+      .Str(Outcome(e, keywordBits));
   j.Key("module").Str("system").Key("dataset").Str("system.security").Key("reason");
   DecisionReason(j, e);
   j.Close();
@@ -806,7 +817,7 @@ void AppendEcs(const BlockEvent& e, const JsData& data, TextBuffer& out) {
   if (!task.empty()) j.Key("task").Str(task);
   if (!r.providerGuid.empty()) j.Key("provider_guid").Str(r.providerGuid);
   if (r.version) j.Key("version").Num(r.version);
-  if (std::optional<uint64_t> bits = KeywordBits(r.keywords)) {
+  if (const std::optional<uint64_t>& bits = keywordBits) {
     static constexpr std::pair<uint64_t, sv> kKeywords[] = {
         {0x1000000000000ull, "Response Time"},
         {0x4000000000000ull, "WDI Diag"},
@@ -1167,7 +1178,7 @@ void AppendOtel(const BlockEvent& e, const JsData& data, const FormatContext& co
     str("wfp.last_change.application", opt(c->application));
   }
   str("windows.event.task", TaskName(e));
-  str("windows.event.outcome", Outcome(e));
+  str("windows.event.outcome", Outcome(e, KeywordBits(r.keywords)));
   for (const DataEntry& d : data)
     j.Item()
         .Literal(R"({"key":"windows.event_data.)")
