@@ -187,7 +187,10 @@ export interface NativeRuleChange {
   data: Record<string, string>;
   filterId: number;
   pid: number;
-  /** How far the inputs stand once it is delivered; empty when blocks before it are held (coalescing). */
+  /**
+   * How far the inputs stand once it is delivered. Where blocks before it are held (coalescing), only
+   * a live log without blocks (the firewall's) at its own record; otherwise nothing.
+   */
   progress: NativeProgress[];
 }
 

@@ -393,16 +393,6 @@ export class DeliveryPosition {
     return progress.filter((p) => CHANNELS[p.index] === SECURITY_CHANNEL);
   }
 
-  /**
-   * A 'ruleChange' of `channel` is about to be emitted. A live log without blocks (the firewall's) stands
-   * at it from then on, as the bookmark moves first for a block; the Security log's changes wait for its
-   * progress marks (blocks before them may still be held or not yet taken by a loop).
-   */
-  changeDelivered(channel: string, recordId: number): void {
-    if (this.#isLive && channel === FIREWALL_CHANNEL)
-      this.progress([{ index: CHANNELS.indexOf(channel), end: String(recordId), done: false }]);
-  }
-
   /** Everything before `progress` was handled (delivered, or nothing to deliver). */
   progress(progress: NativeProgress[]): void {
     if (this.#isLive) {

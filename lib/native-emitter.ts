@@ -42,8 +42,8 @@ export class PauseReasons {
 }
 
 /**
- * Runs `emit` (an emit() or a callback): a listener's exception reaches the process as an uncaught exception, as it would from
- * any EventEmitter, without cutting the rest of the batch short.
+ * Runs `emit` (an emit() or a callback): a listener's exception reaches the process as an uncaught
+ * exception, as it would from any EventEmitter, without cutting the rest of the batch short.
  */
 export function emitRethrowingLater(emit: () => void): void {
   try {

@@ -258,7 +258,6 @@ export class BlockWatcher extends EventEmitter<BlockWatcherEvents> implements As
         },
         progress: (marked) => this.#markProgress(marked),
         ruleChange: (change) => {
-          this.#position.changeDelivered(change.channel, change.recordId);
           this.#markProgress(change.progress);
           this.#emitSafely('ruleChange', decodeRuleChange(change));
         },

@@ -68,12 +68,18 @@ void Pipeline::OnStartAfter(uint32_t input, uint64_t recordId) {
 void Pipeline::Handled(const EventRecord& record, const Position& at) {
   if (at.end != kNoOffset || !record.hasRecordId || at.inputIndex >= kChannelCount) return;
   handled_[at.inputIndex] = record.recordId;
-  if (at.inputIndex == static_cast<uint32_t>(Channel::Security)) {
-    lastRecordId_ = record.recordId;
-    return;
+  if (at.inputIndex == static_cast<uint32_t>(Channel::Security)) lastRecordId_ = record.recordId;
+  if (std::optional<BatchProgress> own = BlocklessLogAt(record, at)) {
+    if (builder_.empty()) batchStarted_ = Clock::now();
+    builder_.AddProgress({*own});
   }
-  if (builder_.empty()) batchStarted_ = Clock::now();
-  builder_.AddProgress({BatchProgress{at.inputIndex, record.recordId, false}});
+}
+
+std::optional<BatchProgress> Pipeline::BlocklessLogAt(const EventRecord& record, const Position& at) const {
+  if (at.end != kNoOffset || !record.hasRecordId || at.inputIndex >= kChannelCount ||
+      at.inputIndex == static_cast<uint32_t>(Channel::Security))
+    return std::nullopt;
+  return BatchProgress{at.inputIndex, record.recordId, false};
 }
 
 void Pipeline::OnInputOpened(uint32_t index, std::string_view name, std::string_view head) {
@@ -159,11 +165,16 @@ void Pipeline::OnRecord(const EventRecord& record, const Position& at) {
       policyChanges_ && record.eventId == kAuditPolicyChangedEventId && RecognizePolicyChange(record, policyChange_);
   const bool ruleChange = !policyChange && FindChangeEvent(record.eventId) && RecognizeRuleChange(record, ruleChange_);
   if (policyChange || ruleChange) {
-    // A change is delivered where it is read: once it is, its input stands past it (unless blocks
-    // before it are held), so a bookmark taken in its listener does not deliver it again.
+    // A change is delivered where it is read: once it is, its input stands past it, so a bookmark
+    // taken in its listener does not deliver it again. Where blocks before it are held, only a log
+    // without blocks (the firewall's) may stand past it.
     Advance(at);
     Handled(record, at);
-    std::vector<BatchProgress> settled = Holding() ? std::vector<BatchProgress>() : Progress();
+    std::vector<BatchProgress> settled;
+    if (!Holding())
+      settled = Progress();
+    else if (std::optional<BatchProgress> own = BlocklessLogAt(record, at))
+      settled.push_back(*own);
     if (policyChange) {
       builder_.AddPolicyChange(BatchPolicyChange{0, record.recordId, policyChange_.timeMs,
                                                  std::string(policyChange_.subcategoryGuid), policyChange_.changes,

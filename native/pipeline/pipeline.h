@@ -12,6 +12,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,9 @@ class Pipeline final : public RecordSink {
   bool AlreadyHandled(const EventRecord* record, const Position& at);
   // A live log's record was handled: its log stands there now.
   void Handled(const EventRecord& record, const Position& at);
+  // A live log without blocks (the firewall's): where it stands once `record` is delivered, held
+  // blocks of the Security log or not. Nothing for a replay or the Security log.
+  std::optional<BatchProgress> BlocklessLogAt(const EventRecord& record, const Position& at) const;
   void Add(const BlockEvent& event, const Position& at);
   void EndEpoch();
   void Advance(const Position& at);

@@ -201,9 +201,9 @@ const FIREWALL_LINES = Array.from({ length: 30 }, (_, i) =>
 
 // One run of a watcher: stops after `n` of `what` ('block' or 'ruleChange', the latter from inside its
 // listener), in a for-await loop with `loop`; or, with n = Infinity, once `expect` events came and a
-// moment passed without more.
-async function runUntil(from, what, n, { loop = false, expect = null } = {}) {
-  const watcher = watchBlocks({ ...options, includeAllowed: true, from });
+// moment passed without more. `more`: further watch options.
+async function runUntil(from, what, n, { loop = false, expect = null, more = {} } = {}) {
+  const watcher = watchBlocks({ ...options, includeAllowed: true, from, ...more });
   const got = { blocks: [], changes: [] };
   let closing = false;
   const stop = () => {
@@ -400,6 +400,26 @@ test(
         [...ids(first.blocks), ...ids(first.changes), ...ids(rest.blocks), ...ids(rest.changes)].sort((a, b) => a - b),
         numbered.map((_, i) => 6001 + i),
         `stopped at change ${n}: each record once`,
+      );
+    }
+  },
+);
+
+test(
+  "the firewall log's changes while the Security log's blocks are held (coalescing): a bookmark taken in their listener resumes after them",
+  { skip },
+  async () => {
+    const firewall = FIREWALL_LINES.slice(0, 6);
+    const more = { coalesce: { windowMs: 1000 } };
+    for (let n = 1; n <= firewall.length; n++) {
+      securityLog(SECURITY.slice(0, 20), '', firewall);
+      const first = await runUntil('oldest', 'ruleChange', n, { more });
+      assert.equal(first.changes.length, n);
+      const rest = await runUntil({ bookmark: first.bookmark }, null, Infinity, { expect: firewall.length - n, more });
+      assert.deepEqual(
+        [...ids(first.changes), ...ids(rest.changes)],
+        firewall.map((_, i) => 1001 + i),
+        `stopped at change ${n}: each firewall record once`,
       );
     }
   },
